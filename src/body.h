@@ -1,0 +1,55 @@
+/*
+ * body — the request body as a stream of decoded bytes.
+ *
+ * Contract: hides the framing (Content-Length or chunked, RFC 9112 6) from
+ * whoever consumes the body (discarding for static files, a CGI script's
+ * stdin). Bytes already in the connection's input buffer are used first; more
+ * are read from the socket. Stops exactly at the end of the body, so pipelined
+ * bytes after it stay in the buffer for the next request. Enforces
+ * limits.body (413).
+ */
+#ifndef PFHTTPD_BODY_H
+#define PFHTTPD_BODY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "chunked.h"
+
+struct conn;
+
+struct body {
+	struct conn *conn;
+	bool chunked;
+	bool done;
+	bool continue_sent;     /* "100 Continue" already sent (or not due) */
+	bool expect_continue;   /* the client waits for 100 Continue */
+	int http_minor;
+	int64_t remaining;      /* Content-Length bytes still to read */
+	int64_t limit;          /* limits.body */
+	size_t keep;            /* end of the request head in the input buffer */
+	struct chunked_dec dec;
+};
+
+#define BODY_AGAIN (-1)    /* nothing available without waiting */
+
+void body_init(struct body *b, struct conn *c, bool chunked,
+	       int64_t content_length, bool expect_continue, int minor, int64_t limit);
+
+/* True when the request has no body or it has been read to its end. */
+static inline bool body_done(const struct body *b) { return b->done; }
+
+/*
+ * Up to cap decoded body bytes into out. wait_ms < 0: do not wait (BODY_AGAIN
+ * if nothing is available now); otherwise wait until the conn_now_ms()
+ * deadline wait_ms. Returns bytes (> 0), 0 at the end of the body, BODY_AGAIN,
+ * or -status: -400 malformed chunking, -408 timeout, -413 over the limit,
+ * -499 client gone.
+ */
+ssize_t body_read(struct body *b, char *out, size_t cap, int64_t deadline_ms);
+
+/* Send "HTTP/1.1 100 Continue" if the client asked for it and it is not sent yet. 0 or -1. */
+int body_send_continue(struct body *b, int timeout_s);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * cgi_env — the environment a CGI script runs with (RFC 3875 4.1).
+ *
+ * Contract: builds a complete, clean environment (nothing inherited from the
+ * server's own) from the parsed request and the facts the server knows.
+ * Pure apart from malloc: no I/O. The result is an envp array ready for
+ * execve(). Security rules live here, one place: a client's Proxy field
+ * never becomes HTTP_PROXY (httpoxy, CVE-2016-5385), a client's
+ * Redirect-Status never reaches the script (CVE-2024-8927), Authorization is
+ * passed only when configured, header names containing '_' are dropped (so
+ * "X_Foo" cannot pose as "X-Foo"), and Content-Length, Content-Type and
+ * Transfer-Encoding appear only as CONTENT_LENGTH / CONTENT_TYPE.
+ */
+#ifndef PFHTTPD_CGI_ENV_H
+#define PFHTTPD_CGI_ENV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http_parse.h"
+
+struct cgi_env_in {
+	const struct http_request *hr;   /* method, proto, query, headers, host */
+	const char *remote_addr;
+	int remote_port;
+	int server_port;                 /* the local port the request came in on */
+	const char *server_name;         /* conf server_name: used when the request has no Host */
+	const char *document_root;
+	const char *script_name;         /* URL path of the script, e.g. "/cgi-bin/printenv" */
+	const char *script_filename;     /* absolute file name of the script */
+	const char *path_info;           /* decoded extra path after the script, "" if none */
+	const char *request_uri;         /* the original request-target's path and query, raw */
+	int64_t content_length;          /* body length to announce; -1: no body (unset) */
+	const char *path;                /* PATH for the script */
+	bool pass_authorization;         /* export HTTP_AUTHORIZATION */
+	const char *auth_type;           /* NULL unless authenticated */
+	const char *remote_user;         /* NULL unless authenticated */
+};
+
+struct cgi_env {
+	char **envp;      /* NULL-terminated, for execve() */
+	size_t n, cap;
+};
+
+/* 0, or -1 on allocation failure (e is then empty and may be freed). */
+int cgi_env_build(struct cgi_env *e, const struct cgi_env_in *in);
+
+void cgi_env_free(struct cgi_env *e);
+
+/* The value of name in e, or NULL: for tests and logging. */
+const char *cgi_env_get(const struct cgi_env *e, const char *name);
+
+#endif

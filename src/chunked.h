@@ -1,0 +1,45 @@
+/*
+ * chunked — decoder for the chunked transfer-coding (RFC 9112 7.1).
+ *
+ * Contract: pure. Bytes in, decoded bytes out; no I/O, no allocation. Feed it
+ * whatever arrived; it resumes at any byte boundary (inside a size line, an
+ * extension, a CRLF, data or the trailer section). Chunk extensions are
+ * skipped; trailer fields are read and discarded (never merged into the
+ * header section, RFC 9112 7.1.2). Line endings may be CRLF or bare LF; a
+ * bare CR, a non-hex size, a size that overflows 63 bits, or a chunk whose
+ * data is not followed by a line ending is an error (400), as is a size
+ * line, extension or trailer line longer than CHUNKED_MAX_LINE.
+ */
+#ifndef PFHTTPD_CHUNKED_H
+#define PFHTTPD_CHUNKED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CHUNKED_MAX_LINE 4096 /* size line with extensions, or one trailer line */
+
+enum chunked_result {
+	CHUNKED_MORE = 0,   /* all input used; more needed */
+	CHUNKED_DONE = 1,   /* last chunk and trailer section read */
+	CHUNKED_ERROR = -1, /* malformed: answer 400 and close */
+};
+
+struct chunked_dec {
+	int state;
+	uint64_t remaining;  /* data bytes left in the current chunk */
+	size_t line_len;     /* bytes of the current size/trailer line so far */
+	uint64_t total;      /* decoded bytes so far: the caller checks it against limits.body */
+};
+
+void chunked_init(struct chunked_dec *d);
+
+/*
+ * Decode from in[0..in_len). Decoded data is written to out (which may be
+ * the same pointer as in: output never overtakes input), *out_len set to
+ * the bytes written, *in_used to the bytes consumed. On CHUNKED_DONE,
+ * in[*in_used..] is the start of the next message (pipelining).
+ */
+int chunked_decode(struct chunked_dec *d, const char *in, size_t in_len,
+		   size_t *in_used, char *out, size_t *out_len);
+
+#endif

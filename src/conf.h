@@ -1,0 +1,93 @@
+/*
+ * conf — the libconfig file to one struct conf.
+ *
+ * Contract: conf_load() reads and validates the whole file and either fills
+ * a struct conf completely or fails with one message "FILE:LINE: message"
+ * (FILE as given on the command line). Validation covers syntax, unknown keys
+ * (at every level), wrong types, out-of-range values, and a document_root that
+ * does not exist or is not a directory. No key is ever silently dropped.
+ * Paths are resolved against server_root (default: the directory of the
+ * config file); document_root is stored as its realpath(). A struct conf
+ * owns all its strings; two can be loaded side by side and swapped (SIGHUP
+ * reload), each freed with conf_free(). conf_load opens nothing but the
+ * config file itself and never exits the process.
+ */
+#ifndef PFHTTPD_CONF_H
+#define PFHTTPD_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct conf_listen {
+	char *text;                  /* as written, e.g. "[::]:80" */
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	int line;
+};
+
+struct conf_error_page {
+	int status;                  /* 400..599 */
+	char *path;                  /* URL path below document_root, starts with '/' */
+};
+
+struct conf_cgi_handler {
+	char *extension;             /* ".php", starts with '.' */
+	char *interpreter;           /* absolute path */
+};
+
+struct conf {
+	char *file;                  /* the config file, as given */
+
+	struct conf_listen *listen;  size_t nlisten;   /* default: "0.0.0.0:80" */
+	char *server_root;           /* absolute; default: dirname(file) */
+	char *server_name;           /* default: "localhost" */
+	char *document_root;         /* realpath; default: server_root/htdocs */
+	char **index;                size_t nindex;    /* default: index.html, index.htm */
+	char *user, *group;          /* NULL when not set */
+	char *pid_file;              /* absolute or NULL */
+	char *access_log;            /* absolute or NULL (no access log) */
+	char *error_log;             /* absolute or NULL (stderr) */
+	char *mime_types;            /* absolute or NULL (built-in table only) */
+	struct conf_error_page *error_pages; size_t nerror_pages;
+
+	struct {
+		int start, min_spare, max_spare, max, max_requests;  /* 8, 4, 16, 150, 10000 */
+	} workers;
+	struct {
+		int header, body, keepalive, send, cgi;          /* seconds: 10, 30, 5, 30, 60 */
+	} timeouts;
+	struct {
+		size_t request_line, header_bytes, headers;      /* 8192, 16384, 100 */
+		int64_t body;                                    /* 10485760 */
+	} limits;
+
+	struct {
+		bool enabled;            /* a cgi group is present */
+		char *alias;             /* URL prefix, starts and ends with '/'; default "/cgi-bin/" */
+		char *directory;         /* absolute; default server_root/cgi-bin */
+		struct conf_cgi_handler *handlers; size_t nhandlers;
+		char *path;              /* PATH for scripts; default "/usr/local/bin:/usr/bin:/bin" */
+		bool pass_authorization; /* pass_authorization = true exports HTTP_AUTHORIZATION; default false */
+		struct {
+			int64_t cpu, memory, processes; /* 0 = no limit; defaults 30, 268435456, 64 */
+		} limits;
+	} cgi;
+
+	/* Lines of keys whose use at run time can fail (opening a log), for FILE:LINE: messages. */
+	struct {
+		int pid_file, access_log, error_log, mime_types, user, group;
+	} line;
+};
+
+/* 0 on success; -1 with "FILE:LINE: message" (or "FILE: message") in err. */
+int conf_load(const char *file, struct conf *c, char *err, size_t errlen);
+
+void conf_free(struct conf *c);
+
+/* Parse "0.0.0.0:80", "[::1]:8080", "*:80", "80" into addr. 0, or -1 if malformed. */
+int conf_parse_listen(const char *text, struct sockaddr_storage *addr,
+		      socklen_t *addrlen);
+
+#endif

@@ -1,0 +1,216 @@
+#include "conn.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+volatile sig_atomic_t conn_stopping;
+
+int64_t conn_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int conn_alloc(struct conn *c, size_t in_cap)
+{
+	memset(c, 0, sizeof(*c));
+	c->c_fd = -1;
+	c->c_in = malloc(in_cap);
+	if (!c->c_in)
+		return -1;
+	c->c_in_cap = in_cap;
+	return 0;
+}
+
+void conn_free(struct conn *c)
+{
+	free(c->c_in);
+	c->c_in = NULL;
+}
+
+static void conn_addr(const struct sockaddr_storage *ss, char *buf, size_t cap, int *port)
+{
+	const void *a;
+
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+		/* Show an IPv4 client of a dual-stack socket as IPv4, as users expect in logs. */
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+			inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], buf, (socklen_t)cap);
+			*port = ntohs(s6->sin6_port);
+			return;
+		}
+		a = &s6->sin6_addr;
+		*port = ntohs(s6->sin6_port);
+	} else {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+		a = &s4->sin_addr;
+		*port = ntohs(s4->sin_port);
+	}
+	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)cap))
+		strcpy(buf, "-");
+}
+
+void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
+	       const struct sockaddr_storage *local)
+{
+	char ignored[INET6_ADDRSTRLEN];
+
+	c->c_fd = fd;
+	c->c_in_len = c->c_in_pos = 0;
+	c->c_keepalive = true;
+	c->c_requests = 0;
+	conn_addr(peer, c->c_peer, sizeof(c->c_peer), &c->c_peer_port);
+	conn_addr(local, ignored, sizeof(ignored), &c->c_local_port);
+}
+
+void conn_close(struct conn *c)
+{
+	if (c->c_fd >= 0) {
+		/*
+		 * Half-close and drain briefly before close(): closing with unread
+		 * bytes pending makes the kernel send RST, which can destroy the
+		 * response still in flight (RFC 9112 9.6).
+		 */
+		if (shutdown(c->c_fd, SHUT_WR) == 0) {
+			char sink[4096];
+			int64_t deadline = conn_now_ms() + 1000;
+			struct pollfd pfd = { .fd = c->c_fd, .events = POLLIN };
+			while (conn_now_ms() < deadline &&
+			       poll(&pfd, 1, 100) > 0 &&
+			       read(c->c_fd, sink, sizeof(sink)) > 0)
+				;
+		}
+		close(c->c_fd);
+	}
+	c->c_fd = -1;
+}
+
+void conn_compact(struct conn *c)
+{
+	if (c->c_in_pos == 0)
+		return;
+	memmove(c->c_in, c->c_in + c->c_in_pos, c->c_in_len - c->c_in_pos);
+	c->c_in_len -= c->c_in_pos;
+	c->c_in_pos = 0;
+}
+
+/* Wait for events until deadline; 1 ready, -1 with errno set. */
+static int conn_wait(struct conn *c, short events, int64_t deadline)
+{
+	struct pollfd pfd = { .fd = c->c_fd, .events = events };
+
+	for (;;) {
+		int64_t left = deadline - conn_now_ms();
+		int r;
+
+		if (conn_stopping) {
+			errno = EINTR;
+			return -1;
+		}
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		r = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
+		if (r > 0)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+ssize_t conn_fill_nowait(struct conn *c)
+{
+	ssize_t n;
+
+	if (c->c_in_len == c->c_in_cap) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	do
+		n = read(c->c_fd, c->c_in + c->c_in_len, c->c_in_cap - c->c_in_len);
+	while (n < 0 && errno == EINTR && !conn_stopping);
+	if (n > 0)
+		c->c_in_len += (size_t)n;
+	return n;
+}
+
+ssize_t conn_fill(struct conn *c, int64_t deadline_ms)
+{
+	for (;;) {
+		ssize_t n = conn_fill_nowait(c);
+		if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			return n;
+		if (conn_wait(c, POLLIN, deadline_ms) < 0)
+			return -1;
+	}
+}
+
+int conn_writev(struct conn *c, struct iovec *iov, int iovcnt, int timeout_s)
+{
+	while (iovcnt > 0) {
+		struct msghdr mh = { .msg_iov = iov, .msg_iovlen = (size_t)iovcnt };
+		ssize_t n = sendmsg(c->c_fd, &mh, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EINTR && !conn_stopping)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				return -1;
+			if (conn_wait(c, POLLOUT, conn_now_ms() + timeout_s * 1000LL) < 0)
+				return -1;
+			continue;
+		}
+		while (iovcnt > 0 && (size_t)n >= iov->iov_len) {
+			n -= (ssize_t)iov->iov_len;
+			iov++;
+			iovcnt--;
+		}
+		if (iovcnt > 0) {
+			iov->iov_base = (char *)iov->iov_base + n;
+			iov->iov_len -= (size_t)n;
+		}
+	}
+	return 0;
+}
+
+int conn_write(struct conn *c, const void *buf, size_t len, int timeout_s)
+{
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+
+	return conn_writev(c, &iov, 1, timeout_s);
+}
+
+int conn_sendfile(struct conn *c, int fd, off_t off, uint64_t len, int timeout_s)
+{
+	while (len > 0) {
+		size_t chunk = len > (1u << 30) ? (1u << 30) : (size_t)len;
+		ssize_t n = sendfile(c->c_fd, fd, &off, chunk);
+
+		if (n < 0) {
+			if (errno == EINTR && !conn_stopping)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				return -1;
+			if (conn_wait(c, POLLOUT, conn_now_ms() + timeout_s * 1000LL) < 0)
+				return -1;
+			continue;
+		}
+		if (n == 0) {
+			/* The file shrank under us: the promised length cannot be sent. */
+			errno = EIO;
+			return -1;
+		}
+		len -= (uint64_t)n;
+	}
+	return 0;
+}

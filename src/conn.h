@@ -1,0 +1,71 @@
+/*
+ * conn — one client connection's byte stream.
+ *
+ * Contract: every read, write and sendfile on a client socket goes through
+ * here, so a TLS connection can later stand behind the same four calls. The
+ * socket is non-blocking; each call waits in poll(2) for at most its timeout
+ * and gives up with errno ETIMEDOUT, or EINTR once the worker is told to
+ * stop. Writes either send everything or fail. conn owns its input buffer,
+ * allocated once per worker and reused for every connection, holding the
+ * bytes of the current request and any pipelined ones after it.
+ */
+#ifndef PFHTTPD_CONN_H
+#define PFHTTPD_CONN_H
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <time.h>
+
+struct conn {
+	int c_fd;
+	char c_peer[INET6_ADDRSTRLEN]; /* client address, text */
+	int c_peer_port;
+	int c_local_port;
+	char *c_in;                    /* input buffer */
+	size_t c_in_cap;
+	size_t c_in_len;               /* bytes held */
+	size_t c_in_pos;               /* start of the unconsumed bytes */
+	bool c_keepalive;              /* keep the connection after this response */
+	unsigned c_requests;           /* served on this connection */
+};
+
+/* Set by the worker's signal handler: blocking waits give up with EINTR. */
+extern volatile sig_atomic_t conn_stopping;
+
+int64_t conn_now_ms(void);
+
+/* Once per worker. */
+int conn_alloc(struct conn *c, size_t in_cap);
+void conn_free(struct conn *c);
+
+/* Take over an accepted socket. */
+void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
+	       const struct sockaddr_storage *local);
+void conn_close(struct conn *c);
+
+/* Drop consumed bytes so the unconsumed ones start at c_in[0]. */
+void conn_compact(struct conn *c);
+
+/*
+ * Read more bytes into c_in after c_in_len, waiting until deadline_ms
+ * (conn_now_ms() clock). Returns bytes read, 0 on EOF, -1 on error
+ * (errno ETIMEDOUT, EINTR when stopping, ENOBUFS when the buffer is full).
+ */
+ssize_t conn_fill(struct conn *c, int64_t deadline_ms);
+
+/* Read bytes available now, without waiting: >0, 0 EOF, -1 with EAGAIN or an error. */
+ssize_t conn_fill_nowait(struct conn *c);
+
+/* Send all of iov; no progress for timeout_s seconds is a failure. 0 or -1. */
+int conn_writev(struct conn *c, struct iovec *iov, int iovcnt, int timeout_s);
+int conn_write(struct conn *c, const void *buf, size_t len, int timeout_s);
+
+/* Send len bytes of fd from off with sendfile(2). 0 or -1. */
+int conn_sendfile(struct conn *c, int fd, off_t off, uint64_t len, int timeout_s);
+
+#endif

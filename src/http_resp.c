@@ -1,0 +1,253 @@
+#include "http_resp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "conn.h"
+#include "http_cond.h"
+#include "log.h"
+#include "request.h"
+#include "static.h"
+
+struct reason {
+	int status;
+	const char *text;
+};
+
+/* RFC 9110 15. */
+static const struct reason reasons[] = {
+	{ 100, "Continue" }, { 200, "OK" }, { 201, "Created" },
+	{ 204, "No Content" }, { 206, "Partial Content" },
+	{ 301, "Moved Permanently" }, { 302, "Found" }, { 303, "See Other" },
+	{ 304, "Not Modified" }, { 307, "Temporary Redirect" },
+	{ 308, "Permanent Redirect" }, { 400, "Bad Request" },
+	{ 401, "Unauthorized" }, { 403, "Forbidden" }, { 404, "Not Found" },
+	{ 405, "Method Not Allowed" }, { 406, "Not Acceptable" },
+	{ 408, "Request Timeout" }, { 409, "Conflict" }, { 410, "Gone" },
+	{ 411, "Length Required" }, { 412, "Precondition Failed" },
+	{ 413, "Content Too Large" }, { 414, "URI Too Long" },
+	{ 415, "Unsupported Media Type" }, { 416, "Range Not Satisfiable" },
+	{ 417, "Expectation Failed" }, { 421, "Misdirected Request" },
+	{ 422, "Unprocessable Content" }, { 426, "Upgrade Required" },
+	{ 429, "Too Many Requests" },
+	{ 431, "Request Header Fields Too Large" },
+	{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
+	{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+	{ 504, "Gateway Timeout" }, { 505, "HTTP Version Not Supported" },
+};
+
+const char *http_reason(int status)
+{
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].status == status)
+			return reasons[i].text;
+	return "Unknown";
+}
+
+const char *http_date_now(void)
+{
+	static time_t cached = -1;
+	static char buf[HTTP_DATE_LEN + 1];
+	time_t now = time(NULL);
+
+	if (now != cached) {
+		http_date_format(now, buf);
+		cached = now;
+	}
+	return buf;
+}
+
+static void resp_vadd(struct request *rq, const char *fmt, va_list ap)
+{
+	size_t room = rq->out_cap - rq->out_len;
+	int n = vsnprintf(rq->out + rq->out_len, room, fmt, ap);
+
+	if (n < 0 || (size_t)n >= room)
+		rq->out_overflow = true;
+	else
+		rq->out_len += (size_t)n;
+}
+
+static void resp_add(struct request *rq, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void resp_add(struct request *rq, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	resp_vadd(rq, fmt, ap);
+	va_end(ap);
+}
+
+void resp_start(struct request *rq, int status)
+{
+	rq->out_len = 0;
+	rq->out_overflow = false;
+	rq->status = status;
+	resp_add(rq, "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: %s\r\n",
+		 status, http_reason(status), http_date_now(), SERVER_SOFTWARE);
+}
+
+void resp_header(struct request *rq, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	resp_add(rq, "%s: ", name);
+	va_start(ap, fmt);
+	resp_vadd(rq, fmt, ap);
+	va_end(ap);
+	resp_add(rq, "\r\n");
+}
+
+void resp_end(struct request *rq, int64_t content_length)
+{
+	if (content_length >= 0)
+		resp_add(rq, "Content-Length: %lld\r\n", (long long)content_length);
+	if (!rq->conn->c_keepalive)
+		resp_add(rq, "Connection: close\r\n");
+	else if (rq->hr.minor == 0)
+		resp_add(rq, "Connection: keep-alive\r\n"); /* HTTP/1.0 is not persistent unless told */
+	resp_add(rq, "\r\n");
+}
+
+int resp_send(struct request *rq, const void *body, size_t len)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = rq->out, .iov_len = rq->out_len },
+		{ .iov_base = (void *)body, .iov_len = rq->head_only ? 0 : len },
+	};
+	const struct conf *cf = rq->site->conf;
+
+	rq->responded = true;
+	if (rq->out_overflow) {
+		log_error(LOG_ERR, "[client %s] response head too large for status %d",
+			  rq->conn->c_peer, rq->status);
+		rq->conn->c_keepalive = false;
+		return -1;
+	}
+	if (conn_writev(rq->conn, iov, iov[1].iov_len ? 2 : 1, cf->timeouts.send) < 0) {
+		rq->conn->c_keepalive = false;
+		return -1;
+	}
+	rq->body_sent += iov[1].iov_len ? len : 0;
+	return 0;
+}
+
+/* Statuses after which the connection is never reused: framing may be lost. */
+static bool http_error_closes(int status)
+{
+	switch (status) {
+	case 400: case 408: case 411: case 413: case 414: case 431:
+	case 500: case 501: case 505:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const char *http_error_text(int status)
+{
+	switch (status) {
+	case 400: return "Your browser sent a request that this server could not understand.";
+	case 403: return "You don't have permission to access this resource.";
+	case 404: return "The requested URL was not found on this server.";
+	case 405: return "The requested method is not allowed for this resource.";
+	case 408: return "The server timed out waiting for the request.";
+	case 412: return "A precondition of the request was not met.";
+	case 413: return "The request content is larger than this server accepts.";
+	case 414: return "The request URI is longer than this server accepts.";
+	case 416: return "The requested range is not satisfiable.";
+	case 417: return "The expectation given in the Expect header cannot be met.";
+	case 431: return "The request header fields are larger than this server accepts.";
+	case 501: return "The server does not support the requested method or transfer coding.";
+	case 502: return "The gateway received an invalid response.";
+	case 504: return "The gateway did not receive a timely response.";
+	case 505: return "The server does not support the HTTP major version of the request.";
+	default:  return "The server could not complete the request.";
+	}
+}
+
+/* The configured error page for status, opened below document_root, or -1. */
+static int http_error_page(const struct request *rq, int status, struct stat *st)
+{
+	const struct conf *cf = rq->site->conf;
+
+	for (size_t i = 0; i < cf->nerror_pages; i++) {
+		if (cf->error_pages[i].status != status)
+			continue;
+		int fd = static_open(rq->site, cf->error_pages[i].path + 1, O_RDONLY);
+		if (fd < 0)
+			return -1;
+		if (fstat(fd, st) == 0 && S_ISREG(st->st_mode))
+			return fd;
+		close(fd);
+		return -1;
+	}
+	return -1;
+}
+
+static void http_error_log(const struct request *rq, int status, const char *why)
+{
+	const struct http_request *hr = &rq->hr;
+	char target[256];
+	size_t n = 0;
+
+	/* The target is the client's bytes: keep the log line one line and readable. */
+	for (size_t i = 0; i < hr->target.len && n + 5 < sizeof(target); i++) {
+		unsigned char ch = (unsigned char)hr->target.p[i];
+		n += (size_t)(ch >= 0x20 && ch < 0x7f && ch != '\\' ?
+			      snprintf(target + n, sizeof(target) - n, "%c", ch) :
+			      snprintf(target + n, sizeof(target) - n, "\\x%02x", ch));
+	}
+	target[n] = '\0';
+	log_error(status >= 500 ? LOG_ERR : LOG_INFO, "[client %s:%d] %d %s: %s%s%s",
+		  rq->conn->c_peer, rq->conn->c_peer_port, status, http_reason(status),
+		  why, n ? ", target " : "", target);
+}
+
+int http_error(struct request *rq, int status, const char *extra, const char *why)
+{
+	char html[768];
+	struct stat st;
+	int fd, len, ret;
+
+	http_error_log(rq, status, why);
+	if (http_error_closes(status))
+		rq->conn->c_keepalive = false;
+	else if (!body_done(&rq->body) && request_discard_body(rq) != 0)
+		rq->conn->c_keepalive = false;
+
+	resp_start(rq, status);
+	if (extra)
+		resp_add(rq, "%s", extra);
+	fd = http_error_page(rq, status, &st);
+	if (fd >= 0) {
+		resp_header(rq, "Content-Type", "text/html; charset=utf-8");
+		resp_end(rq, (int64_t)st.st_size);
+		ret = resp_send(rq, NULL, 0);
+		if (ret == 0 && !rq->head_only) {
+			ret = conn_sendfile(rq->conn, fd, 0, (uint64_t)st.st_size,
+					    rq->site->conf->timeouts.send);
+			if (ret == 0)
+				rq->body_sent += (uint64_t)st.st_size;
+		}
+		close(fd);
+		if (ret < 0)
+			rq->conn->c_keepalive = false;
+		return ret;
+	}
+	len = snprintf(html, sizeof(html),
+		       "<!DOCTYPE html>\n<html><head><title>%d %s</title></head>\n"
+		       "<body><h1>%s</h1>\n<p>%s</p>\n<hr><address>%s</address></body></html>\n",
+		       status, http_reason(status), http_reason(status),
+		       http_error_text(status), SERVER_SOFTWARE);
+	resp_header(rq, "Content-Type", "text/html; charset=utf-8");
+	resp_end(rq, len);
+	return resp_send(rq, html, (size_t)len);
+}

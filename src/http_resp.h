@@ -1,0 +1,46 @@
+/*
+ * http_resp — writing responses: status line, headers, error pages, the
+ * Date cache.
+ *
+ * Contract: a response head is built in the request's out buffer
+ * (resp_start, resp_header..., resp_end) and leaves in one write together
+ * with a small body (resp_send), or followed by a file (static.c). Every
+ * response carries Date and Server, and the Connection field that matches
+ * conn->c_keepalive. Every client-visible error goes through http_error(),
+ * which writes the small HTML body (or the configured error page), logs one
+ * error-log line, and decides whether the connection survives.
+ */
+#ifndef PFHTTPD_HTTP_RESP_H
+#define PFHTTPD_HTTP_RESP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct request;
+
+#define SERVER_SOFTWARE "pfhttpd/" PFHTTPD_VERSION
+
+const char *http_reason(int status);
+
+/* The current time as an IMF-fixdate, recomputed at most once a second. */
+const char *http_date_now(void);
+
+void resp_start(struct request *rq, int status);
+void resp_header(struct request *rq, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Content-Length (when len >= 0), Connection, and the empty line. */
+void resp_end(struct request *rq, int64_t content_length);
+
+/* Send the head and body[0..len) (no body for HEAD). 0, or -1 (connection lost). */
+int resp_send(struct request *rq, const void *body, size_t len);
+
+/*
+ * Answer with an error status: the configured error page for status or a
+ * small HTML body; one error-log line saying why. extra: more header lines
+ * (each ending CRLF, e.g. "Allow: GET, HEAD\r\n"), or NULL. The connection
+ * is kept only when the status allows it and the request body was read.
+ * Returns 0, or -1 if the connection was lost.
+ */
+int http_error(struct request *rq, int status, const char *extra, const char *why);
+
+#endif

@@ -1,0 +1,177 @@
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+
+static int log_err_fd = -1;     /* -1: stderr only */
+static int log_acc_fd = -1;     /* -1: no access log */
+static int log_foreground = 1;
+
+static const char *const log_level_names[] = {
+	[LOG_ERR] = "error", [LOG_WARN] = "warn",
+	[LOG_NOTICE] = "notice", [LOG_INFO] = "info",
+};
+
+void log_init(int foreground)
+{
+	log_foreground = foreground;
+}
+
+static int log_open_file(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
+int log_open(const struct conf *c, char *err, size_t errlen)
+{
+	int efd = -1, afd = -1;
+
+	if (c->error_log && (efd = log_open_file(c->error_log)) < 0) {
+		snprintf(err, errlen, "%s:%d: cannot open error_log '%s': %s",
+			 c->file, c->line.error_log, c->error_log, strerror(errno));
+		goto fail;
+	}
+	if (c->access_log && (afd = log_open_file(c->access_log)) < 0) {
+		snprintf(err, errlen, "%s:%d: cannot open access_log '%s': %s",
+			 c->file, c->line.access_log, c->access_log, strerror(errno));
+		goto fail;
+	}
+	log_close();
+	log_err_fd = efd;
+	log_acc_fd = afd;
+	return 0;
+fail:
+	if (efd >= 0)
+		close(efd);
+	return -1;
+}
+
+static void log_swap(int *fd, const char *path)
+{
+	int nfd;
+
+	if (!path)
+		return;
+	nfd = log_open_file(path);
+	if (nfd < 0) {
+		log_error(LOG_ERR, "cannot reopen '%s': %s", path, strerror(errno));
+		return;
+	}
+	if (*fd >= 0)
+		close(*fd);
+	*fd = nfd;
+}
+
+int log_reopen(const struct conf *c)
+{
+	log_swap(&log_err_fd, c->error_log);
+	log_swap(&log_acc_fd, c->access_log);
+	return 0;
+}
+
+void log_close(void)
+{
+	if (log_err_fd >= 0)
+		close(log_err_fd);
+	if (log_acc_fd >= 0)
+		close(log_acc_fd);
+	log_err_fd = log_acc_fd = -1;
+}
+
+/* One write per line: O_APPEND makes it atomic with respect to other workers. */
+static void log_write(int fd, const char *buf, size_t len)
+{
+	ssize_t n = write(fd, buf, len);
+	(void)n; /* A log write that fails has nowhere to be reported. */
+}
+
+void log_error(enum log_level level, const char *fmt, ...)
+{
+	char line[2048], when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	va_list ap;
+	int n, m;
+
+	localtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%a %b %d %H:%M:%S %Y", &tm);
+	n = snprintf(line, sizeof(line), "[%s] [%s] [pid %d] ", when,
+		     log_level_names[level], (int)getpid());
+	va_start(ap, fmt);
+	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (m < 0)
+		m = 0;
+	/* A longer message is cut, and the cut is marked, rather than lost. */
+	if ((size_t)m >= sizeof(line) - (size_t)n - 1) {
+		m = (int)(sizeof(line) - (size_t)n - 1);
+		memcpy(line + n + m - 3, "...", 3);
+	}
+	n += m;
+	line[n++] = '\n';
+	if (log_err_fd >= 0)
+		log_write(log_err_fd, line, (size_t)n);
+	if (log_err_fd < 0 || log_foreground)
+		log_write(STDERR_FILENO, line, (size_t)n);
+}
+
+/* Copy a header value into the log, escaping '"', '\\' and non-printables as Apache does. */
+static size_t log_escape(char *dst, size_t cap, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (!s) {
+		if (cap > 1)
+			dst[o++] = '-';
+		return o;
+	}
+	for (size_t i = 0; i < len && o + 4 < cap; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '"' || ch == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = (char)ch;
+		} else if (ch < 0x20 || ch >= 0x7f) {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[ch >> 4];
+			dst[o++] = hex[ch & 15];
+		} else {
+			dst[o++] = (char)ch;
+		}
+	}
+	return o;
+}
+
+void log_access(const struct log_access_rec *r)
+{
+	char line[4096 * 3], when[40], bytes[24];
+	struct tm tm;
+	size_t n;
+
+	if (log_acc_fd < 0)
+		return;
+	localtime_r(&r->when, &tm);
+	strftime(when, sizeof(when), "%d/%b/%Y:%H:%M:%S %z", &tm);
+	if (r->bytes)
+		snprintf(bytes, sizeof(bytes), "%llu", (unsigned long long)r->bytes);
+	else
+		strcpy(bytes, "-");
+	n = (size_t)snprintf(line, sizeof(line), "%s - - [%s] \"",
+			     r->client ? r->client : "-", when);
+	n += log_escape(line + n, 4096, r->request_line, r->request_line_len);
+	n += (size_t)snprintf(line + n, sizeof(line) - n, "\" %d %s \"", r->status, bytes);
+	n += log_escape(line + n, 2048, r->referer, r->referer_len);
+	line[n++] = '"'; line[n++] = ' '; line[n++] = '"';
+	n += log_escape(line + n, 2048, r->user_agent, r->user_agent_len);
+	line[n++] = '"';
+	line[n++] = '\n';
+	log_write(log_acc_fd, line, n);
+}

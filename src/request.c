@@ -1,0 +1,243 @@
+#include "request.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "http_resp.h"
+#include "log.h"
+#include "scoreboard.h"
+#include "static.h"
+#include "uri.h"
+
+int request_ctx_init(struct request_ctx *x, const struct conf *conf)
+{
+	memset(x, 0, sizeof(*x));
+	x->headers = calloc(conf->limits.headers, sizeof(*x->headers));
+	/* A normalised path is never longer than the request line it came from. */
+	x->path = malloc(conf->limits.request_line + 1);
+	/* Room for every header we write plus a Location as long as the request line, tripled by %-encoding. */
+	x->out_cap = conf->limits.request_line * 3 + 8192;
+	x->out = malloc(x->out_cap);
+	if (!x->headers || !x->path || !x->out) {
+		request_ctx_free(x);
+		return -1;
+	}
+	return 0;
+}
+
+void request_ctx_free(struct request_ctx *x)
+{
+	free(x->headers);
+	free(x->path);
+	free(x->out);
+	memset(x, 0, sizeof(*x));
+}
+
+const char *request_header(const struct request *rq, const char *name, size_t *len)
+{
+	const struct http_header *h = http_find_header(&rq->hr, name);
+
+	if (!h) {
+		*len = 0;
+		return NULL;
+	}
+	*len = h->value.len;
+	return h->value.p;
+}
+
+int request_discard_body(struct request *rq)
+{
+	char sink[16384];
+	int64_t deadline;
+	ssize_t n;
+
+	if (body_done(&rq->body))
+		return 0;
+	/*
+	 * The client is waiting for "100 Continue" before it sends a body we do
+	 * not want: do not invite it; answer and close instead (RFC 9110 10.1.1).
+	 */
+	if (!rq->body.continue_sent) {
+		rq->conn->c_keepalive = false;
+		rq->body.done = true;
+		return 0;
+	}
+	deadline = conn_now_ms() + rq->site->conf->timeouts.body * 1000LL;
+	while ((n = body_read(&rq->body, sink, sizeof(sink), deadline)) > 0)
+		;
+	if (n == 0)
+		return 0;
+	rq->conn->c_keepalive = false;
+	rq->body.done = true; /* framing is lost: nothing more will be read */
+	return n == -499 ? 400 : (int)-n;
+}
+
+static void request_reset(struct request_ctx *x, const struct site *site, struct conn *c)
+{
+	struct request *rq = &x->rq;
+
+	memset(rq, 0, sizeof(*rq));
+	rq->conn = c;
+	rq->site = site;
+	rq->headers = x->headers;
+	rq->path = x->path;
+	rq->out = x->out;
+	rq->out_cap = x->out_cap;
+	rq->hr.content_length = -1;
+	rq->hr.major = 1;
+	rq->hr.minor = 1;
+	rq->when = time(NULL);
+	body_init(&rq->body, c, false, 0, false, 1, site->conf->limits.body);
+}
+
+static void request_state(struct request_ctx *x, int state)
+{
+	if (x->slot) {
+		x->slot->state = state;
+		x->slot->last_change = time(NULL);
+	}
+}
+
+/*
+ * Read until the head is complete. 0 with the head parsed, a status to
+ * answer with, or -1 to close without answering (idle timeout, client gone,
+ * stopping).
+ */
+static int request_read_head(struct request_ctx *x, struct conn *c, bool first)
+{
+	const struct conf *cf = x->rq.site->conf;
+	struct http_limits lim = {
+		.request_line = cf->limits.request_line,
+		.header_bytes = cf->limits.header_bytes,
+		.headers = cf->limits.headers,
+	};
+	struct http_parser p;
+	bool started = c->c_in_len > 0;
+	int64_t deadline = conn_now_ms() +
+		(first || started ? cf->timeouts.header : cf->timeouts.keepalive) * 1000LL;
+
+	http_parse_init(&p, &lim, &x->rq.hr, x->headers);
+	request_state(x, started || first ? SB_READING : SB_KEEPALIVE);
+	for (;;) {
+		ssize_t n;
+		if (c->c_in_len > 0) {
+			int r = http_parse_request(&p, c->c_in, c->c_in_len, &x->rq.hr);
+			if (r != HTTP_PARSE_NEED_MORE)
+				return r;
+		}
+		n = conn_fill(c, deadline);
+		if (n == 0 || (n < 0 && errno != ETIMEDOUT))
+			return -1;
+		if (n < 0)
+			return started ? 408 : -1;
+		if (!started) {
+			/* The header timeout is total, counted from the first byte. */
+			started = true;
+			x->rq.when = time(NULL);
+			deadline = conn_now_ms() + cf->timeouts.header * 1000LL;
+			request_state(x, SB_READING);
+		}
+	}
+}
+
+/* The request line for the access log: as parsed, or the first line as received. */
+static void request_line_span(const struct request *rq, const char **p, size_t *len)
+{
+	const struct http_request *hr = &rq->hr;
+	const struct conn *c = rq->conn;
+
+	if (hr->proto.p) {
+		*p = hr->method_str.p;
+		*len = (size_t)(hr->proto.p + hr->proto.len - hr->method_str.p);
+		return;
+	}
+	*p = c->c_in;
+	*len = 0;
+	while (*len < c->c_in_len && *len < 1024 && c->c_in[*len] != '\n' && c->c_in[*len] != '\r')
+		(*len)++;
+}
+
+static void request_log(const struct request *rq)
+{
+	struct log_access_rec r = {
+		.client = rq->conn->c_peer,
+		.when = rq->when,
+		.status = rq->status,
+		.bytes = rq->body_sent,
+	};
+
+	request_line_span(rq, &r.request_line, &r.request_line_len);
+	r.referer = request_header(rq, "Referer", &r.referer_len);
+	r.user_agent = request_header(rq, "User-Agent", &r.user_agent_len);
+	log_access(&r);
+}
+
+/* RFC 9110 9.3.7: "OPTIONS *" asks about the server as a whole. */
+static int request_options_star(struct request *rq)
+{
+	int r = request_discard_body(rq);
+
+	if (r != 0)
+		return http_error(rq, r, NULL, "request body");
+	resp_start(rq, 200);
+	resp_header(rq, "Allow", "GET, HEAD, POST, OPTIONS");
+	resp_end(rq, 0);
+	return resp_send(rq, NULL, 0);
+}
+
+static int request_route(struct request *rq)
+{
+	const struct http_request *hr = &rq->hr;
+	const struct conf *cf = rq->site->conf;
+	int st;
+
+	if (hr->expect_unknown)
+		return http_error(rq, 417, NULL, "unsupported expectation");
+	if (hr->content_length > cf->limits.body)
+		return http_error(rq, 413, NULL, "Content-Length over limits.body");
+	if (hr->method == HTTP_M_OTHER || hr->method == HTTP_M_CONNECT)
+		return http_error(rq, 501, NULL, "method not implemented");
+	if (hr->path.len == 1 && hr->path.p[0] == '*')
+		return request_options_star(rq);
+	st = uri_normalize(hr->path.p, hr->path.len, rq->path, cf->limits.request_line + 1,
+			   &rq->path_len);
+	if (st != 0)
+		return http_error(rq, st, NULL, st == 403 ? "forbidden path" : "malformed path");
+	return static_serve(rq);
+}
+
+bool request_serve(struct request_ctx *x, const struct site *site,
+		   struct conn *c, bool first)
+{
+	struct request *rq = &x->rq;
+	int r;
+
+	conn_compact(c);
+	request_reset(x, site, c);
+	r = request_read_head(x, c, first);
+	if (r < 0)
+		return false;
+	if (r != HTTP_PARSE_DONE) {
+		c->c_keepalive = false;
+		http_error(rq, r, NULL, r == 408 ? "timed out reading the request head" :
+			   "malformed request");
+		request_log(rq);
+		return false;
+	}
+	c->c_in_pos = rq->hr.head_len;
+	c->c_keepalive = rq->hr.keep_alive && !conn_stopping && !x->last;
+	rq->head_only = rq->hr.method == HTTP_M_HEAD;
+	body_init(&rq->body, c, rq->hr.chunked, rq->hr.content_length,
+		  rq->hr.expect_continue, rq->hr.minor, site->conf->limits.body);
+	request_state(x, SB_WRITING);
+	request_route(rq);
+	if (!body_done(&rq->body) && request_discard_body(rq) != 0)
+		c->c_keepalive = false;
+	if (x->slot)
+		x->slot->requests++;
+	c->c_requests++;
+	request_log(rq);
+	return c->c_keepalive && !conn_stopping;
+}

@@ -1,0 +1,80 @@
+/*
+ * request — one request's life inside a connection: read the head, route it
+ * (static file now; CGI next), keep the connection in sync, log it.
+ *
+ * Contract: request_serve() handles exactly one request on c (whose input
+ * buffer may already hold it, pipelined) and says whether the connection
+ * can carry another. Handlers (static.c, later cgi.c) receive a struct
+ * request with the parsed head, the normalised path and the site settings,
+ * and answer through http_resp. Per-worker buffers are allocated once in
+ * request_ctx_init(), never per request.
+ */
+#ifndef PFHTTPD_REQUEST_H
+#define PFHTTPD_REQUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "body.h"
+#include "conn.h"
+#include "http_parse.h"
+
+struct conf;
+struct mime_table;
+
+/* The settings that apply to one request: the one "which site is this" answer. */
+struct site {
+	const struct conf *conf;
+	const struct mime_table *mime;
+	int root_fd;                 /* document_root, O_PATH|O_DIRECTORY */
+};
+
+struct request {
+	struct conn *conn;
+	const struct site *site;
+	struct http_request hr;
+	struct http_header *headers; /* conf limits.headers entries */
+	char *path;                  /* normalised, decoded path, NUL-terminated */
+	size_t path_len;
+	struct body body;
+	time_t when;
+	int status;                  /* sent status, for the access log */
+	uint64_t body_sent;          /* body bytes sent, for the access log */
+	bool head_only;              /* HEAD: headers only */
+	bool responded;
+	char *out;                   /* response head buffer */
+	size_t out_len, out_cap;
+	bool out_overflow;
+};
+
+struct sb_slot;
+
+struct request_ctx {
+	struct request rq;
+	struct sb_slot *slot;        /* this worker's scoreboard slot, or NULL */
+	bool last;                   /* the worker will exit after this request: close */
+	struct http_header *headers;
+	char *path;
+	char *out;
+	size_t out_cap;
+};
+
+int request_ctx_init(struct request_ctx *x, const struct conf *conf);
+void request_ctx_free(struct request_ctx *x);
+
+/*
+ * Serve one request on c. first: no request yet on this connection (the
+ * wait for its first byte uses timeouts.header, later ones timeouts.keepalive).
+ * Returns true if the connection may carry another request.
+ */
+bool request_serve(struct request_ctx *x, const struct site *site,
+		   struct conn *c, bool first);
+
+/* Read and drop the rest of the request body so the connection stays in sync. 0, or a status (400, 408, 413). */
+int request_discard_body(struct request *rq);
+
+/* The value of the first header named name, or NULL; *len set. */
+const char *request_header(const struct request *rq, const char *name, size_t *len);
+
+#endif

@@ -1,0 +1,267 @@
+#include "static.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "conn.h"
+#include "http_cond.h"
+#include "http_resp.h"
+#include "log.h"
+#include "mime.h"
+#include "request.h"
+#include "uri.h"
+
+#define STATIC_ALLOW "Allow: GET, HEAD, OPTIONS\r\n"
+
+/*
+ * Without openat2 (old kernels, strict seccomp filters): resolve the whole
+ * name and check it is still below the root. Racy against a local user
+ * swapping symlinks, which openat2's RESOLVE_BENEATH is not.
+ */
+static int static_open_fallback(const struct site *s, const char *rel, int flags)
+{
+	const char *root = s->conf->document_root;
+	size_t rlen = strlen(root);
+	char joined[PATH_MAX], *real;
+	int fd = -1;
+
+	if ((size_t)snprintf(joined, sizeof(joined), "%s/%s", root, rel) >= sizeof(joined)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	real = realpath(joined, NULL);
+	if (!real)
+		return -1;
+	if (strncmp(real, root, rlen) != 0 || (real[rlen] != '/' && real[rlen] != '\0'))
+		errno = EXDEV;
+	else
+		fd = open(real, flags | O_CLOEXEC | O_NOCTTY);
+	free(real);
+	return fd;
+}
+
+int static_open(const struct site *s, const char *rel, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	if (*rel == '\0')
+		rel = ".";
+	fd = (int)syscall(SYS_openat2, s->root_fd, rel, &how, sizeof(how));
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+		return static_open_fallback(s, rel, flags);
+	return fd;
+}
+
+static int static_open_error(struct request *rq)
+{
+	switch (errno) {
+	case ENOENT:
+	case ENOTDIR:
+	case ENAMETOOLONG:
+		return http_error(rq, 404, NULL, "file does not exist");
+	case EACCES:
+	case EPERM:
+		return http_error(rq, 403, NULL, "permission denied by the file system");
+	case EXDEV:
+	case ELOOP:
+		return http_error(rq, 403, NULL, "path resolves outside document_root");
+	default:
+		log_error(LOG_ERR, "open '%s': %s", rq->path, strerror(errno));
+		return http_error(rq, 500, NULL, "cannot open file");
+	}
+}
+
+/* RFC 9110 15.4.2: a directory asked for without its slash moves to the URL with one. */
+static int static_redirect_dir(struct request *rq)
+{
+	const struct conf *cf = rq->site->conf;
+	const struct http_request *hr = &rq->hr;
+	char loc[PATH_MAX * 3 + 512], html[PATH_MAX * 3 + 768];
+	int n, len;
+	long pl;
+
+	if (hr->host.len > 0)
+		n = snprintf(loc, sizeof(loc), "http://%.*s", (int)hr->host.len, hr->host.p);
+	else if (rq->conn->c_local_port != 80)
+		n = snprintf(loc, sizeof(loc), "http://%s:%d", cf->server_name, rq->conn->c_local_port);
+	else
+		n = snprintf(loc, sizeof(loc), "http://%s", cf->server_name);
+	pl = uri_pct_encode_path(loc, sizeof(loc) - 2, rq->path, rq->path_len);
+	if (n < 0 || (size_t)n >= sizeof(loc) || pl < 0 ||
+	    (hr->has_query && (size_t)pl + 2 + hr->query.len >= sizeof(loc)))
+		return http_error(rq, 414, NULL, "redirect location too long");
+	n = (int)pl;
+	loc[n++] = '/';
+	if (hr->has_query) {
+		loc[n++] = '?';
+		memcpy(loc + n, hr->query.p, hr->query.len);
+		n += (int)hr->query.len;
+	}
+	loc[n] = '\0';
+	if (request_discard_body(rq) != 0)
+		rq->conn->c_keepalive = false;
+	len = snprintf(html, sizeof(html),
+		       "<!DOCTYPE html>\n<html><head><title>301 Moved Permanently</title></head>\n"
+		       "<body><h1>Moved Permanently</h1>\n<p>The document has moved <a href=\"%s\">here</a>.</p>\n"
+		       "</body></html>\n", loc);
+	resp_start(rq, 301);
+	resp_header(rq, "Location", "%s", loc);
+	resp_header(rq, "Content-Type", "text/html; charset=utf-8");
+	resp_end(rq, len);
+	return resp_send(rq, html, (size_t)len);
+}
+
+/* Try each index name in the directory rq->path names. An fd, or -1 if none. */
+static int static_open_index(struct request *rq, struct stat *st, const char **name)
+{
+	const struct conf *cf = rq->site->conf;
+	char rel[PATH_MAX];
+
+	for (size_t i = 0; i < cf->nindex; i++) {
+		int fd;
+		if ((size_t)snprintf(rel, sizeof(rel), "%s%s", rq->path + 1, cf->index[i]) >= sizeof(rel))
+			continue;
+		fd = static_open(rq->site, rel, O_RDONLY | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, st) == 0 && S_ISREG(st->st_mode)) {
+			*name = cf->index[i];
+			return fd;
+		}
+		close(fd);
+	}
+	return -1;
+}
+
+static void static_cond_fields(const struct request *rq, struct http_cond_req *cr)
+{
+	memset(cr, 0, sizeof(*cr));
+	cr->if_match = request_header(rq, "If-Match", &cr->if_match_len);
+	cr->if_none_match = request_header(rq, "If-None-Match", &cr->if_none_match_len);
+	cr->if_modified_since = request_header(rq, "If-Modified-Since", &cr->if_modified_since_len);
+	cr->if_unmodified_since = request_header(rq, "If-Unmodified-Since", &cr->if_unmodified_since_len);
+	cr->if_range = request_header(rq, "If-Range", &cr->if_range_len);
+	cr->range = request_header(rq, "Range", &cr->range_len);
+	cr->get_or_head = rq->hr.method == HTTP_M_GET || rq->hr.method == HTTP_M_HEAD;
+}
+
+static int static_send_file(struct request *rq, int fd, const struct stat *st, const char *name)
+{
+	char etag[HTTP_ETAG_MAX], lastmod[HTTP_DATE_LEN + 1], range[96];
+	struct http_cond_req cr;
+	struct http_cond_rep rep;
+	struct http_cond_result res;
+	uint64_t first = 0, len = (uint64_t)st->st_size;
+
+	http_etag_make((uint64_t)st->st_size, (int64_t)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+		       etag, sizeof(etag));
+	http_date_format(st->st_mtim.tv_sec, lastmod);
+	static_cond_fields(rq, &cr);
+	rep = (struct http_cond_rep){ .etag = etag, .mtime = st->st_mtim.tv_sec,
+				      .size = (uint64_t)st->st_size };
+	http_cond_evaluate(&cr, &rep, &res);
+
+	if (res.status == 412)
+		return http_error(rq, 412, NULL, "precondition failed");
+	if (res.status == 416) {
+		snprintf(range, sizeof(range), "Content-Range: bytes */%llu\r\n",
+			 (unsigned long long)st->st_size);
+		return http_error(rq, 416, range, "range not satisfiable");
+	}
+	resp_start(rq, res.status);
+	resp_header(rq, "Last-Modified", "%s", lastmod);
+	resp_header(rq, "ETag", "%s", etag);
+	if (res.status == 304) {
+		resp_end(rq, -1); /* RFC 9110 15.4.5: no content, and no Content-Length needed */
+		return resp_send(rq, NULL, 0);
+	}
+	resp_header(rq, "Content-Type", "%s", mime_lookup(rq->site->mime, name, strlen(name)));
+	resp_header(rq, "Accept-Ranges", "bytes");
+	if (res.status == 206) {
+		first = res.first;
+		len = res.last - res.first + 1;
+		resp_header(rq, "Content-Range", "bytes %llu-%llu/%llu",
+			    (unsigned long long)res.first, (unsigned long long)res.last,
+			    (unsigned long long)st->st_size);
+	}
+	resp_end(rq, (int64_t)len);
+	if (resp_send(rq, NULL, 0) < 0)
+		return -1;
+	if (rq->head_only || len == 0)
+		return 0;
+	if (conn_sendfile(rq->conn, fd, (off_t)first, len, rq->site->conf->timeouts.send) < 0) {
+		rq->conn->c_keepalive = false;
+		return -1;
+	}
+	rq->body_sent += len;
+	return 0;
+}
+
+static int static_answer(struct request *rq, int fd, const struct stat *st, const char *name)
+{
+	int r;
+
+	switch (rq->hr.method) {
+	case HTTP_M_GET:
+	case HTTP_M_HEAD:
+		break;
+	case HTTP_M_OPTIONS:
+		if ((r = request_discard_body(rq)) != 0)
+			return http_error(rq, r, NULL, "request body");
+		resp_start(rq, 200);
+		resp_header(rq, "Allow", "GET, HEAD, OPTIONS");
+		resp_end(rq, 0);
+		return resp_send(rq, NULL, 0);
+	default:
+		return http_error(rq, 405, STATIC_ALLOW, "method not allowed for a static file");
+	}
+	if ((r = request_discard_body(rq)) != 0)
+		return http_error(rq, r, NULL, "request body");
+	return static_send_file(rq, fd, st, name);
+}
+
+int static_serve(struct request *rq)
+{
+	struct stat st;
+	const char *name = rq->path;
+	int fd, ifd, ret;
+
+	fd = static_open(rq->site, rq->path + 1, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return static_open_error(rq);
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return http_error(rq, 500, NULL, "fstat failed");
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		if (rq->path[rq->path_len - 1] != '/')
+			return static_redirect_dir(rq);
+		ifd = static_open_index(rq, &st, &name);
+		if (ifd < 0)
+			return http_error(rq, 403, NULL, "directory has no index file and listings are off");
+		fd = ifd;
+	} else if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return http_error(rq, 403, NULL, "not a regular file");
+	} else if (rq->path[rq->path_len - 1] == '/') {
+		close(fd);
+		return http_error(rq, 404, NULL, "file asked for as a directory");
+	}
+	ret = static_answer(rq, fd, &st, name);
+	close(fd);
+	return ret;
+}

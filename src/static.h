@@ -1,0 +1,26 @@
+/*
+ * static — serving files from document_root: index files, the directory
+ * redirect, conditional requests, single byte ranges, sendfile.
+ *
+ * Contract: every file the server opens on a client's behalf is opened
+ * through static_open(), which resolves the name beneath document_root and
+ * refuses any path (symlinks included) that would leave it. Never lists a
+ * directory. Query strings play no part in choosing a file.
+ */
+#ifndef PFHTTPD_STATIC_H
+#define PFHTTPD_STATIC_H
+
+struct request;
+struct site;
+
+/*
+ * Open rel (relative to document_root, no leading '/'; "" is the root
+ * itself) so that no component, symlinks included, can resolve outside it.
+ * Returns an fd (O_CLOEXEC) or -1 with errno (EXDEV/ELOOP for an escape).
+ */
+int static_open(const struct site *s, const char *rel, int flags);
+
+/* Answer rq from the file system. 0, or -1 when the connection was lost. */
+int static_serve(struct request *rq);
+
+#endif

@@ -1,0 +1,687 @@
+/*
+ * check_http — HTTP/1.1 behaviour of the real binary (RFC 9110, RFC 9112):
+ * static files, conditionals, ranges, methods, request parsing errors,
+ * connection management, and the MDN "typical HTTP session" exchanges.
+ * One server per TCase (unchecked fixture); every test talks raw TCP.
+ */
+#include "harness.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static struct hs_server srv;
+static struct hs_response r1, r2, r3;   /* large: keep them off the stack */
+static struct hs_conn conn;
+static char raw[HS_MAX_RESP];
+
+static void setup(void)
+{
+	hs_setup_or_abort(&srv, NULL);
+}
+
+static void setup_no_error_pages(void)
+{
+	hs_setup_or_abort(&srv, "#omit error_pages\n");
+}
+
+static void teardown(void)
+{
+	hs_destroy(&srv);
+}
+
+/* Every response: an HTTP/1.1 status line, CRLF line ends, Date and Server. */
+static void assert_wellformed(int line, const char *what, const struct hs_response *r)
+{
+	const char *date = hs_hdr(r, "Date"), *server = hs_hdr(r, "Server");
+	time_t t = hs_parse_date(date);
+
+	ck_assert_msg(r->status >= 100 && r->status <= 599,
+		      "line %d (%s): no status line in %.200s", line, what, r->raw);
+	ck_assert_msg(strcmp(r->version, "HTTP/1.1") == 0,
+		      "line %d (%s): version %s, want HTTP/1.1", line, what, r->version);
+	ck_assert_msg(r->crlf, "line %d (%s): head lines must end in CRLF", line, what);
+	ck_assert_msg(t != -1 && llabs((long long)(t - time(NULL))) < 120,
+		      "line %d (%s): bad or wrong Date: %s", line, what, date ? date : "(none)");
+	ck_assert_msg(server != NULL && strncmp(server, "pfhttpd/", 8) == 0 && server[8] != '\0',
+		      "line %d (%s): Server: %s", line, what, server ? server : "(none)");
+	ck_assert_msg(hs_hdr_count(r, "Date") == 1 && hs_hdr_count(r, "Content-Length") <= 1,
+		      "line %d (%s): duplicated Date or Content-Length", line, what);
+}
+
+static void open_conn(void)
+{
+	ck_assert_msg(hs_conn_open(&srv, &conn) == 0, "cannot connect to port %d", srv.port);
+}
+
+static void request(const char *req, struct hs_response *r, bool head)
+{
+	ck_assert_int_eq(hs_send_str(conn.fd, req), 0);
+	ck_assert_msg(hs_read_response(&conn, r, head, HS_TIMEOUT_MS) == 0,
+		      "no complete response to %.60s; got: %.300s", req, r->raw);
+}
+
+static void exchange(const char *req, struct hs_response *r)
+{
+	ck_assert_msg(hs_exchange(&srv, req, r) == 0,
+		      "no complete response to %.60s; got: %.300s", req, r->raw);
+}
+
+/* ------------------------------------------------------------------------ */
+/* core: one request, one status, table-driven. */
+
+enum { CLOSES = 1, HAS_ALLOW = 2, EMPTY_BODY = 4 };
+
+static const struct status_case {
+	int line;
+	const char *desc;
+	const char *req;
+	int status;
+	const char *body_has;   /* NULL: not checked */
+	int flags;
+} status_cases[] = {
+	{ __LINE__, "plain file", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, HS_HELLO, 0 },
+	{ __LINE__, "query string ignored for files", "GET /hello.txt?x=1 HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, HS_HELLO, 0 },
+	{ __LINE__, "root serves index.html", "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, HS_INDEX_MARKER, 0 },
+	{ __LINE__, "subdir with slash serves its index", "GET /sub/ HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, HS_SUB_MARKER, 0 },
+	{ __LINE__, "index.html named explicitly", "GET /sub/index.html HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, HS_SUB_MARKER, 0 },
+	{ __LINE__, "directory without index is 403", "GET /noindex/ HTTP/1.1\r\nHost: localhost\r\n\r\n", 403, NULL, 0 },
+	{ __LINE__, "missing file: configured 404 page", "GET /nope.html HTTP/1.1\r\nHost: localhost\r\n\r\n", 404, HS_404_MARKER, 0 },
+	{ __LINE__, "missing file below a file", "GET /hello.txt/x HTTP/1.1\r\nHost: localhost\r\n\r\n", 404, NULL, 0 },
+	{ __LINE__, "percent-encoded path", "GET /hello%2Etxt HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, HS_HELLO, 0 },
+	{ __LINE__, "absolute-form target", "GET http://localhost/hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, HS_HELLO, 0 },
+	{ __LINE__, "HTTP/1.2 is served as 1.1", "GET /hello.txt HTTP/1.2\r\nHost: localhost\r\n\r\n", 200, HS_HELLO, 0 },
+	{ __LINE__, "HTTP/1.0 without Host is fine", "GET /hello.txt HTTP/1.0\r\n\r\n", 200, HS_HELLO, CLOSES },
+	{ __LINE__, "OPTIONS lists methods", "OPTIONS /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, NULL, HAS_ALLOW | EMPTY_BODY },
+	{ __LINE__, "POST on a static file", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", 405, NULL, HAS_ALLOW },
+	{ __LINE__, "PUT on a static file", "PUT /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc", 405, NULL, HAS_ALLOW },
+	{ __LINE__, "DELETE on a static file", "DELETE /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", 405, NULL, HAS_ALLOW },
+	{ __LINE__, "unknown method", "BREW /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", 501, NULL, 0 },
+	{ __LINE__, "HTTP/2.0 request line", "GET /hello.txt HTTP/2.0\r\nHost: localhost\r\n\r\n", 505, NULL, 0 },
+	{ __LINE__, "garbage request line", "GARBAGE\r\n\r\n", 400, NULL, CLOSES },
+	{ __LINE__, "request line with 4 words", "GET /hello.txt HTTP/1.1 x\r\nHost: localhost\r\n\r\n", 400, NULL, CLOSES },
+	{ __LINE__, "bad version token", "GET /hello.txt HTTX/1.1\r\nHost: localhost\r\n\r\n", 400, NULL, CLOSES },
+	{ __LINE__, "HTTP/1.1 without Host", "GET /hello.txt HTTP/1.1\r\n\r\n", 400, NULL, CLOSES },
+	{ __LINE__, "two Host fields", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nHost: other\r\n\r\n", 400, NULL, CLOSES },
+	{ __LINE__, "space before colon (RFC 9112 5.1)", "GET /hello.txt HTTP/1.1\r\nHost : localhost\r\n\r\n", 400, NULL, CLOSES },
+	{ __LINE__, "header line without colon", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nNoColonHere\r\n\r\n", 400, NULL, CLOSES },
+	{ __LINE__, "conflicting Content-Length (RFC 9112 6.3)", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400, NULL, CLOSES },
+	{ __LINE__, "non-numeric Content-Length", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1x\r\n\r\nab", 400, NULL, CLOSES },
+	{ __LINE__, "target not starting with /", "GET hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, NULL, CLOSES },
+};
+
+START_TEST(test_status)
+{
+	const struct status_case *c = &status_cases[_i];
+	const char *allow;
+
+	open_conn();
+	request(c->req, &r1, false);
+	assert_wellformed(c->line, c->desc, &r1);
+	ck_assert_msg(r1.status == c->status, "line %d (%s): status %d, want %d",
+		      c->line, c->desc, r1.status, c->status);
+	if (c->body_has != NULL)
+		ck_assert_msg(hs_contains(r1.body, r1.body_len, c->body_has),
+			      "line %d (%s): body lacks %s: %.200s", c->line, c->desc, c->body_has, r1.body);
+	allow = hs_hdr(&r1, "Allow");
+	if (c->flags & HAS_ALLOW)
+		ck_assert_msg(allow != NULL && hs_list_has(allow, "GET") && hs_list_has(allow, "HEAD") &&
+			      !hs_list_has(allow, "PUT") && !hs_list_has(allow, "DELETE"),
+			      "line %d (%s): Allow: %s", c->line, c->desc, allow ? allow : "(none)");
+	if (c->flags & EMPTY_BODY) {
+		const char *cl = hs_hdr(&r1, "Content-Length");
+
+		ck_assert_msg(cl != NULL && strcmp(cl, "0") == 0 && r1.body_len == 0,
+			      "line %d (%s): want Content-Length: 0, got %s", c->line, c->desc, cl ? cl : "(none)");
+	}
+	if (c->flags & CLOSES)
+		ck_assert_msg(hs_wait_eof(&conn, HS_TIMEOUT_MS) == 1 && conn.len == 0,
+			      "line %d (%s): connection must close right after the response",
+			      c->line, c->desc);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* files: headers and representations. */
+
+START_TEST(test_file_headers)
+{
+	const char *etag, *ct;
+
+	exchange("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	assert_wellformed(__LINE__, "GET file", &r1);
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_str_eq(r1.reason, "OK");
+	ck_assert_uint_eq(r1.body_len, HS_HELLO_LEN);
+	ck_assert_str_eq(r1.body, HS_HELLO);
+	ck_assert_pstr_eq(hs_hdr(&r1, "Content-Length"), "14");
+	ck_assert_pstr_eq(hs_hdr(&r1, "Last-Modified"), HS_HELLO_LM);
+	ck_assert_pstr_eq(hs_hdr(&r1, "Accept-Ranges"), "bytes");
+	etag = hs_hdr(&r1, "ETag");
+	ck_assert_msg(etag != NULL && strlen(etag) >= 3 && etag[0] == '"' &&
+		      etag[strlen(etag) - 1] == '"', "want a strong ETag, got %s", etag ? etag : "(none)");
+	ct = hs_hdr(&r1, "Content-Type");
+	ck_assert_msg(ct != NULL && strncasecmp(ct, "text/plain", 10) == 0, "Content-Type: %s", ct ? ct : "(none)");
+	ck_assert_msg(hs_hdr(&r1, "Transfer-Encoding") == NULL, "a file needs no chunking");
+}
+END_TEST
+
+START_TEST(test_html_type)
+{
+	const char *ct;
+
+	exchange("GET /page.html HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 200);
+	ct = hs_hdr(&r1, "Content-Type");
+	ck_assert_msg(ct != NULL && strcasecmp(ct, "text/html; charset=utf-8") == 0,
+		      "Content-Type: %s", ct ? ct : "(none)");
+	ck_assert(hs_contains(r1.body, r1.body_len, "a page"));
+}
+END_TEST
+
+START_TEST(test_binary_file)
+{
+	exchange("GET /bin.dat HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_uint_eq(r1.body_len, HS_BIN_LEN);
+	for (int i = 0; i < HS_BIN_LEN; i++)
+		ck_assert_msg((unsigned char)r1.body[i] == i, "byte %d is %d", i, (unsigned char)r1.body[i]);
+}
+END_TEST
+
+START_TEST(test_dir_redirect)
+{
+	const char *ct;
+
+	exchange("GET /sub HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	assert_wellformed(__LINE__, "301", &r1);
+	ck_assert_int_eq(r1.status, 301);
+	ck_assert_pstr_eq(hs_hdr(&r1, "Location"), "http://localhost/sub/");
+	ct = hs_hdr(&r1, "Content-Type");
+	ck_assert_msg(ct != NULL && strncasecmp(ct, "text/html", 9) == 0, "Content-Type: %s", ct ? ct : "(none)");
+	ck_assert_msg(r1.body_len > 0 && hs_contains(r1.body, r1.body_len, "<"), "301 needs an HTML body");
+
+	/* Same for a directory without an index: the slash first, then 403. */
+	exchange("GET /noindex HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 301);
+	ck_assert_pstr_eq(hs_hdr(&r1, "Location"), "http://localhost/noindex/");
+}
+END_TEST
+
+START_TEST(test_head)
+{
+	static const char *const same[] = { "Content-Length", "Content-Type", "ETag",
+					    "Last-Modified", "Accept-Ranges" };
+	static const char head_close[] =
+		"HEAD /hello.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+	ssize_t n;
+	const char *end;
+
+	exchange("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	exchange("HEAD /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", &r2);
+	assert_wellformed(__LINE__, "HEAD", &r2);
+	ck_assert_int_eq(r2.status, 200);
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		ck_assert_msg(hs_hdr(&r2, same[i]) != NULL &&
+			      strcmp(hs_hdr(&r1, same[i]), hs_hdr(&r2, same[i])) == 0,
+			      "HEAD %s differs from GET", same[i]);
+
+	/* No body may follow: read everything up to EOF. */
+	n = hs_exchange_raw(&srv, head_close, strlen(head_close), raw, sizeof raw, HS_TIMEOUT_MS);
+	ck_assert_msg(n > 0, "HEAD with Connection: close must end in EOF (%zd)", n);
+	end = strstr(raw, "\r\n\r\n");
+	ck_assert_msg(end != NULL && end + 4 == raw + n, "bytes after HEAD's head: %s", end ? end + 4 : raw);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* conditional: RFC 9110 13. "ETAG" in a row stands for the file's ETag. */
+
+static const struct cond_case {
+	int line;
+	const char *desc;
+	const char *field;      /* "If-None-Match: ETAG", ... */
+	int status;
+} cond_cases[] = {
+	{ __LINE__, "If-None-Match with the ETag", "If-None-Match: ETAG", 304 },
+	{ __LINE__, "If-None-Match in a list", "If-None-Match: \"zzz\", ETAG", 304 },
+	{ __LINE__, "If-None-Match: *", "If-None-Match: *", 304 },
+	{ __LINE__, "If-None-Match other tag", "If-None-Match: \"zzz\"", 200 },
+	{ __LINE__, "If-Modified-Since = Last-Modified", "If-Modified-Since: " HS_HELLO_LM, 304 },
+	{ __LINE__, "If-Modified-Since later", "If-Modified-Since: Sat, 01 Jan 2022 00:00:00 GMT", 304 },
+	{ __LINE__, "If-Modified-Since earlier", "If-Modified-Since: Wed, 01 Jan 2020 00:00:00 GMT", 200 },
+	{ __LINE__, "If-Modified-Since garbage is ignored", "If-Modified-Since: yesterday", 200 },
+	{ __LINE__, "INM wins over IMS (13.1.3)", "If-None-Match: \"zzz\"\r\nIf-Modified-Since: " HS_HELLO_LM, 200 },
+	{ __LINE__, "If-Match other tag", "If-Match: \"zzz\"", 412 },
+	{ __LINE__, "If-Match with the ETag", "If-Match: ETAG", 200 },
+	{ __LINE__, "If-Unmodified-Since earlier", "If-Unmodified-Since: Wed, 01 Jan 2020 00:00:00 GMT", 412 },
+};
+
+/* Replace "ETAG" in a template by the real tag. */
+static void expand(char *out, size_t cap, const char *tmpl, const char *etag)
+{
+	const char *at = strstr(tmpl, "ETAG");
+
+	if (at == NULL)
+		snprintf(out, cap, "%s", tmpl);
+	else
+		snprintf(out, cap, "%.*s%s%s", (int)(at - tmpl), tmpl, etag, at + 4);
+}
+
+static void get_etag(char *etag, size_t cap)
+{
+	exchange("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_ptr_nonnull(hs_hdr(&r1, "ETag"));
+	snprintf(etag, cap, "%s", hs_hdr(&r1, "ETag"));
+}
+
+START_TEST(test_conditional)
+{
+	const struct cond_case *c = &cond_cases[_i];
+	char etag[256], field[512], req[1024];
+
+	get_etag(etag, sizeof etag);
+	expand(field, sizeof field, c->field, etag);
+	snprintf(req, sizeof req, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n%s\r\n\r\n", field);
+	open_conn();
+	request(req, &r2, false);
+	assert_wellformed(c->line, c->desc, &r2);
+	ck_assert_msg(r2.status == c->status, "line %d (%s): status %d, want %d",
+		      c->line, c->desc, r2.status, c->status);
+	if (c->status == 304) {
+		ck_assert_msg(r2.body_len == 0, "line %d: 304 has no body", c->line);
+		ck_assert_msg(hs_hdr(&r2, "ETag") != NULL && strcmp(hs_hdr(&r2, "ETag"), etag) == 0,
+			      "line %d (%s): 304 must carry the ETag (RFC 9110 15.4.5)", c->line, c->desc);
+		/* Nothing after the head: the next response parses cleanly. */
+		request("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", &r3, false);
+		ck_assert_msg(r3.status == 200 && strcmp(r3.body, HS_HELLO) == 0,
+			      "line %d (%s): bytes after the 304 broke the connection", c->line, c->desc);
+	}
+	if (c->status == 200)
+		ck_assert_str_eq(r2.body, HS_HELLO);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* ranges: RFC 9110 14. */
+
+static const struct range_case {
+	int line;
+	const char *desc;
+	const char *fields;
+	int status;
+	const char *body;            /* exact body for 200/206 */
+	const char *content_range;   /* NULL: must be absent */
+} range_cases[] = {
+	{ __LINE__, "first five bytes", "Range: bytes=0-4", 206, "Hello", "bytes 0-4/14" },
+	{ __LINE__, "open-ended", "Range: bytes=7-", 206, "world!\n", "bytes 7-13/14" },
+	{ __LINE__, "suffix", "Range: bytes=-6", 206, "orld!\n", "bytes 8-13/14" },
+	{ __LINE__, "last clipped to size", "Range: bytes=0-100", 206, HS_HELLO, "bytes 0-13/14" },
+	{ __LINE__, "single last byte", "Range: bytes=13-13", 206, "\n", "bytes 13-13/14" },
+	{ __LINE__, "beyond the end", "Range: bytes=100-200", 416, NULL, "bytes */14" },
+	{ __LINE__, "first byte = size", "Range: bytes=14-", 416, NULL, "bytes */14" },
+	{ __LINE__, "If-Range with a stale ETag", "Range: bytes=0-4\r\nIf-Range: \"stale\"", 200, HS_HELLO, NULL },
+	{ __LINE__, "If-Range with the ETag", "Range: bytes=0-4\r\nIf-Range: ETAG", 206, "Hello", "bytes 0-4/14" },
+	{ __LINE__, "If-Range with Last-Modified", "Range: bytes=0-4\r\nIf-Range: " HS_HELLO_LM, 206, "Hello", "bytes 0-4/14" },
+	{ __LINE__, "If-Range with another date", "Range: bytes=0-4\r\nIf-Range: Wed, 01 Jan 2020 00:00:00 GMT", 200, HS_HELLO, NULL },
+	{ __LINE__, "other unit ignored", "Range: items=0-4", 200, HS_HELLO, NULL },
+	{ __LINE__, "bad syntax ignored", "Range: bytes=4-1", 200, HS_HELLO, NULL },
+};
+
+START_TEST(test_range)
+{
+	const struct range_case *c = &range_cases[_i];
+	char etag[256], fields[512], req[1024], cl[32];
+
+	get_etag(etag, sizeof etag);
+	expand(fields, sizeof fields, c->fields, etag);
+	snprintf(req, sizeof req, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n%s\r\n\r\n", fields);
+	exchange(req, &r2);
+	assert_wellformed(c->line, c->desc, &r2);
+	ck_assert_msg(r2.status == c->status, "line %d (%s): status %d, want %d",
+		      c->line, c->desc, r2.status, c->status);
+	if (c->content_range != NULL)
+		ck_assert_msg(hs_hdr(&r2, "Content-Range") != NULL &&
+			      strcmp(hs_hdr(&r2, "Content-Range"), c->content_range) == 0,
+			      "line %d (%s): Content-Range %s, want %s", c->line, c->desc,
+			      hs_hdr(&r2, "Content-Range") ? hs_hdr(&r2, "Content-Range") : "(none)",
+			      c->content_range);
+	else
+		ck_assert_msg(hs_hdr(&r2, "Content-Range") == NULL,
+			      "line %d (%s): unexpected Content-Range", c->line, c->desc);
+	if (c->body != NULL) {
+		snprintf(cl, sizeof cl, "%zu", strlen(c->body));
+		ck_assert_msg(r2.body_len == strlen(c->body) && memcmp(r2.body, c->body, r2.body_len) == 0,
+			      "line %d (%s): body '%s', want '%s'", c->line, c->desc, r2.body, c->body);
+		ck_assert_pstr_eq(hs_hdr(&r2, "Content-Length"), cl);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* limits */
+
+START_TEST(test_request_line_too_long)
+{
+	static char req[12000];
+	int n = snprintf(req, sizeof req, "GET /");
+
+	memset(req + n, 'a', 9000);
+	snprintf(req + n + 9000, sizeof req - (size_t)n - 9000, " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+	open_conn();
+	request(req, &r1, false);
+	ck_assert_int_eq(r1.status, 414);
+	ck_assert_msg(hs_wait_eof(&conn, HS_TIMEOUT_MS) == 1, "414 must close the connection");
+	hs_conn_close(&conn);
+}
+END_TEST
+
+START_TEST(test_header_bytes_too_many)
+{
+	static char req[32000];
+	size_t n = (size_t)snprintf(req, sizeof req, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n");
+
+	for (int i = 0; i < 20; i++) {   /* 20 fields of ~1 KB: over 16384 bytes */
+		n += (size_t)snprintf(req + n, sizeof req - n, "X-Fill-%d: ", i);
+		memset(req + n, 'b', 1000);
+		n += 1000;
+		n += (size_t)snprintf(req + n, sizeof req - n, "\r\n");
+	}
+	snprintf(req + n, sizeof req - n, "\r\n");
+	open_conn();
+	request(req, &r1, false);
+	ck_assert_int_eq(r1.status, 431);
+	ck_assert_msg(hs_wait_eof(&conn, HS_TIMEOUT_MS) == 1, "431 must close the connection");
+	hs_conn_close(&conn);
+}
+END_TEST
+
+START_TEST(test_header_count_too_many)
+{
+	static char req[8000];
+	size_t n = (size_t)snprintf(req, sizeof req, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n");
+
+	for (int i = 0; i < 120; i++)    /* small fields, but over the 100-field limit */
+		n += (size_t)snprintf(req + n, sizeof req - n, "X-%d: y\r\n", i);
+	snprintf(req + n, sizeof req - n, "\r\n");
+	open_conn();
+	request(req, &r1, false);
+	ck_assert_int_eq(r1.status, 431);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+START_TEST(test_http09_gets_status_line)
+{
+	ssize_t n = hs_exchange_raw(&srv, "GET /\r\n", 7, raw, sizeof raw, HS_TIMEOUT_MS);
+
+	ck_assert_msg(n != -1, "cannot talk to the server");
+	ck_assert_msg(strncmp(raw, "HTTP/1.1 400", 12) == 0,
+		      "an HTTP/0.9 request must get a 400 status line, got: %.100s", raw);
+	ck_assert_msg(n > 0, "the connection must close after the 400");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* connection management: RFC 9112 9. */
+
+START_TEST(test_keepalive_sequential)
+{
+	open_conn();
+	request("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1, false);
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_msg(hs_hdr(&r1, "Connection") == NULL || !hs_list_has(hs_hdr(&r1, "Connection"), "close"),
+		      "a plain HTTP/1.1 request keeps the connection");
+	request("GET /page.html HTTP/1.1\r\nHost: localhost\r\n\r\n", &r2, false);
+	ck_assert_int_eq(r2.status, 200);
+	ck_assert(hs_contains(r2.body, r2.body_len, "a page"));
+	request("GET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n", &r3, false);
+	ck_assert_msg(r3.status == 404, "a 404 keeps the connection usable");
+	request("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", &r3, false);
+	ck_assert_int_eq(r3.status, 200);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+START_TEST(test_connection_close)
+{
+	open_conn();
+	request("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", &r1, false);
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_msg(hs_hdr(&r1, "Connection") != NULL && hs_list_has(hs_hdr(&r1, "Connection"), "close"),
+		      "the response to Connection: close says close (RFC 9112 9.6)");
+	ck_assert_msg(hs_wait_eof(&conn, HS_TIMEOUT_MS) == 1 && conn.len == 0,
+		      "EOF right after the response");
+	hs_conn_close(&conn);
+}
+END_TEST
+
+START_TEST(test_http10_keepalive)
+{
+	open_conn();
+	request("GET /hello.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", &r1, false);
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_msg(hs_hdr(&r1, "Connection") != NULL && hs_list_has(hs_hdr(&r1, "Connection"), "keep-alive"),
+		      "HTTP/1.0 keep-alive response must say Connection: keep-alive");
+	ck_assert_ptr_nonnull(hs_hdr(&r1, "Content-Length"));
+	request("GET /page.html HTTP/1.0\r\n\r\n", &r2, false);
+	ck_assert_int_eq(r2.status, 200);
+	ck_assert_msg(hs_wait_eof(&conn, HS_TIMEOUT_MS) == 1, "plain HTTP/1.0 closes after the response");
+	hs_conn_close(&conn);
+}
+END_TEST
+
+START_TEST(test_pipelining)
+{
+	open_conn();
+	ck_assert_int_eq(hs_send_str(conn.fd,
+		"GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"
+		"HEAD /page.html HTTP/1.1\r\nHost: localhost\r\n\r\n"
+		"GET /sub/ HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_int_eq(hs_read_response(&conn, &r1, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(hs_read_response(&conn, &r2, true, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(hs_read_response(&conn, &r3, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_str_eq(r1.body, HS_HELLO);
+	ck_assert_int_eq(r2.status, 200);
+	ck_assert_msg(strncasecmp(hs_hdr(&r2, "Content-Type") ? hs_hdr(&r2, "Content-Type") : "", "text/html", 9) == 0,
+		      "second response is the HEAD of page.html");
+	ck_assert_int_eq(r3.status, 200);
+	ck_assert(hs_contains(r3.body, r3.body_len, HS_SUB_MARKER));
+	hs_conn_close(&conn);
+}
+END_TEST
+
+START_TEST(test_keepalive_timeout)
+{
+	long long t0;
+	int eof;
+
+	open_conn();
+	request("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1, false);
+	ck_assert_int_eq(r1.status, 200);
+	t0 = hs_now_ms();
+	eof = hs_wait_eof(&conn, 4500);
+	ck_assert_msg(eof == 1, "idle connection still open after 4.5 s (keepalive = 2)");
+	ck_assert_msg(hs_now_ms() - t0 >= 1000, "closed after %lld ms, before the keep-alive timeout",
+		      hs_now_ms() - t0);
+	ck_assert_msg(conn.len == 0, "no bytes (e.g. a 408) on an idle keep-alive close: %.100s", conn.buf);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* The body of a refused request is still consumed: the next one is in sync. */
+static const struct body_case {
+	int line;
+	const char *desc;
+	const char *req;
+} body_cases[] = {
+	{ __LINE__, "Content-Length body", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 26\r\n\r\nGET /nope HTTP/1.1\r\nX: y\r\n" },
+	{ __LINE__, "chunked body", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+				   "5\r\nhello\r\n1a\r\nGET /nope HTTP/1.1\r\nX: y\r\n\r\n0\r\n\r\n" },
+	{ __LINE__, "chunked body with extension and trailer", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+				   "5;ext=1\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n" },
+};
+
+START_TEST(test_body_consumed)
+{
+	const struct body_case *c = &body_cases[_i];
+
+	open_conn();
+	request(c->req, &r1, false);
+	ck_assert_msg(r1.status == 405, "line %d (%s): status %d, want 405", c->line, c->desc, r1.status);
+	request("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", &r2, false);
+	ck_assert_msg(r2.status == 200 && strcmp(r2.body, HS_HELLO) == 0,
+		      "line %d (%s): the next request is out of sync: %d %.100s",
+		      c->line, c->desc, r2.status, r2.raw);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* MDN "A typical HTTP session", the three exchanges. */
+
+START_TEST(test_mdn_index)
+{
+	static char expect[4096];
+	char path[HS_PATH + 32];
+	ssize_t n;
+
+	exchange("GET / HTTP/1.1\r\nHost: developer.mozilla.org\r\nAccept-Language: fr\r\n\r\n", &r1);
+	assert_wellformed(__LINE__, "MDN index", &r1);
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_str_eq(r1.reason, "OK");
+	ck_assert_ptr_nonnull(hs_hdr(&r1, "Last-Modified"));
+	ck_assert_ptr_nonnull(hs_hdr(&r1, "ETag"));
+	ck_assert_pstr_eq(hs_hdr(&r1, "Accept-Ranges"), "bytes");
+	ck_assert_pstr_eq(hs_hdr(&r1, "Content-Type"), "text/html; charset=utf-8");
+	snprintf(path, sizeof path, "%s/htdocs/index.html", srv.root);
+	n = hs_slurp(path, expect, sizeof expect);
+	ck_assert_int_gt(n, 0);
+	ck_assert_uint_eq(r1.body_len, (size_t)n);
+	ck_assert(memcmp(r1.body, expect, (size_t)n) == 0);
+}
+END_TEST
+
+START_TEST(test_mdn_redirect)
+{
+	const char *loc;
+
+	exchange("GET /sub HTTP/1.1\r\nHost: developer.mozilla.org\r\nAccept-Language: fr\r\n\r\n", &r1);
+	assert_wellformed(__LINE__, "MDN 301", &r1);
+	ck_assert_int_eq(r1.status, 301);
+	ck_assert_str_eq(r1.reason, "Moved Permanently");
+	loc = hs_hdr(&r1, "Location");
+	/* The request's Host, as in the MDN exchange; server_name is tolerated. */
+	ck_assert_msg(loc != NULL && (strcmp(loc, "http://developer.mozilla.org/sub/") == 0 ||
+				      strcmp(loc, "http://localhost/sub/") == 0),
+		      "Location: %s", loc ? loc : "(none)");
+	ck_assert_msg(r1.body_len > 0, "301 carries a small HTML body");
+}
+END_TEST
+
+START_TEST(test_mdn_not_found)
+{
+	const char *ct;
+
+	exchange("GET /fr/docs/Glossary/Simple_header HTTP/1.1\r\nHost: developer.mozilla.org\r\nAccept-Language: fr\r\n\r\n", &r1);
+	assert_wellformed(__LINE__, "MDN 404", &r1);
+	ck_assert_int_eq(r1.status, 404);
+	ck_assert_str_eq(r1.reason, "Not Found");
+	ct = hs_hdr(&r1, "Content-Type");
+	ck_assert_msg(ct != NULL && strncasecmp(ct, "text/html", 9) == 0, "Content-Type: %s", ct ? ct : "(none)");
+	ck_assert(hs_contains(r1.body, r1.body_len, HS_404_MARKER));
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* default error pages (no error_pages configured) */
+
+START_TEST(test_default_404)
+{
+	const char *ct;
+
+	exchange("GET /nope.html HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	assert_wellformed(__LINE__, "default 404", &r1);
+	ck_assert_int_eq(r1.status, 404);
+	ct = hs_hdr(&r1, "Content-Type");
+	ck_assert_msg(ct != NULL && strncasecmp(ct, "text/html", 9) == 0, "Content-Type: %s", ct ? ct : "(none)");
+	ck_assert_msg(r1.body_len > 0 && hs_contains(r1.body, r1.body_len, "404"),
+		      "small default HTML body naming the status: %s", r1.body);
+	ck_assert(!hs_contains(r1.body, r1.body_len, HS_404_MARKER));
+
+	exchange("HEAD /nope.html HTTP/1.1\r\nHost: localhost\r\n\r\n", &r2);
+	ck_assert_int_eq(r2.status, 404);
+	ck_assert_pstr_eq(hs_hdr(&r2, "Content-Length"), hs_hdr(&r1, "Content-Length"));
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static TCase *tcase(const char *name, void (*su)(void))
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_unchecked_fixture(tc, su, teardown);
+	tcase_set_timeout(tc, 30);
+	return tc;
+}
+
+static Suite *http_suite(void)
+{
+	Suite *s = suite_create("http");
+	TCase *tc;
+
+	tc = tcase("core", setup);
+	tcase_add_loop_test(tc, test_status, 0, N(status_cases));
+	tcase_add_test(tc, test_file_headers);
+	tcase_add_test(tc, test_html_type);
+	tcase_add_test(tc, test_binary_file);
+	tcase_add_test(tc, test_dir_redirect);
+	tcase_add_test(tc, test_head);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("conditional", setup);
+	tcase_add_loop_test(tc, test_conditional, 0, N(cond_cases));
+	tcase_add_loop_test(tc, test_range, 0, N(range_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase("limits", setup);
+	tcase_add_test(tc, test_request_line_too_long);
+	tcase_add_test(tc, test_header_bytes_too_many);
+	tcase_add_test(tc, test_header_count_too_many);
+	tcase_add_test(tc, test_http09_gets_status_line);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("connection", setup);
+	tcase_add_test(tc, test_keepalive_sequential);
+	tcase_add_test(tc, test_connection_close);
+	tcase_add_test(tc, test_http10_keepalive);
+	tcase_add_test(tc, test_pipelining);
+	tcase_add_test(tc, test_keepalive_timeout);
+	tcase_add_loop_test(tc, test_body_consumed, 0, N(body_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase("mdn", setup);
+	tcase_add_test(tc, test_mdn_index);
+	tcase_add_test(tc, test_mdn_redirect);
+	tcase_add_test(tc, test_mdn_not_found);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("default_errors", setup_no_error_pages);
+	tcase_add_test(tc, test_default_404);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return hs_main(http_suite());
+}

@@ -1,0 +1,200 @@
+/*
+ * harness — drive the real pfhttpd binary from Check tests.
+ *
+ * Contract: the harness owns a temporary server_root (mkdtemp under /tmp)
+ * holding htdocs fixtures, a generated config and the logs; it starts
+ * $PFHTTPD_BIN (default build/pfhttpd) in the foreground on a free
+ * 127.0.0.1 port in its own process group, and talks to it over raw TCP.
+ * Every wait is bounded. A server is always stopped by its pid (SIGTERM,
+ * then SIGKILL to its process group) and reaped, never by name; an atexit()
+ * hook stops the servers a process started even when a Check assertion ends
+ * that process early, and PR_SET_PDEATHSIG covers a Check timeout's SIGKILL.
+ * It never links against src/: only the binary's observable behaviour counts.
+ */
+#ifndef PFHTTPD_HARNESS_H
+#define PFHTTPD_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+#include <check.h>
+
+#define HS_TIMEOUT_MS  5000          /* default bound for one read or wait */
+#define HS_MAX_RESP    (256 * 1024)  /* largest response a test may read */
+#define HS_MAX_HDRS    64
+#define HS_PATH        512
+
+/* The fixture file sizes and contents every suite may rely on. */
+#define HS_HELLO       "Hello, world!\n"          /* htdocs/hello.txt */
+#define HS_HELLO_LEN   14
+#define HS_HELLO_MTIME 1577934245                 /* Thu, 02 Jan 2020 03:04:05 GMT */
+#define HS_HELLO_LM    "Thu, 02 Jan 2020 03:04:05 GMT"
+#define HS_404_MARKER  "pfhttpd-test-custom-404-page"
+#define HS_INDEX_MARKER "pfhttpd-test-index-page"
+#define HS_SUB_MARKER  "pfhttpd-test-sub-index"
+#define HS_DOT_MARKER  "pfhttpd-test-dotfile-content"
+#define HS_BIN_LEN     256                        /* htdocs/bin.dat: bytes 0..255 */
+
+struct hs_server {
+	char root[HS_PATH];          /* temporary server_root */
+	char conf[HS_PATH];          /* root/server.conf */
+	char err_path[HS_PATH];      /* the server's captured stdout+stderr */
+	char error_log[HS_PATH];     /* root/error.log */
+	char access_log[HS_PATH];    /* root/access.log */
+	char secret[64];             /* marker planted OUTSIDE document_root */
+	pid_t pid;                   /* the master, or 0 */
+	pid_t owner;                 /* the process that started it */
+	int port;
+};
+
+struct hs_response {
+	int status;                  /* -1 when no status line could be parsed */
+	char version[16];            /* "HTTP/1.1" */
+	char reason[128];
+	size_t nhdr;
+	struct { char name[64]; char value[1024]; } hdr[HS_MAX_HDRS];
+	bool crlf;                   /* every head line ended in CRLF */
+	size_t head_len;             /* status line + fields + empty line */
+	char body[HS_MAX_RESP + 1];  /* the payload (chunked decoded), NUL-terminated */
+	size_t body_len;
+	bool chunked;                /* framed by Transfer-Encoding: chunked */
+	char raw[HS_MAX_RESP + 1];   /* exactly the bytes of this response */
+	size_t raw_len;
+};
+
+/* A connection with read-ahead, so pipelined responses stay separable. */
+struct hs_conn {
+	int fd;
+	char buf[HS_MAX_RESP];
+	size_t len;                  /* bytes read but not yet consumed */
+	bool eof;
+};
+
+/* --- server root, fixtures, config ------------------------------------- */
+
+/* mkdtemp a server_root with an empty htdocs/. 0 or -1. */
+int hs_root_init(struct hs_server *s);
+
+/* Write a file below the server root (parents created). 0 or -1. */
+int hs_put(const struct hs_server *s, const char *rel, const void *data, size_t len);
+int hs_put_str(const struct hs_server *s, const char *rel, const char *text);
+
+/*
+ * The standard site: index.html, hello.txt (fixed mtime), page.html, bin.dat,
+ * sub/index.html, noindex/file.txt, errors/404.html, .htpasswd, .git/config,
+ * secret.txt in server_root (outside htdocs), symlinks link-secret -> the
+ * secret and link-parent -> "..". 0 or -1.
+ */
+int hs_fixtures(struct hs_server *s);
+
+/*
+ * Write root/server.conf: the defaults of the brief plus extra. A setting in
+ * extra ("key = ...") replaces the default of the same key; a line
+ * "#omit KEY" drops that default (it is a libconfig comment as well).
+ */
+int hs_write_conf(const struct hs_server *s, const char *extra);
+
+/* --- process control ---------------------------------------------------- */
+
+/* Write the config, start the server, wait until it listens. 0 or -1 (why in msg). */
+int hs_start(struct hs_server *s, const char *extra, char *msg, size_t msglen);
+
+/*
+ * Stop by pid: SIGTERM, wait up to timeout_ms, then SIGKILL the process
+ * group; reap everything. Returns the master's wait status, or -1.
+ */
+int hs_stop(struct hs_server *s, int timeout_ms);
+
+/* hs_stop, then remove the temporary root. Safe on a zeroed struct. */
+void hs_destroy(struct hs_server *s);
+
+/* Setup helper for unchecked fixtures: root + fixtures + start, or abort. */
+void hs_setup_or_abort(struct hs_server *s, const char *extra);
+
+/* The direct children of pid (from /proc/PID/task/PID/children). Count or -1. */
+int hs_children(pid_t pid, pid_t *out, int max);
+
+/* State letter from /proc/PID/stat ('R', 'S', 'Z', ...), or 0 when gone. */
+char hs_proc_state(pid_t pid);
+
+/* Wait (bounded) until pid's child count is n. true on success. */
+bool hs_wait_children(pid_t pid, int n, int timeout_ms);
+
+/*
+ * Run argv to completion within timeout_ms, stdout and stderr into out
+ * (NUL-terminated). Returns the wait status, or -1 (timeout: killed).
+ */
+int hs_run(char *const argv[], int timeout_ms, char *out, size_t cap);
+
+/* Bounded wait for the master to exit; its wait status (pid cleared), or -1. */
+int hs_wait_exit(struct hs_server *s, int timeout_ms);
+
+/* Wait until pid no longer exists (reaping it if it is our zombie). */
+bool hs_wait_gone(pid_t pid, int timeout_ms);
+
+/* A port free on 127.0.0.1 right now, or -1. */
+int hs_free_port(void);
+
+/* The binary under test ($PFHTTPD_BIN or build/pfhttpd). */
+const char *hs_bin(void);
+
+/* --- talking HTTP -------------------------------------------------------- */
+
+/* TCP connect to 127.0.0.1:port. fd or -1. */
+int hs_connect(const struct hs_server *s);
+int hs_conn_open(const struct hs_server *s, struct hs_conn *c);
+void hs_conn_close(struct hs_conn *c);
+
+/* Write all bytes. 0 or -1. */
+int hs_send(int fd, const void *buf, size_t len);
+int hs_send_str(int fd, const char *s);
+
+/*
+ * Read one response from c. head: the request was HEAD (no body follows).
+ * The body is framed by chunked, Content-Length, or close. 0 or -1
+ * (timeout, EOF before a full head, malformed framing).
+ */
+int hs_read_response(struct hs_conn *c, struct hs_response *r, bool head, int timeout_ms);
+
+/*
+ * Wait for EOF. Returns 1 on EOF (extra bytes left in c->buf/len), 0 on
+ * timeout, -1 on error. ECONNRESET counts as EOF.
+ */
+int hs_wait_eof(struct hs_conn *c, int timeout_ms);
+
+/* Connect, send req, read one response (HEAD if req starts "HEAD "), close. */
+int hs_exchange(const struct hs_server *s, const char *req, struct hs_response *r);
+
+/* Connect, send req, read everything until EOF into out (NUL-terminated). Bytes or -1. */
+ssize_t hs_exchange_raw(const struct hs_server *s, const void *req, size_t reqlen,
+			char *out, size_t cap, int timeout_ms);
+
+/* First value of a header (case-insensitive name), or NULL; and its count. */
+const char *hs_hdr(const struct hs_response *r, const char *name);
+int hs_hdr_count(const struct hs_response *r, const char *name);
+
+/* Does a comma-separated header value list contain token (case-insensitive)? */
+bool hs_list_has(const char *list, const char *token);
+
+/* memmem over a buffer. */
+bool hs_contains(const void *hay, size_t len, const char *needle);
+
+/* --- files ---------------------------------------------------------------- */
+
+/* Read a whole file (NUL-terminated). Bytes or -1. */
+ssize_t hs_slurp(const char *path, char *buf, size_t cap);
+
+/* Poll (bounded) until the file contains needle. */
+bool hs_wait_file_contains(const char *path, const char *needle, int timeout_ms);
+
+/* Run a suite in Check fork mode; the process exit status. */
+int hs_main(Suite *suite);
+
+/* Parse an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); -1 when malformed. */
+time_t hs_parse_date(const char *s);
+
+/* Milliseconds on the monotonic clock. */
+long long hs_now_ms(void);
+
+#endif

@@ -1,0 +1,797 @@
+/*
+ * Unit tests for conf: conf_load() on files written into a temporary
+ * directory, and conf_parse_listen() on its own. Every error row asserts the
+ * whole "FILE:LINE: message" text, so a wrong line number fails the row.
+ */
+#include "conf.h"
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Set up once per TCase in the parent, so every forked test sees it. */
+static char tmpdir[PATH_MAX];
+
+/* ---- fixture ------------------------------------------------------------ */
+
+static void mkdir_in_tmp(const char *rel)
+{
+	char path[PATH_MAX];
+
+	ck_assert_int_lt(snprintf(path, sizeof path, "%s/%s", tmpdir, rel),
+			 (int)sizeof path);
+	ck_assert_msg(mkdir(path, 0755) == 0, "mkdir %s: %s", path, strerror(errno));
+}
+
+/* Writes text to tmpdir/rel and puts the full path in path. */
+static void write_file(const char *rel, const char *text, char *path, size_t size)
+{
+	FILE *fp;
+
+	ck_assert_int_lt(snprintf(path, size, "%s/%s", tmpdir, rel), (int)size);
+	fp = fopen(path, "w");
+	ck_assert_msg(fp != NULL, "fopen %s: %s", path, strerror(errno));
+	ck_assert_int_eq(fputs(text, fp) >= 0, 1);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+static void setup(void)
+{
+	char tmpl[] = "/tmp/check_conf.XXXXXX";
+	char path[PATH_MAX];
+
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	/* Canonical, because conf stores realpath()s and we compare to them. */
+	ck_assert_ptr_nonnull(realpath(tmpl, tmpdir));
+	mkdir_in_tmp("htdocs");
+	mkdir_in_tmp("cgi-bin");
+	mkdir_in_tmp("etc");
+	mkdir_in_tmp("srv");
+	mkdir_in_tmp("srv/htdocs");
+	write_file("afile", "not a directory\n", path, sizeof path);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void teardown(void)
+{
+	ck_assert_int_eq(nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+static void tmp_path(const char *rel, char *path, size_t size)
+{
+	ck_assert_int_lt(snprintf(path, size, "%s/%s", tmpdir, rel), (int)size);
+}
+
+/* ---- valid files -------------------------------------------------------- */
+
+static const char full_conf[] =
+	"listen = [ \"127.0.0.1:8080\", \"[::1]:8081\", \"*:8082\" ];\n"   /* 1 */
+	"server_root = \".\";\n"
+	"server_name = \"www.example.org\";\n"
+	"document_root = \"htdocs\";\n"
+	"index = [ \"index.html\", \"index.htm\", \"index.php\" ];\n"        /* 5 */
+	"user = \"www-data\";\n"
+	"group = \"www-group\";\n"
+	"pid_file = \"run/pfhttpd.pid\";\n"
+	"access_log = \"logs/access.log\";\n"
+	"error_log = \"/var/log/pfhttpd/error.log\";\n"                      /* 10 */
+	"mime_types = \"/etc/mime.types\";\n"
+	"error_pages = ( { status = 404; path = \"/errors/404.html\"; },\n"
+	"                { status = 500; path = \"/errors/500.html\"; } );\n"
+	"workers = { start = 2; min_spare = 1; max_spare = 3; max = 10; max_requests = 0; };\n"
+	"timeouts = { header = 11; body = 31; keepalive = 0; send = 32; cgi = 61; };\n"
+	"limits = { request_line = 4096; header_bytes = 8192; headers = 50;\n"
+	"           body = 1000000000000L; };\n"
+	"cgi = {\n"
+	"  alias = \"/scripts/\";\n"
+	"  directory = \"cgi-bin\";\n"
+	"  handlers = ( { extension = \".php\"; interpreter = \"/usr/bin/php-cgi\"; },\n"
+	"               { extension = \".py\"; interpreter = \"/usr/bin/python3\"; } );\n"
+	"  path = \"/bin\";\n"
+	"  pass_authorization = true;\n"
+	"  limits = { cpu = 5; memory = 0; processes = 8L; };\n"
+	"};\n";
+
+static void assert_listen(const struct conf_listen *l, int family,
+			  const char *addr, int port, const char *text)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const void *a;
+	int p;
+
+	ck_assert_str_eq(l->text, text);
+	ck_assert_int_eq(l->addr.ss_family, family);
+	if (family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)&l->addr;
+
+		a = &sin->sin_addr;
+		p = ntohs(sin->sin_port);
+		ck_assert_int_eq(l->addrlen, sizeof *sin);
+	} else {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&l->addr;
+
+		a = &sin6->sin6_addr;
+		p = ntohs(sin6->sin6_port);
+		ck_assert_int_eq(l->addrlen, sizeof *sin6);
+	}
+	ck_assert_ptr_nonnull(inet_ntop(family, a, buf, sizeof buf));
+	ck_assert_str_eq(buf, addr);
+	ck_assert_int_eq(p, port);
+}
+
+static void assert_tmp(const char *got, const char *rel)
+{
+	char want[PATH_MAX];
+
+	tmp_path(rel, want, sizeof want);
+	ck_assert_str_eq(got, want);
+}
+
+static void load_ok(const char *rel, const char *text, struct conf *c)
+{
+	char path[PATH_MAX], err[1024];
+
+	write_file(rel, text, path, sizeof path);
+	ck_assert_msg(conf_load(path, c, err, sizeof err) == 0, "%s", err);
+	ck_assert_str_eq(c->file, path);
+}
+
+START_TEST(test_full)
+{
+	struct conf c;
+
+	load_ok("full.conf", full_conf, &c);
+	ck_assert_uint_eq(c.nlisten, 3);
+	assert_listen(&c.listen[0], AF_INET, "127.0.0.1", 8080, "127.0.0.1:8080");
+	assert_listen(&c.listen[1], AF_INET6, "::1", 8081, "[::1]:8081");
+	assert_listen(&c.listen[2], AF_INET, "0.0.0.0", 8082, "*:8082");
+	ck_assert_int_eq(c.listen[0].line, 1);
+	ck_assert_str_eq(c.server_root, tmpdir);
+	ck_assert_str_eq(c.server_name, "www.example.org");
+	assert_tmp(c.document_root, "htdocs");
+	ck_assert_uint_eq(c.nindex, 3);
+	ck_assert_str_eq(c.index[0], "index.html");
+	ck_assert_str_eq(c.index[1], "index.htm");
+	ck_assert_str_eq(c.index[2], "index.php");
+	ck_assert_str_eq(c.user, "www-data");
+	ck_assert_str_eq(c.group, "www-group");
+	assert_tmp(c.pid_file, "run/pfhttpd.pid");
+	assert_tmp(c.access_log, "logs/access.log");
+	ck_assert_str_eq(c.error_log, "/var/log/pfhttpd/error.log");
+	ck_assert_str_eq(c.mime_types, "/etc/mime.types");
+	ck_assert_int_eq(c.line.user, 6);
+	ck_assert_int_eq(c.line.group, 7);
+	ck_assert_int_eq(c.line.pid_file, 8);
+	ck_assert_int_eq(c.line.access_log, 9);
+	ck_assert_int_eq(c.line.error_log, 10);
+	ck_assert_int_eq(c.line.mime_types, 11);
+	ck_assert_uint_eq(c.nerror_pages, 2);
+	ck_assert_int_eq(c.error_pages[0].status, 404);
+	ck_assert_str_eq(c.error_pages[0].path, "/errors/404.html");
+	ck_assert_int_eq(c.error_pages[1].status, 500);
+	ck_assert_str_eq(c.error_pages[1].path, "/errors/500.html");
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_full_numbers)
+{
+	struct conf c;
+
+	load_ok("full.conf", full_conf, &c);
+	ck_assert_int_eq(c.workers.start, 2);
+	ck_assert_int_eq(c.workers.min_spare, 1);
+	ck_assert_int_eq(c.workers.max_spare, 3);
+	ck_assert_int_eq(c.workers.max, 10);
+	ck_assert_int_eq(c.workers.max_requests, 0);
+	ck_assert_int_eq(c.timeouts.header, 11);
+	ck_assert_int_eq(c.timeouts.body, 31);
+	ck_assert_int_eq(c.timeouts.keepalive, 0);
+	ck_assert_int_eq(c.timeouts.send, 32);
+	ck_assert_int_eq(c.timeouts.cgi, 61);
+	ck_assert_uint_eq(c.limits.request_line, 4096);
+	ck_assert_uint_eq(c.limits.header_bytes, 8192);
+	ck_assert_uint_eq(c.limits.headers, 50);
+	ck_assert(c.limits.body == INT64_C(1000000000000));
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_full_cgi)
+{
+	struct conf c;
+
+	load_ok("full.conf", full_conf, &c);
+	ck_assert(c.cgi.enabled);
+	ck_assert_str_eq(c.cgi.alias, "/scripts/");
+	assert_tmp(c.cgi.directory, "cgi-bin");
+	ck_assert_uint_eq(c.cgi.nhandlers, 2);
+	ck_assert_str_eq(c.cgi.handlers[0].extension, ".php");
+	ck_assert_str_eq(c.cgi.handlers[0].interpreter, "/usr/bin/php-cgi");
+	ck_assert_str_eq(c.cgi.handlers[1].extension, ".py");
+	ck_assert_str_eq(c.cgi.handlers[1].interpreter, "/usr/bin/python3");
+	ck_assert_str_eq(c.cgi.path, "/bin");
+	ck_assert(c.cgi.pass_authorization);
+	ck_assert(c.cgi.limits.cpu == 5);
+	ck_assert(c.cgi.limits.memory == 0);
+	ck_assert(c.cgi.limits.processes == 8);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_defaults)
+{
+	struct conf c;
+
+	load_ok("defaults.conf", "document_root = \"htdocs\";\n", &c);
+	ck_assert_uint_eq(c.nlisten, 1);
+	assert_listen(&c.listen[0], AF_INET, "0.0.0.0", 80, "0.0.0.0:80");
+	ck_assert_str_eq(c.server_root, tmpdir);
+	ck_assert_str_eq(c.server_name, "localhost");
+	assert_tmp(c.document_root, "htdocs");
+	ck_assert_uint_eq(c.nindex, 2);
+	ck_assert_str_eq(c.index[0], "index.html");
+	ck_assert_str_eq(c.index[1], "index.htm");
+	ck_assert_ptr_null(c.user);
+	ck_assert_ptr_null(c.group);
+	ck_assert_ptr_null(c.pid_file);
+	ck_assert_ptr_null(c.access_log);
+	ck_assert_ptr_null(c.error_log);
+	ck_assert_ptr_null(c.mime_types);
+	ck_assert_int_eq(c.line.pid_file, 0);
+	ck_assert_uint_eq(c.nerror_pages, 0);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_defaults_numbers)
+{
+	struct conf c;
+
+	load_ok("defaults.conf", "document_root = \"htdocs\";\n", &c);
+	ck_assert_int_eq(c.workers.start, 8);
+	ck_assert_int_eq(c.workers.min_spare, 4);
+	ck_assert_int_eq(c.workers.max_spare, 16);
+	ck_assert_int_eq(c.workers.max, 150);
+	ck_assert_int_eq(c.workers.max_requests, 10000);
+	ck_assert_int_eq(c.timeouts.header, 10);
+	ck_assert_int_eq(c.timeouts.body, 30);
+	ck_assert_int_eq(c.timeouts.keepalive, 5);
+	ck_assert_int_eq(c.timeouts.send, 30);
+	ck_assert_int_eq(c.timeouts.cgi, 60);
+	ck_assert_uint_eq(c.limits.request_line, 8192);
+	ck_assert_uint_eq(c.limits.header_bytes, 16384);
+	ck_assert_uint_eq(c.limits.headers, 100);
+	ck_assert(c.limits.body == 10485760);
+	ck_assert(!c.cgi.enabled);
+	ck_assert_str_eq(c.cgi.alias, "/cgi-bin/");
+	ck_assert_str_eq(c.cgi.path, "/usr/local/bin:/usr/bin:/bin");
+	ck_assert(!c.cgi.pass_authorization);
+	ck_assert_uint_eq(c.cgi.nhandlers, 0);
+	ck_assert(c.cgi.limits.cpu == 30);
+	ck_assert(c.cgi.limits.memory == 268435456);
+	ck_assert(c.cgi.limits.processes == 64);
+	conf_free(&c);
+}
+END_TEST
+
+/* A present but empty cgi group turns CGI on with every default. */
+START_TEST(test_cgi_empty_group)
+{
+	struct conf c;
+
+	load_ok("cgi.conf", "cgi = { };\n", &c);
+	ck_assert(c.cgi.enabled);
+	ck_assert_str_eq(c.cgi.alias, "/cgi-bin/");
+	assert_tmp(c.cgi.directory, "cgi-bin");
+	ck_assert_str_eq(c.cgi.path, "/usr/local/bin:/usr/bin:/bin");
+	ck_assert(c.cgi.limits.processes == 64);
+	conf_free(&c);
+}
+END_TEST
+
+/* server_root is relative to the config file's directory. */
+START_TEST(test_relative_server_root)
+{
+	struct conf c;
+
+	load_ok("etc/rel.conf",
+		"server_root = \"..\";\n"
+		"access_log = \"logs/access.log\";\n"
+		"error_log = \"/abs/error.log\";\n", &c);
+	ck_assert_str_eq(c.server_root, tmpdir);
+	assert_tmp(c.document_root, "htdocs");
+	assert_tmp(c.access_log, "logs/access.log");
+	ck_assert_str_eq(c.error_log, "/abs/error.log");
+	conf_free(&c);
+}
+END_TEST
+
+/* Relative keys resolve against server_root, not the config directory. */
+START_TEST(test_relative_below_server_root)
+{
+	struct conf c;
+
+	load_ok("sub.conf",
+		"server_root = \"srv\";\n"
+		"mime_types = \"mime.types\";\n"
+		"pid_file = \"run/p.pid\";\n", &c);
+	assert_tmp(c.server_root, "srv");
+	assert_tmp(c.document_root, "srv/htdocs");
+	assert_tmp(c.mime_types, "srv/mime.types");
+	assert_tmp(c.pid_file, "srv/run/p.pid");
+	assert_tmp(c.cgi.directory, "srv/cgi-bin");
+	conf_free(&c);
+}
+END_TEST
+
+/* A config path relative to the working directory still yields absolute paths. */
+START_TEST(test_relative_config_path)
+{
+	struct conf c;
+	char path[PATH_MAX], err[1024];
+
+	write_file("cwd.conf", "server_name = \"x\";\n", path, sizeof path);
+	ck_assert_int_eq(chdir(tmpdir), 0);
+	ck_assert_msg(conf_load("cwd.conf", &c, err, sizeof err) == 0, "%s", err);
+	ck_assert_str_eq(c.file, "cwd.conf");
+	ck_assert_str_eq(c.server_root, tmpdir);
+	assert_tmp(c.document_root, "htdocs");
+	conf_free(&c);
+}
+END_TEST
+
+/* int64 literals are accepted wherever an int is; big numbers inside
+ * strings and comments do not trip the 32-bit literal check. */
+START_TEST(test_int64_and_edges)
+{
+	struct conf c;
+
+	load_ok("i64.conf",
+		"# body = 5000000000;\n"
+		"/* 99999999999\n 88888888888 */\n"
+		"server_name = \"h9999999999\";\n"
+		"workers = { start = 4L; max_requests = 0; min_spare = 0; };\n"
+		"timeouts = { keepalive = 0; };\n"
+		"limits = { body = 0x7FFFFFFF; request_line = 256; header_bytes = 1024; };\n"
+		"cgi = { limits = { memory = 4294967296L; cpu = 0; }; };\n", &c);
+	ck_assert_int_eq(c.workers.start, 4);
+	ck_assert_int_eq(c.workers.max_requests, 0);
+	ck_assert_int_eq(c.workers.min_spare, 0);
+	ck_assert_int_eq(c.timeouts.keepalive, 0);
+	ck_assert(c.limits.body == 0x7FFFFFFF);
+	ck_assert_uint_eq(c.limits.request_line, 256);
+	ck_assert(c.cgi.limits.memory == INT64_C(4294967296));
+	ck_assert(c.cgi.limits.cpu == 0);
+	ck_assert_str_eq(c.server_name, "h9999999999");
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_free_is_idempotent)
+{
+	struct conf c;
+
+	memset(&c, 0, sizeof c);
+	conf_free(&c);
+	load_ok("free.conf", full_conf, &c);
+	conf_free(&c);
+	ck_assert_ptr_null(c.listen);
+	ck_assert_ptr_null(c.document_root);
+	conf_free(&c);
+}
+END_TEST
+
+/* ---- errors ------------------------------------------------------------- */
+
+struct err_case {
+	int src_line;
+	const char *what;
+	const char *file;            /* relative to tmpdir; NULL = "err.conf" */
+	const char *text;
+	int line;                    /* expected line; 0 = "FILE: message" */
+	const char *msg;             /* "%s" (if any) stands for tmpdir */
+};
+
+#define LISTEN_FORMS "(expected \"IPv4:port\", \"[IPv6]:port\", \"*:port\" " \
+		     "or \"port\", port 1..65535)"
+
+static const struct err_case err_cases[] = {
+	/* syntax */
+	{ __LINE__, "syntax error", NULL,
+	  "server_name = \"a\";\nlisten = [ \"*:80\" ;\n", 2, "syntax error" },
+	{ __LINE__, "duplicate key is a syntax error", NULL,
+	  "workers = {\n  start = 4;\n  start = 5;\n};\n", 3, "duplicate setting name" },
+	/* unknown keys at every level */
+	{ __LINE__, "unknown top-level key", NULL,
+	  "server_name = \"a\";\n\nlistne = [ \"*:80\" ];\n", 3, "unknown key 'listne'" },
+	{ __LINE__, "unknown workers key", NULL,
+	  "workers = {\n  start = 4;\n  strat = 5;\n};\n", 3, "unknown key 'workers.strat'" },
+	{ __LINE__, "unknown timeouts key", NULL,
+	  "timeouts = { idle = 5; };\n", 1, "unknown key 'timeouts.idle'" },
+	{ __LINE__, "unknown limits key", NULL,
+	  "\nlimits = {\n  body = 5; uri = 4; };\n", 3, "unknown key 'limits.uri'" },
+	{ __LINE__, "unknown cgi key", NULL,
+	  "cgi = {\n  alias = \"/cgi-bin/\";\n  dir = \"cgi-bin\";\n};\n", 3,
+	  "unknown key 'cgi.dir'" },
+	{ __LINE__, "unknown cgi.limits key", NULL,
+	  "cgi = {\n  limits = {\n    cpu = 1;\n    rss = 2;\n  };\n};\n", 4,
+	  "unknown key 'cgi.limits.rss'" },
+	{ __LINE__, "unknown error_pages entry key", NULL,
+	  "error_pages = (\n  { status = 404; path = \"/e.html\"; },\n"
+	  "  { status = 500;\n    file = \"/x\"; }\n);\n", 4,
+	  "unknown key 'error_pages[1].file'" },
+	{ __LINE__, "unknown handler entry key", NULL,
+	  "cgi = {\n  handlers = (\n    { extension = \".php\";\n"
+	  "      interp = \"/usr/bin/php-cgi\"; }\n  );\n};\n", 4,
+	  "unknown key 'cgi.handlers[0].interp'" },
+	/* wrong types */
+	{ __LINE__, "float for an int", NULL,
+	  "workers = {\n  start = 1.5;\n};\n", 2, "'workers.start' must be an integer" },
+	{ __LINE__, "string for an int", NULL,
+	  "workers = { start = \"8\"; };\n", 1, "'workers.start' must be an integer" },
+	{ __LINE__, "bool for an int", NULL,
+	  "timeouts = {\n\n  header = true;\n};\n", 3, "'timeouts.header' must be an integer" },
+	{ __LINE__, "float with exponent for limits.body", NULL,
+	  "limits = { body = 1.0e6; };\n", 1, "'limits.body' must be an integer" },
+	{ __LINE__, "int for a string", NULL,
+	  "server_name = 5;\n", 1, "'server_name' must be a string" },
+	{ __LINE__, "empty string", NULL,
+	  "server_name = \"\";\n", 1, "'server_name' must not be empty" },
+	{ __LINE__, "int for a bool", NULL,
+	  "cgi = {\n  pass_authorization = 1;\n};\n", 2,
+	  "'cgi.pass_authorization' must be true or false" },
+	{ __LINE__, "scalar for a group", NULL,
+	  "workers = 5;\n", 1, "'workers' must be a group" },
+	{ __LINE__, "scalar for the cgi group", NULL,
+	  "cgi = \"on\";\n", 1, "'cgi' must be a group" },
+	{ __LINE__, "string for listen", NULL,
+	  "listen = \"*:80\";\n", 1, "'listen' must be a list of strings" },
+	{ __LINE__, "int in listen", NULL,
+	  "listen = [ 80 ];\n", 1, "'listen' entries must be strings" },
+	{ __LINE__, "string for index", NULL,
+	  "index = \"index.html\";\n", 1, "'index' must be a list of strings" },
+	{ __LINE__, "group for error_pages", NULL,
+	  "error_pages = { status = 404; };\n", 1, "'error_pages' must be a list of groups" },
+	{ __LINE__, "string in error_pages", NULL,
+	  "error_pages = ( \"x\" );\n", 1, "'error_pages' entries must be groups { ... }" },
+	{ __LINE__, "string for an error page status", NULL,
+	  "error_pages = ( { status = \"404\"; path = \"/a\"; } );\n", 1,
+	  "'error_pages[0].status' must be an integer" },
+	/* out of range */
+	{ __LINE__, "workers.start 0", NULL,
+	  "workers = { start = 0; };\n", 1, "'workers.start' must be between 1 and 4096" },
+	{ __LINE__, "workers.max 5000", NULL,
+	  "workers = {\n  max = 5000;\n};\n", 2, "'workers.max' must be between 1 and 4096" },
+	{ __LINE__, "workers.max_requests negative", NULL,
+	  "workers = { max_requests = -1; };\n", 1,
+	  "'workers.max_requests' must be between 0 and 2147483647" },
+	{ __LINE__, "timeouts.header 0", NULL,
+	  "timeouts = {\n  header = 0;\n};\n", 2, "'timeouts.header' must be between 1 and 86400" },
+	{ __LINE__, "timeouts.keepalive negative", NULL,
+	  "timeouts = { keepalive = -1; };\n", 1,
+	  "'timeouts.keepalive' must be between 0 and 86400" },
+	{ __LINE__, "timeouts.cgi above a day", NULL,
+	  "timeouts = { cgi = 86401; };\n", 1, "'timeouts.cgi' must be between 1 and 86400" },
+	{ __LINE__, "limits.request_line too small", NULL,
+	  "limits = {\n  request_line = 100;\n};\n", 2,
+	  "'limits.request_line' must be between 256 and 1048576" },
+	{ __LINE__, "limits.header_bytes too large", NULL,
+	  "limits = { header_bytes = 16777217; };\n", 1,
+	  "'limits.header_bytes' must be between 1024 and 16777216" },
+	{ __LINE__, "limits.headers 0", NULL,
+	  "limits = { headers = 0; };\n", 1, "'limits.headers' must be between 1 and 10000" },
+	{ __LINE__, "limits.body above 1 TiB", NULL,
+	  "limits = {\n  body = 1099511627777L;\n};\n", 2,
+	  "'limits.body' must be between 0 and 1099511627776" },
+	{ __LINE__, "cgi.limits.memory negative", NULL,
+	  "cgi = { limits = { memory = -1; }; };\n", 1, "'cgi.limits.memory' must be 0 or more" },
+	{ __LINE__, "plain literal above 32 bits", NULL,
+	  "\nlimits = { body = 5000000000; };\n", 2,
+	  "integer 5000000000 does not fit in 32 bits; write it as 5000000000L" },
+	{ __LINE__, "hex literal above 32 bits", NULL,
+	  "workers = { start = 0x100000001; };\n", 1,
+	  "integer 0x100000001 does not fit in 32 bits; write it as 0x100000001L" },
+	/* relations between keys */
+	{ __LINE__, "header_bytes < request_line", NULL,
+	  "limits = {\n  request_line = 8192;\n  header_bytes = 4096;\n};\n", 3,
+	  "'limits.header_bytes' (4096) must not be less than 'limits.request_line' (8192)" },
+	{ __LINE__, "request_line above the default header_bytes", NULL,
+	  "limits = {\n  request_line = 32768;\n};\n", 2,
+	  "'limits.header_bytes' (16384) must not be less than 'limits.request_line' (32768)" },
+	{ __LINE__, "min_spare > max_spare", NULL,
+	  "workers = {\n  min_spare = 10;\n  max_spare = 5;\n};\n", 2,
+	  "'workers.min_spare' (10) must not be greater than 'workers.max_spare' (5)" },
+	{ __LINE__, "start > max", NULL,
+	  "workers = {\n  max = 4;\n  start = 8;\n};\n", 3,
+	  "'workers.start' (8) must not be greater than 'workers.max' (4)" },
+	{ __LINE__, "default start > max", NULL,
+	  "workers = {\n  max = 4;\n};\n", 2,
+	  "'workers.start' (8) must not be greater than 'workers.max' (4)" },
+	{ __LINE__, "max_spare > default max", NULL,
+	  "workers = { max_spare = 200; };\n", 1,
+	  "'workers.max_spare' (200) must not be greater than 'workers.max' (150)" },
+	/* listen */
+	{ __LINE__, "listen hostname", NULL,
+	  "listen = [ \"localhost:80\" ];\n", 1,
+	  "'listen' entry 'localhost:80' is malformed " LISTEN_FORMS },
+	{ __LINE__, "listen port 0 on the second line", NULL,
+	  "listen = [ \"*:80\",\n  \"*:0\" ];\n", 2,
+	  "'listen' entry '*:0' is malformed " LISTEN_FORMS },
+	{ __LINE__, "listen IPv6 without port", NULL,
+	  "listen = [ \"[::1]\" ];\n", 1, "'listen' entry '[::1]' is malformed " LISTEN_FORMS },
+	{ __LINE__, "listen port 65536", NULL,
+	  "listen = [ \"0.0.0.0:65536\" ];\n", 1,
+	  "'listen' entry '0.0.0.0:65536' is malformed " LISTEN_FORMS },
+	{ __LINE__, "listen empty list", NULL,
+	  "listen = [ ];\n", 1, "'listen' must not be empty" },
+	{ __LINE__, "duplicate listen via *", NULL,
+	  "listen = [\n  \"*:8080\",\n  \"0.0.0.0:8080\" ];\n", 3,
+	  "duplicate listen address '0.0.0.0:8080'" },
+	{ __LINE__, "duplicate IPv6 listen spelled differently", NULL,
+	  "listen = [ \"[::]:80\", \"[0::0]:80\" ];\n", 1, "duplicate listen address '[0::0]:80'" },
+	/* index */
+	{ __LINE__, "index with a slash", NULL,
+	  "index = [ \"a/index.html\" ];\n", 1,
+	  "'index' entry 'a/index.html' must be a file name without '/'" },
+	{ __LINE__, "index dot-dot", NULL,
+	  "index = [ \"..\" ];\n", 1, "'index' entry '..' must be a file name without '/'" },
+	/* error_pages */
+	{ __LINE__, "error page status 399", NULL,
+	  "error_pages = (\n  { status = 399; path = \"/e.html\"; }\n);\n", 2,
+	  "'error_pages[0].status' must be between 400 and 599" },
+	{ __LINE__, "error page status 600", NULL,
+	  "error_pages = ( { status = 600; path = \"/e.html\"; } );\n", 1,
+	  "'error_pages[0].status' must be between 400 and 599" },
+	{ __LINE__, "error page path without slash", NULL,
+	  "error_pages = (\n  { status = 404;\n    path = \"e.html\"; }\n);\n", 3,
+	  "'error_pages[0].path' must start with '/'" },
+	{ __LINE__, "error page duplicate status", NULL,
+	  "error_pages = (\n  { status = 404; path = \"/a.html\"; },\n"
+	  "  { status = 404; path = \"/b.html\"; }\n);\n", 3,
+	  "duplicate error page for status 404" },
+	{ __LINE__, "error page without path", NULL,
+	  "error_pages = (\n  { status = 404; }\n);\n", 2, "'error_pages[0].path' is required" },
+	{ __LINE__, "error page without status", NULL,
+	  "error_pages = (\n  { path = \"/a.html\"; }\n);\n", 2,
+	  "'error_pages[0].status' is required" },
+	/* cgi */
+	{ __LINE__, "cgi alias without trailing slash", NULL,
+	  "cgi = {\n  alias = \"/cgi-bin\";\n};\n", 2, "'cgi.alias' must start and end with '/'" },
+	{ __LINE__, "cgi alias without leading slash", NULL,
+	  "cgi = {\n  alias = \"cgi-bin/\";\n};\n", 2, "'cgi.alias' must start and end with '/'" },
+	{ __LINE__, "cgi handler extension without dot", NULL,
+	  "cgi = {\n  handlers = (\n"
+	  "    { extension = \"php\"; interpreter = \"/usr/bin/php-cgi\"; }\n  );\n};\n", 3,
+	  "'cgi.handlers[0].extension' must start with '.', e.g. \".php\"" },
+	{ __LINE__, "cgi handler relative interpreter", NULL,
+	  "cgi = {\n  handlers = (\n"
+	  "    { extension = \".php\";\n      interpreter = \"php-cgi\"; }\n  );\n};\n", 4,
+	  "'cgi.handlers[0].interpreter' must be an absolute path" },
+	{ __LINE__, "cgi handler duplicate extension", NULL,
+	  "cgi = { handlers = (\n  { extension = \".php\"; interpreter = \"/a\"; },\n"
+	  "  { extension = \".php\"; interpreter = \"/b\"; } ); };\n", 3,
+	  "duplicate handler for '.php'" },
+	{ __LINE__, "cgi handler without interpreter", NULL,
+	  "cgi = { handlers = (\n  { extension = \".php\"; }\n); };\n", 2,
+	  "'cgi.handlers[0].interpreter' is required" },
+	{ __LINE__, "cgi directory missing", NULL,
+	  "cgi = {\n  directory = \"nope\";\n};\n", 2,
+	  "cgi.directory '%s/nope': No such file or directory" },
+	{ __LINE__, "cgi directory is a file", NULL,
+	  "cgi = {\n  directory = \"afile\";\n};\n", 2,
+	  "cgi.directory '%s/afile': Not a directory" },
+	/* document_root */
+	{ __LINE__, "document_root missing", NULL,
+	  "\n\n\ndocument_root = \"nope\";\n", 4,
+	  "document_root '%s/nope': No such file or directory" },
+	{ __LINE__, "document_root is a file", NULL,
+	  "document_root = \"afile\";\n", 1, "document_root '%s/afile': Not a directory" },
+	{ __LINE__, "absolute document_root missing", NULL,
+	  "document_root = \"/nonexistent-pfhttpd-root\";\n", 1,
+	  "document_root '/nonexistent-pfhttpd-root': No such file or directory" },
+	{ __LINE__, "default document_root missing has no line", "etc/noroot.conf",
+	  "server_name = \"x\";\n", 0,
+	  "document_root '%s/etc/htdocs': No such file or directory" },
+	{ __LINE__, "default cgi directory missing blames the cgi group", "etc/nocgi.conf",
+	  "document_root = \"../htdocs\";\n\ncgi = { };\n", 3,
+	  "cgi.directory '%s/etc/cgi-bin': No such file or directory" },
+};
+
+START_TEST(test_errors)
+{
+	const struct err_case *e = &err_cases[_i];
+	char path[PATH_MAX], msg[PATH_MAX + 256], want[PATH_MAX + 512];
+	char err[1024];
+	struct conf c;
+	int n;
+
+	write_file(e->file ? e->file : "err.conf", e->text, path, sizeof path);
+	ck_assert_int_lt(snprintf(msg, sizeof msg, e->msg, tmpdir), (int)sizeof msg);
+	if (e->line > 0)
+		n = snprintf(want, sizeof want, "%s:%d: %s", path, e->line, msg);
+	else
+		n = snprintf(want, sizeof want, "%s: %s", path, msg);
+	ck_assert_int_lt(n, (int)sizeof want);
+	memset(&c, 0xa5, sizeof c);
+	ck_assert_msg(conf_load(path, &c, err, sizeof err) == -1,
+		      "line %d (%s): load succeeded", e->src_line, e->what);
+	ck_assert_msg(strcmp(err, want) == 0, "line %d (%s):\n got  '%s'\n want '%s'",
+		      e->src_line, e->what, err, want);
+	/* A failed load leaves nothing to free, and freeing again is harmless. */
+	ck_assert_ptr_null(c.file);
+	ck_assert_ptr_null(c.listen);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	char path[PATH_MAX], want[PATH_MAX + 64], err[1024];
+	struct conf c;
+
+	tmp_path("no-such.conf", path, sizeof path);
+	ck_assert_int_lt(snprintf(want, sizeof want, "%s: No such file or directory",
+				  path), (int)sizeof want);
+	ck_assert_int_eq(conf_load(path, &c, err, sizeof err), -1);
+	ck_assert_str_eq(err, want);
+	ck_assert_int_lt(snprintf(want, sizeof want, "%s: Is a directory", tmpdir),
+			 (int)sizeof want);
+	ck_assert_int_eq(conf_load(tmpdir, &c, err, sizeof err), -1);
+	ck_assert_str_eq(err, want);
+}
+END_TEST
+
+/* The message is cut like snprintf() and always terminated. */
+START_TEST(test_small_err_buffer)
+{
+	char path[PATH_MAX], err[8];
+	struct conf c;
+
+	write_file("small.conf", "listne = 1;\n", path, sizeof path);
+	ck_assert_int_eq(conf_load(path, &c, err, sizeof err), -1);
+	ck_assert_uint_eq(strlen(err), sizeof err - 1);
+	ck_assert_int_eq(conf_load(path, &c, NULL, 0), -1);
+}
+END_TEST
+
+/* ---- conf_parse_listen --------------------------------------------------- */
+
+struct listen_case {
+	int src_line;
+	const char *what;
+	const char *text;
+	int family;                  /* 0: must be rejected */
+	const char *addr;
+	int port;
+};
+
+static const struct listen_case listen_cases[] = {
+	{ __LINE__, "IPv4 any", "0.0.0.0:80", AF_INET, "0.0.0.0", 80 },
+	{ __LINE__, "IPv4 loopback", "127.0.0.1:8080", AF_INET, "127.0.0.1", 8080 },
+	{ __LINE__, "star", "*:80", AF_INET, "0.0.0.0", 80 },
+	{ __LINE__, "IPv6 any", "[::]:80", AF_INET6, "::", 80 },
+	{ __LINE__, "IPv6 loopback", "[::1]:8080", AF_INET6, "::1", 8080 },
+	{ __LINE__, "bare port", "8080", AF_INET, "0.0.0.0", 8080 },
+	{ __LINE__, "highest port", "*:65535", AF_INET, "0.0.0.0", 65535 },
+	{ __LINE__, "port 1", "1", AF_INET, "0.0.0.0", 1 },
+	{ __LINE__, "empty", "", 0, NULL, 0 },
+	{ __LINE__, "missing port", "127.0.0.1", 0, NULL, 0 },
+	{ __LINE__, "empty port", "127.0.0.1:", 0, NULL, 0 },
+	{ __LINE__, "missing host", ":80", 0, NULL, 0 },
+	{ __LINE__, "port 0", "*:0", 0, NULL, 0 },
+	{ __LINE__, "bare port 0", "0", 0, NULL, 0 },
+	{ __LINE__, "port 65536", "*:65536", 0, NULL, 0 },
+	{ __LINE__, "port overflow", "*:4294967377", 0, NULL, 0 },
+	{ __LINE__, "negative port", "*:-80", 0, NULL, 0 },
+	{ __LINE__, "signed port", "*:+80", 0, NULL, 0 },
+	{ __LINE__, "port with space", "*: 80", 0, NULL, 0 },
+	{ __LINE__, "trailing junk", "127.0.0.1:80x", 0, NULL, 0 },
+	{ __LINE__, "hostname", "localhost:80", 0, NULL, 0 },
+	{ __LINE__, "short IPv4", "127.1:80", 0, NULL, 0 },
+	{ __LINE__, "IPv4 octet 256", "256.0.0.1:80", 0, NULL, 0 },
+	{ __LINE__, "IPv6 without brackets", "::1:80", 0, NULL, 0 },
+	{ __LINE__, "IPv6 without port", "[::1]", 0, NULL, 0 },
+	{ __LINE__, "IPv6 without colon", "[::1]80", 0, NULL, 0 },
+	{ __LINE__, "IPv6 unclosed", "[::1:80", 0, NULL, 0 },
+	{ __LINE__, "IPv6 empty", "[]:80", 0, NULL, 0 },
+	{ __LINE__, "IPv4 in brackets", "[127.0.0.1]:80", 0, NULL, 0 },
+	{ __LINE__, "IPv6 zone id", "[fe80::1%lo]:80", 0, NULL, 0 },
+	{ __LINE__, "IPv6 name", "[localhost]:80", 0, NULL, 0 },
+	{ __LINE__, "overlong IPv6", "[0000:0000:0000:0000:0000:0000:0000:0000:0000:0000]:80",
+	  0, NULL, 0 },
+	{ __LINE__, "star in brackets", "[*]:80", 0, NULL, 0 },
+};
+
+START_TEST(test_parse_listen)
+{
+	const struct listen_case *l = &listen_cases[_i];
+	struct conf_listen got;
+	int rc;
+
+	memset(&got, 0, sizeof got);
+	rc = conf_parse_listen(l->text, &got.addr, &got.addrlen);
+	if (!l->family) {
+		ck_assert_msg(rc == -1, "line %d (%s): '%s' accepted", l->src_line,
+			      l->what, l->text);
+		return;
+	}
+	ck_assert_msg(rc == 0, "line %d (%s): '%s' rejected", l->src_line, l->what,
+		      l->text);
+	got.text = (char *)l->text;
+	assert_listen(&got, l->family, l->addr, l->port, l->text);
+}
+END_TEST
+
+/* ---- suite -------------------------------------------------------------- */
+
+static TCase *conf_tcase(const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 10);
+	return tc;
+}
+
+static Suite *conf_suite(void)
+{
+	Suite *s = suite_create("conf");
+	TCase *core = conf_tcase("core");
+	TCase *paths = conf_tcase("paths");
+	TCase *bad = conf_tcase("bad_input");
+	TCase *listen = tcase_create("listen");
+
+	tcase_add_test(core, test_full);
+	tcase_add_test(core, test_full_numbers);
+	tcase_add_test(core, test_full_cgi);
+	tcase_add_test(core, test_defaults);
+	tcase_add_test(core, test_defaults_numbers);
+	tcase_add_test(core, test_cgi_empty_group);
+	tcase_add_test(core, test_int64_and_edges);
+	tcase_add_test(core, test_free_is_idempotent);
+	tcase_add_test(paths, test_relative_server_root);
+	tcase_add_test(paths, test_relative_below_server_root);
+	tcase_add_test(paths, test_relative_config_path);
+	tcase_add_loop_test(bad, test_errors, 0,
+			    (int)(sizeof err_cases / sizeof err_cases[0]));
+	tcase_add_test(bad, test_missing_file);
+	tcase_add_test(bad, test_small_err_buffer);
+	tcase_set_timeout(listen, 10);
+	tcase_add_loop_test(listen, test_parse_listen, 0,
+			    (int)(sizeof listen_cases / sizeof listen_cases[0]));
+	suite_add_tcase(s, core);
+	suite_add_tcase(s, paths);
+	suite_add_tcase(s, bad);
+	suite_add_tcase(s, listen);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(conf_suite());
+	int failed;
+
+	/* Fork mode keeps one crashing case from ending the run. */
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
