@@ -21,6 +21,8 @@ endif
 
 # Debian packages the build, the tests and `make run` need.
 DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi
+# The end-to-end browser test's; if they cannot be installed, that test says SKIP.
+BROWSER_PKGS := chromium chromium-driver
 
 SRCS     := $(wildcard src/*.c)
 OBJS     := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -29,20 +31,27 @@ UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/che
 INTEG    := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/check_*.c))
 HARNESS  := $(BUILD)/obj/harness.o
 
-.PHONY: all run check unit integration deps clean
+.PHONY: all run check unit integration deps browser-deps clean
 all: $(BUILD)/pfhttpd
 
 # Installs only what is missing, and says what it installs. Uses sudo when not root.
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "pfhttpd: installing missing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing $(2); \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEB_PKGS))
+
+browser-deps:
+	$(call install_missing,$(BROWSER_PKGS),|| echo "pfhttpd: could not install$$missing; the browser test will be skipped")
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
 	$(CC) $(CFLAGS) $$(pkg-config --cflags $(PKGS)) -c -o $@ $<
@@ -76,7 +85,7 @@ integration: $(BUILD)/pfhttpd $(INTEG)
 	@fail=0; for t in $(INTEG); do echo "== $$t"; \
 	  PFHTTPD_BIN=$(BUILD)/pfhttpd PFHTTPD_SRC=$(CURDIR) $$t || fail=1; done; exit $$fail
 
-check: deps
+check: deps browser-deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) integration

@@ -464,6 +464,16 @@ static int hp_on_content_length(struct http_parser *p, struct http_str v,
 	return 0;
 }
 
+/* transfer-coding = token *( OWS ";" OWS transfer-parameter ): the name
+ * must be a token; the parameters of a coding we refuse do not matter. */
+static bool hp_coding_name_ok(struct http_str e)
+{
+	const char *semi = memchr(e.p, ';', e.len);
+	struct http_str name = hp_trim(e.p, semi != NULL ? semi : e.p + e.len);
+
+	return hp_all_tchar(name.p, name.len);
+}
+
 /*
  * RFC 9112 6.1: the codings of every Transfer-Encoding field form one list.
  * chunked must be the last and appear once; a coding we lack earns a 501,
@@ -484,7 +494,7 @@ static int hp_on_transfer_encoding(struct http_parser *p, struct http_str v,
 		p->flags |= HP_F_TE_CODING;
 		if (http_str_eq(e, "chunked"))
 			req->chunked = true;
-		else if (hp_is_tchar((unsigned char)e.p[0]))
+		else if (hp_coding_name_ok(e))
 			p->flags |= HP_F_TE_UNKNOWN;
 		else
 			return 400;
@@ -547,15 +557,14 @@ static int hp_field_meaning(struct http_parser *p, const struct http_header *h,
 static int hp_parse_field_line(struct http_parser *p, const char *s, size_t n,
 			       struct http_request *req)
 {
-	/* RFC 9112 5.2: obs-fold (and whitespace right after the request line,
-	 * 2.2) may be rejected; we do, it has been used to smuggle fields. */
-	if (hp_is_ows((unsigned char)s[0]))
-		return 400;
 	size_t i = 0;
 
 	while (i < n && hp_is_tchar((unsigned char)s[i]))
 		i++;
-	/* RFC 9112 5.1: no whitespace between field name and colon. */
+	/* RFC 9112 5.1: no whitespace between field name and colon. A line
+	 * that starts with whitespace has an empty name and is refused too:
+	 * that is obs-fold, or whitespace right after the request line, which
+	 * RFC 9112 5.2 and 2.2 let us reject (both have smuggled fields). */
 	if (i == 0 || i == n || s[i] != ':')
 		return 400;
 	for (size_t j = i + 1; j < n; j++) {
@@ -594,6 +603,9 @@ static int hp_finish_head(struct http_parser *p, size_t head_len,
 		if (f & HP_F_TE_UNKNOWN)
 			return 501;
 	}
+	/* RFC 9110 10.1.1: a server MUST ignore 100-continue from HTTP/1.0. */
+	if (req->minor == 0)
+		req->expect_continue = false;
 	/* RFC 9112 9.3: 1.1 persists unless "close"; 1.0 only on "keep-alive". */
 	if (f & HP_F_CLOSE)
 		req->keep_alive = false;

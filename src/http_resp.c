@@ -85,13 +85,22 @@ static void resp_add(struct request *rq, const char *fmt, ...)
 	va_end(ap);
 }
 
-void resp_start(struct request *rq, int status)
+void resp_start_reason(struct request *rq, int status, const char *reason, size_t len)
 {
+	if (!reason || len == 0) {
+		reason = http_reason(status);
+		len = strlen(reason);
+	}
 	rq->out_len = 0;
 	rq->out_overflow = false;
 	rq->status = status;
-	resp_add(rq, "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: %s\r\n",
-		 status, http_reason(status), http_date_now(), SERVER_SOFTWARE);
+	resp_add(rq, "HTTP/1.1 %d %.*s\r\nDate: %s\r\nServer: %s\r\n",
+		 status, (int)len, reason, http_date_now(), SERVER_SOFTWARE);
+}
+
+void resp_start(struct request *rq, int status)
+{
+	resp_start_reason(rq, status, NULL, 0);
 }
 
 void resp_header(struct request *rq, const char *name, const char *fmt, ...)
@@ -103,6 +112,11 @@ void resp_header(struct request *rq, const char *name, const char *fmt, ...)
 	resp_vadd(rq, fmt, ap);
 	va_end(ap);
 	resp_add(rq, "\r\n");
+}
+
+void resp_field(struct request *rq, struct http_str name, struct http_str value)
+{
+	resp_add(rq, "%.*s: %.*s\r\n", (int)name.len, name.p, (int)value.len, value.p);
 }
 
 void resp_end(struct request *rq, int64_t content_length)
@@ -218,9 +232,10 @@ int http_error(struct request *rq, int status, const char *extra, const char *wh
 	int fd, len, ret;
 
 	http_error_log(rq, status, why);
-	if (http_error_closes(status))
+	if (http_error_closes(status)) {
 		rq->conn->c_keepalive = false;
-	else if (!body_done(&rq->body) && request_discard_body(rq) != 0)
+		rq->body.done = true; /* the connection ends here: read no more of it */
+	} else if (!body_done(&rq->body) && request_discard_body(rq) != 0)
 		rq->conn->c_keepalive = false;
 
 	resp_start(rq, status);

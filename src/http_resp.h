@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http_parse.h"
+
 struct request;
 
 #define SERVER_SOFTWARE "pfhttpd/" PFHTTPD_VERSION
@@ -26,8 +28,12 @@ const char *http_reason(int status);
 const char *http_date_now(void);
 
 void resp_start(struct request *rq, int status);
+/* The same with a reason phrase of the caller's (a CGI script's Status); NULL or empty: the standard one. */
+void resp_start_reason(struct request *rq, int status, const char *reason, size_t len);
 void resp_header(struct request *rq, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A field given as spans (a CGI script's own fields). */
+void resp_field(struct request *rq, struct http_str name, struct http_str value);
 /* Content-Length (when len >= 0), Connection, and the empty line. */
 void resp_end(struct request *rq, int64_t content_length);
 

@@ -100,6 +100,12 @@ static int master_site(struct master *m, char *err, size_t errlen)
 			 cf->document_root, strerror(errno));
 		return -1;
 	}
+	if (cf->cgi.enabled &&
+	    (m->site.cgi_fd = open(cf->cgi.directory, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: cgi.directory '%s': %s", cf->file,
+			 cf->cgi.directory, strerror(errno));
+		return -1;
+	}
 	m->site.mime = m->mime = mime_new();
 	if (!m->mime) {
 		snprintf(err, errlen, "out of memory");
@@ -367,6 +373,8 @@ static void master_cleanup(struct master *m)
 	free(m->lfds);
 	if (m->site.root_fd >= 0)
 		close(m->site.root_fd);
+	if (m->site.cgi_fd >= 0)
+		close(m->site.cgi_fd);
 	if (m->mime)
 		mime_free(m->mime);
 	scoreboard_destroy(&m->sb);
@@ -376,7 +384,7 @@ static void master_cleanup(struct master *m)
 
 int master_run(struct conf *conf, bool foreground)
 {
-	struct master m = { .conf = conf, .site.root_fd = -1 };
+	struct master m = { .conf = conf, .site.root_fd = -1, .site.cgi_fd = -1 };
 	char err[1024];
 	sigset_t wait_mask;
 	int ret = 1;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgi.h"
 #include "conf.h"
 #include "http_resp.h"
 #include "log.h"
@@ -81,6 +82,7 @@ static void request_reset(struct request_ctx *x, const struct site *site, struct
 	memset(rq, 0, sizeof(*rq));
 	rq->conn = c;
 	rq->site = site;
+	rq->slot = x->slot;
 	rq->headers = x->headers;
 	rq->path = x->path;
 	rq->out = x->out;
@@ -187,11 +189,12 @@ static int request_options_star(struct request *rq)
 	return resp_send(rq, NULL, 0);
 }
 
+static int request_route_path(struct request *rq);
+
 static int request_route(struct request *rq)
 {
 	const struct http_request *hr = &rq->hr;
 	const struct conf *cf = rq->site->conf;
-	int st;
 
 	if (hr->expect_unknown)
 		return http_error(rq, 417, NULL, "unsupported expectation");
@@ -201,11 +204,48 @@ static int request_route(struct request *rq)
 		return http_error(rq, 501, NULL, "method not implemented");
 	if (hr->path.len == 1 && hr->path.p[0] == '*')
 		return request_options_star(rq);
+	return request_route_path(rq);
+}
+
+/* The one "what does this path name" step: a script, or a file. */
+static int request_route_path(struct request *rq)
+{
+	const struct http_request *hr = &rq->hr;
+	const struct conf *cf = rq->site->conf;
+	struct cgi_target t;
+	int st;
+
 	st = uri_normalize(hr->path.p, hr->path.len, rq->path, cf->limits.request_line + 1,
 			   &rq->path_len);
 	if (st != 0)
 		return http_error(rq, st, NULL, st == 403 ? "forbidden path" : "malformed path");
+	st = cgi_resolve(rq, &t);
+	if (st == 0)
+		return cgi_serve(rq, &t);
+	if (st != CGI_NOT_SCRIPT)
+		return http_error(rq, st, NULL, st == 404 ? "no such script" : "script not runnable");
 	return static_serve(rq);
+}
+
+int request_redirect_local(struct request *rq, const char *location, size_t len)
+{
+	struct http_request *hr = &rq->hr;
+	const char *q = memchr(location, '?', len);
+
+	if (++rq->redirects > REQUEST_MAX_REDIRECTS || len >= sizeof(rq->redirect_buf))
+		return http_error(rq, 500, NULL, "too many or too long local redirects");
+	memcpy(rq->redirect_buf, location, len);
+	hr->method = HTTP_M_GET;
+	hr->method_str = (struct http_str){ "GET", 3 };
+	hr->path = (struct http_str){ rq->redirect_buf, q ? (size_t)(q - location) : len };
+	hr->has_query = q != NULL;
+	hr->query = q ? (struct http_str){ rq->redirect_buf + (q - location) + 1,
+					   len - (size_t)(q - location) - 1 }
+		      : (struct http_str){ "", 0 };
+	hr->content_length = -1;
+	hr->chunked = false;
+	rq->head_only = false;
+	return request_route_path(rq);
 }
 
 bool request_serve(struct request_ctx *x, const struct site *site,
@@ -227,7 +267,8 @@ bool request_serve(struct request_ctx *x, const struct site *site,
 		return false;
 	}
 	c->c_in_pos = rq->hr.head_len;
-	c->c_keepalive = rq->hr.keep_alive && !conn_stopping && !x->last;
+	c->c_keepalive = rq->hr.keep_alive && !conn_stopping && !x->last &&
+			 site->conf->timeouts.keepalive > 0;
 	rq->head_only = rq->hr.method == HTTP_M_HEAD;
 	body_init(&rq->body, c, rq->hr.chunked, rq->hr.content_length,
 		  rq->hr.expect_continue, rq->hr.minor, site->conf->limits.body);

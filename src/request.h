@@ -22,17 +22,24 @@
 
 struct conf;
 struct mime_table;
+struct sb_slot;
 
 /* The settings that apply to one request: the one "which site is this" answer. */
 struct site {
 	const struct conf *conf;
 	const struct mime_table *mime;
 	int root_fd;                 /* document_root, O_PATH|O_DIRECTORY */
+	int cgi_fd;                  /* cgi.directory, O_PATH|O_DIRECTORY, or -1 */
 };
+
+#define REQUEST_MAX_REDIRECTS 10
 
 struct request {
 	struct conn *conn;
 	const struct site *site;
+	struct sb_slot *slot;        /* this worker's scoreboard slot, or NULL */
+	unsigned redirects;          /* internal redirects so far (CGI local Location) */
+	char redirect_buf[8192];     /* the target of the last internal redirect */
 	struct http_request hr;
 	struct http_header *headers; /* conf limits.headers entries */
 	char *path;                  /* normalised, decoded path, NUL-terminated */
@@ -47,8 +54,6 @@ struct request {
 	size_t out_len, out_cap;
 	bool out_overflow;
 };
-
-struct sb_slot;
 
 struct request_ctx {
 	struct request rq;
@@ -73,6 +78,12 @@ bool request_serve(struct request_ctx *x, const struct site *site,
 
 /* Read and drop the rest of the request body so the connection stays in sync. 0, or a status (400, 408, 413). */
 int request_discard_body(struct request *rq);
+
+/*
+ * Serve rq again for a local path (CGI local redirect, RFC 3875 6.2.2) as
+ * a GET without a body. location: "/path[?query]", copied. 0 or -1.
+ */
+int request_redirect_local(struct request *rq, const char *location, size_t len);
 
 /* The value of the first header named name, or NULL; *len set. */
 const char *request_header(const struct request *rq, const char *name, size_t *len);

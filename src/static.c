@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgi.h"
 #include "conf.h"
 #include "conn.h"
 #include "http_cond.h"
@@ -27,9 +28,8 @@
  * name and check it is still below the root. Racy against a local user
  * swapping symlinks, which openat2's RESOLVE_BENEATH is not.
  */
-static int static_open_fallback(const struct site *s, const char *rel, int flags)
+static int static_open_fallback(const char *root, const char *rel, int flags)
 {
-	const char *root = s->conf->document_root;
 	size_t rlen = strlen(root);
 	char joined[PATH_MAX], *real;
 	int fd = -1;
@@ -49,20 +49,26 @@ static int static_open_fallback(const struct site *s, const char *rel, int flags
 	return fd;
 }
 
-int static_open(const struct site *s, const char *rel, int flags)
+int static_open_beneath(int dirfd, const char *dir, const char *rel, int flags)
 {
+	/* openat2 refuses O_PATH combined with anything but a few flags. */
 	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY),
+		.flags = (uint64_t)(flags | O_CLOEXEC | (flags & O_PATH ? 0 : O_NOCTTY)),
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	int fd;
 
 	if (*rel == '\0')
 		rel = ".";
-	fd = (int)syscall(SYS_openat2, s->root_fd, rel, &how, sizeof(how));
+	fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
 	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
-		return static_open_fallback(s, rel, flags);
+		return static_open_fallback(dir, rel, flags);
 	return fd;
+}
+
+int static_open(const struct site *s, const char *rel, int flags)
+{
+	return static_open_beneath(s->root_fd, s->conf->document_root, rel, flags);
 }
 
 static int static_open_error(struct request *rq)
@@ -253,6 +259,10 @@ int static_serve(struct request *rq)
 		ifd = static_open_index(rq, &st, &name);
 		if (ifd < 0)
 			return http_error(rq, 403, NULL, "directory has no index file and listings are off");
+		if (cgi_handler_for(rq, name)) {
+			close(ifd);
+			return cgi_serve_index(rq, name);
+		}
 		fd = ifd;
 	} else if (!S_ISREG(st.st_mode)) {
 		close(fd);

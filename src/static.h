@@ -20,6 +20,9 @@ struct site;
  */
 int static_open(const struct site *s, const char *rel, int flags);
 
+/* The same below any directory: dirfd (O_PATH is enough) and its absolute name dir. */
+int static_open_beneath(int dirfd, const char *dir, const char *rel, int flags);
+
 /* Answer rq from the file system. 0, or -1 when the connection was lost. */
 int static_serve(struct request *rq);
 

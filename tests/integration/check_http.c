@@ -109,6 +109,10 @@ static const struct status_case {
 	{ __LINE__, "header line without colon", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nNoColonHere\r\n\r\n", 400, NULL, CLOSES },
 	{ __LINE__, "conflicting Content-Length (RFC 9112 6.3)", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400, NULL, CLOSES },
 	{ __LINE__, "non-numeric Content-Length", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1x\r\n\r\nab", 400, NULL, CLOSES },
+	{ __LINE__, "empty line before request line (RFC 9112 2.2)", "\r\nGET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, HS_HELLO, 0 },
+	{ __LINE__, "unknown transfer-coding (RFC 9112 6.1)", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\nxx", 501, NULL, CLOSES },
+	{ __LINE__, "body over limits.body", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 20000000\r\n\r\nxx", 413, NULL, CLOSES },
+	{ __LINE__, "unknown expectation (RFC 9110 10.1.1)", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nExpect: teapot\r\n\r\n", 417, NULL, 0 },
 	{ __LINE__, "target not starting with /", "GET hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, NULL, CLOSES },
 };
 
@@ -412,6 +416,7 @@ START_TEST(test_header_count_too_many)
 	open_conn();
 	request(req, &r1, false);
 	ck_assert_int_eq(r1.status, 431);
+	ck_assert_msg(hs_wait_eof(&conn, HS_TIMEOUT_MS) == 1, "431 must close the connection");
 	hs_conn_close(&conn);
 }
 END_TEST
@@ -543,6 +548,67 @@ START_TEST(test_body_consumed)
 }
 END_TEST
 
+/* RFC 9112 6.1: both Transfer-Encoding and Content-Length: reject or use the
+ * chunked framing, and in either case close the connection afterwards. */
+START_TEST(test_te_and_cl_closes)
+{
+	open_conn();
+	request("POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n"
+		"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", &r1, false);
+	ck_assert_msg(r1.status == 400 || r1.status == 405, "status %d", r1.status);
+	ck_assert_msg(hs_wait_eof(&conn, HS_TIMEOUT_MS) == 1 && conn.len == 0,
+		      "the connection must close after a request with both framings");
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* timeouts (header = body = keepalive = 2 s) */
+
+static void setup_short_timeouts(void)
+{
+	hs_setup_or_abort(&srv, "timeouts = { header = 2; body = 2; keepalive = 2; send = 30; cgi = 60; };\n");
+}
+
+static const struct slow_case {
+	int line;
+	const char *desc;
+	const char *partial;    /* sent, then nothing more */
+} slow_cases[] = {
+	{ __LINE__, "nothing at all", "" },
+	{ __LINE__, "half a request line", "GET /hello.txt HT" },
+	{ __LINE__, "head without its empty line", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n" },
+	{ __LINE__, "body shorter than Content-Length",
+	  "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\nabc" },
+	{ __LINE__, "chunked body that stops",
+	  "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab" },
+};
+
+START_TEST(test_slow_client)
+{
+	const struct slow_case *c = &slow_cases[_i];
+	long long t0;
+	int eof;
+
+	open_conn();
+	ck_assert_int_eq(hs_send_str(conn.fd, c->partial), 0);
+	t0 = hs_now_ms();
+	eof = hs_wait_eof(&conn, 4500);
+	ck_assert_msg(eof == 1, "line %d (%s): connection still open after 4.5 s (timeouts = 2 s)",
+		      c->line, c->desc);
+	ck_assert_msg(hs_now_ms() - t0 >= 1000, "line %d (%s): closed after %lld ms, before the timeout",
+		      c->line, c->desc, hs_now_ms() - t0);
+	/* If anything was sent, it is a whole HTTP/1.1 response (408 or 405), never garbage. */
+	ck_assert_msg(conn.len == 0 || strncmp(conn.buf, "HTTP/1.1 ", 9) == 0,
+		      "line %d (%s): got %.100s", c->line, c->desc, conn.buf);
+	hs_conn_close(&conn);
+
+	/* The pool is still serving. */
+	exchange("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 200);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* MDN "A typical HTTP session", the three exchanges. */
 
@@ -667,6 +733,11 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_pipelining);
 	tcase_add_test(tc, test_keepalive_timeout);
 	tcase_add_loop_test(tc, test_body_consumed, 0, N(body_cases));
+	tcase_add_test(tc, test_te_and_cl_closes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("timeouts", setup_short_timeouts);
+	tcase_add_loop_test(tc, test_slow_client, 0, N(slow_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase("mdn", setup);

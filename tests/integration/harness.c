@@ -36,6 +36,11 @@ static struct hs_reg {
 } reg[HS_REG_MAX];
 static bool reg_hooked;
 
+/* hs_main's directory for every root of this run, so that a test process
+ * ended by a failed assertion (Check calls _exit(), skipping atexit) leaves
+ * nothing in /tmp: the runner removes the whole directory at the end. */
+static char run_dir[64];
+
 static int stop_pid(pid_t pid, int timeout_ms);
 static int rm_tree(const char *root);
 
@@ -156,7 +161,7 @@ const char *hs_bin(void)
 
 static int mkdirs(const char *path)
 {
-	char tmp[HS_PATH];
+	char tmp[HS_PATH * 2];
 
 	snprintf(tmp, sizeof tmp, "%s", path);
 	for (char *p = tmp + 1; *p != '\0'; p++) {
@@ -173,7 +178,10 @@ static int mkdirs(const char *path)
 int hs_root_init(struct hs_server *s)
 {
 	memset(s, 0, sizeof *s);
-	snprintf(s->root, sizeof s->root, "/tmp/pfhttpd-test-XXXXXX");
+	if (run_dir[0] != '\0')
+		snprintf(s->root, sizeof s->root, "%s/srv-XXXXXX", run_dir);
+	else
+		snprintf(s->root, sizeof s->root, "/tmp/pfhttpd-test-XXXXXX");
 	if (mkdtemp(s->root) == NULL)
 		return -1;
 	if (reg_add(s->root) == NULL)
@@ -466,13 +474,30 @@ char hs_proc_state(pid_t pid)
 	return proc_stat(pid, &st, NULL, NULL) ? st : 0;
 }
 
+int hs_workers(pid_t pid, pid_t *out, int max)
+{
+	pid_t kids[256];
+	int n = hs_children(pid, kids, 256), live = 0;
+
+	for (int i = 0; i < n && i < 256; i++) {
+		char st = hs_proc_state(kids[i]);
+
+		if (st == 0 || st == 'Z' || st == 'X')
+			continue;
+		if (live < max)
+			out[live] = kids[i];
+		live++;
+	}
+	return n < 0 ? -1 : live;
+}
+
 bool hs_wait_children(pid_t pid, int n, int timeout_ms)
 {
 	pid_t kids[64];
 	long long end = hs_now_ms() + timeout_ms;
 
 	do {
-		if (hs_children(pid, kids, 64) == n)
+		if (hs_workers(pid, kids, 64) == n)
 			return true;
 		sleep_ms(25);
 	} while (hs_now_ms() < end);
@@ -894,14 +919,15 @@ int hs_read_response(struct hs_conn *c, struct hs_response *r, bool head, int ti
 	r->chunked = false;
 	r->body[0] = r->raw[0] = '\0';
 	for (;;) {
+		char *lf = c->len > 0 ? memmem(c->buf, c->len, "\n\n", 2) : NULL;
+
 		hend = c->len > 0 ? memmem(c->buf, c->len, "\r\n\r\n", 4) : NULL;
-		if (hend != NULL) {
+		if (hend != NULL && (lf == NULL || hend + 2 <= lf)) {
 			r->head_len = (size_t)(hend - c->buf) + 4;
 			break;
 		}
-		hend = c->len > 0 ? memmem(c->buf, c->len, "\n\n", 2) : NULL;
-		if (hend != NULL) {
-			r->head_len = (size_t)(hend - c->buf) + 2;
+		if (lf != NULL) {  /* a bare-LF head: parse it, r->crlf tells */
+			r->head_len = (size_t)(lf - c->buf) + 2;
 			break;
 		}
 		if (fill(c, deadline) <= 0) {
@@ -1072,16 +1098,41 @@ bool hs_wait_gone(pid_t pid, int timeout_ms)
 	return !proc_stat(pid, &(char){0}, NULL, NULL);
 }
 
+/* Kill and reap whatever is still our child: servers orphaned by a test
+ * process that Check ended early were reparented to us (subreaper). */
+static void sweep_children(void)
+{
+	pid_t kids[256];
+	int n = hs_children(getpid(), kids, 256);
+
+	for (int i = 0; i < n && i < 256; i++) {
+		char st;
+		pid_t pg;
+
+		if (proc_stat(kids[i], &st, NULL, &pg) && pg != getpgrp())
+			kill(-pg, SIGKILL);
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], NULL, 0);
+	}
+}
+
 int hs_main(Suite *suite)
 {
 	SRunner *sr = srunner_create(suite);
 	int failed;
 
 	signal(SIGPIPE, SIG_IGN);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	snprintf(run_dir, sizeof run_dir, "/tmp/pfhttpd-test-XXXXXX");
+	if (mkdtemp(run_dir) == NULL)
+		run_dir[0] = '\0';
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	sweep_children();
+	if (run_dir[0] != '\0')
+		rm_tree(run_dir);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 

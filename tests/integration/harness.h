@@ -37,7 +37,7 @@
 #define HS_BIN_LEN     256                        /* htdocs/bin.dat: bytes 0..255 */
 
 struct hs_server {
-	char root[HS_PATH];          /* temporary server_root */
+	char root[128];              /* temporary server_root */
 	char conf[HS_PATH];          /* root/server.conf */
 	char err_path[HS_PATH];      /* the server's captured stdout+stderr */
 	char error_log[HS_PATH];     /* root/error.log */
@@ -115,10 +115,13 @@ void hs_setup_or_abort(struct hs_server *s, const char *extra);
 /* The direct children of pid (from /proc/PID/task/PID/children). Count or -1. */
 int hs_children(pid_t pid, pid_t *out, int max);
 
+/* The live (non-zombie) children of pid: the workers. Count or -1. */
+int hs_workers(pid_t pid, pid_t *out, int max);
+
 /* State letter from /proc/PID/stat ('R', 'S', 'Z', ...), or 0 when gone. */
 char hs_proc_state(pid_t pid);
 
-/* Wait (bounded) until pid's child count is n. true on success. */
+/* Wait (bounded) until pid has exactly n live children. true on success. */
 bool hs_wait_children(pid_t pid, int n, int timeout_ms);
 
 /*

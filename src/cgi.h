@@ -1,0 +1,50 @@
+/*
+ * cgi — running CGI/1.1 scripts (RFC 3875): which request is a script, the
+ * script's process, and the response built from its output.
+ *
+ * Contract: cgi_resolve() decides from the normalised path whether a
+ * request names a script: a file under cgi.directory reached through
+ * cgi.alias, or a file under document_root whose name ends in a handler's
+ * extension (run by its interpreter). cgi_serve() runs it: a clean
+ * environment (cgi_env), argv[0] only (plus the script for an interpreter;
+ * never the query string, CVE-2012-1823), its own process group, cwd = its
+ * directory, the configured rlimits, no inherited descriptor but its three
+ * pipes. cgi_io pumps stdin, stdout and stderr at once, so no script can
+ * deadlock the worker, and every exit path reaps the script: no zombie
+ * survives a request.
+ */
+#ifndef PFHTTPD_CGI_H
+#define PFHTTPD_CGI_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct request;
+
+struct cgi_target {
+	char script_name[PATH_MAX];  /* URL path of the script */
+	char filename[PATH_MAX];     /* absolute file name */
+	const char *interpreter;     /* NULL: execute the file itself */
+	const char *path_info;       /* decoded extra path, points into rq->path; "" if none */
+	bool nph;                    /* "nph-" script: output goes to the client untouched */
+};
+
+#define CGI_NOT_SCRIPT 1
+
+/*
+ * 0 with t filled in when rq names a script, CGI_NOT_SCRIPT when it does
+ * not (serve it as a file), or the status to answer (403, 404).
+ */
+int cgi_resolve(struct request *rq, struct cgi_target *t);
+
+/* The handler interpreter for a file name, or NULL. */
+const char *cgi_handler_for(const struct request *rq, const char *name);
+
+/* rq names a directory whose index file, name, belongs to a handler ("index.php"): run it. */
+int cgi_serve_index(struct request *rq, const char *name);
+
+/* Run the script and answer rq from its output. 0, or -1 when the connection was lost. */
+int cgi_serve(struct request *rq, const struct cgi_target *t);
+
+#endif

@@ -1,0 +1,327 @@
+/*
+ * cgi_env — the environment of a CGI script (RFC 3875 4.1); the contract is
+ * in cgi_env.h.
+ *
+ * The environment is built from nothing: the meta-variables of RFC 3875 4.1
+ * from one table, then one HTTP_* variable per distinct request field name
+ * (4.1.18). Every string is a fresh "NAME=value" copy, so the request buffer
+ * may be reused as soon as cgi_env_build() returns.
+ */
+#include "cgi_env.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#ifndef PFHTTPD_VERSION
+#define PFHTTPD_VERSION "dev" /* the Makefile defines the real one */
+#endif
+
+/* Room for any int64_t in decimal, with its sign and NUL. */
+#define CGI_ENV_NUM 24
+
+/* ---- the array ------------------------------------------------------------ */
+
+void cgi_env_free(struct cgi_env *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->envp[i]);
+	free(e->envp);
+	e->envp = NULL;
+	e->n = 0;
+	e->cap = 0;
+}
+
+/* Takes ownership of s ("NAME=value"); frees it on failure. */
+static int cgi_env_push(struct cgi_env *e, char *s)
+{
+	if (e->n + 2 > e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 32;
+		char **v = reallocarray(e->envp, cap, sizeof(*v));
+
+		if (v == NULL) {
+			free(s);
+			return -1;
+		}
+		e->envp = v;
+		e->cap = cap;
+	}
+	e->envp[e->n++] = s;
+	e->envp[e->n] = NULL;
+	return 0;
+}
+
+/* name "=" a b: the value may come in two parts (PATH_TRANSLATED). */
+static int cgi_env_put2(struct cgi_env *e, const char *name, const char *a,
+			size_t alen, const char *b, size_t blen)
+{
+	size_t nlen = strlen(name);
+	char *s;
+
+	if (alen > SIZE_MAX / 2 || blen > SIZE_MAX / 2 - alen - nlen - 2)
+		return -1;
+	s = malloc(nlen + alen + blen + 2);
+	if (s == NULL)
+		return -1;
+	memcpy(s, name, nlen);
+	s[nlen] = '=';
+	/* memcpy() must not see NULL even for 0 bytes (C11 7.24.1). */
+	if (alen)
+		memcpy(s + nlen + 1, a, alen);
+	if (blen)
+		memcpy(s + nlen + 1 + alen, b, blen);
+	s[nlen + 1 + alen + blen] = '\0';
+	return cgi_env_push(e, s);
+}
+
+const char *cgi_env_get(const struct cgi_env *e, const char *name)
+{
+	size_t nlen = strlen(name);
+
+	for (size_t i = 0; i < e->n; i++)
+		if (strncmp(e->envp[i], name, nlen) == 0 && e->envp[i][nlen] == '=')
+			return e->envp[i] + nlen + 1;
+	return NULL;
+}
+
+/* ---- meta-variables (RFC 3875 4.1) ---------------------------------------- */
+
+struct cgi_env_meta {
+	const char *name;
+	struct http_str v;
+	bool set;
+};
+
+static struct http_str cgi_env_lit(const char *s)
+{
+	return (struct http_str){ .p = s, .len = s ? strlen(s) : 0 };
+}
+
+/* RFC 3875 4.1.14: SERVER_NAME is the host part of the request's authority
+ * (RFC 9110 7.2), without the port; an IP-literal keeps its brackets. */
+static struct http_str cgi_env_server_name(const struct cgi_env_in *in)
+{
+	struct http_str h = in->hr->host;
+	const char *end;
+
+	if (h.len == 0)
+		return cgi_env_lit(in->server_name);
+	if (h.p[0] == '[')
+		end = memchr(h.p, ']', h.len);
+	else
+		end = memchr(h.p, ':', h.len);
+	if (end == NULL)
+		return h;
+	return (struct http_str){ .p = h.p, .len = (size_t)(end - h.p) + (h.p[0] == '[') };
+}
+
+static const struct http_header *cgi_env_content_type(const struct http_request *hr)
+{
+	for (size_t i = 0; i < hr->nheaders; i++)
+		if (http_str_eq(hr->headers[i].name, "Content-Type"))
+			return &hr->headers[i];
+	return NULL;
+}
+
+/* The numbers, formatted once; snprintf() into CGI_ENV_NUM cannot truncate. */
+struct cgi_env_nums {
+	char server_port[CGI_ENV_NUM], remote_port[CGI_ENV_NUM], content_length[CGI_ENV_NUM];
+};
+
+static void cgi_env_format(struct cgi_env_nums *n, const struct cgi_env_in *in)
+{
+	snprintf(n->server_port, sizeof(n->server_port), "%d", in->server_port);
+	snprintf(n->remote_port, sizeof(n->remote_port), "%d", in->remote_port);
+	snprintf(n->content_length, sizeof(n->content_length), "%" PRId64, in->content_length);
+}
+
+static int cgi_env_put_meta(struct cgi_env *e, const struct cgi_env_in *in)
+{
+	const struct http_request *hr = in->hr;
+	const struct http_header *ct = cgi_env_content_type(hr);
+	struct cgi_env_nums num;
+
+	cgi_env_format(&num, in);
+	const struct cgi_env_meta meta[] = {
+		{ "GATEWAY_INTERFACE", cgi_env_lit("CGI/1.1"), true },
+		{ "SERVER_SOFTWARE", cgi_env_lit("pfhttpd/" PFHTTPD_VERSION), true },
+		{ "SERVER_NAME", cgi_env_server_name(in), true },
+		{ "SERVER_PORT", cgi_env_lit(num.server_port), true },
+		{ "SERVER_PROTOCOL", hr->proto, true },
+		{ "REQUEST_METHOD", hr->method_str, true },
+		/* RFC 3875 4.1.7: set even when empty. */
+		{ "QUERY_STRING", hr->query, true },
+		{ "SCRIPT_NAME", cgi_env_lit(in->script_name), true },
+		{ "PATH_INFO", cgi_env_lit(in->path_info), true },
+		{ "SCRIPT_FILENAME", cgi_env_lit(in->script_filename), true },
+		{ "DOCUMENT_ROOT", cgi_env_lit(in->document_root), true },
+		{ "REQUEST_URI", cgi_env_lit(in->request_uri), true },
+		{ "REMOTE_ADDR", cgi_env_lit(in->remote_addr), true },
+		{ "REMOTE_PORT", cgi_env_lit(num.remote_port), true },
+		/* php-cgi (force-cgi-redirect) refuses to run without it. */
+		{ "REDIRECT_STATUS", cgi_env_lit("200"), true },
+		{ "PATH", cgi_env_lit(in->path), true },
+		/* RFC 3875 4.1.2: only when there is a body. */
+		{ "CONTENT_LENGTH", cgi_env_lit(num.content_length), in->content_length >= 0 },
+		/* RFC 3875 4.1.3: only when the client sent one. */
+		{ "CONTENT_TYPE", ct ? ct->value : cgi_env_lit(NULL), ct != NULL },
+		{ "AUTH_TYPE", cgi_env_lit(in->auth_type), in->auth_type != NULL },
+		{ "REMOTE_USER", cgi_env_lit(in->remote_user), in->remote_user != NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++)
+		if (meta[i].set &&
+		    cgi_env_put2(e, meta[i].name, meta[i].v.p, meta[i].v.len, NULL, 0) < 0)
+			return -1;
+	return 0;
+}
+
+/* RFC 3875 4.1.6: the translated path, only when there is a PATH_INFO. */
+static int cgi_env_put_translated(struct cgi_env *e, const struct cgi_env_in *in)
+{
+	struct http_str root = cgi_env_lit(in->document_root);
+	struct http_str info = cgi_env_lit(in->path_info);
+
+	if (info.len == 0)
+		return 0;
+	/* PATH_INFO starts with '/'; do not double the root's trailing one. */
+	while (root.len > 0 && root.p[root.len - 1] == '/' && info.p[0] == '/')
+		root.len--;
+	return cgi_env_put2(e, "PATH_TRANSLATED", root.p, root.len, info.p, info.len);
+}
+
+/* ---- HTTP_* (RFC 3875 4.1.18) --------------------------------------------- */
+
+/* Fields that never become HTTP_*: the body's framing (given as
+ * CONTENT_LENGTH / CONTENT_TYPE or not at all), Proxy (httpoxy,
+ * CVE-2016-5385: HTTP_PROXY would be taken for the proxy setting) and
+ * Redirect-Status (CVE-2024-8927: HTTP_REDIRECT_STATUS satisfies php-cgi's
+ * force-cgi-redirect check). */
+static const char *const cgi_env_never[] = {
+	"Content-Length", "Content-Type", "Transfer-Encoding", "Proxy", "Redirect-Status",
+};
+
+/* Only letters, digits and '-' make a name whose HTTP_* form is unique and
+ * usable; '_' would let "X_Foo" pose as "X-Foo", and the other tchars
+ * would give names no shell can read. Such fields are dropped (as nginx's
+ * ignore_invalid_headers does). */
+static bool cgi_env_name_ok(struct http_str n)
+{
+	if (n.len == 0)
+		return false;
+	for (size_t i = 0; i < n.len; i++) {
+		unsigned char c = (unsigned char)n.p[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static bool cgi_env_exported(struct http_str name, bool pass_authorization)
+{
+	if (!cgi_env_name_ok(name))
+		return false;
+	for (size_t i = 0; i < sizeof(cgi_env_never) / sizeof(cgi_env_never[0]); i++)
+		if (http_str_eq(name, cgi_env_never[i]))
+			return false;
+	/* RFC 3875 4.1.18: credentials are withheld unless configured. */
+	return pass_authorization || !http_str_eq(name, "Authorization");
+}
+
+/* With names limited to letters, digits and '-', two fields share an HTTP_*
+ * variable exactly when their names match ignoring case. */
+static bool cgi_env_same(struct http_str a, struct http_str b)
+{
+	return a.len == b.len && strncasecmp(a.p, b.p, a.len) == 0;
+}
+
+static bool cgi_env_seen_before(const struct http_request *hr, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (cgi_env_same(hr->headers[j].name, hr->headers[i].name))
+			return true;
+	return false;
+}
+
+/* Appends to s (when not NULL) the values of every field named like
+ * headers[first], joined with sep; returns the joined length. */
+static size_t cgi_env_join(const struct http_request *hr, size_t first, const char *sep, char *s)
+{
+	size_t n = 0, seplen = strlen(sep);
+
+	for (size_t k = first; k < hr->nheaders; k++) {
+		const struct http_str *v = &hr->headers[k].value;
+
+		if (!cgi_env_same(hr->headers[k].name, hr->headers[first].name))
+			continue;
+		if (k != first) {
+			if (s)
+				memcpy(s + n, sep, seplen);
+			n += seplen;
+		}
+		if (s && v->len)
+			memcpy(s + n, v->p, v->len);
+		n += v->len;
+	}
+	return n;
+}
+
+/* HTTP_<NAME>=v1, v2...: name upper-cased with '-' as '_'. Repeats are one
+ * list (RFC 9110 5.3), except Cookie, whose pairs are joined with "; "
+ * (RFC 6265 5.4). */
+static int cgi_env_put_field(struct cgi_env *e, const struct http_request *hr, size_t first)
+{
+	struct http_str name = hr->headers[first].name;
+	const char *sep = http_str_eq(name, "Cookie") ? "; " : ", ";
+	size_t vlen = cgi_env_join(hr, first, sep, NULL);
+	size_t at = sizeof("HTTP_") - 1;
+	char *s;
+
+	if (vlen > SIZE_MAX / 2 || name.len > SIZE_MAX / 2 - vlen - at - 2)
+		return -1;
+	s = malloc(at + name.len + vlen + 2);
+	if (s == NULL)
+		return -1;
+	memcpy(s, "HTTP_", at);
+	for (size_t i = 0; i < name.len; i++, at++)
+		s[at] = name.p[i] == '-' ? '_' : (char)toupper((unsigned char)name.p[i]);
+	s[at++] = '=';
+	at += cgi_env_join(hr, first, sep, s + at);
+	s[at] = '\0';
+	return cgi_env_push(e, s);
+}
+
+static int cgi_env_put_fields(struct cgi_env *e, const struct cgi_env_in *in)
+{
+	const struct http_request *hr = in->hr;
+
+	for (size_t i = 0; i < hr->nheaders; i++) {
+		if (!cgi_env_exported(hr->headers[i].name, in->pass_authorization))
+			continue;
+		if (cgi_env_seen_before(hr, i))
+			continue;
+		if (cgi_env_put_field(e, hr, i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cgi_env_build(struct cgi_env *e, const struct cgi_env_in *in)
+{
+	memset(e, 0, sizeof(*e));
+	if (cgi_env_put_meta(e, in) < 0)
+		goto fail;
+	if (cgi_env_put_translated(e, in) < 0)
+		goto fail;
+	if (cgi_env_put_fields(e, in) < 0)
+		goto fail;
+	return 0;
+fail:
+	cgi_env_free(e);
+	return -1;
+}

@@ -1,0 +1,485 @@
+#include "cgi_io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgi.h"
+#include "cgi_hdr.h"
+#include "conf.h"
+#include "conn.h"
+#include "http_resp.h"
+#include "log.h"
+#include "request.h"
+#include "scoreboard.h"
+
+#define CGI_HEAD_MAX   65536  /* longest header block a script may print */
+#define CGI_MAX_FIELDS 100
+#define CGI_BUF        65536
+#define CGI_ERR_LINE   1024   /* a longer stderr line is logged in pieces */
+#define CGI_KILL_GRACE 2000   /* ms between SIGTERM and SIGKILL */
+
+enum cgi_mode {
+	CGI_M_HEAD,      /* reading the header block */
+	CGI_M_LENGTH,    /* body framed by the script's Content-Length */
+	CGI_M_CHUNKED,   /* body framed by us, chunked (HTTP/1.1) */
+	CGI_M_CLOSE,     /* body ends when the connection closes (HTTP/1.0) */
+	CGI_M_DISCARD,   /* no body may be sent (HEAD, 204, 304, local redirect) */
+	CGI_M_RAW,       /* nph-: the script writes the whole response */
+};
+
+enum cgi_end {
+	CGI_END_EOF = 0,  /* the script closed its stdout */
+	CGI_END_BADHEAD,  /* no valid header block: 502 */
+	CGI_END_TIMEOUT,  /* 504 */
+	CGI_END_ABORT,    /* the client went away or the worker is stopping */
+};
+
+struct cgi_io {
+	struct request *rq;
+	const struct cgi_target *t;
+	struct cgi_proc *p;
+	enum cgi_mode mode;
+	enum cgi_end end;
+	bool sent;                    /* a response head went to the client */
+	int64_t cl_left;              /* CGI_M_LENGTH: bytes still allowed */
+	int64_t last_activity, start; /* conn_now_ms() */
+	struct cgi_hdr_parser hp;
+	struct cgi_response resp;
+	struct http_header fields[CGI_MAX_FIELDS];
+	char head[CGI_HEAD_MAX];
+	size_t head_len;
+	char in[CGI_BUF];             /* request body on its way to stdin */
+	size_t in_len, in_off;
+	char out[CGI_BUF];
+	char err[CGI_ERR_LINE];
+	size_t err_len;
+};
+
+/* One per worker, allocated on first use: no per-request allocation. */
+static struct cgi_io *cgi_io_buf;
+
+static void cgi_io_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void cgi_io_log_line(struct cgi_io *io, const char *line, size_t len)
+{
+	log_error(LOG_ERR, "[client %s:%d] %s: %.*s", io->rq->conn->c_peer,
+		  io->rq->conn->c_peer_port, io->t->script_name, (int)len, line);
+}
+
+/* Each line the script writes to stderr becomes an error-log line. */
+static void cgi_io_stderr(struct cgi_io *io, const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char ch = buf[i];
+		if (ch == '\n') {
+			if (io->err_len && io->err[io->err_len - 1] == '\r')
+				io->err_len--;
+			cgi_io_log_line(io, io->err, io->err_len);
+			io->err_len = 0;
+			continue;
+		}
+		if (io->err_len == sizeof(io->err)) {
+			cgi_io_log_line(io, io->err, io->err_len);
+			io->err_len = 0;
+		}
+		io->err[io->err_len++] = ch;
+	}
+}
+
+static void cgi_io_read_stderr(struct cgi_io *io)
+{
+	char buf[4096];
+	ssize_t n = read(io->p->err_fd, buf, sizeof(buf));
+
+	if (n > 0) {
+		cgi_io_stderr(io, buf, (size_t)n);
+		return;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (io->err_len)
+		cgi_io_log_line(io, io->err, io->err_len);
+	io->err_len = 0;
+	cgi_io_close(&io->p->err_fd);
+}
+
+static int cgi_io_write(struct cgi_io *io, struct iovec *iov, int n)
+{
+	if (conn_writev(io->rq->conn, iov, n, io->rq->site->conf->timeouts.send) < 0) {
+		io->end = CGI_END_ABORT;
+		io->rq->conn->c_keepalive = false;
+		return -1;
+	}
+	return 0;
+}
+
+static void cgi_io_body(struct cgi_io *io, const char *data, size_t n)
+{
+	char size[24];
+	struct iovec iov[3];
+	int k = 0;
+
+	switch (io->mode) {
+	case CGI_M_LENGTH:
+		/* More than the script announced would corrupt the framing: drop it. */
+		if ((int64_t)n > io->cl_left)
+			n = (size_t)io->cl_left;
+		io->cl_left -= (int64_t)n;
+		break;
+	case CGI_M_CHUNKED:
+		if (n == 0)
+			return;
+		iov[k++] = (struct iovec){ size, (size_t)snprintf(size, sizeof(size), "%zx\r\n", n) };
+		break;
+	case CGI_M_DISCARD:
+	case CGI_M_HEAD:
+		return;
+	case CGI_M_CLOSE:
+	case CGI_M_RAW:
+		break;
+	}
+	if (n == 0)
+		return;
+	iov[k++] = (struct iovec){ (void *)data, n };
+	if (io->mode == CGI_M_CHUNKED)
+		iov[k++] = (struct iovec){ "\r\n", 2 };
+	if (cgi_io_write(io, iov, k) == 0)
+		io->rq->body_sent += n;
+}
+
+static bool cgi_io_skip_field(const struct http_header *h)
+{
+	/* Date and Server are the server's own (RFC 9110 6.6.1, 10.2.4). */
+	return http_str_eq(h->name, "Date") || http_str_eq(h->name, "Server");
+}
+
+/* The script's header block is complete: decide the framing and send the head. */
+static void cgi_io_start_response(struct cgi_io *io)
+{
+	struct request *rq = io->rq;
+	const struct cgi_response *r = &io->resp;
+	bool body_allowed = r->status != 204 && r->status != 304;
+
+	if (r->redirect == CGI_REDIRECT_LOCAL) {
+		io->mode = CGI_M_DISCARD; /* answered after the script ends */
+		return;
+	}
+	resp_start_reason(rq, r->status, r->reason.p, r->reason.len);
+	for (size_t i = 0; i < r->nfields; i++)
+		if (!cgi_io_skip_field(&r->fields[i]))
+			resp_field(rq, r->fields[i].name, r->fields[i].value);
+	if (r->content_type.len)
+		resp_header(rq, "Content-Type", "%.*s", (int)r->content_type.len, r->content_type.p);
+	if (r->location.len)
+		resp_header(rq, "Location", "%.*s", (int)r->location.len, r->location.p);
+	if (!body_allowed) {
+		io->mode = CGI_M_DISCARD;
+		resp_end(rq, -1);
+	} else if (rq->head_only) {
+		io->mode = CGI_M_DISCARD;
+		resp_end(rq, r->content_length);
+	} else if (r->content_length >= 0) {
+		io->mode = CGI_M_LENGTH;
+		io->cl_left = r->content_length;
+		resp_end(rq, r->content_length);
+	} else if (rq->hr.minor >= 1) {
+		io->mode = CGI_M_CHUNKED;
+		resp_header(rq, "Transfer-Encoding", "chunked");
+		resp_end(rq, -1);
+	} else {
+		io->mode = CGI_M_CLOSE;  /* HTTP/1.0: the end of the connection ends the body */
+		rq->conn->c_keepalive = false;
+		resp_end(rq, -1);
+	}
+	io->sent = true;
+	if (resp_send(rq, NULL, 0) < 0)
+		io->end = CGI_END_ABORT;
+}
+
+static void cgi_io_head(struct cgi_io *io, const char *data, size_t n)
+{
+	int r;
+
+	if (n > sizeof(io->head) - io->head_len) {
+		log_error(LOG_ERR, "CGI script %s: header block longer than %d bytes",
+			  io->t->filename, CGI_HEAD_MAX);
+		io->end = CGI_END_BADHEAD;
+		return;
+	}
+	memcpy(io->head + io->head_len, data, n);
+	io->head_len += n;
+	r = cgi_hdr_parse(&io->hp, io->head, io->head_len, &io->resp);
+	if (r == CGI_HDR_NEED_MORE)
+		return;
+	if (r == CGI_HDR_ERROR) {
+		log_error(LOG_ERR, "CGI script %s: malformed header: %s", io->t->filename,
+			  io->resp.error ? io->resp.error : "?");
+		io->end = CGI_END_BADHEAD;
+		return;
+	}
+	cgi_io_start_response(io);
+	if (io->end == CGI_END_EOF)
+		cgi_io_body(io, io->head + io->resp.head_len, io->head_len - io->resp.head_len);
+}
+
+/* nph-: pass everything through; read the status only for the access log. */
+static void cgi_io_raw(struct cgi_io *io, const char *data, size_t n)
+{
+	if (!io->sent) {
+		io->sent = true;
+		io->rq->status = 200;
+		io->rq->conn->c_keepalive = false; /* we cannot know where its response ends */
+		if (n >= 12 && memcmp(data, "HTTP/1.", 7) == 0 && data[8] == ' ')
+			io->rq->status = atoi(data + 9);
+	}
+	cgi_io_body(io, data, n);
+}
+
+static void cgi_io_read_stdout(struct cgi_io *io)
+{
+	ssize_t n = read(io->p->out_fd, io->out, sizeof(io->out));
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		cgi_io_close(&io->p->out_fd);
+		return;
+	}
+	io->last_activity = conn_now_ms();
+	if (io->mode == CGI_M_HEAD)
+		cgi_io_head(io, io->out, (size_t)n);
+	else if (io->mode == CGI_M_RAW)
+		cgi_io_raw(io, io->out, (size_t)n);
+	else
+		cgi_io_body(io, io->out, (size_t)n);
+}
+
+/* Take more request body for stdin without waiting; close stdin at its end. */
+static void cgi_io_refill(struct cgi_io *io)
+{
+	ssize_t n;
+
+	if (io->p->in_fd < 0 || io->in_off < io->in_len)
+		return;
+	n = body_read(&io->rq->body, io->in, sizeof(io->in), -1);
+	if (n > 0) {
+		io->in_len = (size_t)n;
+		io->in_off = 0;
+	} else if (n == 0) {
+		cgi_io_close(&io->p->in_fd);
+	} else if (n != BODY_AGAIN) {
+		io->end = CGI_END_ABORT; /* the client went away mid-body */
+		io->rq->conn->c_keepalive = false;
+	}
+}
+
+static void cgi_io_write_stdin(struct cgi_io *io)
+{
+	ssize_t n = write(io->p->in_fd, io->in + io->in_off, io->in_len - io->in_off);
+
+	if (n > 0) {
+		io->in_off += (size_t)n;
+		io->last_activity = conn_now_ms();
+	} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+		/* The script stopped reading (EPIPE): the rest of the body is discarded later. */
+		cgi_io_close(&io->p->in_fd);
+	}
+}
+
+static int64_t cgi_io_time_left(const struct cgi_io *io)
+{
+	int64_t idle = io->rq->site->conf->timeouts.cgi * 1000LL;
+	int64_t now = conn_now_ms();
+	int64_t a = io->last_activity + idle - now;
+	int64_t b = io->start + idle * CGI_TOTAL_FACTOR - now;
+
+	return a < b ? a : b;
+}
+
+static void cgi_io_pump(struct cgi_io *io)
+{
+	struct cgi_proc *p = io->p;
+
+	while (p->out_fd >= 0 && io->end == CGI_END_EOF) {
+		struct pollfd pfd[4];
+		int n = 0, iout, ierr = -1, iin = -1;
+		int64_t left;
+
+		cgi_io_refill(io);
+		if (io->end != CGI_END_EOF)
+			break;
+		iout = n;
+		pfd[n++] = (struct pollfd){ .fd = p->out_fd, .events = POLLIN };
+		if (p->err_fd >= 0) {
+			ierr = n;
+			pfd[n++] = (struct pollfd){ .fd = p->err_fd, .events = POLLIN };
+		}
+		if (p->in_fd >= 0 && io->in_off < io->in_len) {
+			iin = n;
+			pfd[n++] = (struct pollfd){ .fd = p->in_fd, .events = POLLOUT };
+		} else if (p->in_fd >= 0) {
+			/* Waiting for more of the request body from the client. */
+			pfd[n++] = (struct pollfd){ .fd = io->rq->conn->c_fd, .events = POLLIN };
+		}
+		left = cgi_io_time_left(io);
+		if (left <= 0) {
+			io->end = CGI_END_TIMEOUT;
+			break;
+		}
+		if (poll(pfd, (nfds_t)n, left > 1000 ? 1000 : (int)left) < 0 && errno != EINTR) {
+			log_error(LOG_ERR, "poll: %s", strerror(errno));
+			io->end = CGI_END_ABORT;
+			break;
+		}
+		if (conn_stopping) {
+			io->end = CGI_END_ABORT;
+			break;
+		}
+		if (iin >= 0 && pfd[iin].revents)
+			cgi_io_write_stdin(io);
+		if (ierr >= 0 && pfd[ierr].revents)
+			cgi_io_read_stderr(io);
+		if (pfd[iout].revents)
+			cgi_io_read_stdout(io);
+	}
+}
+
+/* Wait until the script exits or deadline (ms) passes, logging its stderr meanwhile. 1 exited. */
+static int cgi_io_wait(struct cgi_io *io, int64_t deadline, int *status)
+{
+	for (;;) {
+		pid_t r = waitpid(io->p->pid, status, WNOHANG);
+		if (r == io->p->pid || (r < 0 && errno == ECHILD))
+			return 1;
+		if (conn_now_ms() >= deadline)
+			return 0;
+		if (io->p->err_fd >= 0) {
+			struct pollfd pfd = { .fd = io->p->err_fd, .events = POLLIN };
+			if (poll(&pfd, 1, 50) > 0)
+				cgi_io_read_stderr(io);
+		} else {
+			poll(NULL, 0, 50);
+		}
+	}
+}
+
+/*
+ * End the script: let it exit on its own after a clean end of output,
+ * otherwise SIGTERM then SIGKILL to its whole process group; always reap it,
+ * and kill whatever it left running in its group.
+ */
+static void cgi_io_reap(struct cgi_io *io)
+{
+	struct cgi_proc *p = io->p;
+	int status = 0;
+	bool exited = false;
+
+	cgi_io_close(&p->in_fd);
+	cgi_io_close(&p->out_fd);
+	if (io->end == CGI_END_EOF) {
+		int64_t left = cgi_io_time_left(io);
+		exited = cgi_io_wait(io, conn_now_ms() + (left > 0 ? left : 0), &status);
+	}
+	if (!exited) {
+		kill(-p->pid, SIGTERM);
+		exited = cgi_io_wait(io, conn_now_ms() + CGI_KILL_GRACE, &status);
+	}
+	if (!exited) {
+		kill(-p->pid, SIGKILL);
+		while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	kill(-p->pid, SIGKILL); /* stragglers in its group; ESRCH when there are none */
+	while (p->err_fd >= 0)
+		cgi_io_read_stderr(io);
+	if (io->end == CGI_END_TIMEOUT)
+		log_error(LOG_ERR, "CGI script %s: no output for %d s, killed", io->t->filename,
+			  io->rq->site->conf->timeouts.cgi);
+	else if (WIFSIGNALED(status) && io->end == CGI_END_EOF)
+		log_error(LOG_ERR, "CGI script %s: killed by signal %d (%s)", io->t->filename,
+			  WTERMSIG(status), strsignal(WTERMSIG(status)));
+}
+
+static int cgi_io_answer(struct cgi_io *io)
+{
+	struct request *rq = io->rq;
+
+	switch (io->end) {
+	case CGI_END_ABORT:
+		rq->conn->c_keepalive = false;
+		return -1;
+	case CGI_END_TIMEOUT:
+		if (!io->sent)
+			return http_error(rq, 504, NULL, "CGI script timed out");
+		rq->conn->c_keepalive = false; /* the response cannot be completed */
+		return -1;
+	case CGI_END_BADHEAD:
+		return http_error(rq, 502, NULL, "CGI script sent no valid header");
+	case CGI_END_EOF:
+		break;
+	}
+	if (io->mode == CGI_M_HEAD) {
+		log_error(LOG_ERR, "CGI script %s: ended before its header block was complete",
+			  io->t->filename);
+		return http_error(rq, 502, NULL, "CGI script sent no valid header");
+	}
+	if (io->resp.redirect == CGI_REDIRECT_LOCAL && !io->sent)
+		return request_redirect_local(rq, io->resp.location.p, io->resp.location.len);
+	if (io->mode == CGI_M_CHUNKED) {
+		struct iovec end = { "0\r\n\r\n", 5 };
+		return cgi_io_write(io, &end, 1);
+	}
+	if (io->mode == CGI_M_LENGTH && io->cl_left > 0) {
+		/* The script sent less than it announced: the client must see the truncation. */
+		log_error(LOG_ERR, "CGI script %s: %lld bytes short of its Content-Length",
+			  io->t->filename, (long long)io->cl_left);
+		rq->conn->c_keepalive = false;
+	}
+	return 0;
+}
+
+int cgi_io_run(struct request *rq, const struct cgi_target *t, struct cgi_proc *p)
+{
+	struct cgi_io *io = cgi_io_buf;
+
+	if (!io && !(io = cgi_io_buf = malloc(sizeof(*io)))) {
+		log_error(LOG_ERR, "CGI: out of memory");
+		kill(-p->pid, SIGKILL);
+	}
+	if (rq->slot)
+		rq->slot->state = SB_CGI;
+	if (p->in_fd >= 0 && fcntl(p->in_fd, F_SETFL, O_NONBLOCK) < 0)
+		log_error(LOG_ERR, "fcntl: %s", strerror(errno));
+	if (!io) {
+		cgi_io_close(&p->in_fd);
+		cgi_io_close(&p->out_fd);
+		cgi_io_close(&p->err_fd);
+		while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return http_error(rq, 500, NULL, "out of memory");
+	}
+	io->rq = rq;
+	io->t = t;
+	io->p = p;
+	io->mode = t->nph ? CGI_M_RAW : CGI_M_HEAD;
+	io->end = CGI_END_EOF;
+	io->sent = false;
+	io->head_len = io->in_len = io->in_off = io->err_len = 0;
+	io->start = io->last_activity = conn_now_ms();
+	cgi_hdr_init(&io->hp, sizeof(io->head), CGI_MAX_FIELDS, &io->resp, io->fields);
+	cgi_io_pump(io);
+	cgi_io_reap(io);
+	return cgi_io_answer(io);
+}

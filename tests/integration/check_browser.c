@@ -1,0 +1,648 @@
+/*
+ * check_browser — the demo site end to end in a real browser.
+ *
+ * Starts the real server on the checkout's htdocs/ and cgi-bin/ (the
+ * settings of etc/pfhttpd-local.conf on a free 127.0.0.1 port), drives
+ * Debian's Chromium through chromedriver's W3C WebDriver HTTP API (raw
+ * HTTP/JSON on 127.0.0.1), fills in the contact form of the home page,
+ * submits it and checks that htdocs/contact_form.php, run by php-cgi,
+ * answers the thank-you page. Without /usr/bin/chromium or
+ * /usr/bin/chromedriver every test prints "SKIP: ..." and passes.
+ *
+ * Processes: chromedriver runs under a small guardian process that leads a
+ * process group of its own; chromedriver and every Chromium process live in
+ * that group. Stopping sends SIGTERM to the guardian (which SIGKILLs its
+ * group) and SIGKILLs the group ourselves, then reaps it: this process is a
+ * child subreaper, so the orphaned browser processes come back to us. The
+ * guardian dies with this process (PR_SET_PDEATHSIG), so even a Check
+ * timeout's SIGKILL leaves no browser behind. Chromium's crashpad handler
+ * would escape the group (it daemonizes), hence --disable-crashpad-for-testing.
+ *
+ * JSON is handled minimally: string values are found by key
+ * ("sessionId", "value", the W3C element key) and unescaped; the responses
+ * of chromedriver need nothing more.
+ */
+#include "harness.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHROMIUM     "/usr/bin/chromium"
+#define CHROMEDRIVER "/usr/bin/chromedriver"
+#define PHP_CGI      "/usr/bin/php-cgi"
+/* W3C WebDriver 12.1: the key of a web element reference. */
+#define ELEMENT_KEY  "element-6066-11e4-a52e-4f4a6ec32b34"
+
+#define WD_TIMEOUT_MS      20000  /* one WebDriver command (a page load is bounded below it) */
+#define WD_SESSION_MS      40000  /* starting the browser: ~2 s here, ~10 s on a slow machine */
+#define WD_READY_MS        10000  /* chromedriver answering /status */
+#define WD_NAV_MS          15000  /* the form's POST to show up in the address bar */
+#define WD_PAGELOAD_MS     15000  /* the session's page load timeout */
+
+#define FORM_NAME    "Joe User"
+#define FORM_REQUEST "Send me one of your catalogue"
+
+static struct hs_server srv;
+static struct hs_server wd_addr;          /* only .port: where chromedriver listens */
+static struct hs_response wd_resp;        /* large: keep it off the stack */
+static struct hs_conn wd_conn;
+static char page[HS_MAX_RESP + 1];        /* a decoded JSON string value */
+static char base_url[64];                 /* http://127.0.0.1:PORT */
+static char session[128];
+static bool skip;
+
+static struct {
+	pid_t pid;                            /* the guardian, leader of the group */
+	pid_t owner;                          /* the process that started it */
+	char log[HS_PATH + 32];
+} drv;
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers. */
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The tail of a file, for failure messages. */
+static const char *file_tail(const char *path)
+{
+	static char buf[HS_MAX_RESP];
+	ssize_t n = hs_slurp(path, buf, sizeof buf);
+
+	if (n <= 0)
+		return "(empty)";
+	return n > 1500 ? buf + n - 1500 : buf;
+}
+
+/* Quote src as a JSON string into dst (with the quotes). */
+static void json_quote(char *dst, size_t cap, const char *src)
+{
+	size_t o = 0;
+
+	dst[o++] = '"';
+	for (const unsigned char *p = (const unsigned char *)src; *p != '\0' && o + 8 < cap; p++) {
+		if (*p == '"' || *p == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = (char)*p;
+		} else if (*p < 0x20) {
+			o += (size_t)snprintf(dst + o, cap - o, "\\u%04x", *p);
+		} else {
+			dst[o++] = (char)*p;
+		}
+	}
+	dst[o++] = '"';
+	dst[o] = '\0';
+}
+
+/* Append code point cp as UTF-8. */
+static size_t put_utf8(char *out, unsigned long cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+static long hex4(const char *p)
+{
+	char tmp[5], *e;
+	long v;
+
+	memcpy(tmp, p, 4);
+	tmp[4] = '\0';
+	v = strtol(tmp, &e, 16);
+	return e == tmp + 4 ? v : -1;
+}
+
+/* Decode the JSON string starting at the opening quote p into out. 0 or -1. */
+static int json_unescape(const char *p, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	if (*p++ != '"')
+		return -1;
+	while (*p != '"') {
+		char c = *p++;
+
+		if (c == '\0' || o + 5 >= cap)
+			return -1;
+		if (c != '\\') {
+			out[o++] = c;
+			continue;
+		}
+		c = *p++;
+		switch (c) {
+		case 'b': out[o++] = '\b'; break;
+		case 'f': out[o++] = '\f'; break;
+		case 'n': out[o++] = '\n'; break;
+		case 'r': out[o++] = '\r'; break;
+		case 't': out[o++] = '\t'; break;
+		case 'u': {
+			long cp = hex4(p), lo;
+
+			if (cp < 0)
+				return -1;
+			p += 4;
+			/* RFC 8259 7: a character outside the BMP is a surrogate pair. */
+			if (cp >= 0xD800 && cp <= 0xDBFF && p[0] == '\\' && p[1] == 'u' &&
+			    (lo = hex4(p + 2)) >= 0xDC00 && lo <= 0xDFFF) {
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				p += 6;
+			}
+			o += put_utf8(out + o, (unsigned long)cp);
+			break;
+		}
+		case '\0': return -1;
+		default: out[o++] = c; break;  /* \" \\ \/ */
+		}
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/*
+ * The string value of the first member named key in json, into out.
+ * 0, or -1 when there is none or its value is not a string. A match inside
+ * a string is skipped because a quote there is escaped ("\"key\"").
+ */
+static int json_str(const char *json, const char *key, char *out, size_t cap)
+{
+	char pat[128];
+	size_t plen;
+
+	snprintf(pat, sizeof pat, "\"%s\"", key);
+	plen = strlen(pat);
+	for (const char *p = strstr(json, pat); p != NULL; p = strstr(p + 1, pat)) {
+		const char *v = p + plen;
+
+		if (p > json && p[-1] == '\\')
+			continue;
+		while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+			v++;
+		if (*v != ':')
+			continue;
+		v++;
+		while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+			v++;
+		return *v == '"' ? json_unescape(v, out, cap) : -1;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* chromedriver: start, talk, stop. */
+
+/*
+ * The guardian: leads the group, runs chromedriver in it, and SIGKILLs the
+ * whole group when asked (SIGTERM), when the test process dies (pdeathsig)
+ * or when chromedriver exits. Never returns.
+ */
+static void guardian(pid_t parent, int port)
+{
+	char portarg[32];
+	char *argv[] = { "chromedriver", portarg, NULL };
+	sigset_t set;
+	pid_t cd;
+	int sig, out;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(1);
+	cd = fork();
+	if (cd == 0) {
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		snprintf(portarg, sizeof portarg, "--port=%d", port);
+		out = open(drv.log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (out != -1) {
+			dup2(out, 1);
+			dup2(out, 2);
+		}
+		close(0);
+		open("/dev/null", O_RDONLY);
+		/* Keep the browser's home, config and cache inside the test root. */
+		setenv("HOME", srv.root, 1);
+		setenv("XDG_CONFIG_HOME", srv.root, 1);
+		setenv("XDG_CACHE_HOME", srv.root, 1);
+		execv(CHROMEDRIVER, argv);
+		dprintf(2, "exec %s: %s\n", CHROMEDRIVER, strerror(errno));
+		_exit(127);
+	}
+	if (cd > 0)
+		sigwait(&set, &sig);
+	kill(0, SIGKILL);  /* our group: chromedriver, Chromium, and ourselves */
+	_exit(1);
+}
+
+static void driver_stop(void)
+{
+	long long end = hs_now_ms() + 5000;
+
+	if (drv.pid <= 0 || drv.owner != getpid())
+		return;
+	kill(drv.pid, SIGTERM);
+	kill(-drv.pid, SIGKILL);
+	/* Reap the group: the guardian, and (we are a subreaper) its orphans. */
+	while (hs_now_ms() < end) {
+		while (waitpid(-drv.pid, NULL, WNOHANG) > 0)
+			;
+		if (kill(-drv.pid, 0) == -1 && errno == ESRCH)
+			break;
+		kill(-drv.pid, SIGKILL);
+		sleep_ms(20);
+	}
+	drv.pid = 0;
+}
+
+/* One WebDriver command. The HTTP status, or -1; the response in wd_resp. */
+static int wd_call(const char *method, const char *path, const char *json, int timeout_ms)
+{
+	static char req[16384];
+	int n;
+
+	if (json != NULL)
+		n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+			     "Content-Type: application/json; charset=utf-8\r\n"
+			     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+			     method, path, wd_addr.port, strlen(json), json);
+	else
+		n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+			     "Connection: close\r\n\r\n", method, path, wd_addr.port);
+	if (n < 0 || (size_t)n >= sizeof req || hs_conn_open(&wd_addr, &wd_conn) == -1)
+		return -1;
+	if (hs_send(wd_conn.fd, req, (size_t)n) == -1 ||
+	    hs_read_response(&wd_conn, &wd_resp, false, timeout_ms) == -1) {
+		hs_conn_close(&wd_conn);
+		return -1;
+	}
+	hs_conn_close(&wd_conn);
+	return wd_resp.status;
+}
+
+/* A command that must succeed; path is relative to the session ("" = the session). */
+static void wd_ok(const char *what, const char *method, const char *sub, const char *json)
+{
+	char path[512];
+	int st;
+
+	snprintf(path, sizeof path, "/session/%s%s", session, sub);
+	st = wd_call(method, path, json, WD_TIMEOUT_MS);
+	ck_assert_msg(st == 200, "WebDriver %s (%s %s): status %d: %.600s\nchromedriver log: %s",
+		      what, method, path, st, st == -1 ? "(no response)" : wd_resp.body,
+		      file_tail(drv.log));
+}
+
+static void driver_start(void)
+{
+	pid_t parent = getpid();
+	long long end;
+
+	/* Orphaned browser processes come to us to be reaped, not to init. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	snprintf(drv.log, sizeof drv.log, "%s/chromedriver.log", srv.root);
+	wd_addr.port = hs_free_port();
+	ck_assert_msg(wd_addr.port > 0, "no free port for chromedriver");
+	drv.pid = fork();
+	ck_assert_msg(drv.pid >= 0, "fork: %s", strerror(errno));
+	if (drv.pid == 0) {
+		setpgid(0, 0);
+		guardian(parent, wd_addr.port);
+	}
+	setpgid(drv.pid, drv.pid);  /* both sides, so no kill(-pid) races the child */
+	drv.owner = getpid();
+	end = hs_now_ms() + WD_READY_MS;
+	while (hs_now_ms() < end) {
+		if (wd_call("GET", "/status", NULL, 1000) == 200 &&
+		    strstr(wd_resp.body, "\"ready\":true") != NULL)
+			return;
+		sleep_ms(50);
+	}
+	ck_abort_msg("chromedriver not ready on port %d within %d ms: %s",
+		     wd_addr.port, WD_READY_MS, file_tail(drv.log));
+}
+
+/* POST /session with a fresh profile inside the test root. */
+static void session_start(void)
+{
+	static char caps[4096];
+	char profile[HS_PATH + 16], arg[HS_PATH + 64], qarg[2 * sizeof arg + 4];
+	int st;
+
+	snprintf(profile, sizeof profile, "%s/profile", srv.root);
+	ck_assert_msg(mkdir(profile, 0700) == 0, "mkdir %s: %s", profile, strerror(errno));
+	snprintf(arg, sizeof arg, "--user-data-dir=%s", profile);
+	json_quote(qarg, sizeof qarg, arg);
+	snprintf(caps, sizeof caps,
+		 "{\"capabilities\":{\"alwaysMatch\":{\"goog:chromeOptions\":{"
+		 "\"binary\":\"" CHROMIUM "\",\"args\":["
+		 "\"--headless\",\"--no-sandbox\",\"--disable-gpu\",\"--disable-quic\","
+		 "\"--no-first-run\",\"--disable-background-networking\","
+		 "\"--disable-component-update\",\"--disable-sync\","
+		 "\"--no-proxy-server\",\"--disable-crashpad-for-testing\",%s]}}}}", qarg);
+	st = wd_call("POST", "/session", caps, WD_SESSION_MS);
+	ck_assert_msg(st == 200 && json_str(wd_resp.body, "sessionId", session, sizeof session) == 0,
+		      "WebDriver new session: status %d: %.600s\nchromedriver log: %s",
+		      st, st == -1 ? "(no response)" : wd_resp.body, file_tail(drv.log));
+	snprintf(caps, sizeof caps, "{\"pageLoad\":%d,\"script\":10000,\"implicit\":0}",
+		 WD_PAGELOAD_MS);
+	wd_ok("set timeouts", "POST", "/timeouts", caps);
+}
+
+static void session_stop(void)
+{
+	char path[256];
+
+	if (session[0] == '\0')
+		return;
+	snprintf(path, sizeof path, "/session/%s", session);
+	wd_call("DELETE", path, NULL, 5000);  /* quits the browser; the kill follows anyway */
+	session[0] = '\0';
+}
+
+/* The element matching css (which must exist), into id. */
+static void wd_find(const char *css, char *id, size_t cap)
+{
+	char body[512], q[256];
+
+	json_quote(q, sizeof q, css);
+	snprintf(body, sizeof body, "{\"using\":\"css selector\",\"value\":%s}", q);
+	wd_ok(css, "POST", "/element", body);
+	ck_assert_msg(json_str(wd_resp.body, ELEMENT_KEY, id, cap) == 0,
+		      "no element reference for %s in %.300s", css, wd_resp.body);
+}
+
+static void wd_type(const char *id, const char *text)
+{
+	char sub[256], body[1024], q[900];
+
+	snprintf(sub, sizeof sub, "/element/%s/value", id);
+	json_quote(q, sizeof q, text);
+	snprintf(body, sizeof body, "{\"text\":%s}", q);
+	wd_ok("send keys", "POST", sub, body);
+}
+
+static void wd_click(const char *id)
+{
+	char sub[256];
+
+	snprintf(sub, sizeof sub, "/element/%s/click", id);
+	wd_ok("click", "POST", sub, "{}");
+}
+
+/*
+ * Run script (a function body) with an optional element as arguments[0];
+ * its string result into page. The result must be a string.
+ */
+static const char *wd_exec(const char *script, const char *elem)
+{
+	static char body[4096];
+	char q[2048], args[256] = "[]";
+
+	if (elem != NULL)
+		snprintf(args, sizeof args, "[{\"" ELEMENT_KEY "\":\"%s\"}]", elem);
+	json_quote(q, sizeof q, script);
+	snprintf(body, sizeof body, "{\"script\":%s,\"args\":%s}", q, args);
+	wd_ok(script, "POST", "/execute/sync", body);
+	ck_assert_msg(json_str(wd_resp.body, "value", page, sizeof page) == 0,
+		      "script %s: no string result in %.300s", script, wd_resp.body);
+	return page;
+}
+
+/* The address bar, into page. */
+static const char *wd_url(void)
+{
+	wd_ok("get url", "GET", "/url", NULL);
+	ck_assert_msg(json_str(wd_resp.body, "value", page, sizeof page) == 0,
+		      "no URL in %.300s", wd_resp.body);
+	return page;
+}
+
+/* Bounded wait until the current URL ends with suffix and the page has loaded. */
+static void wait_for_page(const char *suffix)
+{
+	long long end = hs_now_ms() + WD_NAV_MS;
+	char last[1024] = "";
+
+	for (;;) {
+		snprintf(last, sizeof last, "%s", wd_url());
+		if (ends_with(last, suffix) &&
+		    strcmp(wd_exec("return document.readyState;", NULL), "complete") == 0)
+			return;
+		ck_assert_msg(hs_now_ms() < end, "no page %s within %d ms; the browser is at %s",
+			      suffix, WD_NAV_MS, last);
+		sleep_ms(100);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fixture: the server on the checkout's site, chromedriver, a session. */
+
+static void stop_all(void)
+{
+	session_stop();
+	driver_stop();
+}
+
+/* An absolute PFHTTPD_SRC (default: the working directory, the repo root). */
+static void repo_root(char *out, size_t cap)
+{
+	const char *src = getenv("PFHTTPD_SRC");
+	char buf[PATH_MAX];
+
+	if (src == NULL || *src == '\0')
+		src = ".";
+	ck_assert_msg(realpath(src, buf) != NULL, "PFHTTPD_SRC %s: %s", src, strerror(errno));
+	ck_assert_msg(strpbrk(buf, "\"\\") == NULL, "PFHTTPD_SRC %s: quote or backslash", buf);
+	snprintf(out, cap, "%s", buf);
+}
+
+static void setup(void)
+{
+	static char extra[2 * PATH_MAX + 1024];
+	char src[PATH_MAX], msg[9000];
+
+	skip = access(CHROMIUM, X_OK) != 0 || access(CHROMEDRIVER, X_OK) != 0;
+	if (skip)
+		return;
+	repo_root(src, sizeof src);
+	ck_assert_msg(access(PHP_CGI, X_OK) == 0, "%s is not installed", PHP_CGI);
+	ck_assert_msg(hs_root_init(&srv) == 0, "cannot create a server root");
+	/* After the harness's hook, so it runs first: the browser dies before its profile. */
+	atexit(stop_all);
+	/* etc/pfhttpd-local.conf, with the harness's loopback port and temporary logs. */
+	snprintf(extra, sizeof extra,
+		 "document_root = \"%s/htdocs\";\n"
+		 "index = [ \"index.html\", \"index.htm\", \"index.php\" ];\n"
+		 "#omit error_pages\n"
+		 "cgi = {\n"
+		 "  alias = \"/cgi-bin/\";\n"
+		 "  directory = \"%s/cgi-bin\";\n"
+		 "  handlers = ( { extension = \".php\"; interpreter = \"" PHP_CGI "\"; } );\n"
+		 "  path = \"/usr/local/bin:/usr/bin:/bin\";\n"
+		 "};\n", src, src);
+	if (hs_start(&srv, extra, msg, sizeof msg) == -1)
+		ck_abort_msg("cannot start %s: %s", hs_bin(), msg);
+	snprintf(base_url, sizeof base_url, "http://127.0.0.1:%d", srv.port);
+	driver_start();
+	session_start();
+}
+
+static void teardown(void)
+{
+	stop_all();
+	hs_destroy(&srv);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests. */
+
+static bool skipped(void)
+{
+	if (skip) {
+		printf("SKIP: chromium/chromedriver not installed (%s, %s)\n", CHROMIUM, CHROMEDRIVER);
+		fflush(stdout);
+	}
+	return skip;
+}
+
+/* Load the home page, fill in the contact form, submit it; wait for the answer. */
+static void submit_form(const char *name, const char *request)
+{
+	char url[128], name_id[128], req_id[128], btn_id[128];
+	const char *action;
+
+	snprintf(url, sizeof url, "{\"url\":\"%s/\"}", base_url);
+	wd_ok("navigate to /", "POST", "/url", url);
+	wait_for_page("/");
+	wd_find("input[name=name]", name_id, sizeof name_id);
+	wd_find("textarea[name=request]", req_id, sizeof req_id);
+	/* The form itself must POST to the PHP handler (MDN's example exchange). */
+	action = wd_exec("var f = arguments[0].form;"
+			 "return f ? f.method + ' ' + f.action : 'no form';", name_id);
+	snprintf(url, sizeof url, "post %s/contact_form.php", base_url);
+	ck_assert_msg(strcmp(action, url) == 0, "the form sends \"%s\", want \"%s\"", action, url);
+	wd_type(name_id, name);
+	wd_type(req_id, request);
+	wd_find("form:has(input[name=name]) :is(button:not([type]), button[type=submit], "
+		"input[type=submit])", btn_id, sizeof btn_id);
+	wd_click(btn_id);
+	wait_for_page("/contact_form.php");
+}
+
+START_TEST(contact_form_thank_you)
+{
+	const char *s;
+
+	if (skipped())
+		return;
+	submit_form(FORM_NAME, FORM_REQUEST);
+	s = wd_exec("return document.title;", NULL);
+	ck_assert_msg(strcmp(s, "Thank you") == 0, "title \"%s\", want \"Thank you\"", s);
+	s = wd_exec("return document.body.innerText;", NULL);
+	ck_assert_msg(strstr(s, "Thank you, " FORM_NAME) != NULL,
+		      "no \"Thank you, " FORM_NAME "\" on the page: %.500s", s);
+	ck_assert_msg(strstr(s, FORM_REQUEST) != NULL,
+		      "the request text is not on the page: %.500s", s);
+	wd_ok("page source", "GET", "/source", NULL);
+	ck_assert_msg(json_str(wd_resp.body, "value", page, sizeof page) == 0 &&
+		      strstr(page, "Thank you, " FORM_NAME) != NULL,
+		      "page source lacks the thank-you text: %.500s", page);
+	/* The browser really POSTed, and the server logged the 200 it sent. */
+	ck_assert_msg(hs_wait_file_contains(srv.access_log,
+					    "\"POST /contact_form.php HTTP/1.1\" 200 ", 3000),
+		      "no POST /contact_form.php 200 in the access log: %s",
+		      file_tail(srv.access_log));
+	/* And the page links back home. */
+	{
+		char link[128], home[80];
+
+		wd_find("a[href='/']", link, sizeof link);
+		wd_click(link);
+		wait_for_page("/");
+		snprintf(home, sizeof home, "%s/", base_url);
+		s = wd_url();
+		ck_assert_msg(strcmp(s, home) == 0, "the home link led to %s, want %s", s, home);
+	}
+}
+END_TEST
+
+/* Markup typed into the form is shown as text, never interpreted (XSS). */
+START_TEST(contact_form_escapes_markup)
+{
+	static const char name[] = "<b id=x>Joe</b><script>document.title='pwned'</script>";
+	static const char request[] = "a & b < c \"quoted\" 'single' <img src=x onerror=alert(1)>";
+	const char *s;
+
+	if (skipped())
+		return;
+	submit_form(name, request);
+	s = wd_exec("return document.title;", NULL);
+	ck_assert_msg(strcmp(s, "Thank you") == 0, "title \"%s\", want \"Thank you\"", s);
+	s = wd_exec("return String(document.querySelectorAll('#x, img, main script, body script').length);",
+		    NULL);
+	ck_assert_msg(strcmp(s, "0") == 0, "%s injected element(s) on the page", s);
+	s = wd_exec("return document.body.innerText;", NULL);
+	ck_assert_msg(strstr(s, name) != NULL, "the name is not shown as text: %.600s", s);
+	ck_assert_msg(strstr(s, request) != NULL, "the request is not shown as text: %.600s", s);
+}
+END_TEST
+
+static Suite *browser_suite(void)
+{
+	Suite *s = suite_create("browser");
+	TCase *tc = tcase_create("contact_form");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, contact_form_thank_you);
+	tcase_add_test(tc, contact_form_escapes_markup);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return hs_main(browser_suite());
+}

@@ -1,0 +1,1512 @@
+/*
+ * check_cgi — CGI/1.1 (RFC 3875) behaviour of the real binary: the MDN
+ * contact-form exchange through PHP and sh, the meta-variables a script
+ * sees, request bodies in and responses out (8 MB each way, chunked,
+ * 100-continue, 413), Status / Location / nph-, streaming and framing,
+ * errors (502, 504, 403, 404), stderr in the error log, what must never be
+ * served or run, and that no script process or zombie outlives its request.
+ *
+ * One server per TCase (unchecked fixture). Its cgi directory is
+ * <root>/cgi-bin: a copy of $PFHTTPD_SRC/cgi-bin and
+ * $PFHTTPD_SRC/tests/integration/cgi (modes kept), plus the few private
+ * fixtures below whose names start with "t-". Bodies larger than the
+ * harness's HS_MAX_RESP go through big_xfer(), a poll() loop that sends and
+ * receives at once, as a real client must when a script echoes its input.
+ */
+#include "harness.h"
+
+#include <check.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+#define BIG_LEN         (8 * 1024 * 1024)   /* the large request bodies */
+#define BEFORE_READ_LEN 2097152             /* big_before_read.sh writes this much first */
+#define CGI_TIMEOUT_S   2                   /* timeouts.cgi in this suite's config */
+#define OUTSIDE_MARKER  "pfhttpd-outside-script-executed"
+#define PHP_RAN         "info-php-ran"      /* built by concatenation in PHP: never in the source */
+
+static struct hs_server srv;
+static struct hs_response r1, r2;   /* large: keep them off the stack */
+static struct hs_conn conn;
+static char extra[4096];
+
+/* ------------------------------------------------------------------------ */
+/* Fixtures. */
+
+/* Private scripts: each one's job is in its first comment line. */
+static const struct { const char *name; const char *text; mode_t mode; } private_scripts[] = {
+	{ "cgi-bin/t-mark.sh",
+	  "#!/bin/sh\n# Leaves ran.marker in its directory (proof it ran), reads its body, answers \"marked\".\n"
+	  ": > ran.marker\ncat > /dev/null\nprintf 'Content-Type: text/plain\\r\\n\\r\\nmarked\\n'\n", 0755 },
+	{ "cgi-bin/t-slow.sh",
+	  "#!/bin/sh\n# Streams a line every 50 ms for about 20 s: for the client-disconnect test.\n"
+	  "printf 'Content-Type: text/plain\\r\\n\\r\\n'\ni=0\n"
+	  "while [ $i -lt 400 ]; do\n\tprintf 'slow line %d\\n' \"$i\"\n\ti=$((i + 1))\n\tsleep 0.05\ndone\n", 0755 },
+	{ "outside.sh",
+	  "#!/bin/sh\n# Lives OUTSIDE the cgi directory: no request may ever run it.\n"
+	  "printf 'Content-Type: text/plain\\r\\n\\r\\n%s\\n' pfhttpd-outside-script-executed\n", 0755 },
+	{ "htdocs/info.php",
+	  "<?php\nheader('Content-Type: text/plain');\necho 'info-', 'php-ran', \"\\n\";\n"
+	  "foreach (['PATH_INFO', 'SCRIPT_NAME', 'QUERY_STRING', 'REQUEST_METHOD'] as $k) {\n"
+	  "\techo $k, '=', $_SERVER[$k] ?? '(unset)', \"\\n\";\n}\n", 0644 },
+	{ "htdocs/upper.PHP",
+	  "<?php\nheader('Content-Type: text/plain');\necho 'info-', 'php-ran', \"\\n\";\n", 0644 },
+	{ "htdocs/phpdir/index.php",
+	  "<?php\nheader('Content-Type: text/plain');\necho 'info-', 'php-ran', \" index\\n\";\n", 0644 },
+};
+
+/* The scripts of the other suites' fixture set this suite relies on. */
+static const char *const needed_scripts[] = {
+	"printenv", "echo", "contact.sh", "status.sh", "redirect_abs.sh", "redirect_local.sh",
+	"stream.sh", "ignore_body.sh", "big_before_read.sh", "sleep_forever.sh", "no_header.sh",
+	"exit_early.sh", "stderr.sh", "nph-test.sh", "pathinfo.sh", "cl.sh", "noexec.sh",
+	"env_dump.sh",
+};
+
+static const char *src_dir(void)
+{
+	const char *s = getenv("PFHTTPD_SRC");
+
+	return s != NULL && *s != '\0' ? s : ".";
+}
+
+/* Copy one regular file to root/rel, keeping its permission bits. */
+static int copy_file(const char *from, const char *rel, mode_t mode)
+{
+	static char data[1 << 20];
+	char to[HS_PATH * 2];
+	ssize_t n;
+	int fd = open(from, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return -1;
+	n = read(fd, data, sizeof data);
+	close(fd);
+	if (n < 0 || (size_t)n == sizeof data || hs_put(&srv, rel, data, (size_t)n) == -1)
+		return -1;
+	snprintf(to, sizeof to, "%s/%s", srv.root, rel);
+	return chmod(to, mode & 07777);
+}
+
+/* Copy the regular files of dir into root/reldir (not recursive). */
+static int copy_dir(const char *dir, const char *reldir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		char from[HS_PATH * 2], rel[HS_PATH];
+		struct stat st;
+
+		snprintf(from, sizeof from, "%s/%s", dir, de->d_name);
+		if (de->d_name[0] == '.' || stat(from, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		snprintf(rel, sizeof rel, "%s/%s", reldir, de->d_name);
+		rc |= copy_file(from, rel, st.st_mode);
+	}
+	closedir(d);
+	return rc;
+}
+
+static int cgi_fixtures(char *why, size_t whylen)
+{
+	char path[HS_PATH * 2], link[HS_PATH * 2];
+
+	snprintf(path, sizeof path, "%s/cgi-bin", src_dir());
+	if (copy_dir(path, "cgi-bin") == -1) {
+		snprintf(why, whylen, "cannot copy %s", path);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/tests/integration/cgi", src_dir());
+	if (copy_dir(path, "cgi-bin") == -1) {
+		snprintf(why, whylen, "cannot copy %s", path);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/htdocs/contact_form.php", src_dir());
+	if (copy_file(path, "htdocs/contact_form.php", 0644) == -1) {
+		snprintf(why, whylen, "cannot copy %s", path);
+		return -1;
+	}
+	for (size_t i = 0; i < N(private_scripts); i++) {
+		snprintf(path, sizeof path, "%s/%s", srv.root, private_scripts[i].name);
+		if (hs_put_str(&srv, private_scripts[i].name, private_scripts[i].text) == -1 ||
+		    chmod(path, private_scripts[i].mode) == -1) {
+			snprintf(why, whylen, "cannot write %s", path);
+			return -1;
+		}
+	}
+	/* A symlink inside the cgi directory that points out of it. */
+	snprintf(link, sizeof link, "%s/cgi-bin/t-link-out", srv.root);
+	if (symlink("../outside.sh", link) == -1) {
+		snprintf(why, whylen, "cannot create %s", link);
+		return -1;
+	}
+	return 0;
+}
+
+static void setup(void)
+{
+	char msg[9000];
+
+	if (hs_root_init(&srv) == -1 || hs_fixtures(&srv) == -1) {
+		hs_destroy(&srv);
+		ck_abort_msg("cannot create the server root fixtures");
+	}
+	if (cgi_fixtures(msg, sizeof msg) == -1) {
+		hs_destroy(&srv);
+		ck_abort_msg("cgi fixtures: %s", msg);
+	}
+	snprintf(extra, sizeof extra,
+		 "cgi = { alias = \"/cgi-bin/\"; directory = \"%s/cgi-bin\";\n"
+		 "  handlers = ( { extension = \".php\"; interpreter = \"/usr/bin/php-cgi\"; } );\n"
+		 "  path = \"/usr/local/bin:/usr/bin:/bin\";\n"
+		 "  limits = { cpu = 30; memory = 536870912; processes = 64; }; };\n"
+		 "timeouts = { header = 10; body = 30; keepalive = 5; send = 30; cgi = %d; };\n"
+		 "limits = { request_line = 8192; header_bytes = 16384; headers = 100; body = 20971520; };\n"
+		 "index = [ \"index.html\", \"index.php\" ];\n",
+		 srv.root, CGI_TIMEOUT_S);
+	/* The server inherits this; no script may see it (RFC 3875 4.1: meta-variables only). */
+	setenv("PFHTTPD_LEAK_MARKER", "leaked-from-the-server-environment", 1);
+	if (hs_start(&srv, extra, msg, sizeof msg) == -1) {
+		unsetenv("PFHTTPD_LEAK_MARKER");
+		hs_destroy(&srv);
+		ck_abort_msg("cannot start %s: %s", hs_bin(), msg);
+	}
+	unsetenv("PFHTTPD_LEAK_MARKER");
+}
+
+static void teardown(void)
+{
+	hs_destroy(&srv);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Helpers. */
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* A fixture of the shared set is there (a missing one explains a 404 below). */
+static void need_script(const char *name)
+{
+	char path[HS_PATH * 2];
+
+	snprintf(path, sizeof path, "%s/cgi-bin/%s", srv.root, name);
+	ck_assert_msg(access(path, F_OK) == 0, "fixture %s missing (tests/integration/cgi or cgi-bin)", name);
+}
+
+static void open_conn(void)
+{
+	ck_assert_msg(hs_conn_open(&srv, &conn) == 0, "cannot connect to port %d", srv.port);
+}
+
+static void request(const char *req, struct hs_response *r, bool head)
+{
+	ck_assert_int_eq(hs_send_str(conn.fd, req), 0);
+	ck_assert_msg(hs_read_response(&conn, r, head, HS_TIMEOUT_MS) == 0,
+		      "no complete response to %.80s; got: %.300s", req, r->raw);
+}
+
+static void exchange(const char *req, struct hs_response *r)
+{
+	ck_assert_msg(hs_exchange(&srv, req, r) == 0,
+		      "no complete response to %.80s; got: %.300s", req, r->raw);
+}
+
+/* Every response: an HTTP/1.1 status line, CRLF line ends, one Date, a Server. */
+static void assert_wellformed(int line, const char *what, const struct hs_response *r)
+{
+	ck_assert_msg(r->status >= 100 && r->status <= 599,
+		      "line %d (%s): no status line in %.200s", line, what, r->raw);
+	ck_assert_msg(strcmp(r->version, "HTTP/1.1") == 0,
+		      "line %d (%s): version %s, want HTTP/1.1", line, what, r->version);
+	ck_assert_msg(r->crlf, "line %d (%s): head lines must end in CRLF", line, what);
+	ck_assert_msg(hs_hdr_count(r, "Date") == 1 && hs_hdr_count(r, "Server") == 1 &&
+		      hs_hdr_count(r, "Content-Length") <= 1,
+		      "line %d (%s): want one Date, one Server, at most one Content-Length:\n%.600s",
+		      line, what, r->raw);
+	ck_assert_msg(!(r->chunked && hs_hdr(r, "Content-Length") != NULL),
+		      "line %d (%s): both chunked and Content-Length", line, what);
+}
+
+/* The server still answers a static file and a script on a new connection. */
+static void assert_still_serving(int line, const char *what)
+{
+	exchange("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", &r2);
+	ck_assert_msg(r2.status == 200 && strcmp(r2.body, HS_HELLO) == 0,
+		      "line %d (%s): afterwards GET /hello.txt gave %d", line, what, r2.status);
+	exchange("GET /cgi-bin/cl.sh HTTP/1.1\r\nHost: localhost\r\n\r\n", &r2);
+	ck_assert_msg(r2.status == 200 && strcmp(r2.body, "hello") == 0,
+		      "line %d (%s): afterwards GET /cgi-bin/cl.sh gave %d: %.200s",
+		      line, what, r2.status, r2.raw);
+}
+
+/*
+ * After a response on conn: if it said "Connection: close" the connection
+ * must end; otherwise it must carry another request cleanly (no stray body
+ * bytes ahead of the next response).
+ */
+static void assert_conn_in_sync(int line, const char *what, const struct hs_response *r)
+{
+	const char *c = hs_hdr(r, "Connection");
+
+	if (c != NULL && hs_list_has(c, "close")) {
+		ck_assert_msg(hs_wait_eof(&conn, HS_TIMEOUT_MS) == 1,
+			      "line %d (%s): Connection: close, yet the connection stays open", line, what);
+		return;
+	}
+	ck_assert_int_eq(hs_send_str(conn.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_msg(hs_read_response(&conn, &r2, false, HS_TIMEOUT_MS) == 0,
+		      "line %d (%s): no second response on the same connection; got: %.300s",
+		      line, what, r2.raw);
+	ck_assert_msg(r2.status == 200 && strcmp(r2.body, HS_HELLO) == 0,
+		      "line %d (%s): second request on the same connection: status %d, raw %.300s",
+		      line, what, r2.status, r2.raw);
+}
+
+/* The value of NAME in a printenv/env_dump body ("NAME=value" lines). */
+static bool env_get(const char *body, const char *name, char *out, size_t cap)
+{
+	size_t nl = strlen(name);
+
+	for (const char *p = body; p != NULL && *p != '\0'; ) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
+
+		if (len > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			snprintf(out, cap, "%.*s", (int)(len - nl - 1), p + nl + 1);
+			return true;
+		}
+		p = eol != NULL ? eol + 1 : NULL;
+	}
+	return false;
+}
+
+/* Deterministic pseudo-random bytes (xorshift64*): failures reproduce. */
+static void fill_random(unsigned char *buf, size_t len, uint64_t seed)
+{
+	uint64_t x = seed;
+
+	for (size_t i = 0; i < len; i++) {
+		x ^= x >> 12;
+		x ^= x << 25;
+		x ^= x >> 27;
+		buf[i] = (unsigned char)((x * 2685821657736338717ULL) >> 56);
+	}
+}
+
+static size_t first_diff(const unsigned char *a, const unsigned char *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return i;
+	return len;
+}
+
+/* ------------------------------------------------------------------------ */
+/* big_xfer: send a large request and read a large response at once. */
+
+struct big {
+	char *raw;              /* every byte received, interim 1xx responses removed */
+	size_t len, cap;
+	int interim;            /* the last 1xx status seen, or 0 */
+	size_t head_len;        /* 0 until the final response's head is complete */
+	int status;
+	char head[4096];        /* a copy of the head, for messages */
+	bool chunked, has_cl;
+	unsigned long long cl;
+	char *dec;              /* chunked: the decoded payload */
+	size_t dec_len, dec_cap;
+	size_t pos;             /* chunked: next chunk-size line (or trailer line) */
+	bool in_trailer, bad, eof, complete;
+	const unsigned char *body;
+	size_t body_len;
+	size_t end;             /* offset just past the response */
+};
+
+static void big_free(struct big *b)
+{
+	free(b->raw);
+	free(b->dec);
+	memset(b, 0, sizeof *b);
+}
+
+static bool big_head(struct big *b)
+{
+	char *e = b->len > 0 ? memmem(b->raw, b->len, "\r\n\r\n", 4) : NULL;
+
+	if (e == NULL)
+		return false;
+	b->head_len = (size_t)(e - b->raw) + 4;
+	snprintf(b->head, sizeof b->head, "%.*s", (int)b->head_len, b->raw);
+	if (sscanf(b->head, "HTTP/1.%*d %d", &b->status) != 1)
+		b->status = -1;
+	for (char *l = strstr(b->head, "\r\n"); l != NULL; l = strstr(l, "\r\n")) {
+		l += 2;
+		if (strncasecmp(l, "Content-Length:", 15) == 0) {
+			b->has_cl = true;
+			b->cl = strtoull(l + 15, NULL, 10);
+		} else if (strncasecmp(l, "Transfer-Encoding:", 18) == 0) {
+			char v[128];
+
+			snprintf(v, sizeof v, "%.*s", (int)strcspn(l + 18, "\r"), l + 18);
+			b->chunked = strcasestr(v, "chunked") != NULL;
+		}
+	}
+	if (b->status >= 100 && b->status < 200) {
+		/* An interim response (100 Continue): note it, drop it, look again. */
+		b->interim = b->status;
+		memmove(b->raw, b->raw + b->head_len, b->len - b->head_len);
+		b->len -= b->head_len;
+		b->head_len = 0;
+		b->has_cl = b->chunked = false;
+		return big_head(b);
+	}
+	b->pos = b->head_len;
+	return true;
+}
+
+static void big_chunks(struct big *b)
+{
+	while (!b->complete && !b->bad) {
+		char *eol = b->pos < b->len ? memmem(b->raw + b->pos, b->len - b->pos, "\r\n", 2) : NULL;
+		size_t line_end, size;
+		char *x;
+
+		if (eol == NULL)
+			return;
+		line_end = (size_t)(eol - b->raw) + 2;
+		if (b->in_trailer) {
+			if (line_end - b->pos == 2) {
+				b->complete = true;
+				b->end = line_end;
+			}
+			b->pos = line_end;
+			continue;
+		}
+		if (!isxdigit((unsigned char)b->raw[b->pos])) {
+			b->bad = true;
+			return;
+		}
+		size = strtoul(b->raw + b->pos, &x, 16);
+		if (size == 0) {
+			b->in_trailer = true;
+			b->pos = line_end;
+			continue;
+		}
+		if (b->len < line_end + size + 2)
+			return;
+		if (memcmp(b->raw + line_end + size, "\r\n", 2) != 0) {
+			b->bad = true;
+			return;
+		}
+		if (b->dec_len + size > b->dec_cap) {
+			b->dec_cap = (b->dec_len + size) * 2;
+			b->dec = realloc(b->dec, b->dec_cap);
+			ck_assert_ptr_nonnull(b->dec);
+		}
+		memcpy(b->dec + b->dec_len, b->raw + line_end, size);
+		b->dec_len += size;
+		b->pos = line_end + size + 2;
+	}
+}
+
+static void big_parse(struct big *b)
+{
+	if (b->complete || b->bad || (b->head_len == 0 && !big_head(b)))
+		return;
+	if (b->chunked) {
+		big_chunks(b);
+		if (b->complete) {
+			b->body = (const unsigned char *)b->dec;
+			b->body_len = b->dec_len;
+		}
+	} else if (b->has_cl) {
+		if (b->len >= b->head_len + b->cl) {
+			b->complete = true;
+			b->body = (const unsigned char *)b->raw + b->head_len;
+			b->body_len = b->cl;
+			b->end = b->head_len + b->cl;
+		}
+	} else if (b->eof) {
+		b->complete = true;
+		b->body = (const unsigned char *)b->raw + b->head_len;
+		b->body_len = b->len - b->head_len;
+		b->end = b->len;
+	}
+}
+
+/*
+ * Send all of out while reading one response into b, both at once; keep
+ * sending after the response is complete (the server must discard the
+ * rest), stop when the server no longer takes data. 0 when a complete
+ * response arrived within timeout_ms, else -1.
+ */
+static int big_xfer(int fd, const void *out, size_t outlen, struct big *b, int timeout_ms)
+{
+	long long end = hs_now_ms() + timeout_ms;
+	int flags = fcntl(fd, F_GETFL);
+	size_t sent = 0;
+	bool send_dead = false;
+
+	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	while (!(b->complete && (sent == outlen || send_dead)) && !b->eof && !b->bad) {
+		bool want_out = sent < outlen && !send_dead;
+		struct pollfd p = { .fd = fd, .events = POLLIN | (want_out ? POLLOUT : 0) };
+		long long left = end - hs_now_ms();
+
+		if (left <= 0)
+			break;
+		if (poll(&p, 1, (int)left) <= 0)
+			continue;
+		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n;
+
+			if (b->cap - b->len < 65536) {
+				b->cap = b->cap == 0 ? 1 << 20 : b->cap * 2;
+				b->raw = realloc(b->raw, b->cap);
+				ck_assert_ptr_nonnull(b->raw);
+			}
+			n = recv(fd, b->raw + b->len, b->cap - b->len - 1, 0);
+			if (n > 0)
+				b->len += (size_t)n;
+			else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+				b->eof = true;
+			big_parse(b);
+		}
+		if (want_out && (p.revents & (POLLOUT | POLLERR))) {
+			size_t chunk = outlen - sent < 262144 ? outlen - sent : 262144;
+			ssize_t n = send(fd, (const char *)out + sent, chunk, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+			if (n > 0)
+				sent += (size_t)n;
+			else if (n == -1 && errno != EAGAIN && errno != EINTR)
+				send_dead = true;
+		}
+	}
+	big_parse(b);
+	if (b->raw != NULL)
+		b->raw[b->len] = '\0';
+	fcntl(fd, F_SETFL, flags);
+	return b->complete ? 0 : -1;
+}
+
+/* Hand the rest of a big_xfer'd connection to the harness's reader. */
+static void big_to_conn(const struct big *b, int fd)
+{
+	size_t left = b->len - b->end;
+
+	conn.fd = fd;
+	conn.eof = false;
+	conn.len = left < sizeof conn.buf ? left : sizeof conn.buf;
+	memcpy(conn.buf, b->raw + b->end, conn.len);
+}
+
+/*
+ * After a big_xfer'd response: "Connection: close" must end the connection,
+ * otherwise it must carry another request cleanly. Leaves conn owning fd.
+ */
+static void assert_big_in_sync(int line, const char *what, const struct big *b, int fd)
+{
+	big_to_conn(b, fd);
+	if (strcasestr(b->head, "\r\nConnection: close") != NULL) {
+		ck_assert_msg(hs_wait_eof(&conn, HS_TIMEOUT_MS) == 1,
+			      "line %d (%s): Connection: close, yet the connection stays open", line, what);
+		return;
+	}
+	ck_assert_int_eq(hs_send_str(fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_msg(hs_read_response(&conn, &r2, false, 10000) == 0 && r2.status == 200 &&
+		      strcmp(r2.body, HS_HELLO) == 0,
+		      "line %d (%s): second request on the same connection: %.300s", line, what, r2.raw);
+}
+
+/* The 8 MB test body, made once per test process. */
+static unsigned char *big_body(void)
+{
+	static unsigned char *data;
+
+	if (data == NULL) {
+		data = malloc(BIG_LEN);
+		ck_assert_ptr_nonnull(data);
+		fill_random(data, BIG_LEN, 0x9e3779b97f4a7c15ULL);
+	}
+	return data;
+}
+
+/* head + data as one buffer; *len set. */
+static char *with_body(const char *head, const void *data, size_t dlen, size_t *len)
+{
+	size_t hl = strlen(head);
+	char *buf = malloc(hl + dlen);
+
+	ck_assert_ptr_nonnull(buf);
+	memcpy(buf, head, hl);
+	memcpy(buf + hl, data, dlen);
+	*len = hl + dlen;
+	return buf;
+}
+
+/* ------------------------------------------------------------------------ */
+/* /proc: the script processes of a request. */
+
+struct proc { pid_t pid, ppid, pgrp; char state; char cmd[256]; };
+
+static bool proc_read(pid_t pid, struct proc *p)
+{
+	char path[64], buf[1024], *q;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (hs_slurp(path, buf, sizeof buf) <= 0 || (q = strrchr(buf, ')')) == NULL ||
+	    sscanf(q + 1, " %c %d %d", &p->state, &p->ppid, &p->pgrp) != 3)
+		return false;
+	p->pid = pid;
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+	n = hs_slurp(path, p->cmd, sizeof p->cmd);
+	for (ssize_t i = 0; i < n; i++)
+		if (p->cmd[i] == '\0')
+			p->cmd[i] = ' ';
+	if (n < 0)
+		p->cmd[0] = '\0';
+	return true;
+}
+
+/*
+ * Live (non-zombie) processes whose command line contains needle or whose
+ * process group is pgrp (> 0). A zombie is dead: whoever inherited it is
+ * not the question here (assert_pool_clean checks the workers' children).
+ */
+static int find_live(const char *needle, pid_t pgrp, struct proc *out, int max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		struct proc p;
+		char *e;
+		long v = strtol(de->d_name, &e, 10);
+
+		if (*e != '\0' || v <= 0 || v == getpid() || !proc_read((pid_t)v, &p))
+			continue;
+		if (p.state == 'Z' || p.state == 'X')
+			continue;
+		if ((needle != NULL && strstr(p.cmd, needle) != NULL) || (pgrp > 0 && p.pgrp == pgrp)) {
+			if (n < max)
+				out[n] = p;
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+/* Bounded wait until a live process matches; its description, or 0. */
+static pid_t wait_live(const char *needle, int timeout_ms, struct proc *found)
+{
+	long long end = hs_now_ms() + timeout_ms;
+
+	do {
+		if (find_live(needle, 0, found, 1) > 0)
+			return found->pid;
+		sleep_ms(20);
+	} while (hs_now_ms() < end);
+	return 0;
+}
+
+/* Bounded wait until nothing matches; the number still alive. */
+static int wait_none_live(const char *needle, pid_t pgrp, int timeout_ms, struct proc *left)
+{
+	long long end = hs_now_ms() + timeout_ms;
+	int n;
+
+	while ((n = find_live(needle, pgrp, left, 1)) > 0 && hs_now_ms() < end)
+		sleep_ms(25);
+	return n;
+}
+
+/*
+ * The pool at rest: the master and every worker alive and not zombies, and
+ * no worker has any child left (a live one is a leaked script, a zombie an
+ * unreaped one). Bounded: a request that just ended may still be reaping.
+ */
+static bool pool_clean(char *why, size_t len)
+{
+	pid_t kids[64];
+	int n = hs_children(srv.pid, kids, 64);
+	char st = hs_proc_state(srv.pid);
+
+	if (st == 0 || st == 'Z' || n < 1) {
+		snprintf(why, len, "master %d state '%c', %d children", (int)srv.pid, st ? st : '-', n);
+		return false;
+	}
+	for (int i = 0; i < n && i < 64; i++) {
+		pid_t gk[16];
+		int m;
+
+		if ((st = hs_proc_state(kids[i])) == 'Z') {
+			snprintf(why, len, "worker %d is a zombie", (int)kids[i]);
+			return false;
+		}
+		m = hs_children(kids[i], gk, 16);
+		for (int j = 0; j < m && j < 16; j++) {
+			struct proc p;
+
+			if (proc_read(gk[j], &p)) {
+				snprintf(why, len, "worker %d still has child %d, state '%c': %s",
+					 (int)kids[i], (int)gk[j], p.state, p.cmd);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static void assert_pool_clean(int line)
+{
+	char why[512] = "";
+	long long end = hs_now_ms() + 3000;
+
+	while (!pool_clean(why, sizeof why) && hs_now_ms() < end)
+		sleep_ms(50);
+	ck_assert_msg(pool_clean(why, sizeof why), "line %d: %s", line, why);
+}
+
+/* ------------------------------------------------------------------------ */
+/* fixtures: every script this suite relies on was copied, with its mode. */
+
+START_TEST(test_fixtures)
+{
+	char path[HS_PATH * 2];
+
+	for (size_t i = 0; i < N(needed_scripts); i++)
+		need_script(needed_scripts[i]);
+	snprintf(path, sizeof path, "%s/cgi-bin/noexec.sh", srv.root);
+	ck_assert_msg(access(path, X_OK) != 0, "noexec.sh must not be executable for this suite");
+	snprintf(path, sizeof path, "%s/cgi-bin/printenv", srv.root);
+	ck_assert_msg(access(path, X_OK) == 0, "printenv lost its execute bit in the copy");
+	ck_assert_msg(access("/usr/bin/php-cgi", X_OK) == 0, "/usr/bin/php-cgi is not installed");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* mdn: the contact form of MDN's "An overview of HTTP", via PHP and via sh. */
+
+#define MDN_BODY "name=Joe%20User&request=Send%20me%20one%20of%20your%20catalogue"
+#define EVIL_BODY "name=%3Cscript%3Ealert(1)%3C%2Fscript%3E&request=a%20%22quoted%22%20%26%20%27single%27"
+
+static const struct post_case {
+	int line;
+	const char *desc;
+	const char *target;
+	const char *body;
+	int status;
+	const char *has[3];      /* NULL-padded */
+	const char *hasnt[3];
+} post_cases[] = {
+	{ __LINE__, "MDN POST to PHP", "/contact_form.php", MDN_BODY, 200,
+	  { "Joe User", "Send me one of your catalogue", NULL }, { "<?php", "%20", NULL } },
+	{ __LINE__, "MDN POST to sh", "/cgi-bin/contact.sh", MDN_BODY, 200,
+	  { "Joe User", "Send me one of your catalogue", NULL }, { "%20", NULL, NULL } },
+	{ __LINE__, "markup escaped by PHP", "/contact_form.php", EVIL_BODY, 200,
+	  { "&lt;script&gt;alert(1)&lt;/script&gt;", "&amp;", NULL }, { "<script>", "\"quoted\"", NULL } },
+	{ __LINE__, "markup escaped by sh", "/cgi-bin/contact.sh", EVIL_BODY, 200,
+	  { "&lt;script&gt;alert(1)&lt;/script&gt;", "&amp;", NULL }, { "<script>", "\"quoted\"", NULL } },
+	{ __LINE__, "missing field: 400 from PHP", "/contact_form.php", "name=Joe", 400,
+	  { NULL, NULL, NULL }, { "<?php", NULL, NULL } },
+	{ __LINE__, "missing field: 400 from sh", "/cgi-bin/contact.sh", "name=Joe", 400,
+	  { NULL, NULL, NULL }, { NULL, NULL, NULL } },
+};
+
+START_TEST(test_mdn_post)
+{
+	const struct post_case *c = &post_cases[_i];
+	const char *ct;
+	char req[2048];
+
+	snprintf(req, sizeof req,
+		 "POST %s HTTP/1.1\r\nHost: developer.mozilla.org\r\nContent-Length: %zu\r\n"
+		 "Content-Type: application/x-www-form-urlencoded\r\n\r\n%s",
+		 c->target, strlen(c->body), c->body);
+	open_conn();
+	request(req, &r1, false);
+	assert_wellformed(c->line, c->desc, &r1);
+	ck_assert_msg(r1.status == c->status, "line %d (%s): status %d, want %d: %.400s",
+		      c->line, c->desc, r1.status, c->status, r1.raw);
+	ct = hs_hdr(&r1, "Content-Type");
+	ck_assert_msg(ct != NULL && strncasecmp(ct, "text/html", 9) == 0,
+		      "line %d (%s): Content-Type %s", c->line, c->desc, ct ? ct : "(none)");
+	for (int i = 0; i < 3 && c->has[i] != NULL; i++)
+		ck_assert_msg(hs_contains(r1.body, r1.body_len, c->has[i]),
+			      "line %d (%s): body lacks \"%s\": %.600s", c->line, c->desc, c->has[i], r1.body);
+	for (int i = 0; i < 3 && c->hasnt[i] != NULL; i++)
+		ck_assert_msg(!hs_contains(r1.body, r1.body_len, c->hasnt[i]),
+			      "line %d (%s): body has \"%s\": %.600s", c->line, c->desc, c->hasnt[i], r1.body);
+	assert_conn_in_sync(c->line, c->desc, &r1);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* env: the meta-variables (RFC 3875 4.1) and what must never become one. */
+
+#define REQ_PI "GET /cgi-bin/printenv/extra/path?x=1 HTTP/1.1\r\nHost: localhost\r\n" \
+	"X-Custom: custom-value\r\nX-Multi: a\r\nX-Multi: b\r\nProxy: http://evil\r\n" \
+	"Redirect-Status: 999\r\nAuthorization: Basic dXNlcjpwYXNz\r\n\r\n"
+#define REQ_PLAIN "GET /cgi-bin/printenv HTTP/1.1\r\nHost: localhost\r\n\r\n"
+#define REQ_POST "POST /cgi-bin/printenv HTTP/1.1\r\nHost: localhost\r\n" \
+	"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\na=b&c=d"
+#define REQ_CHUNKED "POST /cgi-bin/env_dump.sh HTTP/1.1\r\nHost: localhost\r\n" \
+	"Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n" \
+	"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+#define REQ_ENC "GET /cgi-bin/env_dump.sh/a%20b/c?q=%41%20b&r HTTP/1.1\r\nHost: localhost\r\n" \
+	"X_Custom: underscore\r\n\r\n"
+#define REQ_PATHINFO "GET /cgi-bin/pathinfo.sh/x/y?k=v HTTP/1.1\r\nHost: localhost\r\n\r\n"
+
+#define ABSENT NULL
+#define PORT   "<port>"   /* want: the server's port */
+#define ANY    "<any>"    /* want: present, any value */
+
+static const struct env_case {
+	int line;
+	const char *desc;
+	const char *req;
+	const char *name;
+	const char *want;        /* ABSENT, PORT, ANY, "prefix*", or the exact value */
+} env_cases[] = {
+	{ __LINE__, "CGI version", REQ_PI, "GATEWAY_INTERFACE", "CGI/1.1" },
+	{ __LINE__, "method", REQ_PI, "REQUEST_METHOD", "GET" },
+	{ __LINE__, "script name without the extra path", REQ_PI, "SCRIPT_NAME", "/cgi-bin/printenv" },
+	{ __LINE__, "extra path", REQ_PI, "PATH_INFO", "/extra/path" },
+	{ __LINE__, "query string", REQ_PI, "QUERY_STRING", "x=1" },
+	{ __LINE__, "protocol", REQ_PI, "SERVER_PROTOCOL", "HTTP/1.1" },
+	{ __LINE__, "server port", REQ_PI, "SERVER_PORT", PORT },
+	{ __LINE__, "server name", REQ_PI, "SERVER_NAME", "localhost" },
+	{ __LINE__, "server software", REQ_PI, "SERVER_SOFTWARE", "pfhttpd*" },
+	{ __LINE__, "client address", REQ_PI, "REMOTE_ADDR", "127.0.0.1" },
+	{ __LINE__, "REDIRECT_STATUS for php-cgi", REQ_PI, "REDIRECT_STATUS", "200" },
+	{ __LINE__, "Host header", REQ_PI, "HTTP_HOST", "localhost" },
+	{ __LINE__, "custom header", REQ_PI, "HTTP_X_CUSTOM", "custom-value" },
+	{ __LINE__, "repeated header joined", REQ_PI, "HTTP_X_MULTI", "a, b" },
+	{ __LINE__, "httpoxy: no HTTP_PROXY (CVE-2016-5385)", REQ_PI, "HTTP_PROXY", ABSENT },
+	{ __LINE__, "client Redirect-Status dropped (CVE-2024-8927)", REQ_PI, "HTTP_REDIRECT_STATUS", ABSENT },
+	{ __LINE__, "Authorization not passed", REQ_PI, "HTTP_AUTHORIZATION", ABSENT },
+	{ __LINE__, "no CONTENT_LENGTH for GET", REQ_PI, "CONTENT_LENGTH", ABSENT },
+	{ __LINE__, "server environment not inherited", REQ_PI, "PFHTTPD_LEAK_MARKER", ABSENT },
+	{ __LINE__, "configured PATH", REQ_PI, "PATH", "/usr/local/bin:/usr/bin:/bin" },
+	{ __LINE__, "QUERY_STRING present when empty", REQ_PLAIN, "QUERY_STRING", "" },
+	{ __LINE__, "no CONTENT_TYPE for GET", REQ_PLAIN, "CONTENT_TYPE", ABSENT },
+	{ __LINE__, "no CONTENT_LENGTH without body", REQ_PLAIN, "CONTENT_LENGTH", ABSENT },
+	{ __LINE__, "POST method", REQ_POST, "REQUEST_METHOD", "POST" },
+	{ __LINE__, "POST length", REQ_POST, "CONTENT_LENGTH", "7" },
+	{ __LINE__, "POST type", REQ_POST, "CONTENT_TYPE", "application/x-www-form-urlencoded" },
+	{ __LINE__, "no HTTP_CONTENT_LENGTH", REQ_POST, "HTTP_CONTENT_LENGTH", ABSENT },
+	{ __LINE__, "no HTTP_CONTENT_TYPE", REQ_POST, "HTTP_CONTENT_TYPE", ABSENT },
+	{ __LINE__, "chunked body: decoded length", REQ_CHUNKED, "CONTENT_LENGTH", "11" },
+	{ __LINE__, "chunked body: no HTTP_TRANSFER_ENCODING", REQ_CHUNKED, "HTTP_TRANSFER_ENCODING", ABSENT },
+	{ __LINE__, "PATH_INFO is decoded", REQ_ENC, "PATH_INFO", "/a b/c" },
+	{ __LINE__, "QUERY_STRING stays encoded", REQ_ENC, "QUERY_STRING", "q=%41%20b&r" },
+	{ __LINE__, "SCRIPT_NAME of a .sh", REQ_ENC, "SCRIPT_NAME", "/cgi-bin/env_dump.sh" },
+	{ __LINE__, "header name with '_' dropped", REQ_ENC, "HTTP_X_CUSTOM", ABSENT },
+	{ __LINE__, "pathinfo.sh sees PATH_INFO", REQ_PATHINFO, "PATH_INFO", "/x/y" },
+	{ __LINE__, "pathinfo.sh sees QUERY_STRING", REQ_PATHINFO, "QUERY_STRING", "k=v" },
+	{ __LINE__, "pathinfo.sh sees SCRIPT_NAME", REQ_PATHINFO, "SCRIPT_NAME", "/cgi-bin/pathinfo.sh" },
+};
+
+START_TEST(test_env)
+{
+	const struct env_case *c = &env_cases[_i];
+	char val[1024], want[64];
+	bool have;
+
+	exchange(c->req, &r1);
+	assert_wellformed(c->line, c->desc, &r1);
+	ck_assert_msg(r1.status == 200, "line %d (%s): status %d: %.300s",
+		      c->line, c->desc, r1.status, r1.raw);
+	ck_assert_msg(hs_contains(r1.body, r1.body_len, "SCRIPT_NAME="),
+		      "line %d (%s): not an environment listing: %.300s", c->line, c->desc, r1.body);
+	have = env_get(r1.body, c->name, val, sizeof val);
+	if (c->want == ABSENT) {
+		ck_assert_msg(!have, "line %d (%s): %s=%s must not be set", c->line, c->desc, c->name, val);
+		return;
+	}
+	ck_assert_msg(have, "line %d (%s): %s not set; environment:\n%.2000s",
+		      c->line, c->desc, c->name, r1.body);
+	if (strcmp(c->want, ANY) == 0)
+		return;
+	if (strcmp(c->want, PORT) == 0)
+		snprintf(want, sizeof want, "%d", srv.port);
+	else
+		snprintf(want, sizeof want, "%s", c->want);
+	if (want[0] != '\0' && want[strlen(want) - 1] == '*')
+		ck_assert_msg(strncmp(val, want, strlen(want) - 1) == 0,
+			      "line %d (%s): %s=%s, want %s", c->line, c->desc, c->name, val, want);
+	else
+		ck_assert_msg(strcmp(val, want) == 0, "line %d (%s): %s=\"%s\", want \"%s\"",
+			      c->line, c->desc, c->name, val, want);
+}
+END_TEST
+
+/* The whole environment: nothing but meta-variables and the script's own PWD. */
+START_TEST(test_env_clean)
+{
+	static const char *const allowed[] = {
+		"AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE", "PATH_INFO",
+		"PATH_TRANSLATED", "QUERY_STRING", "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_IDENT",
+		"REMOTE_USER", "REQUEST_METHOD", "SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT",
+		"SERVER_PROTOCOL", "SERVER_SOFTWARE", "PATH", "PWD", "REDIRECT_STATUS",
+		"SCRIPT_FILENAME", "DOCUMENT_ROOT", "REQUEST_URI", "REMOTE_PORT", "SERVER_ADDR",
+		"REQUEST_SCHEME", "HTTPS", "SERVER_ADMIN", "CONTEXT_PREFIX", "CONTEXT_DOCUMENT_ROOT",
+	};
+
+	exchange(REQ_PLAIN, &r1);
+	ck_assert_int_eq(r1.status, 200);
+	for (const char *p = r1.body; *p != '\0'; ) {
+		size_t len = strcspn(p, "=\n");
+		bool ok = len > 5 && strncmp(p, "HTTP_", 5) == 0;
+
+		for (size_t i = 0; !ok && i < N(allowed); i++)
+			ok = strlen(allowed[i]) == len && strncmp(p, allowed[i], len) == 0;
+		ck_assert_msg(ok, "unexpected variable in the script's environment: %.*s",
+			      (int)strcspn(p, "\n"), p);
+		p += strcspn(p, "\n");
+		if (*p == '\n')
+			p++;
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* body: request bodies into scripts. */
+
+START_TEST(test_echo_8mb_length)
+{
+	unsigned char *data = big_body();
+	char head[256];
+	struct big b = { 0 };
+	size_t len;
+	char *req;
+	int fd;
+
+	need_script("echo");
+	snprintf(head, sizeof head, "POST /cgi-bin/echo HTTP/1.1\r\nHost: localhost\r\n"
+		 "Content-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n", BIG_LEN);
+	req = with_body(head, data, BIG_LEN, &len);
+	fd = hs_connect(&srv);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(big_xfer(fd, req, len, &b, 20000) == 0,
+		      "no complete response to an 8 MB POST (%zu bytes in, eof %d, bad %d): %.300s",
+		      b.len, b.eof, b.bad, b.raw ? b.raw : "");
+	ck_assert_msg(b.status == 200, "status %d: %s", b.status, b.head);
+	ck_assert_msg(b.body_len == BIG_LEN, "echoed %zu bytes, want %d", b.body_len, BIG_LEN);
+	ck_assert_msg(memcmp(b.body, data, BIG_LEN) == 0, "echo differs from byte %zu on",
+		      first_diff(b.body, data, BIG_LEN));
+	assert_big_in_sync(__LINE__, "after an 8 MB POST", &b, fd);
+	hs_conn_close(&conn);
+	big_free(&b);
+	free(req);
+}
+END_TEST
+
+/* Chunk sizes cycled through while encoding the 8 MB body. */
+static const size_t chunk_sizes[] = { 1, 2, 15, 16, 255, 4096, 65535, 65536, 65537, 3, 100003, 1048576 };
+
+START_TEST(test_echo_8mb_chunked)
+{
+	unsigned char *data = big_body();
+	static const char head[] = "POST /cgi-bin/echo HTTP/1.1\r\nHost: localhost\r\n"
+		"Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+	struct big b = { 0 };
+	char *req = malloc(BIG_LEN + BIG_LEN / 4 + 4096), *w = req;
+	const char *cl;
+	size_t off = 0, k = 0;
+	int fd;
+
+	need_script("echo");
+	ck_assert_ptr_nonnull(req);
+	w += sprintf(w, "%s", head);
+	while (off < BIG_LEN) {
+		size_t n = chunk_sizes[k++ % N(chunk_sizes)];
+
+		if (n > BIG_LEN - off)
+			n = BIG_LEN - off;
+		w += sprintf(w, "%zx\r\n", n);
+		memcpy(w, data + off, n);
+		w += n;
+		w += sprintf(w, "\r\n");
+		off += n;
+	}
+	w += sprintf(w, "0\r\n\r\n");
+	fd = hs_connect(&srv);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(big_xfer(fd, req, (size_t)(w - req), &b, 20000) == 0,
+		      "no complete response to an 8 MB chunked POST (%zu bytes in): %.300s",
+		      b.len, b.raw ? b.raw : "");
+	ck_assert_msg(b.status == 200, "status %d: %s", b.status, b.head);
+	cl = strcasestr(b.head, "\r\nContent-Length: ");
+	ck_assert_msg(cl != NULL && strtoul(cl + 18, NULL, 10) == BIG_LEN,
+		      "echo must have got CONTENT_LENGTH=%d (the decoded length): %s", BIG_LEN, b.head);
+	ck_assert_msg(b.body_len == BIG_LEN, "echoed %zu bytes, want %d", b.body_len, BIG_LEN);
+	ck_assert_msg(memcmp(b.body, data, BIG_LEN) == 0, "echo differs from byte %zu on",
+		      first_diff(b.body, data, BIG_LEN));
+	assert_big_in_sync(__LINE__, "after a chunked 8 MB POST", &b, fd);
+	hs_conn_close(&conn);
+	big_free(&b);
+	free(req);
+}
+END_TEST
+
+START_TEST(test_expect_continue)
+{
+	open_conn();
+	ck_assert_int_eq(hs_send_str(conn.fd, "POST /cgi-bin/echo HTTP/1.1\r\nHost: localhost\r\n"
+				     "Content-Type: text/plain\r\nContent-Length: 11\r\n"
+				     "Expect: 100-continue\r\n\r\n"), 0);
+	ck_assert_msg(hs_read_response(&conn, &r1, false, 3000) == 0,
+		      "no interim response before the body was sent; got: %.300s", r1.raw);
+	ck_assert_msg(r1.status == 100, "want 100 Continue first, got %d: %.300s", r1.status, r1.raw);
+	ck_assert_msg(strncmp(r1.raw, "HTTP/1.1 100 Continue\r\n", 23) == 0, "interim: %.100s", r1.raw);
+	ck_assert_int_eq(hs_send_str(conn.fd, "hello world"), 0);
+	ck_assert_msg(hs_read_response(&conn, &r2, false, HS_TIMEOUT_MS) == 0,
+		      "no final response; got: %.300s", r2.raw);
+	ck_assert_int_eq(r2.status, 200);
+	ck_assert_str_eq(r2.body, "hello world");
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* Content-Length over limits.body: 413 at once, and the script never runs. */
+START_TEST(test_body_too_large)
+{
+	static const char *const heads[] = {
+		"POST /cgi-bin/t-mark.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 30000000\r\n"
+		"Expect: 100-continue\r\n\r\n",
+		"POST /cgi-bin/t-mark.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 20971521\r\n\r\n"
+		"only the first bytes",
+	};
+	char marker[HS_PATH * 2];
+
+	snprintf(marker, sizeof marker, "%s/cgi-bin/ran.marker", srv.root);
+	/* The control: a small body runs the script, which leaves its marker. */
+	exchange("POST /cgi-bin/t-mark.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc", &r1);
+	ck_assert_msg(r1.status == 200 && strcmp(r1.body, "marked\n") == 0, "control: %.300s", r1.raw);
+	ck_assert_msg(access(marker, F_OK) == 0, "control: t-mark.sh left no marker");
+	for (size_t i = 0; i < N(heads); i++) {
+		unlink(marker);
+		open_conn();
+		request(heads[i], &r1, false);
+		ck_assert_msg(r1.status == 413, "head %zu: want 413 (not %d) before any body: %.300s",
+			      i, r1.status, r1.raw);
+		hs_conn_close(&conn);
+		sleep_ms(300);
+		ck_assert_msg(access(marker, F_OK) != 0, "head %zu: the script ran despite the 413", i);
+	}
+	assert_still_serving(__LINE__, "after 413");
+}
+END_TEST
+
+/* The script answers without reading its 8 MB body: the response is right and the connection stays usable. */
+START_TEST(test_ignore_body)
+{
+	unsigned char *data = big_body();
+	char head[256];
+	struct big b = { 0 };
+	size_t len;
+	char *req;
+	int fd;
+
+	need_script("ignore_body.sh");
+	snprintf(head, sizeof head, "POST /cgi-bin/ignore_body.sh HTTP/1.1\r\nHost: localhost\r\n"
+		 "Content-Length: %d\r\n\r\n", BIG_LEN);
+	req = with_body(head, data, BIG_LEN, &len);
+	fd = hs_connect(&srv);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(big_xfer(fd, req, len, &b, 20000) == 0,
+		      "no complete response (%zu bytes in, eof %d): %.300s", b.len, b.eof, b.raw ? b.raw : "");
+	ck_assert_msg(b.status == 200 && b.body_len == 8 && memcmp(b.body, "ignored\n", 8) == 0,
+		      "response: %s", b.raw);
+	assert_big_in_sync(__LINE__, "after an unread 8 MB body", &b, fd);
+	hs_conn_close(&conn);
+	big_free(&b);
+	free(req);
+}
+END_TEST
+
+/* The script writes 2 MB before it reads its 2 MB body: the server must pump both ways at once. */
+START_TEST(test_big_before_read)
+{
+	unsigned char *data = big_body();
+	char head[256], tail[64];
+	struct big b = { 0 };
+	size_t len, tl;
+	char *req;
+	int fd;
+
+	need_script("big_before_read.sh");
+	snprintf(head, sizeof head, "POST /cgi-bin/big_before_read.sh HTTP/1.1\r\nHost: localhost\r\n"
+		 "Content-Length: %d\r\n\r\n", BEFORE_READ_LEN);
+	tl = (size_t)snprintf(tail, sizeof tail, "\nread=%d\n", BEFORE_READ_LEN);
+	req = with_body(head, data, BEFORE_READ_LEN, &len);
+	fd = hs_connect(&srv);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(big_xfer(fd, req, len, &b, 15000) == 0,
+		      "deadlock? no complete response (%zu bytes in): %.200s", b.len, b.raw ? b.raw : "");
+	ck_assert_msg(b.status == 200, "status %d: %s", b.status, b.head);
+	ck_assert_msg(b.body_len == BEFORE_READ_LEN + tl, "body %zu bytes, want %zu",
+		      b.body_len, BEFORE_READ_LEN + tl);
+	for (size_t i = 0; i < BEFORE_READ_LEN; i++)
+		ck_assert_msg(b.body[i] == 'x', "byte %zu is 0x%02x, want 'x'", i, b.body[i]);
+	ck_assert_msg(memcmp(b.body + BEFORE_READ_LEN, tail, tl) == 0,
+		      "the script did not read its whole body: %.*s", (int)tl, b.body + BEFORE_READ_LEN);
+	close(fd);
+	big_free(&b);
+	free(req);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* response: what a script prints becomes the response (RFC 3875 6). */
+
+enum { F_CHUNKED = 1, F_NOT_CHUNKED = 2, F_HEAD = 4, F_NO_BODY = 8 };
+
+static const struct resp_case {
+	int line;
+	const char *desc;
+	const char *req;
+	int status, alt_status;  /* alt_status: 0, or another acceptable status */
+	const char *body_is;     /* exact body, or NULL */
+	const char *body_has;
+	const char *body_hasnt;
+	const char *hdr, *hdr_value;
+	int flags;
+} resp_cases[] = {
+	{ __LINE__, "Status with its reason", "GET /cgi-bin/status.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  418, 0, "short and stout\n", NULL, NULL, NULL, NULL, 0 },
+	{ __LINE__, "absolute Location: client redirect", "GET /cgi-bin/redirect_abs.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  302, 0, NULL, NULL, NULL, "Location", "http://example.com/x", 0 },
+	{ __LINE__, "local Location: served internally", "GET /cgi-bin/redirect_local.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  200, 0, HS_HELLO, NULL, NULL, "Location", NULL, 0 },
+	{ __LINE__, "script's Content-Length kept", "GET /cgi-bin/cl.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  200, 0, "hello", NULL, NULL, "Content-Length", "5", F_NOT_CHUNKED },
+	{ __LINE__, "HEAD with Content-Length: no body", "HEAD /cgi-bin/cl.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  200, 0, NULL, NULL, NULL, "Content-Type", "text/plain", F_HEAD },
+	{ __LINE__, "HEAD of a streamed script: no body", "HEAD /cgi-bin/stream.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  200, 0, NULL, NULL, NULL, "Content-Type", "text/plain", F_HEAD },
+	{ __LINE__, "no Content-Length on HTTP/1.1: chunked", "GET /cgi-bin/stream.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  200, 0, "line 1\nline 2\nline 3\nline 4\nline 5\n", NULL, NULL, "Content-Length", NULL, F_CHUNKED },
+	{ __LINE__, "stderr does not reach the client", "GET /cgi-bin/stderr.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  200, 0, "ok\n", NULL, NULL, NULL, NULL, 0 },
+	{ __LINE__, "no header block: 502", "GET /cgi-bin/no_header.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  502, 0, NULL, NULL, "oops", NULL, NULL, 0 },
+	{ __LINE__, "exit without output: 502", "GET /cgi-bin/exit_early.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  502, 500, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ __LINE__, "not executable: 403", "GET /cgi-bin/noexec.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  403, 0, NULL, NULL, "noexec-must-not-run", NULL, NULL, 0 },
+	{ __LINE__, "missing script: 404", "GET /cgi-bin/missing HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  404, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ __LINE__, "missing script with extra path: 404", "GET /cgi-bin/missing/x HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  404, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ __LINE__, "the alias itself: 403, no listing", "GET /cgi-bin/ HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  403, 0, NULL, NULL, "printenv", NULL, NULL, 0 },
+	{ __LINE__, "POST to a script that ignores its small body", "POST /cgi-bin/status.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nabcde",
+	  418, 0, "short and stout\n", NULL, NULL, NULL, NULL, 0 },
+};
+
+START_TEST(test_response)
+{
+	const struct resp_case *c = &resp_cases[_i];
+	const char *v;
+
+	open_conn();
+	request(c->req, &r1, c->flags & F_HEAD);
+	assert_wellformed(c->line, c->desc, &r1);
+	ck_assert_msg(r1.status == c->status || (c->alt_status && r1.status == c->alt_status),
+		      "line %d (%s): status %d, want %d: %.400s", c->line, c->desc, r1.status, c->status, r1.raw);
+	if (c->body_is != NULL)
+		ck_assert_msg(r1.body_len == strlen(c->body_is) && strcmp(r1.body, c->body_is) == 0,
+			      "line %d (%s): body \"%s\", want \"%s\"", c->line, c->desc, r1.body, c->body_is);
+	if (c->body_has != NULL)
+		ck_assert_msg(hs_contains(r1.body, r1.body_len, c->body_has),
+			      "line %d (%s): body lacks %s: %.300s", c->line, c->desc, c->body_has, r1.body);
+	if (c->body_hasnt != NULL)
+		ck_assert_msg(!hs_contains(r1.raw, r1.raw_len, c->body_hasnt),
+			      "line %d (%s): response has %s: %.300s", c->line, c->desc, c->body_hasnt, r1.raw);
+	if (c->hdr != NULL) {
+		v = hs_hdr(&r1, c->hdr);
+		if (c->hdr_value == NULL)
+			ck_assert_msg(v == NULL, "line %d (%s): %s: %s must not be sent", c->line, c->desc, c->hdr, v);
+		else
+			ck_assert_msg(v != NULL && strncmp(v, c->hdr_value, strlen(c->hdr_value)) == 0,
+				      "line %d (%s): %s: %s, want %s", c->line, c->desc, c->hdr,
+				      v ? v : "(none)", c->hdr_value);
+	}
+	if (c->flags & F_CHUNKED)
+		ck_assert_msg(r1.chunked, "line %d (%s): want Transfer-Encoding: chunked", c->line, c->desc);
+	if (c->flags & F_NOT_CHUNKED)
+		ck_assert_msg(!r1.chunked, "line %d (%s): must not be chunked", c->line, c->desc);
+	assert_conn_in_sync(c->line, c->desc, &r1);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* The status line of status.sh carries its own reason phrase. */
+START_TEST(test_status_reason)
+{
+	exchange("GET /cgi-bin/status.sh HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 418);
+	ck_assert_str_eq(r1.reason, "I'm a teapot");
+	ck_assert_pstr_eq(hs_hdr(&r1, "Content-Type"), "text/plain");
+}
+END_TEST
+
+/* HTTP/1.1 without Content-Length: streamed as it comes, not buffered to the end. */
+START_TEST(test_stream_is_streamed)
+{
+	struct pollfd p;
+	long long t0, t_first, t_end;
+
+	open_conn();
+	t0 = hs_now_ms();
+	ck_assert_int_eq(hs_send_str(conn.fd, "GET /cgi-bin/stream.sh HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	p = (struct pollfd){ .fd = conn.fd, .events = POLLIN };
+	ck_assert_int_eq(poll(&p, 1, 3000), 1);
+	t_first = hs_now_ms();
+	ck_assert_msg(hs_read_response(&conn, &r1, false, HS_TIMEOUT_MS) == 0, "%.300s", r1.raw);
+	t_end = hs_now_ms();
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_msg(r1.chunked, "want chunked");
+	ck_assert_str_eq(r1.body, "line 1\nline 2\nline 3\nline 4\nline 5\n");
+	ck_assert_msg(t_end - t_first >= 400,
+		      "the response was held back until the script ended (first byte %lld ms, end %lld ms)",
+		      t_first - t0, t_end - t0);
+	/* And a second request on the same connection, to a script again. */
+	request("GET /cgi-bin/stream.sh HTTP/1.1\r\nHost: localhost\r\n\r\n", &r2, false);
+	ck_assert_int_eq(r2.status, 200);
+	ck_assert_str_eq(r2.body, "line 1\nline 2\nline 3\nline 4\nline 5\n");
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* HTTP/1.0 cannot be chunked: the body ends with the connection. */
+static const struct { int line; const char *desc; const char *req; } http10_cases[] = {
+	{ __LINE__, "HTTP/1.0", "GET /cgi-bin/stream.sh HTTP/1.0\r\n\r\n" },
+	{ __LINE__, "HTTP/1.0 asking for keep-alive", "GET /cgi-bin/stream.sh HTTP/1.0\r\nConnection: keep-alive\r\n\r\n" },
+};
+
+START_TEST(test_stream_http10)
+{
+	open_conn();
+	request(http10_cases[_i].req, &r1, false);
+	ck_assert_msg(r1.status == 200, "line %d (%s): status %d", http10_cases[_i].line,
+		      http10_cases[_i].desc, r1.status);
+	ck_assert_msg(!r1.chunked && hs_hdr(&r1, "Transfer-Encoding") == NULL,
+		      "line %d (%s): no chunked coding for HTTP/1.0", http10_cases[_i].line, http10_cases[_i].desc);
+	ck_assert_msg(hs_hdr(&r1, "Content-Length") == NULL && conn.eof,
+		      "line %d (%s): want a close-delimited body: %.300s", http10_cases[_i].line,
+		      http10_cases[_i].desc, r1.raw);
+	ck_assert_str_eq(r1.body, "line 1\nline 2\nline 3\nline 4\nline 5\n");
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* nph-: the bytes exactly as the script wrote them. */
+START_TEST(test_nph)
+{
+	static const char want[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nnph";
+	static const char req[] = "GET /cgi-bin/nph-test.sh HTTP/1.1\r\nHost: localhost\r\n\r\n";
+	static char out[4096];
+	ssize_t n;
+
+	need_script("nph-test.sh");
+	n = hs_exchange_raw(&srv, req, strlen(req), out, sizeof out, 3000);
+	ck_assert_msg(n == (ssize_t)strlen(want) && memcmp(out, want, (size_t)n) == 0,
+		      "nph output changed (n=%zd):\n%s", n, out);
+}
+END_TEST
+
+/* Each stderr line goes to the error log, naming the script. */
+START_TEST(test_stderr_logged)
+{
+	static char log[HS_MAX_RESP];
+	const char *m, *bol;
+
+	exchange("GET /cgi-bin/stderr.sh HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_msg(hs_wait_file_contains(srv.error_log, "hello-stderr-marker", 3000),
+		      "stderr line not in %s", srv.error_log);
+	hs_slurp(srv.error_log, log, sizeof log);
+	m = strstr(log, "hello-stderr-marker");
+	for (bol = m; bol > log && bol[-1] != '\n'; bol--)
+		;
+	ck_assert_msg(memmem(bol, (size_t)(m - bol), "stderr.sh", 9) != NULL,
+		      "the log line does not name the script: %.*s", (int)strcspn(bol, "\n"), bol);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* security: source never served, nothing outside the cgi directory runs. */
+
+#define ANY_4XX    0
+#define RAN_OR_4XX (-1)
+
+static const struct sec_case {
+	int line;
+	const char *desc;
+	const char *target;
+	int status;              /* ANY_4XX, RAN_OR_4XX (body_has checked on 200), or the status */
+	const char *body_has;    /* NULL: not checked */
+} sec_cases[] = {
+	{ __LINE__, "PHP form runs on GET", "/contact_form.php", 200, NULL },
+	{ __LINE__, "PHP with PATH_INFO", "/info.php/extra", 200, "PATH_INFO=/extra\n" },
+	{ __LINE__, "PHP script name with PATH_INFO", "/info.php/extra", 200, "SCRIPT_NAME=/info.php\n" },
+	{ __LINE__, "PHP query string \"-s\" is no option (CVE-2012-1823)", "/info.php?-s", 200, PHP_RAN "\n" },
+	{ __LINE__, "PHP query string \"-s\" still a query", "/info.php?-s", 200, "QUERY_STRING=-s\n" },
+	{ __LINE__, "upper-case .PHP runs too", "/upper.PHP", 200, PHP_RAN "\n" },
+	{ __LINE__, "index.php of a directory", "/phpdir/", 200, PHP_RAN " index\n" },
+	{ __LINE__, "dot-segments back into the alias", "/cgi-bin/../cgi-bin/printenv", RAN_OR_4XX, "GATEWAY_INTERFACE=CGI/1.1" },
+	{ __LINE__, "encoded dot-segments back into the alias", "/cgi-bin/%2e%2e/cgi-bin/printenv", RAN_OR_4XX, "GATEWAY_INTERFACE=CGI/1.1" },
+	{ __LINE__, "dot-segment out of the alias", "/cgi-bin/../outside.sh", ANY_4XX, NULL },
+	{ __LINE__, "encoded dot-segment", "/cgi-bin/%2e%2e/outside.sh", ANY_4XX, NULL },
+	{ __LINE__, "encoded upper-case dot-segment", "/cgi-bin/%2E%2E/outside.sh", ANY_4XX, NULL },
+	{ __LINE__, "half-encoded dot-segment", "/cgi-bin/.%2e/outside.sh", ANY_4XX, NULL },
+	{ __LINE__, "encoded slash", "/cgi-bin/..%2foutside.sh", ANY_4XX, NULL },
+	{ __LINE__, "encoded upper-case slash", "/cgi-bin/..%2Foutside.sh", ANY_4XX, NULL },
+	{ __LINE__, "all encoded", "/cgi-bin/%2e%2e%2foutside.sh", ANY_4XX, NULL },
+	{ __LINE__, "backslash", "/cgi-bin/..%5coutside.sh", ANY_4XX, NULL },
+	{ __LINE__, "double slash", "/cgi-bin//../outside.sh", ANY_4XX, NULL },
+	{ __LINE__, "secret via encoded dots", "/cgi-bin/%2e%2e/secret.txt", ANY_4XX, NULL },
+	{ __LINE__, "secret via encoded slash", "/cgi-bin/..%2fsecret.txt", ANY_4XX, NULL },
+	{ __LINE__, "two levels up", "/cgi-bin/%2e%2e/%2e%2e/outside.sh", ANY_4XX, NULL },
+	{ __LINE__, "symlink out of the cgi directory", "/cgi-bin/t-link-out", ANY_4XX, NULL },
+};
+
+START_TEST(test_security)
+{
+	const struct sec_case *c = &sec_cases[_i];
+	char req[512];
+
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", c->target);
+	exchange(req, &r1);
+	if (c->status > 0)
+		ck_assert_msg(r1.status == c->status, "line %d (%s): status %d, want %d: %.300s",
+			      c->line, c->desc, r1.status, c->status, r1.raw);
+	else
+		ck_assert_msg((r1.status >= 400 && r1.status <= 499) ||
+			      (c->status == RAN_OR_4XX && r1.status == 200),
+			      "line %d (%s): status %d, want %s: %.300s", c->line, c->desc, r1.status,
+			      c->status == RAN_OR_4XX ? "200 or 4xx" : "4xx", r1.raw);
+	ck_assert_msg(!hs_contains(r1.body, r1.body_len, "<?php") &&
+		      !hs_contains(r1.body, r1.body_len, "#!/bin/sh"),
+		      "line %d (%s): script source served: %.300s", c->line, c->desc, r1.body);
+	ck_assert_msg(!hs_contains(r1.body, r1.body_len, OUTSIDE_MARKER),
+		      "line %d (%s): ran a script outside the cgi directory", c->line, c->desc);
+	ck_assert_msg(!hs_contains(r1.body, r1.body_len, srv.secret),
+		      "line %d (%s): served a file outside the roots", c->line, c->desc);
+	if (c->body_has != NULL && r1.status == 200)
+		ck_assert_msg(hs_contains(r1.body, r1.body_len, c->body_has),
+			      "line %d (%s): body lacks %s: %.400s", c->line, c->desc, c->body_has, r1.body);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* processes: timeouts, disconnects, and nothing left behind. */
+
+/* A script that never answers: 504 after timeouts.cgi, and its whole process group is gone. */
+START_TEST(test_timeout_504)
+{
+	static char log[HS_MAX_RESP];
+	char needle[HS_PATH], cpid[32] = "";
+	struct proc script, left;
+	long long t0, took;
+	const char *m;
+	pid_t child = 0;
+
+	need_script("sleep_forever.sh");
+	snprintf(needle, sizeof needle, "%s/cgi-bin/sleep_forever.sh", srv.root);
+	open_conn();
+	t0 = hs_now_ms();
+	ck_assert_int_eq(hs_send_str(conn.fd, "GET /cgi-bin/sleep_forever.sh HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_msg(wait_live(needle, 2000, &script) > 0, "the script never started");
+	ck_assert_msg(script.pgrp != srv.pid && script.pgrp > 1,
+		      "the script (pid %d) must run in its own process group, not %d",
+		      (int)script.pid, (int)script.pgrp);
+	ck_assert_msg(hs_read_response(&conn, &r1, false, (CGI_TIMEOUT_S + 6) * 1000) == 0,
+		      "no response to a hanging script; got: %.300s", r1.raw);
+	took = hs_now_ms() - t0;
+	ck_assert_msg(r1.status == 504, "status %d, want 504: %.300s", r1.status, r1.raw);
+	ck_assert_msg(took >= CGI_TIMEOUT_S * 1000 - 300 && took < CGI_TIMEOUT_S * 1000 + 4000,
+		      "504 after %lld ms, want about %d s", took, CGI_TIMEOUT_S);
+	/* The background child it reported on stderr, and every process of its group. */
+	if (hs_wait_file_contains(srv.error_log, "child=", 2000)) {
+		hs_slurp(srv.error_log, log, sizeof log);
+		m = strstr(log, "child=");
+		if (m != NULL && sscanf(m + 6, "%31[0-9]", cpid) == 1)
+			child = (pid_t)atoi(cpid);
+	}
+	ck_assert_msg(wait_none_live(needle, script.pgrp, 5000, &left) == 0,
+		      "after the 504, process %d (group %d, state '%c') lives on: %s",
+		      (int)left.pid, (int)left.pgrp, left.state, left.cmd);
+	if (child > 0) {
+		struct proc p;
+
+		ck_assert_msg(!proc_read(child, &p) || p.state == 'Z' || p.pgrp != script.pgrp,
+			      "the background child %d lives on", (int)child);
+	}
+	hs_conn_close(&conn);
+	assert_still_serving(__LINE__, "after a 504");
+}
+END_TEST
+
+/* The client leaves in the middle of a slow response: the script is stopped. */
+START_TEST(test_client_disconnect)
+{
+	char needle[HS_PATH], buf[65536];
+	struct proc script, left;
+	size_t got = 0;
+	long long end;
+
+	snprintf(needle, sizeof needle, "%s/cgi-bin/t-slow.sh", srv.root);
+	open_conn();
+	ck_assert_int_eq(hs_send_str(conn.fd, "GET /cgi-bin/t-slow.sh HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	end = hs_now_ms() + 3000;
+	while (!hs_contains(buf, got, "slow line 3") && hs_now_ms() < end && got < sizeof buf - 1) {
+		struct pollfd p = { .fd = conn.fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = recv(conn.fd, buf + got, sizeof buf - 1 - got, 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	ck_assert_msg(hs_contains(buf, got, "HTTP/1.1 200") && hs_contains(buf, got, "slow line 3"),
+		      "the slow script's first lines did not arrive: %.300s", buf);
+	ck_assert_msg(wait_live(needle, 1000, &script) > 0, "the slow script is not running");
+	hs_conn_close(&conn);
+	ck_assert_msg(wait_none_live(needle, script.pgrp, 6000, &left) == 0,
+		      "the client left, yet process %d (group %d, state '%c') lives on: %s",
+		      (int)left.pid, (int)left.pgrp, left.state, left.cmd);
+	assert_still_serving(__LINE__, "after a client disconnect");
+}
+END_TEST
+
+/* Many quick scripts, errors included, in a row: the workers reap every one. */
+START_TEST(test_many_scripts)
+{
+	static const char *const targets[] = {
+		"/cgi-bin/cl.sh", "/cgi-bin/exit_early.sh", "/cgi-bin/no_header.sh",
+		"/cgi-bin/printenv", "/cgi-bin/status.sh", "/info.php",
+	};
+
+	for (int i = 0; i < 24; i++) {
+		char req[256];
+
+		snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", targets[i % N(targets)]);
+		exchange(req, &r1);
+		ck_assert_msg(r1.status >= 200 && r1.status < 600, "%s: %.200s", targets[i % N(targets)], r1.raw);
+	}
+	assert_pool_clean(__LINE__);
+}
+END_TEST
+
+/* Last of each TCase: the pool at rest has no zombie and no leftover script. */
+START_TEST(test_zz_pool_clean)
+{
+	pid_t w[64];
+
+	ck_assert_msg(hs_workers(srv.pid, w, 64) >= 1, "no live worker left");
+	assert_pool_clean(__LINE__);
+	assert_still_serving(__LINE__, "at the end");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+
+static TCase *tcase(const char *name, int timeout)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, timeout);
+	return tc;
+}
+
+static Suite *cgi_suite(void)
+{
+	Suite *s = suite_create("cgi");
+	TCase *tc;
+
+	tc = tcase("mdn", 20);
+	tcase_add_test(tc, test_fixtures);
+	tcase_add_loop_test(tc, test_mdn_post, 0, N(post_cases));
+	tcase_add_test(tc, test_zz_pool_clean);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("env", 20);
+	tcase_add_loop_test(tc, test_env, 0, N(env_cases));
+	tcase_add_test(tc, test_env_clean);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("body", 40);
+	tcase_add_test(tc, test_echo_8mb_length);
+	tcase_add_test(tc, test_echo_8mb_chunked);
+	tcase_add_test(tc, test_expect_continue);
+	tcase_add_test(tc, test_body_too_large);
+	tcase_add_test(tc, test_ignore_body);
+	tcase_add_test(tc, test_big_before_read);
+	tcase_add_test(tc, test_zz_pool_clean);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("response", 20);
+	tcase_add_loop_test(tc, test_response, 0, N(resp_cases));
+	tcase_add_test(tc, test_status_reason);
+	tcase_add_test(tc, test_stream_is_streamed);
+	tcase_add_loop_test(tc, test_stream_http10, 0, N(http10_cases));
+	tcase_add_test(tc, test_nph);
+	tcase_add_test(tc, test_stderr_logged);
+	tcase_add_test(tc, test_zz_pool_clean);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("security", 20);
+	tcase_add_loop_test(tc, test_security, 0, N(sec_cases));
+	tcase_add_test(tc, test_zz_pool_clean);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("processes", 30);
+	tcase_add_test(tc, test_timeout_504);
+	tcase_add_test(tc, test_client_disconnect);
+	tcase_add_test(tc, test_many_scripts);
+	tcase_add_test(tc, test_zz_pool_clean);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return hs_main(cgi_suite());
+}

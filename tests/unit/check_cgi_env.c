@@ -1,0 +1,494 @@
+/*
+ * Unit tests for cgi_env: the CGI environment (RFC 3875 4.1) and its
+ * security rules (httpoxy, Redirect-Status, Authorization, '_' names).
+ *
+ * Requests are built by hand, so these tests do not depend on http_parse.
+ * Every string of a request lives in one heap arena, which lets a test spoil
+ * it after the build to prove the environment holds copies.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgi_env.h"
+
+#ifndef PFHTTPD_VERSION
+#define PFHTTPD_VERSION "dev" /* as in cgi_env.c */
+#endif
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_FIELDS 8
+#define MAX_EXPECT 6
+#define ARENA 4096
+
+/* The meta-variables always present with the default request. */
+#define BASE_VARS 16
+
+struct fixture {
+	struct http_request hr;
+	struct http_header h[MAX_FIELDS];
+	struct cgi_env_in in;
+	char *arena;
+	size_t used;
+};
+
+/* A copy of s in the arena, as a span. */
+static struct http_str fx_str(struct fixture *f, const char *s)
+{
+	size_t n = strlen(s);
+	struct http_str r;
+
+	ck_assert_uint_lt(f->used + n + 1, ARENA);
+	memcpy(f->arena + f->used, s, n + 1);
+	r.p = f->arena + f->used;
+	r.len = n;
+	f->used += n + 1;
+	return r;
+}
+
+/* "Name: value" (value trimmed of one leading space, like http_parse). */
+static void fx_field(struct fixture *f, const char *line)
+{
+	const char *colon = strchr(line, ':');
+	struct http_header *h;
+	char name[64];
+
+	ck_assert_ptr_nonnull(colon);
+	ck_assert_uint_lt(f->hr.nheaders, MAX_FIELDS);
+	h = &f->h[f->hr.nheaders++];
+	ck_assert_uint_lt((size_t)(colon - line), sizeof(name));
+	memcpy(name, line, (size_t)(colon - line));
+	name[colon - line] = '\0';
+	h->name = fx_str(f, name);
+	h->value = fx_str(f, colon[1] == ' ' ? colon + 2 : colon + 1);
+}
+
+static void fx_init(struct fixture *f, const char *const *fields)
+{
+	memset(f, 0, sizeof(*f));
+	f->arena = malloc(ARENA);
+	ck_assert_ptr_nonnull(f->arena);
+	f->hr.method = HTTP_M_GET;
+	f->hr.method_str = fx_str(f, "GET");
+	f->hr.proto = fx_str(f, "HTTP/1.1");
+	f->hr.major = 1;
+	f->hr.minor = 1;
+	f->hr.host = fx_str(f, "example.com:8080");
+	f->hr.path = fx_str(f, "/cgi-bin/env.cgi/extra/path");
+	f->hr.query = fx_str(f, "a=1&b=2");
+	f->hr.has_query = true;
+	f->hr.content_length = -1;
+	f->hr.headers = f->h;
+	for (size_t i = 0; fields != NULL && fields[i] != NULL; i++)
+		fx_field(f, fields[i]);
+	f->in = (struct cgi_env_in){
+		.hr = &f->hr,
+		.remote_addr = "192.0.2.7",
+		.remote_port = 54321,
+		.server_port = 8080,
+		.server_name = "conf.example",
+		.document_root = "/srv/www",
+		.script_name = "/cgi-bin/env.cgi",
+		.script_filename = "/srv/www/cgi-bin/env.cgi",
+		.path_info = "/extra/path",
+		.request_uri = "/cgi-bin/env.cgi/extra/path?a=1&b=2",
+		.content_length = -1,
+		.path = "/usr/bin:/bin",
+	};
+}
+
+/* The structural promises every environment keeps: NULL-terminated at n,
+ * every entry NAME=value, no NAME twice. */
+static void check_shape(const struct cgi_env *e, int line)
+{
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(e->envp);
+	while (e->envp[n] != NULL)
+		n++;
+	ck_assert_msg(n == e->n, "line %d: %zu entries before NULL, n = %zu", line, n, e->n);
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(e->envp[i], '=');
+
+		ck_assert_msg(eq != NULL && eq != e->envp[i], "line %d: \"%s\" is not NAME=value",
+			      line, e->envp[i]);
+		for (size_t j = 0; j < i; j++) {
+			size_t len = (size_t)(eq - e->envp[i]);
+
+			ck_assert_msg(strncmp(e->envp[j], e->envp[i], len + 1) != 0,
+				      "line %d: %.*s appears twice", line, (int)len, e->envp[i]);
+		}
+	}
+}
+
+static void check_var(const struct cgi_env *e, const char *name, const char *want,
+		      int line, const char *desc)
+{
+	const char *got = cgi_env_get(e, name);
+
+	if (want == NULL) {
+		ck_assert_msg(got == NULL, "line %d (%s): %s=\"%s\" should be unset",
+			      line, desc, name, got);
+		return;
+	}
+	ck_assert_msg(got != NULL, "line %d (%s): %s unset, want \"%s\"", line, desc, name, want);
+	ck_assert_msg(strcmp(got, want) == 0, "line %d (%s): %s=\"%s\", want \"%s\"",
+		      line, desc, name, got, want);
+}
+
+/* ---- every variable of the default request ------------------------------- */
+
+struct var_expect {
+	const char *name;
+	const char *want; /* NULL: must be unset */
+};
+
+static const char *const default_fields[] = {
+	"Host: example.com:8080", "User-Agent: test/1.0", NULL,
+};
+
+static const struct var_expect default_vars[] = {
+	{ "GATEWAY_INTERFACE", "CGI/1.1" },
+	{ "SERVER_SOFTWARE",   "pfhttpd/" PFHTTPD_VERSION },
+	{ "SERVER_NAME",       "example.com" },
+	{ "SERVER_PORT",       "8080" },
+	{ "SERVER_PROTOCOL",   "HTTP/1.1" },
+	{ "REQUEST_METHOD",    "GET" },
+	{ "QUERY_STRING",      "a=1&b=2" },
+	{ "SCRIPT_NAME",       "/cgi-bin/env.cgi" },
+	{ "PATH_INFO",         "/extra/path" },
+	{ "PATH_TRANSLATED",   "/srv/www/extra/path" },
+	{ "SCRIPT_FILENAME",   "/srv/www/cgi-bin/env.cgi" },
+	{ "DOCUMENT_ROOT",     "/srv/www" },
+	{ "REQUEST_URI",       "/cgi-bin/env.cgi/extra/path?a=1&b=2" },
+	{ "REMOTE_ADDR",       "192.0.2.7" },
+	{ "REMOTE_PORT",       "54321" },
+	{ "REDIRECT_STATUS",   "200" },
+	{ "PATH",              "/usr/bin:/bin" },
+	{ "HTTP_HOST",         "example.com:8080" },
+	{ "HTTP_USER_AGENT",   "test/1.0" },
+	{ "CONTENT_LENGTH",    NULL },
+	{ "CONTENT_TYPE",      NULL },
+	{ "AUTH_TYPE",         NULL },
+	{ "REMOTE_USER",       NULL },
+};
+
+START_TEST(test_default_vars)
+{
+	struct fixture f;
+	struct cgi_env e;
+
+	fx_init(&f, default_fields);
+	ck_assert_int_eq(cgi_env_build(&e, &f.in), 0);
+	check_shape(&e, __LINE__);
+	for (size_t i = 0; i < NELEM(default_vars); i++)
+		check_var(&e, default_vars[i].name, default_vars[i].want, __LINE__, "default");
+	/* Exactly the 17 set above plus the two fields. */
+	ck_assert_uint_eq(e.n, BASE_VARS + 1 + 2);
+	cgi_env_free(&e);
+	free(f.arena);
+}
+END_TEST
+
+/* ---- variations ------------------------------------------------------------ */
+
+struct env_case {
+	int line;
+	const char *desc;
+	void (*tweak)(struct fixture *f);   /* NULL: the default request */
+	const char *fields[MAX_FIELDS];     /* NULL-terminated */
+	size_t count;                       /* entries expected in envp */
+	struct var_expect want[MAX_EXPECT]; /* up to the first NULL name */
+};
+
+static void tw_no_host(struct fixture *f) { f->hr.host = fx_str(f, ""); }
+static void tw_host_plain(struct fixture *f) { f->hr.host = fx_str(f, "example.org"); }
+static void tw_host_v6_port(struct fixture *f) { f->hr.host = fx_str(f, "[::1]:8080"); }
+static void tw_host_v6(struct fixture *f) { f->hr.host = fx_str(f, "[2001:db8::1]"); }
+static void tw_host_v4_port(struct fixture *f) { f->hr.host = fx_str(f, "192.0.2.1:80"); }
+static void tw_no_query(struct fixture *f)
+{
+	f->hr.query = (struct http_str){ NULL, 0 };
+	f->hr.has_query = false;
+}
+static void tw_empty_query(struct fixture *f) { f->hr.query = fx_str(f, ""); }
+static void tw_no_path_info(struct fixture *f) { f->in.path_info = ""; }
+static void tw_root_slash(struct fixture *f) { f->in.document_root = "/srv/www/"; }
+static void tw_cl_zero(struct fixture *f) { f->in.content_length = 0; }
+static void tw_cl_1234(struct fixture *f) { f->in.content_length = 1234; }
+static void tw_cl_max(struct fixture *f) { f->in.content_length = INT64_MAX; }
+static void tw_post(struct fixture *f)
+{
+	f->hr.method = HTTP_M_POST;
+	f->hr.method_str = fx_str(f, "POST");
+	f->in.content_length = 7;
+}
+static void tw_auth(struct fixture *f)
+{
+	f->in.auth_type = "Basic";
+	f->in.remote_user = "alice";
+}
+static void tw_http10(struct fixture *f) { f->hr.proto = fx_str(f, "HTTP/1.0"); }
+static void tw_other_method(struct fixture *f)
+{
+	f->hr.method = HTTP_M_OTHER;
+	f->hr.method_str = fx_str(f, "BREW");
+}
+static void tw_pass_auth(struct fixture *f) { f->in.pass_authorization = true; }
+
+#define B (BASE_VARS + 1) /* with the default PATH_INFO, PATH_TRANSLATED is set */
+
+static const struct env_case env_cases[] = {
+	/* SERVER_NAME */
+	{ __LINE__, "no Host: conf server_name", tw_no_host, { NULL }, B,
+	  { { "SERVER_NAME", "conf.example" } } },
+	{ __LINE__, "host without port", tw_host_plain, { NULL }, B,
+	  { { "SERVER_NAME", "example.org" } } },
+	{ __LINE__, "IPv6 host with port", tw_host_v6_port, { NULL }, B,
+	  { { "SERVER_NAME", "[::1]" } } },
+	{ __LINE__, "IPv6 host without port", tw_host_v6, { NULL }, B,
+	  { { "SERVER_NAME", "[2001:db8::1]" } } },
+	{ __LINE__, "IPv4 host with port", tw_host_v4_port, { NULL }, B,
+	  { { "SERVER_NAME", "192.0.2.1" } } },
+	/* request line */
+	{ __LINE__, "no query: empty QUERY_STRING", tw_no_query, { NULL }, B,
+	  { { "QUERY_STRING", "" } } },
+	{ __LINE__, "empty query after '?'", tw_empty_query, { NULL }, B,
+	  { { "QUERY_STRING", "" } } },
+	{ __LINE__, "protocol as sent", tw_http10, { NULL }, B,
+	  { { "SERVER_PROTOCOL", "HTTP/1.0" } } },
+	{ __LINE__, "unknown method as sent", tw_other_method, { NULL }, B,
+	  { { "REQUEST_METHOD", "BREW" } } },
+	/* PATH_INFO / PATH_TRANSLATED */
+	{ __LINE__, "no path info", tw_no_path_info, { NULL }, BASE_VARS,
+	  { { "PATH_INFO", "" }, { "PATH_TRANSLATED", NULL } } },
+	{ __LINE__, "root with trailing slash", tw_root_slash, { NULL }, B,
+	  { { "PATH_TRANSLATED", "/srv/www/extra/path" }, { "DOCUMENT_ROOT", "/srv/www/" } } },
+	/* body */
+	{ __LINE__, "no body: no CONTENT_LENGTH", NULL, { NULL }, B,
+	  { { "CONTENT_LENGTH", NULL }, { "CONTENT_TYPE", NULL } } },
+	{ __LINE__, "chunked, empty: \"0\"", tw_cl_zero, { NULL }, B + 1,
+	  { { "CONTENT_LENGTH", "0" } } },
+	{ __LINE__, "length 1234", tw_cl_1234, { NULL }, B + 1,
+	  { { "CONTENT_LENGTH", "1234" } } },
+	{ __LINE__, "largest length", tw_cl_max, { NULL }, B + 1,
+	  { { "CONTENT_LENGTH", "9223372036854775807" } } },
+	{ __LINE__, "POST form", tw_post,
+	  { "Content-Type: application/x-www-form-urlencoded", "Content-Length: 7", NULL }, B + 2,
+	  { { "CONTENT_TYPE", "application/x-www-form-urlencoded" }, { "CONTENT_LENGTH", "7" },
+	    { "HTTP_CONTENT_TYPE", NULL }, { "HTTP_CONTENT_LENGTH", NULL }, { "REQUEST_METHOD", "POST" } } },
+	{ __LINE__, "Content-Type without body", NULL, { "content-type: text/plain", NULL }, B + 1,
+	  { { "CONTENT_TYPE", "text/plain" }, { "CONTENT_LENGTH", NULL } } },
+	{ __LINE__, "Transfer-Encoding not exported", tw_cl_zero, { "Transfer-Encoding: chunked", NULL }, B + 1,
+	  { { "HTTP_TRANSFER_ENCODING", NULL }, { "CONTENT_LENGTH", "0" } } },
+	/* authentication */
+	{ __LINE__, "AUTH_TYPE and REMOTE_USER", tw_auth, { NULL }, B + 2,
+	  { { "AUTH_TYPE", "Basic" }, { "REMOTE_USER", "alice" } } },
+	{ __LINE__, "Authorization withheld", NULL, { "Authorization: Basic YTpi", NULL }, B,
+	  { { "HTTP_AUTHORIZATION", NULL } } },
+	{ __LINE__, "authorization (any case) withheld", NULL, { "AUTHORIZATION: Basic YTpi", NULL }, B,
+	  { { "HTTP_AUTHORIZATION", NULL } } },
+	{ __LINE__, "Authorization passed when configured", tw_pass_auth, { "Authorization: Basic YTpi", NULL }, B + 1,
+	  { { "HTTP_AUTHORIZATION", "Basic YTpi" } } },
+	/* name mangling */
+	{ __LINE__, "dashes become underscores", NULL, { "X-Forwarded-For: 198.51.100.1", NULL }, B + 1,
+	  { { "HTTP_X_FORWARDED_FOR", "198.51.100.1" } } },
+	{ __LINE__, "mixed case upper-cased", NULL, { "accept-LANGUAGE: en", NULL }, B + 1,
+	  { { "HTTP_ACCEPT_LANGUAGE", "en" } } },
+	{ __LINE__, "digits kept", NULL, { "X-B3-TraceId: 42", NULL }, B + 1,
+	  { { "HTTP_X_B3_TRACEID", "42" } } },
+	{ __LINE__, "empty value kept", NULL, { "X-Empty:", NULL }, B + 1,
+	  { { "HTTP_X_EMPTY", "" } } },
+	/* joining */
+	{ __LINE__, "repeats joined with comma", NULL, { "Accept: text/html", "Accept: */*", NULL }, B + 1,
+	  { { "HTTP_ACCEPT", "text/html, */*" } } },
+	{ __LINE__, "three repeats, any case", NULL, { "X-A: 1", "x-a: 2", "X-a: 3", NULL }, B + 1,
+	  { { "HTTP_X_A", "1, 2, 3" } } },
+	{ __LINE__, "interleaved in order", NULL, { "X-A: 1", "X-B: x", "X-A: 2", NULL }, B + 2,
+	  { { "HTTP_X_A", "1, 2" }, { "HTTP_X_B", "x" } } },
+	{ __LINE__, "repeat with empty value", NULL, { "X-A: 1", "X-A:", NULL }, B + 1,
+	  { { "HTTP_X_A", "1, " } } },
+	{ __LINE__, "Cookie joined with semicolon", NULL, { "Cookie: a=1", "cookie: b=2", NULL }, B + 1,
+	  { { "HTTP_COOKIE", "a=1; b=2" } } },
+	{ __LINE__, "single Cookie untouched", NULL, { "Cookie: a=1; b=2", NULL }, B + 1,
+	  { { "HTTP_COOKIE", "a=1; b=2" } } },
+	/* httpoxy, CVE-2016-5385 */
+	{ __LINE__, "Proxy never HTTP_PROXY", NULL, { "Proxy: http://evil:3128", NULL }, B,
+	  { { "HTTP_PROXY", NULL }, { "PATH", "/usr/bin:/bin" } } },
+	{ __LINE__, "proxy lower case", NULL, { "proxy: http://evil", "X-A: 1", NULL }, B + 1,
+	  { { "HTTP_PROXY", NULL }, { "HTTP_X_A", "1" } } },
+	{ __LINE__, "Proxy_ spelled with underscore", NULL, { "Http_Proxy: http://evil", NULL }, B,
+	  { { "HTTP_HTTP_PROXY", NULL }, { "HTTP_PROXY", NULL } } },
+	/* CVE-2024-8927 */
+	{ __LINE__, "Redirect-Status dropped", NULL, { "Redirect-Status: 404", NULL }, B,
+	  { { "REDIRECT_STATUS", "200" }, { "HTTP_REDIRECT_STATUS", NULL } } },
+	{ __LINE__, "REDIRECT-STATUS dropped", NULL, { "REDIRECT-STATUS: 1", NULL }, B,
+	  { { "REDIRECT_STATUS", "200" }, { "HTTP_REDIRECT_STATUS", NULL } } },
+	{ __LINE__, "Redirect_Status dropped", NULL, { "Redirect_Status: 1", NULL }, B,
+	  { { "REDIRECT_STATUS", "200" }, { "HTTP_REDIRECT_STATUS", NULL } } },
+	/* names that cannot become a clean variable */
+	{ __LINE__, "underscore name dropped", NULL, { "X_Foo: evil", NULL }, B,
+	  { { "HTTP_X_FOO", NULL } } },
+	{ __LINE__, "underscore cannot pose as dash", NULL, { "X_Foo: evil", "X-Foo: good", "x_foo: evil2", NULL }, B + 1,
+	  { { "HTTP_X_FOO", "good" } } },
+	{ __LINE__, "dot in name dropped", NULL, { "X.Foo: 1", NULL }, B,
+	  { { "HTTP_X.FOO", NULL }, { "HTTP_X_FOO", NULL } } },
+	/* a field cannot override a meta-variable */
+	{ __LINE__, "Path field is HTTP_PATH", NULL, { "Path: /evil", NULL }, B + 1,
+	  { { "HTTP_PATH", "/evil" }, { "PATH", "/usr/bin:/bin" } } },
+	{ __LINE__, "Gateway-Interface field", NULL, { "Gateway-Interface: CGI/9", NULL }, B + 1,
+	  { { "HTTP_GATEWAY_INTERFACE", "CGI/9" }, { "GATEWAY_INTERFACE", "CGI/1.1" } } },
+};
+
+START_TEST(test_env_case)
+{
+	const struct env_case *c = &env_cases[_i];
+	struct fixture f;
+	struct cgi_env e;
+
+	fx_init(&f, c->fields);
+	if (c->tweak)
+		c->tweak(&f);
+	ck_assert_int_eq(cgi_env_build(&e, &f.in), 0);
+	check_shape(&e, c->line);
+	for (size_t i = 0; i < MAX_EXPECT && c->want[i].name != NULL; i++)
+		check_var(&e, c->want[i].name, c->want[i].want, c->line, c->desc);
+	ck_assert_msg(e.n == c->count, "line %d (%s): %zu variables, want %zu",
+		      c->line, c->desc, e.n, c->count);
+	cgi_env_free(&e);
+	free(f.arena);
+}
+END_TEST
+
+/* ---- isolation and ownership --------------------------------------------- */
+
+/* Nothing of the server's own environment reaches the script. */
+START_TEST(test_no_environ_leak)
+{
+	static const char *const fields[] = { "Accept: */*", NULL };
+	struct fixture f;
+	struct cgi_env e;
+
+	ck_assert_int_eq(setenv("PFHTTPD_TEST_LEAK", "leaked", 1), 0);
+	ck_assert_int_eq(setenv("HTTP_PROXY", "http://leaked", 1), 0);
+	ck_assert_int_eq(setenv("HTTP_USER_AGENT", "leaked", 1), 0);
+	ck_assert_int_eq(setenv("PATH", "/leaked", 1), 0);
+	fx_init(&f, fields);
+	ck_assert_int_eq(cgi_env_build(&e, &f.in), 0);
+	check_var(&e, "PFHTTPD_TEST_LEAK", NULL, __LINE__, "environ");
+	check_var(&e, "HTTP_PROXY", NULL, __LINE__, "environ");
+	check_var(&e, "HTTP_USER_AGENT", NULL, __LINE__, "environ");
+	check_var(&e, "PATH", "/usr/bin:/bin", __LINE__, "environ");
+	for (size_t i = 0; i < e.n; i++)
+		ck_assert_msg(strstr(e.envp[i], "leaked") == NULL, "leak: %s", e.envp[i]);
+	ck_assert_uint_eq(e.n, B + 1);
+	cgi_env_free(&e);
+	free(f.arena);
+}
+END_TEST
+
+/* Values are copies: spoiling the request's buffer changes nothing. */
+START_TEST(test_values_copied)
+{
+	static const char *const fields[] = {
+		"Host: example.com:8080", "Content-Type: text/plain", "Cookie: a=1", "Cookie: b=2", NULL,
+	};
+	struct fixture f;
+	struct cgi_env e;
+
+	fx_init(&f, fields);
+	ck_assert_int_eq(cgi_env_build(&e, &f.in), 0);
+	memset(f.arena, 'Z', ARENA);
+	free(f.arena); /* ASan reports any pointer still into it */
+	check_var(&e, "REQUEST_METHOD", "GET", __LINE__, "copied");
+	check_var(&e, "SERVER_PROTOCOL", "HTTP/1.1", __LINE__, "copied");
+	check_var(&e, "SERVER_NAME", "example.com", __LINE__, "copied");
+	check_var(&e, "QUERY_STRING", "a=1&b=2", __LINE__, "copied");
+	check_var(&e, "CONTENT_TYPE", "text/plain", __LINE__, "copied");
+	check_var(&e, "HTTP_HOST", "example.com:8080", __LINE__, "copied");
+	check_var(&e, "HTTP_COOKIE", "a=1; b=2", __LINE__, "copied");
+	cgi_env_free(&e);
+}
+END_TEST
+
+/* Many fields: the array grows and stays NULL-terminated. */
+START_TEST(test_many_fields)
+{
+	enum { N = 200 };
+	struct http_header *h = calloc(N, sizeof(*h));
+	char (*names)[16] = calloc(N, sizeof(*names));
+	struct fixture f;
+	struct cgi_env e;
+
+	ck_assert_ptr_nonnull(h);
+	ck_assert_ptr_nonnull(names);
+	fx_init(&f, NULL);
+	for (size_t i = 0; i < N; i++) {
+		int w = snprintf(names[i], sizeof(names[i]), "X-F%zu", i);
+
+		ck_assert(w > 0 && (size_t)w < sizeof(names[i]));
+		h[i].name = (struct http_str){ names[i], (size_t)w };
+		h[i].value = (struct http_str){ "v", 1 };
+	}
+	f.hr.headers = h;
+	f.hr.nheaders = N;
+	ck_assert_int_eq(cgi_env_build(&e, &f.in), 0);
+	check_shape(&e, __LINE__);
+	ck_assert_uint_eq(e.n, B + N);
+	check_var(&e, "HTTP_X_F0", "v", __LINE__, "many");
+	check_var(&e, "HTTP_X_F199", "v", __LINE__, "many");
+	cgi_env_free(&e);
+	free(names);
+	free(h);
+	free(f.arena);
+}
+END_TEST
+
+START_TEST(test_free_resets)
+{
+	struct fixture f;
+	struct cgi_env e;
+
+	fx_init(&f, default_fields);
+	ck_assert_int_eq(cgi_env_build(&e, &f.in), 0);
+	cgi_env_free(&e);
+	ck_assert_ptr_null(e.envp);
+	ck_assert_uint_eq(e.n, 0);
+	cgi_env_free(&e); /* a second free is harmless */
+	ck_assert_ptr_null(cgi_env_get(&e, "PATH"));
+	free(f.arena);
+}
+END_TEST
+
+static Suite *cgi_env_suite(void)
+{
+	Suite *s = suite_create("cgi_env");
+	TCase *core = tcase_create("core");
+	TCase *security = tcase_create("isolation");
+
+	tcase_set_timeout(core, 5);
+	tcase_add_test(core, test_default_vars);
+	tcase_add_loop_test(core, test_env_case, 0, NELEM(env_cases));
+	suite_add_tcase(s, core);
+
+	tcase_set_timeout(security, 5);
+	tcase_add_test(security, test_no_environ_leak);
+	tcase_add_test(security, test_values_copied);
+	tcase_add_test(security, test_many_fields);
+	tcase_add_test(security, test_free_resets);
+	suite_add_tcase(s, security);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(cgi_env_suite());
+	int failed;
+
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
