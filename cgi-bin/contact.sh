@@ -27,10 +27,10 @@ del=$(printf '\177')
 
 # ---- output ---------------------------------------------------------------
 
-# HTML-escape $1 to stdout (htmlspecialchars ENT_QUOTES, with &#39; for ').
+# HTML-escape $1 to stdout, as htmlspecialchars(ENT_QUOTES | ENT_HTML5) does.
 esc() {
 	printf '%s' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' \
-		-e 's/"/\&quot;/g' -e "s/'/\\&#39;/g"
+		-e 's/"/\&quot;/g' -e "s/'/\\&apos;/g"
 }
 
 # head STATUS TITLE [EXTRA-HEADER]: the CGI header block and the page top.
@@ -41,17 +41,19 @@ head_html() {
 	printf '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
 	printf '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
 	printf '<title>%s</title>\n' "$2"
-	printf '<link rel="stylesheet" href="/style.css">\n</head>\n<body>\n<main>\n'
+	printf '<link rel="stylesheet" href="/style.css">\n</head>\n<body>\n'
+	printf '<header>\n<h1>pfhttpd</h1>\n</header>\n<main>\n<section>\n'
 }
 
 foot_html() {
-	printf '<p><a href="/">Back to the home page</a></p>\n</main>\n</body>\n</html>\n'
+	printf '<p><a href="/">Back to the home page</a></p>\n</section>\n</main>\n'
+	printf '<footer>\n<p>Served by pfhttpd.</p>\n</footer>\n</body>\n</html>\n'
 }
 
 # fail STATUS TITLE MESSAGE [EXTRA-HEADER]: a one-paragraph error page, exit.
 fail() {
 	head_html "$1" "$2" "${4-}"
-	printf '<h1>%s</h1>\n<p>%s</p>\n' "$2" "$3"
+	printf '<h2>%s</h2>\n<p>%s</p>\n' "$2" "$3"
 	foot_html
 	exit 0
 }
@@ -183,14 +185,14 @@ check request "$request" "$MAX_REQUEST" "$request_ctl"
 
 if [ -n "$problems" ]; then
 	head_html '400 Bad Request' 'Please check the form'
-	printf '<h1>Please check the form</h1>\n<ul class="errors">\n%s</ul>\n' "$problems"
+	printf '<h2>Please check the form</h2>\n<ul class="errors">\n%s</ul>\n' "$problems"
 	printf '<p>Please go back and correct it.</p>\n'
 	foot_html
 	exit 0
 fi
 
 head_html 200 'Thank you'
-printf '<h1>Thank you, %s</h1>\n' "$(esc "$name")"
+printf '<h2>Thank you, %s</h2>\n' "$(esc "$name")"
 printf '<p>We received your request:</p>\n'
 printf '<blockquote class="request" style="white-space: pre-wrap">%s</blockquote>\n' \
 	"$(esc "$request")"

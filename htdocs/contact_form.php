@@ -43,12 +43,14 @@ function page_start(string $status, string $title, array $headers = []): void
     echo "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
         '<title>', h($title), "</title>\n",
-        "<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n<body>\n<main>\n";
+        "<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n<body>\n",
+        "<header>\n<h1>pfhttpd</h1>\n</header>\n<main>\n<section>\n";
 }
 
 function page_end(): void
 {
-    echo "<p><a href=\"/\">Back to the home page</a></p>\n</main>\n</body>\n</html>\n";
+    echo "<p><a href=\"/\">Back to the home page</a></p>\n</section>\n</main>\n",
+        "<footer>\n<p>Served by pfhttpd.</p>\n</footer>\n</body>\n</html>\n";
 }
 
 /*
@@ -85,7 +87,7 @@ $method = $_SERVER['REQUEST_METHOD'] ?? 'GET';
 
 if ($method === 'GET' || $method === 'HEAD') {
     page_start('200 OK', 'Contact form');
-    echo "<h1>Contact form</h1>\n",
+    echo "<h2>Contact form</h2>\n",
         "<p>This address receives the contact form. Please fill in the form ",
         "on the <a href=\"/\">home page</a> and send it from there.</p>\n";
     page_end();
@@ -94,7 +96,7 @@ if ($method === 'GET' || $method === 'HEAD') {
 
 if ($method !== 'POST') {
     page_start('405 Method Not Allowed', 'Method not allowed', ['Allow: GET, HEAD, POST']);
-    echo "<h1>Method not allowed</h1>\n",
+    echo "<h2>Method not allowed</h2>\n",
         '<p>', h($method), " is not supported here. Please use the form on the home page.</p>\n";
     page_end();
     exit;
@@ -106,7 +108,7 @@ $length = (int)($_SERVER['CONTENT_LENGTH'] ?? 0);
 if ($length > 0 && $ctype !== 'application/x-www-form-urlencoded'
     && $ctype !== 'multipart/form-data') {
     page_start('415 Unsupported Media Type', 'Unsupported media type');
-    echo "<h1>Unsupported media type</h1>\n",
+    echo "<h2>Unsupported media type</h2>\n",
         "<p>The form data must be sent as application/x-www-form-urlencoded.</p>\n";
     page_end();
     exit;
@@ -118,7 +120,7 @@ $request = field('request', 'request', REQUEST_MAX, true, $problems);
 
 if ($problems !== []) {
     page_start('400 Bad Request', 'Please check the form');
-    echo "<h1>Please check the form</h1>\n<ul class=\"errors\">\n";
+    echo "<h2>Please check the form</h2>\n<ul class=\"errors\">\n";
     foreach ($problems as $p) {
         echo '<li>', h($p), "</li>\n";
     }
@@ -128,7 +130,7 @@ if ($problems !== []) {
 }
 
 page_start('200 OK', 'Thank you');
-echo '<h1>Thank you, ', h($name), "</h1>\n",
+echo '<h2>Thank you, ', h($name), "</h2>\n",
     "<p>We received your request:</p>\n",
     '<blockquote class="request" style="white-space: pre-wrap">', h($request), "</blockquote>\n",
     "<p>We will answer it soon.</p>\n";

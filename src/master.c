@@ -303,7 +303,9 @@ static bool master_reap(struct master *m)
 		int slot = scoreboard_find(&m->sb, pid);
 		if (slot < 0)
 			continue;
-		if (time(NULL) - m->sb.slots[slot].started < 1 && !m->stopping)
+		/* Only a failure counts: a worker retiring after max_requests is normal. */
+		if (time(NULL) - m->sb.slots[slot].started < 1 && !m->stopping &&
+		    !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 			crash_loop = true;
 		memset(&m->sb.slots[slot], 0, sizeof(m->sb.slots[slot]));
 		if (WIFSIGNALED(status))
