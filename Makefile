@@ -65,12 +65,12 @@ $(BUILD)/obj $(BUILD)/tests:
 $(HARNESS): tests/integration/harness.c tests/integration/harness.h | $(BUILD)/obj
 	$(CC) $(CFLAGS) -Itests/integration $$(pkg-config --cflags check) -c -o $@ $<
 
-$(BUILD)/tests/check_%: tests/unit/check_%.c $(LIBOBJS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) $$(pkg-config --cflags check $(PKGS)) -o $@ $^ \
+$(BUILD)/tests/check_%: tests/unit/check_%.c tests/unit/unit.h $(LIBOBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $$(pkg-config --cflags check $(PKGS)) -o $@ $(filter-out %.h,$^) \
 	  $(LDFLAGS) $$(pkg-config --libs check $(PKGS))
 
-$(INTEG): $(BUILD)/tests/check_%: tests/integration/check_%.c $(HARNESS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) -Itests/integration $$(pkg-config --cflags check) -o $@ $^ \
+$(INTEG): $(BUILD)/tests/check_%: tests/integration/check_%.c tests/integration/harness.h $(HARNESS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Itests/integration $$(pkg-config --cflags check) -o $@ $(filter-out %.h,$^) \
 	  $(LDFLAGS) $$(pkg-config --libs check)
 
 run: deps

@@ -144,21 +144,25 @@ static int request_read_head(struct request_ctx *x, struct conn *c, bool first)
 	}
 }
 
-/* The request line for the access log: as parsed, or the first line as received. */
-static void request_line_span(const struct request *rq, const char **p, size_t *len)
+/*
+ * The request line for the access log, taken before anything (an internal
+ * redirect) can rewrite the request: as parsed, or the first line as received.
+ */
+static void request_line_span(struct request *rq)
 {
 	const struct http_request *hr = &rq->hr;
 	const struct conn *c = rq->conn;
+	size_t len = 0;
 
 	if (hr->proto.p) {
-		*p = hr->method_str.p;
-		*len = (size_t)(hr->proto.p + hr->proto.len - hr->method_str.p);
+		rq->line = hr->method_str.p;
+		rq->line_len = (size_t)(hr->proto.p + hr->proto.len - hr->method_str.p);
 		return;
 	}
-	*p = c->c_in;
-	*len = 0;
-	while (*len < c->c_in_len && *len < 1024 && c->c_in[*len] != '\n' && c->c_in[*len] != '\r')
-		(*len)++;
+	while (len < c->c_in_len && len < 1024 && c->c_in[len] != '\n' && c->c_in[len] != '\r')
+		len++;
+	rq->line = c->c_in;
+	rq->line_len = len;
 }
 
 static void request_log(const struct request *rq)
@@ -168,9 +172,10 @@ static void request_log(const struct request *rq)
 		.when = rq->when,
 		.status = rq->status,
 		.bytes = rq->body_sent,
+		.request_line = rq->line,
+		.request_line_len = rq->line_len,
 	};
 
-	request_line_span(rq, &r.request_line, &r.request_line_len);
 	r.referer = request_header(rq, "Referer", &r.referer_len);
 	r.user_agent = request_header(rq, "User-Agent", &r.user_agent_len);
 	log_access(&r);
@@ -259,6 +264,7 @@ bool request_serve(struct request_ctx *x, const struct site *site,
 	r = request_read_head(x, c, first);
 	if (r < 0)
 		return false;
+	request_line_span(rq);
 	if (r != HTTP_PARSE_DONE) {
 		c->c_keepalive = false;
 		http_error(rq, r, NULL, r == 408 ? "timed out reading the request head" :

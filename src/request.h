@@ -46,6 +46,8 @@ struct request {
 	size_t path_len;
 	struct body body;
 	time_t when;
+	const char *line;            /* the request line as received, for the access log */
+	size_t line_len;
 	int status;                  /* sent status, for the access log */
 	uint64_t body_sent;          /* body bytes sent, for the access log */
 	bool head_only;              /* HEAD: headers only */

@@ -6,9 +6,11 @@
  * $PFHTTPD_BIN (default build/pfhttpd) in the foreground on a free
  * 127.0.0.1 port in its own process group, and talks to it over raw TCP.
  * Every wait is bounded. A server is always stopped by its pid (SIGTERM,
- * then SIGKILL to its process group) and reaped, never by name; an atexit()
- * hook stops the servers a process started even when a Check assertion ends
- * that process early, and PR_SET_PDEATHSIG covers a Check timeout's SIGKILL.
+ * then SIGKILL to its process group) and reaped, never by name. Check ends
+ * a test process with _exit() when an assertion fails, so no atexit() hook
+ * can be relied on there: PR_SET_PDEATHSIG stops a server whose test
+ * process died, and hs_main() sweeps every leftover child and removes the
+ * run's temporary directory once the suite is over.
  * It never links against src/: only the binary's observable behaviour counts.
  */
 #ifndef PFHTTPD_HARNESS_H

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit.h"
 #include "cgi_env.h"
 
 #ifndef PFHTTPD_VERSION
@@ -483,12 +484,5 @@ static Suite *cgi_env_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(cgi_env_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(cgi_env_suite());
 }

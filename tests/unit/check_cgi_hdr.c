@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit.h"
 #include "cgi_hdr.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -512,12 +513,5 @@ static Suite *cgi_hdr_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(cgi_hdr_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(cgi_hdr_suite());
 }

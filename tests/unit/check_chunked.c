@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit.h"
 #include "chunked.h"
 
 #define IN(s) .in = (s), .len = sizeof(s) - 1
@@ -462,12 +463,5 @@ static Suite *chunked_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(chunked_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(chunked_suite());
 }

@@ -3,6 +3,7 @@
  * directory, and conf_parse_listen() on its own. Every error row asserts the
  * whole "FILE:LINE: message" text, so a wrong line number fails the row.
  */
+#include "unit.h"
 #include "conf.h"
 
 #include <arpa/inet.h>
@@ -785,13 +786,5 @@ static Suite *conf_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(conf_suite());
-	int failed;
-
-	/* Fork mode keeps one crashing case from ending the run. */
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(conf_suite());
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit.h"
 #include "http_cond.h"
 
 #define T1994 ((time_t)784111777) /* Sun, 06 Nov 1994 08:49:37 GMT */
@@ -443,12 +444,5 @@ static Suite *http_cond_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(http_cond_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(http_cond_suite());
 }

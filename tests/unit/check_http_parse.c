@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit.h"
 #include "http_parse.h"
 
 #define IN(s) .in = (s), .len = sizeof(s) - 1
@@ -715,12 +716,5 @@ static Suite *http_parse_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(http_parse_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(http_parse_suite());
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "unit.h"
 #include "mime.h"
 
 #define OCTET "application/octet-stream"
@@ -312,12 +313,5 @@ static Suite *mime_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(mime_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(mime_suite());
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit.h"
 #include "uri.h"
 
 struct norm_case {
@@ -268,12 +269,5 @@ static Suite *uri_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(uri_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(uri_suite());
 }
