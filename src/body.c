@@ -13,10 +13,8 @@ void body_init(struct body *b, struct conn *c, bool chunked,
 	b->chunked = chunked;
 	b->remaining = chunked ? 0 : (content_length > 0 ? content_length : 0);
 	b->done = !chunked && b->remaining == 0;
-	b->expect_continue = expect_continue;
 	/* RFC 9110 10.1.1: only an HTTP/1.1 client waits for the interim response. */
 	b->continue_sent = !expect_continue || minor < 1;
-	b->http_minor = minor;
 	b->limit = limit;
 	b->keep = c->c_in_pos;
 	chunked_init(&b->dec);

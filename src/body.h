@@ -24,8 +24,6 @@ struct body {
 	bool chunked;
 	bool done;
 	bool continue_sent;     /* "100 Continue" already sent (or not due) */
-	bool expect_continue;   /* the client waits for 100 Continue */
-	int http_minor;
 	int64_t remaining;      /* Content-Length bytes still to read */
 	int64_t limit;          /* limits.body */
 	size_t keep;            /* end of the request head in the input buffer */

@@ -226,7 +226,9 @@ static int cgi_env(const struct request *rq, const struct cgi_target *t,
 {
 	const struct conf *cf = rq->site->conf;
 	const struct http_request *hr = &rq->hr;
-	char uri[8192 + 2];
+	/* REQUEST_URI is the path and query as sent, however long limits.request_line allows. */
+	char *uri = malloc(hr->path.len + hr->query.len + 2);
+	int ret;
 	struct cgi_env_in in = {
 		.hr = hr,
 		.remote_addr = rq->conn->c_peer,
@@ -243,9 +245,13 @@ static int cgi_env(const struct request *rq, const struct cgi_target *t,
 		.pass_authorization = cf->cgi.pass_authorization,
 	};
 
-	snprintf(uri, sizeof(uri), "%.*s%s%.*s", (int)hr->path.len, hr->path.p,
-		 hr->has_query ? "?" : "", (int)hr->query.len, hr->query.p);
-	return cgi_env_build(env, &in);
+	if (!uri)
+		return -1;
+	sprintf(uri, "%.*s%s%.*s", (int)hr->path.len, hr->path.p,
+		hr->has_query ? "?" : "", (int)hr->query.len, hr->query.p);
+	ret = cgi_env_build(env, &in);
+	free(uri);
+	return ret;
 }
 
 static int cgi_spawn(struct request *rq, const struct cgi_target *t, int stdin_fd,
@@ -253,6 +259,7 @@ static int cgi_spawn(struct request *rq, const struct cgi_target *t, int stdin_f
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	struct cgi_env env = { 0 };
+	int ret = -1;
 	pid_t pid;
 
 	p->pid = -1;
@@ -273,23 +280,22 @@ static int cgi_spawn(struct request *rq, const struct cgi_target *t, int stdin_f
 	p->in_fd = in[1];
 	p->out_fd = out[0];
 	p->err_fd = err[0];
-	in[1] = out[0] = err[0] = -1;
-	cgi_env_free(&env);
-	for (int i = 0; i < 2; i++) {
-		if (in[i] >= 0) close(in[i]);
-		if (out[i] >= 0) close(out[i]);
-		if (err[i] >= 0) close(err[i]);
-	}
-	return 0;
+	in[1] = out[0] = err[0] = -1; /* now the proc's */
+	ret = 0;
+	goto out;
 fail:
 	log_error(LOG_ERR, "cannot start CGI script '%s': %s", t->filename, strerror(errno));
+out:
 	cgi_env_free(&env);
 	for (int i = 0; i < 2; i++) {
-		if (in[i] >= 0) close(in[i]);
-		if (out[i] >= 0) close(out[i]);
-		if (err[i] >= 0) close(err[i]);
+		if (in[i] >= 0)
+			close(in[i]);
+		if (out[i] >= 0)
+			close(out[i]);
+		if (err[i] >= 0)
+			close(err[i]);
 	}
-	return -1;
+	return ret;
 }
 
 /*

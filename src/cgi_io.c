@@ -19,7 +19,6 @@
 #include "request.h"
 #include "scoreboard.h"
 
-#define CGI_HEAD_MAX   65536  /* longest header block a script may print */
 #define CGI_MAX_FIELDS 100
 #define CGI_BUF        65536
 #define CGI_ERR_LINE   1024   /* a longer stderr line is logged in pieces */
@@ -98,21 +97,23 @@ static void cgi_io_stderr(struct cgi_io *io, const char *buf, size_t n)
 	}
 }
 
-static void cgi_io_read_stderr(struct cgi_io *io)
+/* Log what the script wrote to stderr. >0 read some, 0 nothing now, -1 closed. */
+static int cgi_io_read_stderr(struct cgi_io *io)
 {
 	char buf[4096];
 	ssize_t n = read(io->p->err_fd, buf, sizeof(buf));
 
 	if (n > 0) {
 		cgi_io_stderr(io, buf, (size_t)n);
-		return;
+		return 1;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
+		return 0;
 	if (io->err_len)
 		cgi_io_log_line(io, io->err, io->err_len);
 	io->err_len = 0;
 	cgi_io_close(&io->p->err_fd);
+	return -1;
 }
 
 static int cgi_io_write(struct cgi_io *io, struct iovec *iov, int n)
@@ -203,24 +204,29 @@ static void cgi_io_start_response(struct cgi_io *io)
 		rq->conn->c_keepalive = false;
 		resp_end(rq, -1);
 	}
+	if (rq->out_overflow) {
+		log_error(LOG_ERR, "CGI script %s: header fields too large to send", io->t->filename);
+		io->end = CGI_END_BADHEAD;
+		return;
+	}
 	io->sent = true;
 	if (resp_send(rq, NULL, 0) < 0)
 		io->end = CGI_END_ABORT;
 }
 
-static void cgi_io_head(struct cgi_io *io, const char *data, size_t n)
+/* n more bytes of the header block arrived in io->head. */
+static void cgi_io_head(struct cgi_io *io, size_t n)
 {
 	int r;
 
-	if (n > sizeof(io->head) - io->head_len) {
+	io->head_len += n;
+	r = cgi_hdr_parse(&io->hp, io->head, io->head_len, &io->resp);
+	if (r == CGI_HDR_NEED_MORE && io->head_len == sizeof(io->head)) {
 		log_error(LOG_ERR, "CGI script %s: header block longer than %d bytes",
 			  io->t->filename, CGI_HEAD_MAX);
 		io->end = CGI_END_BADHEAD;
 		return;
 	}
-	memcpy(io->head + io->head_len, data, n);
-	io->head_len += n;
-	r = cgi_hdr_parse(&io->hp, io->head, io->head_len, &io->resp);
 	if (r == CGI_HDR_NEED_MORE)
 		return;
 	if (r == CGI_HDR_ERROR) {
@@ -249,7 +255,10 @@ static void cgi_io_raw(struct cgi_io *io, const char *data, size_t n)
 
 static void cgi_io_read_stdout(struct cgi_io *io)
 {
-	ssize_t n = read(io->p->out_fd, io->out, sizeof(io->out));
+	/* The header block is read in place, so its bytes are never copied or cut. */
+	bool head = io->mode == CGI_M_HEAD;
+	ssize_t n = head ? read(io->p->out_fd, io->head + io->head_len, sizeof(io->head) - io->head_len)
+			 : read(io->p->out_fd, io->out, sizeof(io->out));
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -258,8 +267,8 @@ static void cgi_io_read_stdout(struct cgi_io *io)
 		return;
 	}
 	io->last_activity = conn_now_ms();
-	if (io->mode == CGI_M_HEAD)
-		cgi_io_head(io, io->out, (size_t)n);
+	if (head)
+		cgi_io_head(io, (size_t)n);
 	else if (io->mode == CGI_M_RAW)
 		cgi_io_raw(io, io->out, (size_t)n);
 	else
@@ -402,8 +411,13 @@ static void cgi_io_reap(struct cgi_io *io)
 			;
 	}
 	kill(-p->pid, SIGKILL); /* stragglers in its group; ESRCH when there are none */
-	while (p->err_fd >= 0)
-		cgi_io_read_stderr(io);
+	/* What is in the pipe now; a process outside the group may hold it open forever. */
+	for (int i = 0; i < 64 && p->err_fd >= 0; i++)
+		if (cgi_io_read_stderr(io) <= 0)
+			break;
+	if (io->err_len)
+		cgi_io_log_line(io, io->err, io->err_len);
+	cgi_io_close(&p->err_fd);
 	if (io->end == CGI_END_TIMEOUT)
 		log_error(LOG_ERR, "CGI script %s: no output for %d s, killed", io->t->filename,
 			  io->rq->site->conf->timeouts.cgi);
@@ -460,7 +474,12 @@ int cgi_io_run(struct request *rq, const struct cgi_target *t, struct cgi_proc *
 	}
 	if (rq->slot)
 		rq->slot->state = SB_CGI;
-	if (p->in_fd >= 0 && fcntl(p->in_fd, F_SETFL, O_NONBLOCK) < 0)
+	/*
+	 * All three non-blocking: a grandchild that escaped the process group
+	 * may keep a pipe open forever, and no read or write may wait on it.
+	 */
+	if ((p->in_fd >= 0 && fcntl(p->in_fd, F_SETFL, O_NONBLOCK) < 0) ||
+	    fcntl(p->out_fd, F_SETFL, O_NONBLOCK) < 0 || fcntl(p->err_fd, F_SETFL, O_NONBLOCK) < 0)
 		log_error(LOG_ERR, "fcntl: %s", strerror(errno));
 	if (!io) {
 		cgi_io_close(&p->in_fd);

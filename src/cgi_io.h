@@ -8,8 +8,8 @@
  * script's header block (cgi_hdr), answers 502 when there is none, streams
  * the body as it arrives (the script's Content-Length, else chunked on
  * HTTP/1.1, else close-delimited), logs each stderr line with the script's
- * name, kills the script's process group after timeouts.cgi seconds without
- * output or a total cap (504 if nothing was sent yet), and always reaps it.
+ * name, kills the script's process group after timeouts.cgi seconds in
+ * which it neither wrote output nor took input, or after a total cap (504 if nothing was sent yet), and always reaps it.
  * A local Location is served internally (request_redirect_local).
  */
 #ifndef PFHTTPD_CGI_IO_H
@@ -26,6 +26,8 @@ struct cgi_proc {
 	int out_fd;     /* script's stdout (read end) */
 	int err_fd;     /* script's stderr (read end) */
 };
+
+#define CGI_HEAD_MAX 65536 /* longest header block a script may print */
 
 /* The total cap on a script's run time, as a multiple of timeouts.cgi. */
 #define CGI_TOTAL_FACTOR 10

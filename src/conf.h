@@ -8,7 +8,7 @@
  * does not exist or is not a directory. No key is ever silently dropped.
  * Paths are resolved against server_root (default: the directory of the
  * config file); document_root is stored as its realpath(). A struct conf
- * owns all its strings; two can be loaded side by side and swapped (SIGHUP
+ * owns all its strings; two can be loaded side by side and swapped (as a SIGHUP
  * reload), each freed with conf_free(). conf_load opens nothing but the
  * config file itself and never exits the process.
  */

@@ -31,7 +31,6 @@ struct conn {
 	size_t c_in_len;               /* bytes held */
 	size_t c_in_pos;               /* start of the unconsumed bytes */
 	bool c_keepalive;              /* keep the connection after this response */
-	unsigned c_requests;           /* served on this connection */
 };
 
 /* Set by the worker's signal handler: blocking waits give up with EINTR. */

@@ -138,7 +138,6 @@ int resp_send(struct request *rq, const void *body, size_t len)
 	};
 	const struct conf *cf = rq->site->conf;
 
-	rq->responded = true;
 	if (rq->out_overflow) {
 		log_error(LOG_ERR, "[client %s] response head too large for status %d",
 			  rq->conn->c_peer, rq->status);
@@ -195,7 +194,7 @@ static int http_error_page(const struct request *rq, int status, struct stat *st
 	for (size_t i = 0; i < cf->nerror_pages; i++) {
 		if (cf->error_pages[i].status != status)
 			continue;
-		int fd = static_open(rq->site, cf->error_pages[i].path + 1, O_RDONLY);
+		int fd = static_open(rq->site, cf->error_pages[i].path + 1, O_RDONLY | O_NONBLOCK);
 		if (fd < 0)
 			return -1;
 		if (fstat(fd, st) == 0 && S_ISREG(st->st_mode))

@@ -53,29 +53,6 @@ fail:
 	return -1;
 }
 
-static void log_swap(int *fd, const char *path)
-{
-	int nfd;
-
-	if (!path)
-		return;
-	nfd = log_open_file(path);
-	if (nfd < 0) {
-		log_error(LOG_ERR, "cannot reopen '%s': %s", path, strerror(errno));
-		return;
-	}
-	if (*fd >= 0)
-		close(*fd);
-	*fd = nfd;
-}
-
-int log_reopen(const struct conf *c)
-{
-	log_swap(&log_err_fd, c->error_log);
-	log_swap(&log_acc_fd, c->access_log);
-	return 0;
-}
-
 void log_close(void)
 {
 	if (log_err_fd >= 0)

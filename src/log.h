@@ -7,7 +7,8 @@
  * interleave. Error-log lines read "[Sun Nov 22 01:19:50 2026] [error] [pid
  * 123] message"; access-log lines are in Combined Log Format. Writing a log
  * line never fails the caller: a failed write is dropped (there is nowhere
- * left to report it). log_reopen() exists for SIGUSR1 (log rotation).
+ * left to report it). The descriptors live in one place, so reopening them
+ * on SIGUSR1 (log rotation, a later issue) is a small step.
  */
 #ifndef PFHTTPD_LOG_H
 #define PFHTTPD_LOG_H
@@ -25,9 +26,6 @@ void log_init(int foreground);
 
 /* Open the configured logs. 0, or -1 with "FILE:LINE: message" in err. */
 int log_open(const struct conf *c, char *err, size_t errlen);
-
-/* Reopen both logs under their configured names (after rotation). 0 or -1 (old descriptors kept). */
-int log_reopen(const struct conf *c);
 
 void log_close(void);
 

@@ -244,7 +244,7 @@ static int master_spawn(struct master *m)
 {
 	int slot = scoreboard_free_slot(&m->sb);
 	struct sb_slot *s;
-	pid_t pid;
+	pid_t master = getpid(), pid;
 
 	if (slot < 0)
 		return -1;
@@ -259,7 +259,7 @@ static int master_spawn(struct master *m)
 		return -1;
 	}
 	if (pid == 0)
-		worker_main(&m->site, m->lfds, m->nlfds, s);
+		worker_main(&m->site, m->lfds, m->nlfds, s, master);
 	s->pid = pid;
 	return 0;
 }

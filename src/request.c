@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cgi.h"
+#include "cgi_io.h"
 #include "conf.h"
 #include "http_resp.h"
 #include "log.h"
@@ -18,8 +19,13 @@ int request_ctx_init(struct request_ctx *x, const struct conf *conf)
 	x->headers = calloc(conf->limits.headers, sizeof(*x->headers));
 	/* A normalised path is never longer than the request line it came from. */
 	x->path = malloc(conf->limits.request_line + 1);
-	/* Room for every header we write plus a Location as long as the request line, tripled by %-encoding. */
+	/*
+	 * Room for every header we write plus a Location as long as the request
+	 * line, tripled by %-encoding, or for a CGI script's whole header block.
+	 */
 	x->out_cap = conf->limits.request_line * 3 + 8192;
+	if (x->out_cap < CGI_HEAD_MAX + 8192)
+		x->out_cap = CGI_HEAD_MAX + 8192;
 	x->out = malloc(x->out_cap);
 	if (!x->headers || !x->path || !x->out) {
 		request_ctx_free(x);
@@ -240,8 +246,9 @@ int request_redirect_local(struct request *rq, const char *location, size_t len)
 	if (++rq->redirects > REQUEST_MAX_REDIRECTS || len >= sizeof(rq->redirect_buf))
 		return http_error(rq, 500, NULL, "too many or too long local redirects");
 	memcpy(rq->redirect_buf, location, len);
-	hr->method = HTTP_M_GET;
-	hr->method_str = (struct http_str){ "GET", 3 };
+	/* RFC 3875 6.2.2 makes it a GET; a HEAD stays a HEAD, or a body would follow. */
+	hr->method = rq->head_only ? HTTP_M_HEAD : HTTP_M_GET;
+	hr->method_str = rq->head_only ? (struct http_str){ "HEAD", 4 } : (struct http_str){ "GET", 3 };
 	hr->path = (struct http_str){ rq->redirect_buf, q ? (size_t)(q - location) : len };
 	hr->has_query = q != NULL;
 	hr->query = q ? (struct http_str){ rq->redirect_buf + (q - location) + 1,
@@ -249,7 +256,6 @@ int request_redirect_local(struct request *rq, const char *location, size_t len)
 		      : (struct http_str){ "", 0 };
 	hr->content_length = -1;
 	hr->chunked = false;
-	rq->head_only = false;
 	return request_route_path(rq);
 }
 
@@ -284,7 +290,6 @@ bool request_serve(struct request_ctx *x, const struct site *site,
 		c->c_keepalive = false;
 	if (x->slot)
 		x->slot->requests++;
-	c->c_requests++;
 	request_log(rq);
 	return c->c_keepalive && !conn_stopping;
 }

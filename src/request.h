@@ -1,10 +1,10 @@
 /*
  * request — one request's life inside a connection: read the head, route it
- * (static file now; CGI next), keep the connection in sync, log it.
+ * (a CGI script or a static file), keep the connection in sync, log it.
  *
  * Contract: request_serve() handles exactly one request on c (whose input
  * buffer may already hold it, pipelined) and says whether the connection
- * can carry another. Handlers (static.c, later cgi.c) receive a struct
+ * can carry another. Handlers (static.c, cgi.c) receive a struct
  * request with the parsed head, the normalised path and the site settings,
  * and answer through http_resp. Per-worker buffers are allocated once in
  * request_ctx_init(), never per request.
@@ -51,7 +51,6 @@ struct request {
 	int status;                  /* sent status, for the access log */
 	uint64_t body_sent;          /* body bytes sent, for the access log */
 	bool head_only;              /* HEAD: headers only */
-	bool responded;
 	char *out;                   /* response head buffer */
 	size_t out_len, out_cap;
 	bool out_overflow;

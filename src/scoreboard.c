@@ -39,16 +39,3 @@ int scoreboard_find(const struct scoreboard *sb, pid_t pid)
 			return (int)i;
 	return -1;
 }
-
-const char *scoreboard_state_name(int state)
-{
-	static const char *const names[] = {
-		[SB_EMPTY] = "empty", [SB_STARTING] = "starting",
-		[SB_IDLE] = "idle", [SB_READING] = "reading",
-		[SB_WRITING] = "writing", [SB_KEEPALIVE] = "keep-alive",
-		[SB_CGI] = "cgi", [SB_STOPPING] = "stopping",
-	};
-	if (state < 0 || (size_t)state >= sizeof(names) / sizeof(names[0]))
-		return "?";
-	return names[state];
-}

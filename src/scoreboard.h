@@ -49,6 +49,4 @@ int scoreboard_free_slot(const struct scoreboard *sb);
 /* The slot of pid, or -1. */
 int scoreboard_find(const struct scoreboard *sb, pid_t pid);
 
-const char *scoreboard_state_name(int state);
-
 #endif

@@ -1,6 +1,7 @@
 #include "static.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -90,12 +91,30 @@ static int static_open_error(struct request *rq)
 	}
 }
 
+/* Copy s into dst (capacity cap) with the five HTML specials escaped. false if it does not fit. */
+static bool static_html_escape(char *dst, size_t cap, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s; s++) {
+		const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" :
+				  *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+		size_t n = rep ? strlen(rep) : 1;
+		if (o + n >= cap)
+			return false;
+		memcpy(dst + o, rep ? rep : s, n);
+		o += n;
+	}
+	dst[o] = '\0';
+	return true;
+}
+
 /* RFC 9110 15.4.2: a directory asked for without its slash moves to the URL with one. */
 static int static_redirect_dir(struct request *rq)
 {
 	const struct conf *cf = rq->site->conf;
 	const struct http_request *hr = &rq->hr;
-	char loc[PATH_MAX * 3 + 512], html[PATH_MAX * 3 + 768];
+	char loc[PATH_MAX * 3 + 512], href[sizeof(loc) * 6], html[sizeof(href) + 256];
 	int n, len;
 	long pl;
 
@@ -119,10 +138,12 @@ static int static_redirect_dir(struct request *rq)
 	loc[n] = '\0';
 	if (request_discard_body(rq) != 0)
 		rq->conn->c_keepalive = false;
+	/* The query is the client's: in HTML it must stay text (reflected XSS otherwise). */
+	static_html_escape(href, sizeof(href), loc);
 	len = snprintf(html, sizeof(html),
 		       "<!DOCTYPE html>\n<html><head><title>301 Moved Permanently</title></head>\n"
 		       "<body><h1>Moved Permanently</h1>\n<p>The document has moved <a href=\"%s\">here</a>.</p>\n"
-		       "</body></html>\n", loc);
+		       "</body></html>\n", href);
 	resp_start(rq, 301);
 	resp_header(rq, "Location", "%s", loc);
 	resp_header(rq, "Content-Type", "text/html; charset=utf-8");

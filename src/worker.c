@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -43,6 +44,18 @@ static void worker_signals(void)
 	sigaction(SIGALRM, &sa, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/*
+ * A worker must not outlive its master (kill -9, OOM killer): it would keep
+ * the port and serve with a stale configuration. The kernel tells it.
+ */
+static void worker_tie_to_master(pid_t master)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+		log_error(LOG_WARN, "PR_SET_PDEATHSIG: %s", strerror(errno));
+	if (getppid() != master)
+		_exit(0); /* the master died before the line above */
 }
 
 static void worker_serve(struct request_ctx *x, const struct site *site,
@@ -124,7 +137,7 @@ static int worker_wait(struct pollfd *pfds, size_t n)
 }
 
 void worker_main(const struct site *site, const int *lfds, size_t nlfds,
-		 struct sb_slot *slot)
+		 struct sb_slot *slot, pid_t master)
 {
 	const struct conf *cf = site->conf;
 	struct pollfd pfds[nlfds];
@@ -132,6 +145,7 @@ void worker_main(const struct site *site, const int *lfds, size_t nlfds,
 	struct conn c;
 
 	worker_signals();
+	worker_tie_to_master(master);
 	if (request_ctx_init(&x, cf) < 0 ||
 	    conn_alloc(&c, cf->limits.header_bytes + 65536) < 0) {
 		log_error(LOG_ERR, "worker: out of memory");

@@ -12,11 +12,13 @@
 #define PFHTTPD_WORKER_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct site;
 struct sb_slot;
 
+/* master: the pid of the master, which the worker must not outlive. */
 void worker_main(const struct site *site, const int *lfds, size_t nlfds,
-		 struct sb_slot *slot) __attribute__((noreturn));
+		 struct sb_slot *slot, pid_t master) __attribute__((noreturn));
 
 #endif
