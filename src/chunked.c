@@ -14,9 +14,18 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* At most 16 hex digits (RFC 9112 7.1 leaves the width to us; 2^63 - 1 is
- * more than any body we accept, and guards the arithmetic, CVE-2013-2028). */
-#define CHUNKED_MAX_DIGITS 16
+/*
+ * RFC 9112 7.1 leaves the width of chunk-size to us: any number of digits
+ * (leading zeros included, up to CHUNKED_MAX_LINE) whose value stays below
+ * 2^63, which is more than any body we accept and guards the arithmetic
+ * (CVE-2013-2028).
+ *
+ * Every line ending in a chunked body must be CRLF. RFC 9112 2.2 lets a
+ * recipient accept a bare LF only after the start-line and header fields;
+ * accepting it inside chunked framing is what request-smuggling research
+ * ("funky chunks") exploits against servers behind a proxy that reads the
+ * same bytes differently.
+ */
 
 enum {
 	CK_SIZE_START,  /* first hex digit of chunk-size */
@@ -83,7 +92,7 @@ static int ck_size_digit(struct chunked_dec *d, unsigned char c)
 {
 	int v = ck_hexval(c);
 
-	if (v < 0 || d->line_len > CHUNKED_MAX_DIGITS)
+	if (v < 0)
 		return CK_BAD;
 	/* The value must stay below 2^63. */
 	if (d->remaining > ((uint64_t)INT64_MAX - (uint64_t)v) / 16)
@@ -102,8 +111,6 @@ static int ck_after_size(struct chunked_dec *d, unsigned char c)
 		d->state = CK_EXT;
 	else if (c == '\r')
 		d->state = CK_SIZE_LF;
-	else if (c == '\n')
-		return ck_size_line_done(d);
 	else
 		return CK_BAD;
 	return CK_GO;
@@ -126,8 +133,6 @@ static int ck_size_byte(struct chunked_dec *d, unsigned char c)
 	case CK_EXT:
 		if (c == '\r')
 			d->state = CK_SIZE_LF;
-		else if (c == '\n')
-			return ck_size_line_done(d);
 		else if (ck_is_ctl(c))
 			return CK_BAD;
 		return CK_GO;
@@ -150,13 +155,11 @@ static int ck_trailer_byte(struct chunked_dec *d, unsigned char c)
 	case CK_TR_START:
 		if (c == '\r')
 			d->state = CK_END_LF;
-		else if (c == '\n')
-			d->state = CK_DONE;
 		else if (ck_is_tchar(c))
 			d->state = CK_TR_NAME;
-		else /* includes obs-fold (RFC 9112 5.2) */
+		else /* a bare LF, or obs-fold (RFC 9112 5.2) */
 			return CK_BAD;
-		return d->state == CK_DONE ? CK_STOP : CK_GO;
+		return CK_GO;
 	case CK_TR_NAME:
 		if (c == ':')
 			d->state = CK_TR_VALUE;
@@ -166,8 +169,6 @@ static int ck_trailer_byte(struct chunked_dec *d, unsigned char c)
 	case CK_TR_VALUE:
 		if (c == '\r')
 			d->state = CK_TR_LF;
-		else if (c == '\n')
-			return ck_trailer_line_done(d);
 		else if (ck_is_ctl(c))
 			return CK_BAD;
 		return CK_GO;
@@ -184,7 +185,9 @@ static int ck_trailer_byte(struct chunked_dec *d, unsigned char c)
 /* The line ending that must follow chunk-data (RFC 9112 7.1). */
 static int ck_data_end_byte(struct chunked_dec *d, unsigned char c)
 {
-	if (d->state == CK_DATA_END && c == '\r') {
+	if (d->state == CK_DATA_END) {
+		if (c != '\r')
+			return CK_BAD;
 		d->state = CK_DATA_LF;
 		return CK_GO;
 	}

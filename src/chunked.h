@@ -5,10 +5,10 @@
  * whatever arrived; it resumes at any byte boundary (inside a size line, an
  * extension, a CRLF, data or the trailer section). Chunk extensions are
  * skipped; trailer fields are read and discarded (never merged into the
- * header section, RFC 9112 7.1.2). Line endings may be CRLF or bare LF; a
- * bare CR, a non-hex size, a size that overflows 63 bits, or a chunk whose
- * data is not followed by a line ending is an error (400), as is a size
- * line, extension or trailer line longer than CHUNKED_MAX_LINE.
+ * header section, RFC 9112 7.1.2). Every line ending must be CRLF: a bare
+ * LF or bare CR, a non-hex size, a size of 2^63 or more (leading zeros are
+ * fine), or a chunk whose data is not followed by CRLF is an error (400),
+ * as is a size line, extension or trailer line longer than CHUNKED_MAX_LINE.
  */
 #ifndef PFHTTPD_CHUNKED_H
 #define PFHTTPD_CHUNKED_H

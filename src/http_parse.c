@@ -29,6 +29,7 @@ enum {
 	HP_F_CLOSE = 1u << 6,     /* Connection: close */
 	HP_F_KEEPALIVE = 1u << 7, /* Connection: keep-alive */
 	HP_F_DONE = 1u << 8,      /* the head is complete */
+	HP_F_METHOD = 1u << 9,    /* the method of the request line has ended */
 };
 
 /* Helpers below return 0 when all is well, else the status to answer. */
@@ -661,6 +662,17 @@ static int hp_scan_byte(struct http_parser *p, const char *buf, size_t i,
 	if (p->lines == 0 && col >= p->lim->request_line &&
 	    !(col == p->lim->request_line && buf[i] == '\r'))
 		return 414;
+	/*
+	 * A method is a token (RFC 9110 9.1): anything else before the first SP
+	 * (a TLS ClientHello, binary noise) is refused at once, not after the
+	 * header timeout has held the worker.
+	 */
+	if (p->lines == 0 && !(p->flags & HP_F_METHOD)) {
+		if (buf[i] == ' ')
+			p->flags |= HP_F_METHOD;
+		else if (buf[i] != '\r' && !hp_is_tchar((unsigned char)buf[i]))
+			return 400;
+	}
 	return HTTP_PARSE_NEED_MORE;
 }
 

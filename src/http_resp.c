@@ -152,11 +152,14 @@ int resp_send(struct request *rq, const void *body, size_t len)
 	return 0;
 }
 
-/* Statuses after which the connection is never reused: framing may be lost. */
+/*
+ * Statuses after which the connection is never reused: framing may be lost,
+ * or (417) the client is waiting to send a body we will not read.
+ */
 static bool http_error_closes(int status)
 {
 	switch (status) {
-	case 400: case 408: case 411: case 413: case 414: case 431:
+	case 400: case 408: case 411: case 413: case 414: case 417: case 431:
 	case 500: case 501: case 505:
 		return true;
 	default:

@@ -259,6 +259,19 @@ int request_redirect_local(struct request *rq, const char *location, size_t len)
 	return request_route_path(rq);
 }
 
+/* The error-log reason for a status from the parser. */
+static const char *request_parse_why(int status)
+{
+	switch (status) {
+	case 408: return "timed out reading the request head";
+	case 414: return "request line longer than limits.request_line";
+	case 431: return "header section over limits.header_bytes or limits.headers";
+	case 501: return "unsupported transfer coding";
+	case 505: return "unsupported HTTP major version";
+	default:  return "malformed request";
+	}
+}
+
 bool request_serve(struct request_ctx *x, const struct site *site,
 		   struct conn *c, bool first)
 {
@@ -273,8 +286,7 @@ bool request_serve(struct request_ctx *x, const struct site *site,
 	request_line_span(rq);
 	if (r != HTTP_PARSE_DONE) {
 		c->c_keepalive = false;
-		http_error(rq, r, NULL, r == 408 ? "timed out reading the request head" :
-			   "malformed request");
+		http_error(rq, r, NULL, request_parse_why(r));
 		request_log(rq);
 		return false;
 	}

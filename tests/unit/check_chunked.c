@@ -154,13 +154,13 @@ static const struct good_case good_cases[] = {
 	  IN("3\r\nabc\r\n0\r\nX-Checksum: 900150983cd24fb0\r\nExpires: never\r\n\r\n"),
 	  OUT("abc"), 59 },
 	{ __LINE__, "trailer with empty value", IN("0\r\nX:\r\n\r\n"), OUT(""), 9 },
-	{ __LINE__, "bare LF everywhere", IN("3\nabc\n2;e\nde\n0\nT: v\n\n"), OUT("abcde"), 0 },
-	{ __LINE__, "mixed CRLF and LF", IN("3\r\nabc\n0\nT: v\r\n\n"), OUT("abc"), 0 },
+	{ __LINE__, "leading zeros beyond 16 digits", IN("00000000000000000003\r\nabc\r\n0\r\n\r\n"),
+	  OUT("abc"), 32 },
 	{ __LINE__, "pipelined request after the body",
 	  IN("3\r\nabc\r\n0\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"), OUT("abc"), 13 },
 	{ __LINE__, "pipelined bytes after trailers",
 	  IN("0\r\nT: v\r\n\r\n0\r\n\r\n"), OUT(""), 11 },
-	{ __LINE__, "pipelined junk is not looked at", IN("0\n\n\r\r\x01 bad"), OUT(""), 3 },
+	{ __LINE__, "pipelined junk is not looked at", IN("0\r\n\r\n\r\r\x01 bad"), OUT(""), 5 },
 };
 
 START_TEST(test_good)
@@ -203,7 +203,12 @@ static const struct bad_case bad_cases[] = {
 	{ __LINE__, "tab before size", IN("\t5\r\nhello\r\n0\r\n\r\n"), CHUNKED_ERROR },
 	{ __LINE__, "whitespace after size without ';'", IN("5 \r\nhello\r\n0\r\n\r\n"), CHUNKED_ERROR },
 	{ __LINE__, "whitespace inside size", IN("1 0\r\n"), CHUNKED_ERROR },
-	{ __LINE__, "17 hex digits", IN("00000000000000003\r\nabc\r\n0\r\n\r\n"), CHUNKED_ERROR },
+	{ __LINE__, "17 significant hex digits", IN("10000000000000003\r\nabc\r\n0\r\n\r\n"), CHUNKED_ERROR },
+	{ __LINE__, "bare LF after size (funky chunks)", IN("3\nabc\r\n0\r\n\r\n"), CHUNKED_ERROR },
+	{ __LINE__, "bare LF after an extension", IN("3;e\nabc\r\n0\r\n\r\n"), CHUNKED_ERROR },
+	{ __LINE__, "bare LF after data", IN("3\r\nabc\n0\r\n\r\n"), CHUNKED_ERROR },
+	{ __LINE__, "bare LF after a trailer field", IN("0\r\nT: v\n\r\n"), CHUNKED_ERROR },
+	{ __LINE__, "bare LF as the final line", IN("0\r\n\n"), CHUNKED_ERROR },
 	{ __LINE__, "size 2^63 overflows 63 bits", IN("8000000000000000\r\n"), CHUNKED_ERROR },
 	{ __LINE__, "size 2^64 - 1", IN("ffffffffffffffff\r\n"), CHUNKED_ERROR },
 	{ __LINE__, "size 2^63 - 1 is fine, data awaited", IN("7fffffffffffffff\r\nabc"), CHUNKED_MORE },
@@ -370,7 +375,7 @@ static char *big_body(size_t payload, size_t *len, char **want)
 		size_t n = sz < payload - done ? sz : payload - done;
 
 		off += (size_t)snprintf(b + off, cap - off, "%zx%s", n,
-					n % 3 ? "\r\n" : ";ext=1\n");
+					n % 3 ? "\r\n" : ";ext=1\r\n");
 		memcpy(b + off, *want + done, n);
 		off += n;
 		b[off++] = '\r';

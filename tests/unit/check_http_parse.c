@@ -309,6 +309,9 @@ static const struct bad_case bad_cases[] = {
 	{ __LINE__, "bare CR in request line seen before its end", IN("GET /\rx"), 400 },
 	{ __LINE__, "bare CR in a field seen before its end", IN("GET / HTTP/1.1\r\nHost: a\rb"), 400 },
 	/* request line */
+	{ __LINE__, "TLS ClientHello, refused before any line end", IN("\x16\x03\x01\x00\xa5\x01"), 400 },
+	{ __LINE__, "NUL in the method, before any line end", IN("GE\0T"), 400 },
+	{ __LINE__, "slash in the method", IN("GE/T / HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
 	{ __LINE__, "double space after method", IN("GET  / HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
 	{ __LINE__, "double space before version", IN("GET /  HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
 	{ __LINE__, "tab as separator", IN("GET\t/ HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
