@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +75,7 @@ static const char *const needed_scripts[] = {
 	"printenv", "echo", "contact.sh", "status.sh", "redirect_abs.sh", "redirect_local.sh",
 	"stream.sh", "ignore_body.sh", "big_before_read.sh", "sleep_forever.sh", "no_header.sh",
 	"exit_early.sh", "stderr.sh", "nph-test.sh", "pathinfo.sh", "cl.sh", "noexec.sh",
-	"env_dump.sh",
+	"env_dump.sh", "detached_stderr.sh", "one_write_body.sh", "big_header_field.sh",
 };
 
 static const char *src_dir(void)
@@ -1263,6 +1264,111 @@ START_TEST(test_stderr_logged)
 }
 END_TEST
 
+/*
+ * HEAD on a script that answers with a local redirect: the internal request
+ * is a HEAD too, so no body follows the head. A GET pipelined in the same
+ * write shows any stray byte: its response would no longer start with a
+ * status line.
+ */
+START_TEST(test_head_local_redirect)
+{
+	need_script("redirect_local.sh");
+	open_conn();
+	ck_assert_int_eq(hs_send_str(conn.fd,
+		"HEAD /cgi-bin/redirect_local.sh HTTP/1.1\r\nHost: localhost\r\n\r\n"
+		"GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_msg(hs_read_response(&conn, &r1, true, HS_TIMEOUT_MS) == 0,
+		      "no response to the HEAD; got: %.300s", r1.raw);
+	assert_wellformed(__LINE__, "HEAD of a local redirect", &r1);
+	ck_assert_msg(r1.status == 200, "HEAD of a local redirect: status %d: %.300s", r1.status, r1.raw);
+	ck_assert_pstr_eq(hs_hdr(&r1, "Content-Length"), "14");
+	ck_assert_msg(hs_read_response(&conn, &r2, false, HS_TIMEOUT_MS) == 0,
+		      "no response to the pipelined GET; got: %.300s", r2.raw);
+	ck_assert_msg(strncmp(r2.raw, "HTTP/1.1 200 ", 13) == 0 && r2.status == 200,
+		      "body bytes followed the HEAD response: the next one reads %.200s", r2.raw);
+	ck_assert_str_eq(r2.body, HS_HELLO);
+	ck_assert_msg(conn.len == 0, "%zu stray bytes after the second response: %.*s",
+		      conn.len, (int)conn.len, conn.buf);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/*
+ * The end of the header block arrives in one write with a body longer than
+ * the space left for the block: the block must not be refused as too long.
+ */
+static const struct { int line; const char *desc; const char *target; } one_write_cases[] = {
+	{ __LINE__, "whole output in one write", "/cgi-bin/one_write_body.sh" },
+	{ __LINE__, "first field alone, then the rest in one write", "/cgi-bin/one_write_body.sh?split" },
+};
+
+START_TEST(test_one_write_body)
+{
+	int line = one_write_cases[_i].line;
+	const char *desc = one_write_cases[_i].desc;
+	char req[256];
+	size_t i = 0;
+
+	need_script("one_write_body.sh");
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", one_write_cases[_i].target);
+	open_conn();
+	request(req, &r1, false);
+	assert_wellformed(line, desc, &r1);
+	ck_assert_msg(r1.status == 200, "line %d (%s): status %d, want 200: %.300s",
+		      line, desc, r1.status, r1.raw);
+	ck_assert_msg(r1.body_len == 70000, "line %d (%s): body of %zu bytes, want 70000",
+		      line, desc, r1.body_len);
+	while (i < r1.body_len && r1.body[i] == 'y')
+		i++;
+	ck_assert_msg(i == r1.body_len, "line %d (%s): body byte %zu is 0x%02x, want 'y'",
+		      line, desc, i, (unsigned char)r1.body[i]);
+	assert_conn_in_sync(line, desc, &r1);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/*
+ * One 40000-byte header field: passed on whole (200), or refused with a 502
+ * page, but never an empty reply. The harness keeps only 1 KB of a field's
+ * value, so the field is measured in the raw head.
+ */
+START_TEST(test_big_header_field)
+{
+	const char *f, *eol;
+	size_t len = 0;
+
+	need_script("big_header_field.sh");
+	open_conn();
+	ck_assert_int_eq(hs_send_str(conn.fd, "GET /cgi-bin/big_header_field.sh HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_msg(hs_read_response(&conn, &r1, false, HS_TIMEOUT_MS) == 0,
+		      "no complete response to a 40000-byte header field (%zu bytes: %.300s)",
+		      r1.raw_len, r1.raw);
+	assert_wellformed(__LINE__, "40000-byte header field", &r1);
+	ck_assert_msg(r1.status == 200 || r1.status == 502, "status %d, want 200 or 502: %.300s",
+		      r1.status, r1.raw);
+	if (r1.status == 502) {
+		const char *ct = hs_hdr(&r1, "Content-Type");
+
+		ck_assert_msg(ct != NULL && strncasecmp(ct, "text/html", 9) == 0 && r1.body_len > 0 &&
+			      hs_contains(r1.body, r1.body_len, "<"),
+			      "a 502 needs an HTML body: %.300s", r1.raw);
+	} else {
+		f = memmem(r1.raw, r1.head_len, "\r\nX-Big: ", 9);
+		ck_assert_msg(f != NULL, "200 without the X-Big field: %.300s", r1.raw);
+		f += 9;
+		eol = memmem(f, r1.head_len - (size_t)(f - r1.raw), "\r\n", 2);
+		ck_assert_ptr_nonnull(eol);
+		while (f + len < eol && f[len] == 'y')
+			len++;
+		ck_assert_msg(f + len == eol && len == 40000, "X-Big value of %zu bytes ('y' x %zu), want 40000",
+			      (size_t)(eol - f), len);
+		ck_assert_str_eq(r1.body, "small\n");
+	}
+	assert_conn_in_sync(__LINE__, "40000-byte header field", &r1);
+	hs_conn_close(&conn);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* security: source never served, nothing outside the cgi directory runs. */
 
@@ -1412,6 +1518,65 @@ START_TEST(test_client_disconnect)
 }
 END_TEST
 
+/*
+ * SIGKILL the process whose pid the script wrote to path, if it is still the
+ * sleep the script started (pids are reused). Its pid, or 0 if none was written.
+ */
+static pid_t kill_detached(const char *path)
+{
+	char buf[64];
+	long long end = hs_now_ms() + 2000;
+	struct proc p;
+	ssize_t n;
+	pid_t pid;
+
+	while ((n = hs_slurp(path, buf, sizeof buf)) <= 0 && hs_now_ms() < end)
+		sleep_ms(20);
+	if (n <= 0 || (pid = (pid_t)atoi(buf)) <= 1)
+		return 0;
+	if (proc_read(pid, &p) && p.state != 'Z' && strstr(p.cmd, "sleep") != NULL)
+		kill(pid, SIGKILL);
+	/* Not our child (a subreaper above us inherits it): wait until it is dead, not reaped. */
+	end = hs_now_ms() + 2000;
+	while (proc_read(pid, &p) && p.state != 'Z' && p.state != 'X' && hs_now_ms() < end)
+		sleep_ms(20);
+	return pid;
+}
+
+/*
+ * A script leaves a process outside its group that holds its stderr open
+ * (setsid): the response must still end as soon as the script exits, not
+ * when that process does (30 s later).
+ */
+START_TEST(test_detached_stderr)
+{
+	char pidfile[HS_PATH * 2];
+	long long t0, took;
+	pid_t bg;
+	int rc;
+
+	need_script("detached_stderr.sh");
+	ck_assert_msg(access("/usr/bin/setsid", X_OK) == 0 || access("/bin/setsid", X_OK) == 0,
+		      "setsid(1) is needed by detached_stderr.sh");
+	snprintf(pidfile, sizeof pidfile, "%s/cgi-bin/bg.pid", srv.root);
+	unlink(pidfile);
+	open_conn();
+	t0 = hs_now_ms();
+	ck_assert_int_eq(hs_send_str(conn.fd, "GET /cgi-bin/detached_stderr.sh HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	rc = hs_read_response(&conn, &r1, false, 3000);
+	took = hs_now_ms() - t0;
+	/* First stop the sleep: a failed assertion below ends this process. */
+	bg = kill_detached(pidfile);
+	ck_assert_msg(bg > 0, "the script wrote no pid to %s", pidfile);
+	ck_assert_msg(rc == 0, "no complete response within 3 s (%lld ms) while a detached process "
+		      "holds the script's stderr; got: %.300s", took, r1.raw);
+	ck_assert_msg(r1.status == 200 && r1.chunked && strcmp(r1.body, "ok\n") == 0,
+		      "status %d, chunked %d, body \"%s\": %.300s", r1.status, r1.chunked, r1.body, r1.raw);
+	assert_conn_in_sync(__LINE__, "after a detached stderr holder", &r1);
+	hs_conn_close(&conn);
+}
+END_TEST
+
 /* Many quick scripts, errors included, in a row: the workers reap every one. */
 START_TEST(test_many_scripts)
 {
@@ -1486,6 +1651,9 @@ static Suite *cgi_suite(void)
 	tcase_add_loop_test(tc, test_stream_http10, 0, N(http10_cases));
 	tcase_add_test(tc, test_nph);
 	tcase_add_test(tc, test_stderr_logged);
+	tcase_add_test(tc, test_head_local_redirect);
+	tcase_add_loop_test(tc, test_one_write_body, 0, N(one_write_cases));
+	tcase_add_test(tc, test_big_header_field);
 	tcase_add_test(tc, test_zz_pool_clean);
 	suite_add_tcase(s, tc);
 
@@ -1497,6 +1665,7 @@ static Suite *cgi_suite(void)
 	tc = tcase("processes", 30);
 	tcase_add_test(tc, test_timeout_504);
 	tcase_add_test(tc, test_client_disconnect);
+	tcase_add_test(tc, test_detached_stderr);
 	tcase_add_test(tc, test_many_scripts);
 	tcase_add_test(tc, test_zz_pool_clean);
 	suite_add_tcase(s, tc);

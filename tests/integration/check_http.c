@@ -215,6 +215,44 @@ START_TEST(test_dir_redirect)
 }
 END_TEST
 
+/*
+ * The query of a directory redirect is the client's: in the 301 page it must
+ * stay text, or a link to it is a reflected XSS. The parser lets " < > through
+ * in a query, so the raw bytes go on the wire; Location may carry them raw.
+ */
+static const struct xss_case {
+	int line;
+	const char *desc;
+	const char *target;
+	const char *hasnt;       /* must not be in the body */
+	const char *has;         /* must be in the body */
+} xss_cases[] = {
+	{ __LINE__, "script element not reflected", "/sub?\"><script>alert(1)</script>", "<script>", "&lt;script&gt;" },
+	{ __LINE__, "attribute not broken out of", "/sub?\"><script>alert(1)</script>", "\"><", "&quot;&gt;&lt;" },
+	{ __LINE__, "directory without index too", "/noindex?<b>bold</b>", "<b>bold", "&lt;b&gt;bold&lt;/b&gt;" },
+};
+
+START_TEST(test_dir_redirect_escapes_query)
+{
+	const struct xss_case *c = &xss_cases[_i];
+	const char *loc;
+	char req[512];
+
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", c->target);
+	exchange(req, &r1);
+	assert_wellformed(c->line, c->desc, &r1);
+	ck_assert_msg(r1.status == 301, "line %d (%s): status %d, want 301: %.300s",
+		      c->line, c->desc, r1.status, r1.raw);
+	loc = hs_hdr(&r1, "Location");
+	ck_assert_msg(loc != NULL && strncmp(loc, "http://localhost/", 17) == 0 && strchr(loc, '?') != NULL,
+		      "line %d (%s): Location: %s", c->line, c->desc, loc ? loc : "(none)");
+	ck_assert_msg(!hs_contains(r1.body, r1.body_len, c->hasnt),
+		      "line %d (%s): the body reflects %s unescaped: %.400s", c->line, c->desc, c->hasnt, r1.body);
+	ck_assert_msg(hs_contains(r1.body, r1.body_len, c->has),
+		      "line %d (%s): the body lacks %s: %.400s", c->line, c->desc, c->has, r1.body);
+}
+END_TEST
+
 START_TEST(test_head)
 {
 	static const char *const same[] = { "Content-Length", "Content-Type", "ETag",
@@ -711,6 +749,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_html_type);
 	tcase_add_test(tc, test_binary_file);
 	tcase_add_test(tc, test_dir_redirect);
+	tcase_add_loop_test(tc, test_dir_redirect_escapes_query, 0, N(xss_cases));
 	tcase_add_test(tc, test_head);
 	suite_add_tcase(s, tc);
 

@@ -1,7 +1,8 @@
 /*
  * check_master — the process model, the command line and the logs:
  * worker supervision (kill -9 a worker, it is replaced and logged), SIGTERM
- * stops everything without zombies, config errors come out as FILE:LINE:,
+ * stops everything without zombies, kill -9 of the master takes its workers
+ * and the port along, config errors come out as FILE:LINE:,
  * -t checks a config, and every request leaves one Combined Log Format line.
  */
 #include "harness.h"
@@ -260,6 +261,53 @@ START_TEST(test_sigterm_with_idle_connection)
 }
 END_TEST
 
+/*
+ * kill -9 of the master (no handler runs): its workers must not outlive it,
+ * holding the port with a pool nobody supervises. Orphans come to this test
+ * process (the harness makes it a subreaper), so they are stopped by pid here
+ * before any assertion can end the test.
+ */
+START_TEST(test_sigkill_master)
+{
+	static struct hs_server s;
+	pid_t kids[64];
+	int n, st, fd, left = 0;
+	long long end;
+	char msg[9000];
+
+	ck_assert(hs_root_init(&s) == 0 && hs_fixtures(&s) == 0);
+	ck_assert_msg(hs_start(&s, NULL, msg, sizeof msg) == 0, "start: %s", msg);
+	ck_assert(hs_wait_children(s.pid, START_WORKERS, HS_TIMEOUT_MS));
+	get_ok(&s);
+	n = hs_workers(s.pid, kids, 64);
+	ck_assert_int_eq(n, START_WORKERS);
+	ck_assert_int_eq(kill(s.pid, SIGKILL), 0);
+	st = hs_wait_exit(&s, HS_TIMEOUT_MS);
+	ck_assert_msg(st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		      "master wait status %#x after SIGKILL", st);
+	end = hs_now_ms() + 3000;
+	for (int i = 0; i < n; i++) {
+		long long ms = end - hs_now_ms();
+
+		if (!hs_wait_gone(kids[i], ms > 0 ? (int)ms : 0))
+			kids[left++] = kids[i];
+	}
+	fd = hs_connect(&s);
+	if (fd >= 0)
+		close(fd);
+	for (int i = 0; i < left; i++) {
+		kill(kids[i], SIGKILL);
+		hs_wait_gone(kids[i], 2000);
+	}
+	hs_destroy(&s);
+	ck_assert_msg(left == 0, "%d of %d workers still running 3 s after kill -9 of the master "
+		      "(first: %d; the port %s connections)", left, n, left > 0 ? (int)kids[0] : 0,
+		      fd >= 0 ? "still accepts" : "refuses");
+	ck_assert_msg(fd < 0, "port %d still accepts connections after the master and its workers died",
+		      s.port);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* config and command line */
 
@@ -450,6 +498,7 @@ static Suite *master_suite(void)
 	tc = tcase("lifecycle", NULL);
 	tcase_add_test(tc, test_sigterm);
 	tcase_add_test(tc, test_sigterm_with_idle_connection);
+	tcase_add_test(tc, test_sigkill_master);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("config", setup_root_only);
