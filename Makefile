@@ -6,7 +6,9 @@
 #   make SAN=1 …  the same with AddressSanitizer + UBSan
 
 VERSION  := 0.1.0
-CC       ?= gcc
+ifeq ($(origin CC),default)
+CC       := gcc
+endif
 BUILD    := build
 PKGS     := libconfig
 CFLAGS   ?= -O2 -g

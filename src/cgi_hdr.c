@@ -10,6 +10,7 @@
  * between calls: the spans in the response point into it.
  */
 #include "cgi_hdr.h"
+#include "http_chars.h"
 
 #include <string.h>
 
@@ -26,31 +27,6 @@ void cgi_hdr_init(struct cgi_hdr_parser *p, size_t max_bytes, size_t max_fields,
 	/* status stays 0 ("no Status seen") until the block ends. */
 	r->content_length = -1;
 	r->fields = fields;
-}
-
-/* ---- character classes (RFC 9110 5.6.2, RFC 5234 B.1) -------------------- */
-
-static bool cgi_hdr_is_alpha(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool cgi_hdr_is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool cgi_hdr_is_tchar(unsigned char c)
-{
-	if (cgi_hdr_is_alpha(c) || cgi_hdr_is_digit(c))
-		return true;
-	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
-/* CTL = %x00-1F / %x7F; HTAB is allowed inside a field value. */
-static bool cgi_hdr_is_ctl(unsigned char c)
-{
-	return (c < 0x20 && c != '\t') || c == 0x7f;
 }
 
 static struct http_str cgi_hdr_trim(const char *b, const char *e)
@@ -75,7 +51,7 @@ static const char *cgi_hdr_on_status(struct cgi_response *r, struct http_str v)
 	if (v.len < 3 || (v.len > 3 && v.p[3] != ' '))
 		return "malformed Status (want \"NNN reason\")";
 	for (size_t i = 0; i < 3; i++) {
-		if (!cgi_hdr_is_digit((unsigned char)v.p[i]))
+		if (!http_is_digit((unsigned char)v.p[i]))
 			return "malformed Status (want \"NNN reason\")";
 		code = code * 10 + (v.p[i] - '0');
 	}
@@ -109,10 +85,10 @@ static bool cgi_hdr_location_ok(struct http_str v)
 		return false;
 	if (v.p[0] == '/')
 		return true;
-	if (!cgi_hdr_is_alpha((unsigned char)v.p[0]))
+	if (!http_is_alpha((unsigned char)v.p[0]))
 		return false;
-	while (i < v.len && (cgi_hdr_is_alpha((unsigned char)v.p[i]) ||
-			     cgi_hdr_is_digit((unsigned char)v.p[i]) ||
+	while (i < v.len && (http_is_alpha((unsigned char)v.p[i]) ||
+			     http_is_digit((unsigned char)v.p[i]) ||
 			     v.p[i] == '+' || v.p[i] == '-' || v.p[i] == '.'))
 		i++;
 	return i < v.len && v.p[i] == ':';
@@ -138,7 +114,7 @@ static const char *cgi_hdr_on_content_length(struct cgi_response *r, struct http
 	for (size_t i = 0; i < v.len; i++) {
 		int d = v.p[i] - '0';
 
-		if (!cgi_hdr_is_digit((unsigned char)v.p[i]))
+		if (!http_is_digit((unsigned char)v.p[i]))
 			return "malformed Content-Length";
 		if (n > (INT64_MAX - d) / 10)
 			return "Content-Length too large";
@@ -207,7 +183,7 @@ static const char *cgi_hdr_line(struct cgi_hdr_parser *p, struct cgi_response *r
 		return "bare CR in the header block";
 	if (s[0] == ' ' || s[0] == '\t')
 		return "line folding (continuation line) is not allowed";
-	while (colon < n && cgi_hdr_is_tchar((unsigned char)s[colon]))
+	while (colon < n && http_is_tchar((unsigned char)s[colon]))
 		colon++;
 	if (colon == n || s[colon] != ':') {
 		if (memchr(s, ':', n) == NULL)
@@ -218,7 +194,7 @@ static const char *cgi_hdr_line(struct cgi_hdr_parser *p, struct cgi_response *r
 		return "empty header field name";
 	value = cgi_hdr_trim(s + colon + 1, s + n);
 	for (size_t i = 0; i < value.len; i++)
-		if (cgi_hdr_is_ctl((unsigned char)value.p[i]))
+		if (http_is_field_ctl((unsigned char)value.p[i]))
 			return "control character in a header value";
 	return cgi_hdr_field(p, r, (struct http_str){ .p = s, .len = colon }, value);
 }

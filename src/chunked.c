@@ -10,6 +10,7 @@
  * in-place decoding (out == in) safe.
  */
 #include "chunked.h"
+#include "http_chars.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -54,32 +55,6 @@ void chunked_init(struct chunked_dec *d)
 	d->state = CK_SIZE_START;
 }
 
-static int ck_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static bool ck_is_tchar(unsigned char c)
-{
-	static const char extra[] = "!#$%&'*+-.^_`|~";
-
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z') ||
-	       (c != '\0' && memchr(extra, c, sizeof(extra) - 1) != NULL);
-}
-
-/* CTLs other than HTAB are never valid in extensions or field values. */
-static bool ck_is_ctl(unsigned char c)
-{
-	return (c < 0x20 && c != '\t') || c == 0x7f;
-}
-
 /* The size line ended: data follows, or the trailer section if size was 0. */
 static int ck_size_line_done(struct chunked_dec *d)
 {
@@ -90,7 +65,7 @@ static int ck_size_line_done(struct chunked_dec *d)
 
 static int ck_size_digit(struct chunked_dec *d, unsigned char c)
 {
-	int v = ck_hexval(c);
+	int v = http_hexval(c);
 
 	if (v < 0)
 		return CK_BAD;
@@ -123,7 +98,7 @@ static int ck_size_byte(struct chunked_dec *d, unsigned char c)
 	case CK_SIZE_START:
 		return ck_size_digit(d, c); /* no leading whitespace */
 	case CK_SIZE:
-		if (ck_hexval(c) >= 0)
+		if (http_hexval(c) >= 0)
 			return ck_size_digit(d, c);
 		return ck_after_size(d, c);
 	case CK_SIZE_BWS: /* BWS is only allowed before an extension */
@@ -133,7 +108,7 @@ static int ck_size_byte(struct chunked_dec *d, unsigned char c)
 	case CK_EXT:
 		if (c == '\r')
 			d->state = CK_SIZE_LF;
-		else if (ck_is_ctl(c))
+		else if (http_is_field_ctl(c))
 			return CK_BAD;
 		return CK_GO;
 	default: /* CK_SIZE_LF */
@@ -155,7 +130,7 @@ static int ck_trailer_byte(struct chunked_dec *d, unsigned char c)
 	case CK_TR_START:
 		if (c == '\r')
 			d->state = CK_END_LF;
-		else if (ck_is_tchar(c))
+		else if (http_is_tchar(c))
 			d->state = CK_TR_NAME;
 		else /* a bare LF, or obs-fold (RFC 9112 5.2) */
 			return CK_BAD;
@@ -163,13 +138,13 @@ static int ck_trailer_byte(struct chunked_dec *d, unsigned char c)
 	case CK_TR_NAME:
 		if (c == ':')
 			d->state = CK_TR_VALUE;
-		else if (!ck_is_tchar(c))
+		else if (!http_is_tchar(c))
 			return CK_BAD;
 		return CK_GO;
 	case CK_TR_VALUE:
 		if (c == '\r')
 			d->state = CK_TR_LF;
-		else if (ck_is_ctl(c))
+		else if (http_is_field_ctl(c))
 			return CK_BAD;
 		return CK_GO;
 	case CK_TR_LF:

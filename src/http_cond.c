@@ -3,6 +3,7 @@
  * requests (13) and single byte ranges (14). Pure: no I/O, no allocation.
  */
 #include "http_cond.h"
+#include "http_chars.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -203,19 +204,14 @@ static int http_date_finish(struct http_date_fields *d, time_t *t)
 	return 0;
 }
 
-static bool http_ows(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* Strip OWS (RFC 9110 5.6.3) from both ends of s[0..*len). */
 static const char *http_trim(const char *s, size_t *len)
 {
-	while (*len > 0 && http_ows(s[0])) {
+	while (*len > 0 && http_is_ows((unsigned char)s[0])) {
 		s++;
 		(*len)--;
 	}
-	while (*len > 0 && http_ows(s[*len - 1]))
+	while (*len > 0 && http_is_ows((unsigned char)s[*len - 1]))
 		(*len)--;
 	return s;
 }
@@ -312,7 +308,7 @@ static bool http_rep_etag(const struct http_cond_rep *rep, struct http_etag *e)
 
 static void http_skip_ows(struct http_cur *c)
 {
-	while (c->i < c->len && http_ows(c->p[c->i]))
+	while (c->i < c->len && http_is_ows((unsigned char)c->p[c->i]))
 		c->i++;
 }
 

@@ -10,6 +10,7 @@
  * So a head of n bytes costs O(n) however it is split across calls.
  */
 #include "http_parse.h"
+#include "http_chars.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -44,32 +45,9 @@ static bool hp_in(unsigned char c, const char *set, size_t n)
 	return c != '\0' && memchr(set, c, n) != NULL;
 }
 
-static bool hp_is_alpha(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool hp_is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool hp_is_hex(unsigned char c)
-{
-	return hp_is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool hp_is_tchar(unsigned char c)
-{
-	static const char extra[] = "!#$%&'*+-.^_`|~";
-
-	return hp_is_alpha(c) || hp_is_digit(c) ||
-	       hp_in(c, extra, sizeof(extra) - 1);
-}
-
 static bool hp_is_unreserved(unsigned char c)
 {
-	return hp_is_alpha(c) || hp_is_digit(c) || hp_in(c, "-._~", 4);
+	return http_is_alpha(c) || http_is_digit(c) || hp_in(c, "-._~", 4);
 }
 
 static bool hp_is_sub_delim(unsigned char c)
@@ -77,11 +55,6 @@ static bool hp_is_sub_delim(unsigned char c)
 	static const char sd[] = "!$&'()*+,;=";
 
 	return hp_in(c, sd, sizeof(sd) - 1);
-}
-
-static bool hp_is_ows(unsigned char c)
-{
-	return c == ' ' || c == '\t';
 }
 
 static unsigned char hp_lower(unsigned char c)
@@ -92,7 +65,7 @@ static unsigned char hp_lower(unsigned char c)
 static bool hp_all_tchar(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!hp_is_tchar((unsigned char)s[i]))
+		if (!http_is_tchar((unsigned char)s[i]))
 			return false;
 	return n > 0;
 }
@@ -108,9 +81,9 @@ static struct http_str hp_span(const char *b, const char *e)
 /* Strip optional whitespace from both ends (RFC 9110 5.5). */
 static struct http_str hp_trim(const char *b, const char *e)
 {
-	while (b < e && hp_is_ows((unsigned char)*b))
+	while (b < e && http_is_ows((unsigned char)*b))
 		b++;
-	while (e > b && hp_is_ows((unsigned char)e[-1]))
+	while (e > b && http_is_ows((unsigned char)e[-1]))
 		e--;
 	return hp_span(b, e);
 }
@@ -165,8 +138,8 @@ static bool hp_reg_name_ok(const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '%') {
-			if (n - i < 3 || !hp_is_hex((unsigned char)s[i + 1]) ||
-			    !hp_is_hex((unsigned char)s[i + 2]))
+			if (n - i < 3 || !http_is_hex((unsigned char)s[i + 1]) ||
+			    !http_is_hex((unsigned char)s[i + 2]))
 				return false;
 			i += 2;
 		} else if (!hp_is_unreserved(c) && !hp_is_sub_delim(c)) {
@@ -181,7 +154,7 @@ static bool hp_ipvfuture_ok(const char *s, size_t n)
 {
 	size_t i = 1;
 
-	while (i < n && hp_is_hex((unsigned char)s[i]))
+	while (i < n && http_is_hex((unsigned char)s[i]))
 		i++;
 	if (i == 1 || i >= n || s[i] != '.' || i + 1 == n)
 		return false;
@@ -212,7 +185,7 @@ static bool hp_ip_literal_ok(const char *s, size_t n)
 static bool hp_port_ok(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!hp_is_digit((unsigned char)s[i]))
+		if (!http_is_digit((unsigned char)s[i]))
 			return false;
 	return true;
 }
@@ -292,8 +265,8 @@ static enum http_method hp_method_lookup(struct http_str s)
 static int hp_parse_version(struct http_str v, struct http_request *req)
 {
 	if (v.len != 8 || memcmp(v.p, "HTTP/", 5) != 0 ||
-	    !hp_is_digit((unsigned char)v.p[5]) || v.p[6] != '.' ||
-	    !hp_is_digit((unsigned char)v.p[7]))
+	    !http_is_digit((unsigned char)v.p[5]) || v.p[6] != '.' ||
+	    !http_is_digit((unsigned char)v.p[7]))
 		return 400;
 	if (v.p[5] != '1')
 		return 505;
@@ -435,7 +408,7 @@ static bool hp_parse_digits(struct http_str s, int64_t *out)
 	for (size_t i = 0; i < s.len; i++) {
 		unsigned char c = (unsigned char)s.p[i];
 
-		if (!hp_is_digit(c) || n > (INT64_MAX - (c - '0')) / 10)
+		if (!http_is_digit(c) || n > (INT64_MAX - (c - '0')) / 10)
 			return false;
 		n = n * 10 + (c - '0');
 	}
@@ -560,7 +533,7 @@ static int hp_parse_field_line(struct http_parser *p, const char *s, size_t n,
 {
 	size_t i = 0;
 
-	while (i < n && hp_is_tchar((unsigned char)s[i]))
+	while (i < n && http_is_tchar((unsigned char)s[i]))
 		i++;
 	/* RFC 9112 5.1: no whitespace between field name and colon. A line
 	 * that starts with whitespace has an empty name and is refused too:
@@ -670,7 +643,7 @@ static int hp_scan_byte(struct http_parser *p, const char *buf, size_t i,
 	if (p->lines == 0 && !(p->flags & HP_F_METHOD)) {
 		if (buf[i] == ' ')
 			p->flags |= HP_F_METHOD;
-		else if (buf[i] != '\r' && !hp_is_tchar((unsigned char)buf[i]))
+		else if (buf[i] != '\r' && !http_is_tchar((unsigned char)buf[i]))
 			return 400;
 	}
 	return HTTP_PARSE_NEED_MORE;

@@ -5,6 +5,7 @@
  * allocates.
  */
 #include "mime.h"
+#include "http_chars.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -204,15 +205,6 @@ void mime_free(struct mime_table *t)
 	free(t);
 }
 
-/* RFC 9110 5.6.2 tchar; a media type is token "/" token (8.3.1). */
-static bool mime_tchar(unsigned char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return true;
-	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
 /* Returns NULL if the media type is well-formed, else why not. */
 static const char *mime_check_type(const char *s)
 {
@@ -224,7 +216,7 @@ static const char *mime_check_type(const char *s)
 	if (slash == s || slash[1] == '\0' || strchr(slash + 1, '/') != NULL)
 		return "media type must be type/subtype";
 	for (i = 0; s[i] != '\0'; i++)
-		if (s[i] != '/' && !mime_tchar((unsigned char)s[i]))
+		if (s[i] != '/' && !http_is_tchar((unsigned char)s[i]))
 			return "bad character in media type";
 	return NULL;
 }

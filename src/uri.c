@@ -3,21 +3,10 @@
  * paths (RFC 3986 2.1, 2.4, 3.3, 5.2.4). Pure: no I/O, no allocation.
  */
 #include "uri.h"
+#include "http_chars.h"
 
 #include <stdbool.h>
 #include <string.h>
-
-/* Value of a hex digit, or -1 (RFC 3986 2.1: HEXDIG is case-insensitive). */
-static int uri_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 long uri_pct_decode(const char *src, size_t len, char *dst, size_t cap)
 {
@@ -31,8 +20,8 @@ long uri_pct_decode(const char *src, size_t len, char *dst, size_t cap)
 
 			if (len - i < 3)
 				return -1;
-			hi = uri_hexval((unsigned char)src[i + 1]);
-			lo = uri_hexval((unsigned char)src[i + 2]);
+			hi = http_hexval((unsigned char)src[i + 1]);
+			lo = http_hexval((unsigned char)src[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			c = (unsigned char)(hi << 4 | lo);
