@@ -288,9 +288,6 @@ int static_serve(struct request *rq)
 	} else if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		return http_error(rq, 403, NULL, "not a regular file");
-	} else if (rq->path[rq->path_len - 1] == '/') {
-		close(fd);
-		return http_error(rq, 404, NULL, "file asked for as a directory");
 	}
 	ret = static_answer(rq, fd, &st, name);
 	close(fd);

@@ -112,7 +112,10 @@ static const struct status_case {
 	{ __LINE__, "empty line before request line (RFC 9112 2.2)", "\r\nGET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, HS_HELLO, 0 },
 	{ __LINE__, "unknown transfer-coding (RFC 9112 6.1)", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\nxx", 501, NULL, CLOSES },
 	{ __LINE__, "body over limits.body", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 20000000\r\n\r\nxx", 413, NULL, CLOSES },
-	{ __LINE__, "unknown expectation (RFC 9110 10.1.1)", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nExpect: teapot\r\n\r\n", 417, NULL, 0 },
+	{ __LINE__, "unknown expectation (RFC 9110 10.1.1)", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nExpect: teapot\r\n\r\n", 417, NULL, CLOSES },
+	{ __LINE__, "unknown expectation, body withheld: answered at once", "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nExpect: teapot\r\n\r\n", 417, NULL, CLOSES },
+	{ __LINE__, "TLS ClientHello on the plain port: 400 at once", "\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03", 400, NULL, CLOSES },
+	{ __LINE__, "chunk size line ending in bare LF (smuggling)", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n", 400, NULL, CLOSES },
 	{ __LINE__, "target not starting with /", "GET hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, NULL, CLOSES },
 };
 
