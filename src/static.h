@@ -2,9 +2,12 @@
  * static — serving files from document_root: index files, the directory
  * redirect, conditional requests, single byte ranges, sendfile.
  *
- * Contract: every file the server opens on a client's behalf is opened
- * through static_open(), which resolves the name beneath document_root and
- * refuses any path (symlinks included) that would leave it. Never lists a
+ * Contract: every name the server resolves on a client's behalf (a file to
+ * send, an error page, a CGI script to run) goes through
+ * static_open_beneath(), which refuses any path (symlinks included) that
+ * would leave its directory. A script is then executed by its name, so a
+ * local user able to swap it between the check and execve() could race it;
+ * serving files has no such window. Never lists a
  * directory. Query strings play no part in choosing a file.
  */
 #ifndef PFHTTPD_STATIC_H
