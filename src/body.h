@@ -39,9 +39,9 @@ void body_init(struct body *b, struct conn *c, bool chunked,
 static inline bool body_done(const struct body *b) { return b->done; }
 
 /*
- * Up to cap decoded body bytes into out. wait_ms < 0: do not wait (BODY_AGAIN
- * if nothing is available now); otherwise wait until the conn_now_ms()
- * deadline wait_ms. Returns bytes (> 0), 0 at the end of the body, BODY_AGAIN,
+ * Up to cap decoded body bytes into out. deadline_ms < 0: do not wait
+ * (BODY_AGAIN if nothing is available now); otherwise wait until that
+ * conn_now_ms() time at the latest. Returns bytes (> 0), 0 at the end of the body, BODY_AGAIN,
  * or -status: -400 malformed chunking, -408 timeout, -413 over the limit,
  * -499 client gone.
  */
