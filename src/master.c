@@ -49,7 +49,7 @@ struct master {
 static int master_bind_one(const struct conf_listen *l, char *err, size_t errlen,
 			   const char *file)
 {
-	int one = 1;
+	int one = 1, e;
 	int fd = socket(l->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
 	if (fd < 0)
@@ -66,10 +66,12 @@ static int master_bind_one(const struct conf_listen *l, char *err, size_t errlen
 		goto fail;
 	return fd;
 fail:
+	e = errno;
 	snprintf(err, errlen, "%s:%d: cannot listen on %s: %s", file, l->line,
-		 l->text, strerror(errno));
+		 l->text, strerror(e));
 	if (fd >= 0)
 		close(fd);
+	errno = e; /* the caller tells a missing address family from the rest */
 	return -1;
 }
 
@@ -81,10 +83,24 @@ static int master_bind(struct master *m, char *err, size_t errlen)
 		return -1;
 	}
 	for (size_t i = 0; i < m->conf->nlisten; i++) {
-		int fd = master_bind_one(&m->conf->listen[i], err, errlen, m->conf->file);
+		const struct conf_listen *l = &m->conf->listen[i];
+		int fd = master_bind_one(l, err, errlen, m->conf->file);
+
+		/*
+		 * A kernel built or booted without IPv6 cannot have "[::]:80":
+		 * say so and serve the other addresses, as long as there are some.
+		 */
+		if (fd < 0 && errno == EAFNOSUPPORT) {
+			log_error(LOG_WARN, "%s", err);
+			continue;
+		}
 		if (fd < 0)
 			return -1;
 		m->lfds[m->nlfds++] = fd;
+	}
+	if (m->nlfds == 0) {
+		snprintf(err, errlen, "%s: no listen address could be used", m->conf->file);
+		return -1;
 	}
 	return 0;
 }
