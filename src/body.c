@@ -42,15 +42,15 @@ static ssize_t body_fill(struct body *b, int64_t deadline_ms)
 	 */
 	c->c_in_len = c->c_in_pos = b->keep;
 	if (!b->continue_sent && body_send_continue(b, 10) < 0)
-		return -499;
+		return -400;
 	n = deadline_ms < 0 ? conn_fill_nowait(c) : conn_fill(c, deadline_ms);
 	if (n > 0)
 		return 1;
 	if (n == 0)
-		return -499; /* the client closed before sending the whole body */
+		return -400; /* the client closed before sending the whole body */
 	if (errno == EAGAIN || errno == EWOULDBLOCK)
 		return BODY_AGAIN;
-	return errno == ETIMEDOUT ? -408 : -499;
+	return errno == ETIMEDOUT ? -408 : -400;
 }
 
 ssize_t body_read(struct body *b, char *out, size_t cap, int64_t deadline_ms)

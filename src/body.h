@@ -41,9 +41,9 @@ static inline bool body_done(const struct body *b) { return b->done; }
 /*
  * Up to cap decoded body bytes into out. deadline_ms < 0: do not wait
  * (BODY_AGAIN if nothing is available now); otherwise wait until that
- * conn_now_ms() time at the latest. Returns bytes (> 0), 0 at the end of the body, BODY_AGAIN,
- * or -status: -400 malformed chunking, -408 timeout, -413 over the limit,
- * -499 client gone.
+ * conn_now_ms() time at the latest. Returns bytes (> 0), 0 at the end of
+ * the body, BODY_AGAIN, or -status: -400 malformed chunking or a body cut
+ * short (client gone), -408 timeout, -413 over the limit.
  */
 ssize_t body_read(struct body *b, char *out, size_t cap, int64_t deadline_ms);
 

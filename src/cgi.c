@@ -327,7 +327,7 @@ static int cgi_spool_body(struct request *rq, int64_t *len)
 		close(fd);
 		rq->conn->c_keepalive = false;
 		rq->body.done = true;
-		return n == -499 ? -400 : (int)n;
+		return (int)n;
 	}
 	if (lseek(fd, 0, SEEK_SET) < 0) {
 		close(fd);
@@ -340,8 +340,10 @@ int cgi_serve(struct request *rq, const struct cgi_target *t)
 {
 	struct cgi_proc proc;
 	int64_t len = -1;
-	int in_fd = -1, ret;
+	int in_fd = -1, started;
 
+	if (cgi_io_prepare() < 0)
+		return http_error(rq, 500, NULL, "out of memory for CGI");
 	if (rq->hr.chunked) {
 		in_fd = cgi_spool_body(rq, &len);
 		if (in_fd < 0)
@@ -351,13 +353,10 @@ int cgi_serve(struct request *rq, const struct cgi_target *t)
 	} else if ((in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
 		return http_error(rq, 500, NULL, "cannot open /dev/null");
 	}
-	if (cgi_spawn(rq, t, in_fd, len, &proc) < 0) {
-		if (in_fd >= 0)
-			close(in_fd);
-		return http_error(rq, 500, NULL, "cannot start the script");
-	}
+	started = cgi_spawn(rq, t, in_fd, len, &proc);
 	if (in_fd >= 0)
-		close(in_fd);
-	ret = cgi_io_run(rq, t, &proc);
-	return ret;
+		close(in_fd); /* the script has its own copy */
+	if (started < 0)
+		return http_error(rq, 500, NULL, "cannot start the script");
+	return cgi_io_run(rq, t, &proc);
 }

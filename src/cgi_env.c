@@ -8,6 +8,7 @@
  * may be reused as soon as cgi_env_build() returns.
  */
 #include "cgi_env.h"
+#include "http_chars.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -118,14 +119,6 @@ static struct http_str cgi_env_server_name(const struct cgi_env_in *in)
 	return (struct http_str){ .p = h.p, .len = (size_t)(end - h.p) + (h.p[0] == '[') };
 }
 
-static const struct http_header *cgi_env_content_type(const struct http_request *hr)
-{
-	for (size_t i = 0; i < hr->nheaders; i++)
-		if (http_str_eq(hr->headers[i].name, "Content-Type"))
-			return &hr->headers[i];
-	return NULL;
-}
-
 /* The numbers, formatted once; snprintf() into CGI_ENV_NUM cannot truncate. */
 struct cgi_env_nums {
 	char server_port[CGI_ENV_NUM], remote_port[CGI_ENV_NUM], content_length[CGI_ENV_NUM];
@@ -141,7 +134,7 @@ static void cgi_env_format(struct cgi_env_nums *n, const struct cgi_env_in *in)
 static int cgi_env_put_meta(struct cgi_env *e, const struct cgi_env_in *in)
 {
 	const struct http_request *hr = in->hr;
-	const struct http_header *ct = cgi_env_content_type(hr);
+	const struct http_header *ct = http_find_header(hr, "Content-Type");
 	struct cgi_env_nums num;
 
 	cgi_env_format(&num, in);
@@ -215,8 +208,7 @@ static bool cgi_env_name_ok(struct http_str n)
 	for (size_t i = 0; i < n.len; i++) {
 		unsigned char c = (unsigned char)n.p[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-'))
+		if (!http_is_alpha(c) && !http_is_digit(c) && c != '-')
 			return false;
 	}
 	return true;

@@ -61,7 +61,7 @@ struct cgi_io {
 	size_t err_len;
 };
 
-/* One per worker, allocated on first use: no per-request allocation. */
+/* One per worker, allocated by the first cgi_io_prepare(): no per-request allocation. */
 static struct cgi_io *cgi_io_buf;
 
 static void cgi_io_close(int *fd)
@@ -430,6 +430,12 @@ static int cgi_io_answer(struct cgi_io *io)
 {
 	struct request *rq = io->rq;
 
+	if (io->end == CGI_END_EOF && io->mode == CGI_M_HEAD) {
+		log_error(LOG_ERR, "CGI script %s: ended before its header block was complete",
+			  io->t->filename);
+		io->end = CGI_END_BADHEAD;
+	}
+
 	switch (io->end) {
 	case CGI_END_ABORT:
 		rq->conn->c_keepalive = false;
@@ -443,11 +449,6 @@ static int cgi_io_answer(struct cgi_io *io)
 		return http_error(rq, 502, NULL, "CGI script sent no valid header");
 	case CGI_END_EOF:
 		break;
-	}
-	if (io->mode == CGI_M_HEAD) {
-		log_error(LOG_ERR, "CGI script %s: ended before its header block was complete",
-			  io->t->filename);
-		return http_error(rq, 502, NULL, "CGI script sent no valid header");
 	}
 	if (io->resp.redirect == CGI_REDIRECT_LOCAL && !io->sent)
 		return request_redirect_local(rq, io->resp.location.p, io->resp.location.len);
@@ -464,14 +465,17 @@ static int cgi_io_answer(struct cgi_io *io)
 	return 0;
 }
 
+int cgi_io_prepare(void)
+{
+	if (!cgi_io_buf)
+		cgi_io_buf = malloc(sizeof(*cgi_io_buf));
+	return cgi_io_buf ? 0 : -1;
+}
+
 int cgi_io_run(struct request *rq, const struct cgi_target *t, struct cgi_proc *p)
 {
 	struct cgi_io *io = cgi_io_buf;
 
-	if (!io && !(io = cgi_io_buf = malloc(sizeof(*io)))) {
-		log_error(LOG_ERR, "CGI: out of memory");
-		kill(-p->pid, SIGKILL);
-	}
 	if (rq->slot)
 		rq->slot->state = SB_CGI;
 	/*
@@ -481,14 +485,6 @@ int cgi_io_run(struct request *rq, const struct cgi_target *t, struct cgi_proc *
 	if ((p->in_fd >= 0 && fcntl(p->in_fd, F_SETFL, O_NONBLOCK) < 0) ||
 	    fcntl(p->out_fd, F_SETFL, O_NONBLOCK) < 0 || fcntl(p->err_fd, F_SETFL, O_NONBLOCK) < 0)
 		log_error(LOG_ERR, "fcntl: %s", strerror(errno));
-	if (!io) {
-		cgi_io_close(&p->in_fd);
-		cgi_io_close(&p->out_fd);
-		cgi_io_close(&p->err_fd);
-		while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		return http_error(rq, 500, NULL, "out of memory");
-	}
 	io->rq = rq;
 	io->t = t;
 	io->p = p;

@@ -32,6 +32,9 @@ struct cgi_proc {
 /* The total cap on a script's run time, as a multiple of timeouts.cgi. */
 #define CGI_TOTAL_FACTOR 10
 
+/* Allocate the worker's pump buffers, once; call before starting a script. 0, or -1 (no memory). */
+int cgi_io_prepare(void);
+
 /* Run the exchange; closes the proc's descriptors and reaps it. 0, or -1 when the connection was lost. */
 int cgi_io_run(struct request *rq, const struct cgi_target *t, struct cgi_proc *p);
 

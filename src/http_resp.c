@@ -152,6 +152,18 @@ int resp_send(struct request *rq, const void *body, size_t len)
 	return 0;
 }
 
+int resp_options(struct request *rq, const char *allow)
+{
+	int r = request_discard_body(rq);
+
+	if (r != 0)
+		return http_error(rq, r, NULL, "reading the request body");
+	resp_start(rq, 200);
+	resp_header(rq, "Allow", "%s", allow);
+	resp_end(rq, 0);
+	return resp_send(rq, NULL, 0);
+}
+
 /*
  * Statuses after which the connection is never reused: framing may be lost,
  * or (417) the client is waiting to send a body we will not read.
@@ -237,8 +249,9 @@ int http_error(struct request *rq, int status, const char *extra, const char *wh
 	if (http_error_closes(status)) {
 		rq->conn->c_keepalive = false;
 		rq->body.done = true; /* the connection ends here: read no more of it */
-	} else if (!body_done(&rq->body) && request_discard_body(rq) != 0)
-		rq->conn->c_keepalive = false;
+	} else {
+		(void)request_discard_body(rq); /* on failure it closes the connection */
+	}
 
 	resp_start(rq, status);
 	if (extra)

@@ -40,6 +40,9 @@ void resp_end(struct request *rq, int64_t content_length);
 /* Send the head and body[0..len) (no body for HEAD). 0, or -1 (connection lost). */
 int resp_send(struct request *rq, const void *body, size_t len);
 
+/* Answer OPTIONS (RFC 9110 9.3.7): 200 with Allow and no content. */
+int resp_options(struct request *rq, const char *allow);
+
 /*
  * Answer with an error status: the configured error page for status or a
  * small HTML body; one error-log line saying why. extra: more header lines

@@ -78,7 +78,7 @@ int request_discard_body(struct request *rq)
 		return 0;
 	rq->conn->c_keepalive = false;
 	rq->body.done = true; /* framing is lost: nothing more will be read */
-	return n == -499 ? 400 : (int)-n;
+	return (int)-n;
 }
 
 static void request_reset(struct request_ctx *x, const struct site *site, struct conn *c)
@@ -187,19 +187,6 @@ static void request_log(const struct request *rq)
 	log_access(&r);
 }
 
-/* RFC 9110 9.3.7: "OPTIONS *" asks about the server as a whole. */
-static int request_options_star(struct request *rq)
-{
-	int r = request_discard_body(rq);
-
-	if (r != 0)
-		return http_error(rq, r, NULL, "request body");
-	resp_start(rq, 200);
-	resp_header(rq, "Allow", "GET, HEAD, POST, OPTIONS");
-	resp_end(rq, 0);
-	return resp_send(rq, NULL, 0);
-}
-
 static int request_route_path(struct request *rq);
 
 static int request_route(struct request *rq)
@@ -214,7 +201,7 @@ static int request_route(struct request *rq)
 	if (hr->method == HTTP_M_OTHER || hr->method == HTTP_M_CONNECT)
 		return http_error(rq, 501, NULL, "method not implemented");
 	if (hr->path.len == 1 && hr->path.p[0] == '*')
-		return request_options_star(rq);
+		return resp_options(rq, "GET, HEAD, POST, OPTIONS"); /* RFC 9110 9.3.7: the server as a whole */
 	return request_route_path(rq);
 }
 
@@ -298,8 +285,7 @@ bool request_serve(struct request_ctx *x, const struct site *site,
 		  rq->hr.expect_continue, rq->hr.minor, site->conf->limits.body);
 	request_state(x, SB_WRITING);
 	request_route(rq);
-	if (!body_done(&rq->body) && request_discard_body(rq) != 0)
-		c->c_keepalive = false;
+	(void)request_discard_body(rq); /* whatever the handler left; closes on failure */
 	if (x->slot)
 		x->slot->requests++;
 	request_log(rq);

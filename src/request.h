@@ -77,7 +77,12 @@ void request_ctx_free(struct request_ctx *x);
 bool request_serve(struct request_ctx *x, const struct site *site,
 		   struct conn *c, bool first);
 
-/* Read and drop the rest of the request body so the connection stays in sync. 0, or a status (400, 408, 413). */
+/*
+ * Read and drop the rest of the request body so the connection stays in
+ * sync. 0, or a status (400, 408, 413); whenever the body is not read to
+ * its end, the connection is marked to close, so a caller that answers
+ * anyway need not do more.
+ */
 int request_discard_body(struct request *rq);
 
 /*

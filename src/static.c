@@ -22,7 +22,7 @@
 #include "request.h"
 #include "uri.h"
 
-#define STATIC_ALLOW "Allow: GET, HEAD, OPTIONS\r\n"
+#define STATIC_METHODS "GET, HEAD, OPTIONS"
 
 /*
  * Without openat2 (old kernels, strict seccomp filters): resolve the whole
@@ -136,8 +136,7 @@ static int static_redirect_dir(struct request *rq)
 		n += (int)hr->query.len;
 	}
 	loc[n] = '\0';
-	if (request_discard_body(rq) != 0)
-		rq->conn->c_keepalive = false;
+	(void)request_discard_body(rq); /* on failure it closes the connection */
 	/* The query is the client's: in HTML it must stay text (reflected XSS otherwise). */
 	static_html_escape(href, sizeof(href), loc);
 	len = snprintf(html, sizeof(html),
@@ -244,20 +243,15 @@ static int static_answer(struct request *rq, int fd, const struct stat *st, cons
 	switch (rq->hr.method) {
 	case HTTP_M_GET:
 	case HTTP_M_HEAD:
-		break;
-	case HTTP_M_OPTIONS:
 		if ((r = request_discard_body(rq)) != 0)
-			return http_error(rq, r, NULL, "request body");
-		resp_start(rq, 200);
-		resp_header(rq, "Allow", "GET, HEAD, OPTIONS");
-		resp_end(rq, 0);
-		return resp_send(rq, NULL, 0);
+			return http_error(rq, r, NULL, "reading the request body");
+		return static_send_file(rq, fd, st, name);
+	case HTTP_M_OPTIONS:
+		return resp_options(rq, STATIC_METHODS);
 	default:
-		return http_error(rq, 405, STATIC_ALLOW, "method not allowed for a static file");
+		return http_error(rq, 405, "Allow: " STATIC_METHODS "\r\n",
+				  "method not allowed for a static file");
 	}
-	if ((r = request_discard_body(rq)) != 0)
-		return http_error(rq, r, NULL, "request body");
-	return static_send_file(rq, fd, st, name);
 }
 
 int static_serve(struct request *rq)

@@ -569,6 +569,33 @@ static char *with_body(const char *head, const void *data, size_t dlen, size_t *
 	return buf;
 }
 
+/*
+ * POST n bytes of data with a Content-Length (after the header lines in
+ * fields) to /cgi-bin/script on a new
+ * connection, sending and reading at once; fail the test unless a whole
+ * response arrives within timeout_ms. Returns the connection.
+ */
+static int big_post(const char *script, const char *fields, const unsigned char *data, size_t n,
+		    struct big *b, int timeout_ms)
+{
+	char head[512];
+	size_t len;
+	char *req;
+	int fd;
+
+	need_script(script);
+	snprintf(head, sizeof head, "POST /cgi-bin/%s HTTP/1.1\r\nHost: localhost\r\n%s"
+		 "Content-Length: %zu\r\n\r\n", script, fields, n);
+	req = with_body(head, data, n, &len);
+	fd = hs_connect(&srv);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(big_xfer(fd, req, len, b, timeout_ms) == 0,
+		      "%s: no complete response to a %zu-byte POST (%zu bytes in, eof %d, bad %d): %.300s",
+		      script, n, b->len, b->eof, b->bad, b->raw ? b->raw : "");
+	free(req);
+	return fd;
+}
+
 /* ------------------------------------------------------------------------ */
 /* /proc: the script processes of a request. */
 
@@ -903,21 +930,9 @@ END_TEST
 START_TEST(test_echo_8mb_length)
 {
 	unsigned char *data = big_body();
-	char head[256];
 	struct big b = { 0 };
-	size_t len;
-	char *req;
-	int fd;
+	int fd = big_post("echo", "Content-Type: application/octet-stream\r\n", data, BIG_LEN, &b, 20000);
 
-	need_script("echo");
-	snprintf(head, sizeof head, "POST /cgi-bin/echo HTTP/1.1\r\nHost: localhost\r\n"
-		 "Content-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n", BIG_LEN);
-	req = with_body(head, data, BIG_LEN, &len);
-	fd = hs_connect(&srv);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_msg(big_xfer(fd, req, len, &b, 20000) == 0,
-		      "no complete response to an 8 MB POST (%zu bytes in, eof %d, bad %d): %.300s",
-		      b.len, b.eof, b.bad, b.raw ? b.raw : "");
 	ck_assert_msg(b.status == 200, "status %d: %s", b.status, b.head);
 	ck_assert_msg(b.body_len == BIG_LEN, "echoed %zu bytes, want %d", b.body_len, BIG_LEN);
 	ck_assert_msg(memcmp(b.body, data, BIG_LEN) == 0, "echo differs from byte %zu on",
@@ -925,7 +940,6 @@ START_TEST(test_echo_8mb_length)
 	assert_big_in_sync(__LINE__, "after an 8 MB POST", &b, fd);
 	hs_conn_close(&conn);
 	big_free(&b);
-	free(req);
 }
 END_TEST
 
@@ -1029,49 +1043,25 @@ END_TEST
 /* The script answers without reading its 8 MB body: the response is right and the connection stays usable. */
 START_TEST(test_ignore_body)
 {
-	unsigned char *data = big_body();
-	char head[256];
 	struct big b = { 0 };
-	size_t len;
-	char *req;
-	int fd;
+	int fd = big_post("ignore_body.sh", "", big_body(), BIG_LEN, &b, 20000);
 
-	need_script("ignore_body.sh");
-	snprintf(head, sizeof head, "POST /cgi-bin/ignore_body.sh HTTP/1.1\r\nHost: localhost\r\n"
-		 "Content-Length: %d\r\n\r\n", BIG_LEN);
-	req = with_body(head, data, BIG_LEN, &len);
-	fd = hs_connect(&srv);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_msg(big_xfer(fd, req, len, &b, 20000) == 0,
-		      "no complete response (%zu bytes in, eof %d): %.300s", b.len, b.eof, b.raw ? b.raw : "");
 	ck_assert_msg(b.status == 200 && b.body_len == 8 && memcmp(b.body, "ignored\n", 8) == 0,
 		      "response: %s", b.raw);
 	assert_big_in_sync(__LINE__, "after an unread 8 MB body", &b, fd);
 	hs_conn_close(&conn);
 	big_free(&b);
-	free(req);
 }
 END_TEST
 
 /* The script writes 2 MB before it reads its 2 MB body: the server must pump both ways at once. */
 START_TEST(test_big_before_read)
 {
-	unsigned char *data = big_body();
-	char head[256], tail[64];
+	char tail[64];
 	struct big b = { 0 };
-	size_t len, tl;
-	char *req;
-	int fd;
+	size_t tl = (size_t)snprintf(tail, sizeof tail, "\nread=%d\n", BEFORE_READ_LEN);
+	int fd = big_post("big_before_read.sh", "", big_body(), BEFORE_READ_LEN, &b, 15000);
 
-	need_script("big_before_read.sh");
-	snprintf(head, sizeof head, "POST /cgi-bin/big_before_read.sh HTTP/1.1\r\nHost: localhost\r\n"
-		 "Content-Length: %d\r\n\r\n", BEFORE_READ_LEN);
-	tl = (size_t)snprintf(tail, sizeof tail, "\nread=%d\n", BEFORE_READ_LEN);
-	req = with_body(head, data, BEFORE_READ_LEN, &len);
-	fd = hs_connect(&srv);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_msg(big_xfer(fd, req, len, &b, 15000) == 0,
-		      "deadlock? no complete response (%zu bytes in): %.200s", b.len, b.raw ? b.raw : "");
 	ck_assert_msg(b.status == 200, "status %d: %s", b.status, b.head);
 	ck_assert_msg(b.body_len == BEFORE_READ_LEN + tl, "body %zu bytes, want %zu",
 		      b.body_len, BEFORE_READ_LEN + tl);
@@ -1081,7 +1071,6 @@ START_TEST(test_big_before_read)
 		      "the script did not read its whole body: %.*s", (int)tl, b.body + BEFORE_READ_LEN);
 	close(fd);
 	big_free(&b);
-	free(req);
 }
 END_TEST
 
