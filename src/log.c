@@ -13,11 +13,52 @@
 static int log_err_fd = -1;     /* -1: stderr only */
 static int log_acc_fd = -1;     /* -1: no access log */
 static int log_foreground = 1;
+static enum log_level log_level = LOG_NOTICE;
 
 static const char *const log_level_names[] = {
 	[LOG_ERR] = "error", [LOG_WARN] = "warn",
-	[LOG_NOTICE] = "notice", [LOG_INFO] = "info",
+	[LOG_NOTICE] = "notice", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
 };
+
+void log_set_level(enum log_level level)
+{
+	log_level = level;
+}
+
+int log_error_fd(void)
+{
+	return log_err_fd;
+}
+
+int log_access_fd(void)
+{
+	return log_acc_fd;
+}
+
+static void log_adopt_one(int *cur, int fd)
+{
+	if (fd < 0)
+		return;
+	if (*cur < 0) {
+		*cur = fd; /* a log that did not exist before: take the number as it is */
+		return;
+	}
+	/*
+	 * dup3 replaces *cur atomically: no moment without a log descriptor.
+	 * If it fails, the old file keeps receiving lines rather than none.
+	 */
+	(void)dup3(fd, *cur, O_CLOEXEC);
+	close(fd);
+}
+
+void log_adopt(int err_fd, int acc_fd)
+{
+	int saved = errno;
+
+	log_adopt_one(&log_err_fd, err_fd);
+	log_adopt_one(&log_acc_fd, acc_fd);
+	errno = saved;
+}
 
 void log_init(int foreground)
 {
@@ -77,6 +118,8 @@ void log_error(enum log_level level, const char *fmt, ...)
 	va_list ap;
 	int n, m;
 
+	if (level > log_level)
+		return;
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%a %b %d %H:%M:%S %Y", &tm);
 	n = snprintf(line, sizeof(line), "[%s] [%s] [pid %d] ", when,

@@ -7,8 +7,9 @@
  * interleave. Error-log lines read "[Sun Nov 22 01:19:50 2026] [error] [pid
  * 123] message"; access-log lines are in Combined Log Format. Writing a log
  * line never fails the caller: a failed write is dropped (there is nowhere
- * left to report it). The descriptors live in one place, so reopening them
- * on SIGUSR1 (log rotation, a later issue) is a small step.
+ * left to report it). Reopening (SIGUSR1, logrotate): the master opens the
+ * files anew and sends the descriptors to every child, which adopts them in
+ * place (log_adopt), so lines written after the signal land in the new files.
  */
 #ifndef PFHTTPD_LOG_H
 #define PFHTTPD_LOG_H
@@ -19,7 +20,8 @@
 
 struct conf;
 
-enum log_level { LOG_ERR, LOG_WARN, LOG_NOTICE, LOG_INFO };
+/* As Apache's LogLevel and nginx's error_log level; a client's own error (404) is LOG_INFO. */
+enum log_level { LOG_ERR, LOG_WARN, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
 
 /* Before log_open(): lines go to stderr only. foreground: copy every error-log line to stderr too. */
 void log_init(int foreground);
@@ -28,6 +30,21 @@ void log_init(int foreground);
 int log_open(const struct conf *c, char *err, size_t errlen);
 
 void log_close(void);
+
+/* Lines less severe than level are dropped (default LOG_NOTICE). */
+void log_set_level(enum log_level level);
+
+/*
+ * Make the given descriptors the error and access log, in place of the
+ * current ones, keeping the descriptor numbers (dup3), so nothing that holds
+ * them needs telling; a fd of -1 leaves that log as it is. Takes ownership
+ * of the fds. Async-signal-safe: a worker calls it from its SIGUSR1 handler.
+ */
+void log_adopt(int err_fd, int acc_fd);
+
+/* The current descriptors (-1: none), for the master to send to a child. */
+int log_error_fd(void);
+int log_access_fd(void);
 
 void log_error(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -23,6 +23,7 @@
 struct conf;
 struct mime_table;
 struct sb_slot;
+struct scoreboard;
 
 /* The settings that apply to one request: the one "which site is this" answer. */
 struct site {
@@ -30,6 +31,7 @@ struct site {
 	const struct mime_table *mime;
 	int root_fd;                 /* document_root, O_PATH|O_DIRECTORY */
 	int cgi_fd;                  /* cgi.directory, O_PATH|O_DIRECTORY, or -1 */
+	const struct scoreboard *sb; /* the pool's shared state (status page), or NULL */
 };
 
 #define REQUEST_MAX_REDIRECTS 10
