@@ -23,6 +23,7 @@
 #define CGI_BUF        65536
 #define CGI_ERR_LINE   1024   /* a longer stderr line is logged in pieces */
 #define CGI_KILL_GRACE 2000   /* ms between SIGTERM and SIGKILL */
+#define CGI_STOP_GRACE 500    /* the same when the server stops at once: all gone within 2 s */
 
 enum cgi_mode {
 	CGI_M_HEAD,      /* reading the header block */
@@ -403,7 +404,8 @@ static void cgi_io_reap(struct cgi_io *io)
 	}
 	if (!exited) {
 		kill(-p->pid, SIGTERM);
-		exited = cgi_io_wait(io, conn_now_ms() + CGI_KILL_GRACE, &status);
+		exited = cgi_io_wait(io, conn_now_ms() +
+				     (conn_stopping ? CGI_STOP_GRACE : CGI_KILL_GRACE), &status);
 	}
 	if (!exited) {
 		kill(-p->pid, SIGKILL);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 volatile sig_atomic_t conn_stopping;
+volatile sig_atomic_t conn_retiring;
 
 int64_t conn_now_ms(void)
 {
@@ -67,6 +68,9 @@ void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
 	c->c_fd = fd;
 	c->c_in_len = c->c_in_pos = 0;
 	c->c_keepalive = true;
+	c->c_deadline_ms = 0;
+	c->c_peer_addr = *peer;
+	c->c_local_addr = *local;
 	conn_addr(peer, c->c_peer, sizeof(c->c_peer), &c->c_peer_port);
 	conn_addr(local, ignored, sizeof(ignored), &c->c_local_port);
 }
@@ -90,6 +94,14 @@ void conn_close(struct conn *c)
 		}
 		close(c->c_fd);
 	}
+	c->c_fd = -1;
+}
+
+void conn_release(struct conn *c)
+{
+	/* shutdown() would end the connection for its new holder too. */
+	if (c->c_fd >= 0)
+		close(c->c_fd);
 	c->c_fd = -1;
 }
 

@@ -31,10 +31,20 @@ struct conn {
 	size_t c_in_len;               /* bytes held */
 	size_t c_in_pos;               /* start of the unconsumed bytes */
 	bool c_keepalive;              /* keep the connection after this response */
+	struct sockaddr_storage c_peer_addr, c_local_addr;
+	int64_t c_deadline_ms;         /* set by a hand-back from the keeper: the head's deadline; 0 none */
 };
 
 /* Set by the worker's signal handler: blocking waits give up with EINTR. */
 extern volatile sig_atomic_t conn_stopping;
+
+/*
+ * Set by the worker's signal handlers: finish the request in flight, then
+ * CONN_RETIRE_CLOSE closes the connection (graceful stop) and
+ * CONN_RETIRE_HANDOFF passes it to the keeper (reload, a shrinking pool).
+ */
+enum { CONN_RETIRE_NONE, CONN_RETIRE_CLOSE, CONN_RETIRE_HANDOFF };
+extern volatile sig_atomic_t conn_retiring;
 
 int64_t conn_now_ms(void);
 
@@ -46,6 +56,9 @@ void conn_free(struct conn *c);
 void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
 	       const struct sockaddr_storage *local);
 void conn_close(struct conn *c);
+
+/* Forget a connection that another process now holds: close our descriptor, no shutdown. */
+void conn_release(struct conn *c);
 
 /* Drop consumed bytes so the unconsumed ones start at c_in[0]. */
 void conn_compact(struct conn *c);

@@ -220,6 +220,24 @@ static int http_error_page(const struct request *rq, int status, struct stat *st
 	return -1;
 }
 
+/*
+ * A server fault is an error. A request that breaks the protocol (400,
+ * 408, 411, 413, 414, 417, 431, 501, 505) is a notice, so it shows at the
+ * default log_level: the administrator of a server under attack or behind a
+ * broken client wants to see it. An ordinary client miss (403, 404, 405,
+ * 412, 416) is info, as in Apache and nginx, or every crawler would fill
+ * the log.
+ */
+static enum log_level http_error_level(int status)
+{
+	switch (status) {
+	case 403: case 404: case 405: case 410: case 412: case 416:
+		return LOG_INFO;
+	default:
+		return status >= 500 && status != 501 && status != 505 ? LOG_ERR : LOG_NOTICE;
+	}
+}
+
 static void http_error_log(const struct request *rq, int status, const char *why)
 {
 	const struct http_request *hr = &rq->hr;
@@ -234,7 +252,7 @@ static void http_error_log(const struct request *rq, int status, const char *why
 			      snprintf(target + n, sizeof(target) - n, "\\x%02x", ch));
 	}
 	target[n] = '\0';
-	log_error(status >= 500 ? LOG_ERR : LOG_INFO, "[client %s:%d] %d %s: %s%s%s",
+	log_error(http_error_level(status), "[client %s:%d] %d %s: %s%s%s",
 		  rq->conn->c_peer, rq->conn->c_peer_port, status, http_reason(status),
 		  why, n ? ", target " : "", target);
 }

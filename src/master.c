@@ -2,49 +2,55 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <netinet/in.h>
-#include <pwd.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
+#include "conf_check.h"
+#include "conn.h"
 #include "log.h"
 #include "mime.h"
-#include "request.h"
-#include "scoreboard.h"
-#include "worker.h"
+#include "notify.h"
+#include "pidfile.h"
+#include "pool.h"
+#include "proctitle.h"
 
 #define MASTER_BACKLOG 4096
-#define MASTER_STOP_GRACE 10 /* seconds before SIGKILL on stop */
+#define MASTER_FAST_STOP_MS 1500   /* TERM, then KILL: every child gone within 2 s */
 
-static volatile sig_atomic_t got_chld, got_stop, got_alarm;
+static volatile sig_atomic_t got_chld, got_hup, got_usr1, got_quit, got_term;
 
 static void master_on_signal(int sig)
 {
 	switch (sig) {
 	case SIGCHLD: got_chld = 1; break;
-	case SIGALRM: got_alarm = 1; break;
-	default:      got_stop = sig; break;
+	case SIGHUP:  got_hup = 1; break;
+	case SIGUSR1: got_usr1 = 1; break;
+	case SIGQUIT: got_quit = 1; break;
+	default:      got_term = sig; break;
 	}
 }
 
 struct master {
-	struct conf *conf;
-	struct site site;
-	struct scoreboard sb;
-	struct mime_table *mime;     /* owned here; the site borrows it */
-	int *lfds;
-	size_t nlfds;
+	struct pool pool;
+	struct pool_gen gen;         /* the current configuration generation */
+	const char *path;            /* the configuration file, read again on reload */
+	char *pid_file;              /* as at start: a reload does not move it */
 	bool pid_written;
-	bool stopping;
+	int ready_fd;                /* detached start: tells the starting process; -1 */
+	sigset_t wait_mask;
 };
+
+/* ---- listening sockets ------------------------------------------------- */
 
 static int master_bind_one(const struct conf_listen *l, char *err, size_t errlen,
 			   const char *file)
@@ -67,7 +73,7 @@ static int master_bind_one(const struct conf_listen *l, char *err, size_t errlen
 	return fd;
 fail:
 	e = errno;
-	snprintf(err, errlen, "%s:%d: cannot listen on %s: %s", file, l->line,
+	snprintf(err, errlen, "%s:%d: listen: cannot listen on %s: %s", file, l->line,
 		 l->text, strerror(e));
 	if (fd >= 0)
 		close(fd);
@@ -75,17 +81,55 @@ fail:
 	return -1;
 }
 
-static int master_bind(struct master *m, char *err, size_t errlen)
+/* Is fd a socket bound to l's address? (A reload keeps such a socket open.) */
+static bool master_bound_to(int fd, const struct conf_listen *l)
 {
-	m->lfds = calloc(m->conf->nlisten, sizeof(int));
-	if (!m->lfds) {
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 || ss.ss_family != l->addr.ss_family)
+		return false;
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)&ss, *b = (const void *)&l->addr;
+		return a->sin_port == b->sin_port && a->sin_addr.s_addr == b->sin_addr.s_addr;
+	}
+	const struct sockaddr_in6 *a = (const void *)&ss, *b = (const void *)&l->addr;
+	return a->sin6_port == b->sin6_port &&
+	       memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr)) == 0;
+}
+
+static int master_reuse(const struct pool_gen *prev, const struct conf_listen *l)
+{
+	for (size_t i = 0; prev && i < prev->nlfds; i++)
+		if (master_bound_to(prev->lfds[i], l))
+			return prev->lfds[i];
+	return -1;
+}
+
+static bool master_owns(const struct pool_gen *g, int fd)
+{
+	for (size_t i = 0; g && i < g->nlfds; i++)
+		if (g->lfds[i] == fd)
+			return true;
+	return false;
+}
+
+/* Bind g's listen list, keeping prev's sockets for the addresses it already has. */
+static int master_bind(struct pool_gen *g, const struct pool_gen *prev, char *err, size_t errlen)
+{
+	const struct conf *cf = g->conf;
+
+	g->lfds = calloc(cf->nlisten, sizeof(int));
+	if (!g->lfds) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (size_t i = 0; i < m->conf->nlisten; i++) {
-		const struct conf_listen *l = &m->conf->listen[i];
-		int fd = master_bind_one(l, err, errlen, m->conf->file);
+	for (size_t i = 0; i < cf->nlisten; i++) {
+		const struct conf_listen *l = &cf->listen[i];
+		int fd = master_reuse(prev, l);
 
+		if (fd < 0)
+			fd = master_bind_one(l, err, errlen, cf->file);
 		/*
 		 * A kernel built or booted without IPv6 cannot have "[::]:80":
 		 * say so and serve the other addresses, as long as there are some.
@@ -96,334 +140,413 @@ static int master_bind(struct master *m, char *err, size_t errlen)
 		}
 		if (fd < 0)
 			return -1;
-		m->lfds[m->nlfds++] = fd;
+		g->lfds[g->nlfds++] = fd;
 	}
-	if (m->nlfds == 0) {
-		snprintf(err, errlen, "%s: no listen address could be used", m->conf->file);
+	if (g->nlfds == 0) {
+		snprintf(err, errlen, "%s: listen: no address could be used", cf->file);
 		return -1;
 	}
 	return 0;
 }
 
-static int master_site(struct master *m, char *err, size_t errlen)
-{
-	const struct conf *cf = m->conf;
+/* ---- one configuration generation ------------------------------------- */
 
-	m->site.conf = cf;
-	m->site.root_fd = open(cf->document_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (m->site.root_fd < 0) {
-		snprintf(err, errlen, "%s: document_root '%s': %s", cf->file,
+static int master_site(struct pool_gen *g, char *err, size_t errlen)
+{
+	const struct conf *cf = g->conf;
+
+	g->site.conf = cf;
+	g->site.root_fd = open(cf->document_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (g->site.root_fd < 0) {
+		snprintf(err, errlen, "%s: document_root: '%s': %s", cf->file,
 			 cf->document_root, strerror(errno));
 		return -1;
 	}
 	if (cf->cgi.enabled &&
-	    (m->site.cgi_fd = open(cf->cgi.directory, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "%s: cgi.directory '%s': %s", cf->file,
+	    (g->site.cgi_fd = open(cf->cgi.directory, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: cgi.directory: '%s': %s", cf->file,
 			 cf->cgi.directory, strerror(errno));
 		return -1;
 	}
-	m->site.mime = m->mime = mime_new();
-	if (!m->mime) {
+	g->site.mime = g->mime = mime_new();
+	if (!g->mime) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (cf->mime_types && mime_load(m->mime, cf->mime_types, err, errlen) < 0)
+	if (cf->mime_types && mime_load(g->mime, cf->mime_types, err, errlen) < 0)
 		return -1;
 	return 0;
 }
 
-/* Detach from the terminal (unless -F): double fork, new session, stdio to /dev/null. */
-static int master_daemonize(char *err, size_t errlen)
+static void master_gen_init(struct pool_gen *g)
 {
-	pid_t pid;
-	int fd;
+	memset(g, 0, sizeof(*g));
+	g->site.root_fd = g->site.cgi_fd = -1;
+	g->outbox[0] = g->outbox[1] = -1;
+}
 
-	if ((pid = fork()) < 0)
+/* Everything a generation's children are forked with; g owns cf from here. 0, or -1 with a message. */
+static int master_gen_open(struct master *m, struct pool_gen *g, struct conf *cf,
+			   const struct pool_gen *prev, char *err, size_t errlen)
+{
+	g->conf = cf;
+	g->site.sb = &m->pool.sb;
+	g->generation = prev ? prev->generation + 1 : 1;
+	if (master_site(g, err, errlen) < 0 ||
+	    identity_resolve(cf, geteuid(), &g->id, err, errlen) < 0 ||
+	    master_bind(g, prev, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+/* Free g, leaving open the listening sockets that keep serving in keep (a reload). */
+static void master_gen_close(struct pool_gen *g, const struct pool_gen *keep, bool close_outbox)
+{
+	for (size_t i = 0; i < g->nlfds; i++)
+		if (!master_owns(keep, g->lfds[i]))
+			close(g->lfds[i]);
+	free(g->lfds);
+	if (g->site.root_fd >= 0)
+		close(g->site.root_fd);
+	if (g->site.cgi_fd >= 0)
+		close(g->site.cgi_fd);
+	if (g->mime)
+		mime_free(g->mime);
+	identity_free(&g->id);
+	if (g->outbox[0] >= 0)
+		close(g->outbox[0]);
+	if (close_outbox && g->outbox[1] >= 0)
+		close(g->outbox[1]);
+	if (g->conf) {
+		conf_free(g->conf);
+		free(g->conf);
+	}
+	master_gen_init(g);
+}
+
+/* ---- start-up ------------------------------------------------------------ */
+
+/*
+ * Detach from the terminal (unless -F): fork, new session, fork again. The
+ * starting process waits on a pipe until the pool is up (master_ready), so
+ * an init script that reads the pid file right after we return finds it,
+ * and a failure after detaching still reaches the shell as exit status 1.
+ */
+static int master_daemonize(struct master *m, char *err, size_t errlen)
+{
+	int fds[2];
+	pid_t pid;
+	char ok;
+
+	if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0)
 		goto fail;
-	if (pid > 0)
-		_exit(0);
-	if (setsid() < 0)
-		goto fail;
-	if ((pid = fork()) < 0)
+	if (pid > 0) {
+		close(fds[1]);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		_exit(read(fds[0], &ok, 1) == 1 && ok == 0 ? 0 : 1);
+	}
+	close(fds[0]);
+	if (setsid() < 0 || (pid = fork()) < 0)
 		goto fail;
 	if (pid > 0)
 		_exit(0);
 	if (chdir("/") < 0)
 		goto fail;
-	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		goto fail;
-	if (dup2(fd, STDIN_FILENO) < 0 || dup2(fd, STDOUT_FILENO) < 0 ||
-	    dup2(fd, STDERR_FILENO) < 0)
-		goto fail;
-	close(fd);
+	m->ready_fd = fds[1];
 	return 0;
 fail:
 	snprintf(err, errlen, "cannot detach: %s", strerror(errno));
 	return -1;
 }
 
+/* The pool is up: release the starting process and let go of the terminal. */
+static void master_ready(struct master *m)
+{
+	char ok = 0;
+	int fd;
+
+	notify_send("READY=1");
+	if (m->ready_fd < 0)
+		return;
+	if (write(m->ready_fd, &ok, 1) != 1)
+		log_error(LOG_WARN, "cannot tell the starting process: %s", strerror(errno));
+	close(m->ready_fd);
+	m->ready_fd = -1;
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, STDIN_FILENO) < 0 || dup2(fd, STDOUT_FILENO) < 0 ||
+	    dup2(fd, STDERR_FILENO) < 0)
+		log_error(LOG_WARN, "cannot detach standard streams: %s", strerror(errno));
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
+static int master_refuse_second(const struct conf *cf, char *err, size_t errlen)
+{
+	pid_t pid;
+
+	if (!cf->pid_file || (pid = pidfile_running(cf->pid_file)) == 0)
+		return 0;
+	snprintf(err, errlen, "%s:%d: pid_file: pfhttpd is already running as pid %d "
+		 "(pid file '%s'); stop it first, or use -s reload", cf->file,
+		 cf->line.pid_file, (int)pid, cf->pid_file);
+	return -1;
+}
+
 static int master_write_pid(struct master *m, char *err, size_t errlen)
 {
-	const struct conf *cf = m->conf;
-	char buf[32];
-	int fd, n;
+	const struct conf *cf = m->gen.conf;
+	char why[512];
 
 	if (!cf->pid_file)
 		return 0;
-	fd = open(cf->pid_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		goto fail;
-	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (write(fd, buf, (size_t)n) != n) {
-		close(fd);
-		goto fail;
+	if (!(m->pid_file = strdup(cf->pid_file)) ||
+	    pidfile_write(m->pid_file, getpid(), why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s:%d: pid_file: %s", cf->file, cf->line.pid_file,
+			 m->pid_file ? why : "out of memory");
+		return -1;
 	}
-	if (close(fd) < 0)
-		goto fail;
 	m->pid_written = true;
 	return 0;
-fail:
-	snprintf(err, errlen, "%s:%d: cannot write pid_file '%s': %s", cf->file,
-		 cf->line.pid_file, cf->pid_file, strerror(errno));
-	return -1;
 }
 
-/* Started as root with user/group set: give root up once the ports are bound and the logs open. */
-static int master_drop_privileges(const struct conf *cf, char *err, size_t errlen)
+/* One descriptor per worker control socket: let the pool reach workers.max. */
+static void master_raise_nofile(void)
 {
-	struct passwd *pw;
-	struct group *gr = NULL;
-	gid_t gid;
+	struct rlimit rl;
 
-	if (geteuid() != 0 || !cf->user)
-		return 0;
-	errno = 0;
-	if (!(pw = getpwnam(cf->user))) {
-		snprintf(err, errlen, "%s:%d: unknown user '%s'", cf->file, cf->line.user, cf->user);
-		return -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_error(LOG_WARN, "RLIMIT_NOFILE: %s", strerror(errno));
 	}
-	gid = pw->pw_gid;
-	if (cf->group) {
-		if (!(gr = getgrnam(cf->group))) {
-			snprintf(err, errlen, "%s:%d: unknown group '%s'", cf->file,
-				 cf->line.group, cf->group);
-			return -1;
-		}
-		gid = gr->gr_gid;
-	}
-	if (initgroups(pw->pw_name, gid) < 0 || setgid(gid) < 0 || setuid(pw->pw_uid) < 0) {
-		snprintf(err, errlen, "%s:%d: cannot become user '%s': %s", cf->file,
-			 cf->line.user, cf->user, strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
-static int master_scoreboard(struct master *m, char *err, size_t errlen)
+static void master_signals(struct master *m)
 {
-	if (scoreboard_create(&m->sb, (size_t)m->conf->workers.max) == 0)
-		return 0;
-	snprintf(err, errlen, "cannot create the scoreboard: %s", strerror(errno));
-	return -1;
-}
-
-static void master_signals(sigset_t *old)
-{
+	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1 };
 	struct sigaction sa;
 	sigset_t block;
 
 	sigemptyset(&block);
-	sigaddset(&block, SIGCHLD);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGQUIT);
-	sigaddset(&block, SIGALRM);
-	/* Blocked except inside sigsuspend(): the loop never misses a flag. */
-	sigprocmask(SIG_BLOCK, &block, old);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&block, sigs[i]);
+	/* Blocked except inside ppoll(): the loop never misses a flag. */
+	sigprocmask(SIG_BLOCK, &block, &m->wait_mask);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = master_on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGCHLD, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGALRM, &sa, NULL);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-	/* HUP (reload) and USR1 (log reopen) come with the operations issue; until then they do no harm. */
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGWINCH, &sa, NULL);
 }
 
-static int master_spawn(struct master *m)
-{
-	int slot = scoreboard_free_slot(&m->sb);
-	struct sb_slot *s;
-	pid_t master = getpid(), pid;
+/* ---- the loop -------------------------------------------------------------- */
 
-	if (slot < 0)
-		return -1;
-	s = &m->sb.slots[slot];
-	memset(s, 0, sizeof(*s));
-	s->state = SB_STARTING;
-	s->started = time(NULL);
-	pid = fork();
-	if (pid < 0) {
-		log_error(LOG_ERR, "fork: %s", strerror(errno));
-		s->state = SB_EMPTY;
+/* Sleep until a signal, the wake pipe, or timeout_ms (-1: no timeout). */
+static void master_sleep(struct master *m, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = m->pool.wake[0], .events = POLLIN };
+	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
+
+	if (ppoll(&pfd, 1, timeout_ms < 0 ? NULL : &ts, &m->wait_mask) > 0)
+		pool_drain_wake(&m->pool);
+}
+
+static void master_reopen(struct master *m)
+{
+	char err[1024];
+
+	if (log_open(m->gen.conf, err, sizeof(err)) < 0) {
+		log_error(LOG_ERR, "cannot reopen the logs: %s; still writing to the old ones", err);
+		return;
+	}
+	pool_send_logs(&m->pool);
+	log_error(LOG_NOTICE, "logs reopened");
+}
+
+/* The part of a reload that can fail: load, check and open everything of the new generation. */
+static int master_reload_prepare(struct master *m, struct pool_gen *g, char *err, size_t errlen)
+{
+	struct conf *cf = calloc(1, sizeof(*cf));
+
+	master_gen_init(g);
+	if (!cf) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (pid == 0)
-		worker_main(&m->site, m->lfds, m->nlfds, s, master);
-	s->pid = pid;
+	if (conf_load(m->path, cf, err, errlen) < 0) {
+		free(cf);
+		return -1;
+	}
+	if (conf_check(cf, err, errlen) < 0) {
+		conf_free(cf);
+		free(cf);
+		return -1;
+	}
+	if (master_gen_open(m, g, cf, &m->gen, err, errlen) < 0 ||
+	    pool_gen_outbox(g, err, errlen) < 0 ||
+	    log_open(cf, err, errlen) < 0)
+		return -1;
 	return 0;
 }
 
-static size_t master_alive(const struct master *m)
+/*
+ * SIGHUP. New workers start with the new configuration before the old ones
+ * are told to finish, and the listening sockets stay open throughout, so no
+ * connection is refused; the generation number in the scoreboard makes an
+ * old worker pass on any request that arrives after this point.
+ */
+static void master_reload(struct master *m)
 {
-	size_t n = 0;
+	struct pool_gen g, old;
+	char err[1024];
 
-	for (size_t i = 0; i < m->sb.nslots; i++)
-		n += m->sb.slots[i].pid != 0;
-	return n;
+	notify_send("RELOADING=1");
+	log_error(LOG_NOTICE, "reloading %s", m->path);
+	if (master_reload_prepare(m, &g, err, sizeof(err)) < 0) {
+		log_error(LOG_ERR, "reload failed: %s; still serving the previous configuration", err);
+		master_gen_close(&g, &m->gen, true);
+		notify_send("READY=1");
+		return;
+	}
+	old = m->gen;
+	m->gen = g;
+	log_set_level((enum log_level)m->gen.conf->log_level);
+	m->pool.started = false;
+	pool_adjust(&m->pool, &m->gen);
+	pool_new_generation(&m->pool, &m->gen, &old);
+	pool_send_logs(&m->pool);
+	master_gen_close(&old, &m->gen, false); /* its outbox's receive end is the pool's now */
+	log_error(LOG_NOTICE, "configuration reloaded (generation %u)", m->gen.generation);
+	notify_send("READY=1");
+}
+
+/* Wait until every child is gone or deadline (ms) passes. true: all gone. */
+static bool master_wait_children(struct master *m, int64_t deadline)
+{
+	while (pool_alive(&m->pool) > 0) {
+		int64_t left = deadline - conn_now_ms();
+		if (left <= 0)
+			return false;
+		master_sleep(m, left > 100 ? 100 : (int)left);
+		pool_reap(&m->pool, &m->gen);
+	}
+	return true;
+}
+
+static void master_stop_now(struct master *m)
+{
+	pool_signal(&m->pool, SIGTERM);
+	if (master_wait_children(m, conn_now_ms() + MASTER_FAST_STOP_MS))
+		return;
+	log_error(LOG_WARN, "children still running after %d ms: sending SIGKILL", MASTER_FAST_STOP_MS);
+	pool_signal(&m->pool, SIGKILL);
+	master_wait_children(m, conn_now_ms() + 5000);
 }
 
 /*
- * Bring the pool back to workers.start. A worker that died within a second
- * of starting is probably crashing in a loop: wait a second (SIGALRM)
- * rather than fork as fast as the machine can.
+ * SIGQUIT: no new connections, every request in flight finishes (bounded by
+ * timeouts.graceful), then a fast stop for whatever is left.
  */
-static void master_fill(struct master *m, bool crash_loop)
+static void master_stop_graceful(struct master *m)
 {
-	if (m->stopping)
-		return;
-	if (crash_loop) {
-		alarm(1);
-		return;
+	int64_t deadline = conn_now_ms() + m->gen.conf->timeouts.graceful * 1000LL;
+
+	for (size_t i = 0; i < m->gen.nlfds; i++)
+		close(m->gen.lfds[i]);
+	m->gen.nlfds = 0;
+	pool_signal(&m->pool, SIGQUIT);
+	if (!master_wait_children(m, deadline)) {
+		log_error(LOG_WARN, "requests still running after timeouts.graceful (%d s): stopping them",
+			  m->gen.conf->timeouts.graceful);
+		master_stop_now(m);
 	}
-	while (master_alive(m) < (size_t)m->conf->workers.start)
-		if (master_spawn(m) < 0) {
-			alarm(1);
-			return;
-		}
 }
 
-static bool master_reap(struct master *m)
+static void master_loop(struct master *m)
 {
-	bool crash_loop = false;
-	int status;
-	pid_t pid;
-
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		int slot = scoreboard_find(&m->sb, pid);
-		if (slot < 0)
-			continue;
-		/* Only a failure counts: a worker retiring after max_requests is normal. */
-		if (time(NULL) - m->sb.slots[slot].started < 1 && !m->stopping &&
-		    !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-			crash_loop = true;
-		memset(&m->sb.slots[slot], 0, sizeof(m->sb.slots[slot]));
-		if (WIFSIGNALED(status))
-			log_error(LOG_ERR, "worker %d (slot %d) killed by signal %d (%s)%s",
-				  (int)pid, slot, WTERMSIG(status), strsignal(WTERMSIG(status)),
-				  m->stopping ? "" : "; starting a replacement");
-		else if (WEXITSTATUS(status) != 0 || !m->stopping)
-			log_error(m->stopping || WEXITSTATUS(status) == 0 ? LOG_NOTICE : LOG_ERR,
-				  "worker %d (slot %d) exited with status %d%s",
-				  (int)pid, slot, WEXITSTATUS(status),
-				  m->stopping ? "" : "; starting a replacement");
-	}
-	return crash_loop;
-}
-
-static void master_kill_all(struct master *m, int sig)
-{
-	for (size_t i = 0; i < m->sb.nslots; i++)
-		if (m->sb.slots[i].pid > 0)
-			kill(m->sb.slots[i].pid, sig);
-}
-
-/* Stop every worker: TERM, then KILL after the grace period; reap them all. */
-static void master_stop(struct master *m, const sigset_t *wait_mask)
-{
-	time_t deadline = time(NULL) + MASTER_STOP_GRACE;
-
-	m->stopping = true;
-	master_kill_all(m, SIGTERM);
-	while (master_alive(m) > 0) {
-		if (time(NULL) >= deadline) {
-			log_error(LOG_WARN, "workers still running after %d s: sending SIGKILL",
-				  MASTER_STOP_GRACE);
-			master_kill_all(m, SIGKILL);
-			deadline = time(NULL) + MASTER_STOP_GRACE;
-		}
-		alarm(1);
-		sigsuspend(wait_mask);
-		master_reap(m);
-	}
-	alarm(0);
-}
-
-static void master_loop(struct master *m, const sigset_t *wait_mask)
-{
-	master_fill(m, false);
-	while (!got_stop) {
-		sigsuspend(wait_mask);
+	pool_adjust(&m->pool, &m->gen);
+	master_ready(m);
+	while (!got_term && !got_quit) {
+		master_sleep(m, pool_timeout_ms(&m->pool));
 		if (got_chld) {
 			got_chld = 0;
-			master_fill(m, master_reap(m));
+			pool_reap(&m->pool, &m->gen);
 		}
-		if (got_alarm) {
-			got_alarm = 0;
-			master_fill(m, false);
+		if (got_term || got_quit)
+			break;
+		if (got_hup) {
+			got_hup = 0;
+			master_reload(m);
 		}
+		if (got_usr1) {
+			got_usr1 = 0;
+			master_reopen(m);
+		}
+		pool_adjust(&m->pool, &m->gen);
 	}
-	log_error(LOG_NOTICE, "caught signal %d (%s), stopping", (int)got_stop,
-		  strsignal(got_stop));
-	master_stop(m, wait_mask);
+	m->pool.stopping = true;
+	notify_send("STOPPING=1");
+	if (got_term) {
+		log_error(LOG_NOTICE, "caught signal %d (%s), stopping now", (int)got_term,
+			  strsignal(got_term));
+		master_stop_now(m);
+	} else {
+		log_error(LOG_NOTICE, "caught SIGQUIT, stopping gracefully");
+		master_stop_graceful(m);
+	}
 }
 
 static void master_cleanup(struct master *m)
 {
-	for (size_t i = 0; i < m->nlfds; i++)
-		close(m->lfds[i]);
-	free(m->lfds);
-	if (m->site.root_fd >= 0)
-		close(m->site.root_fd);
-	if (m->site.cgi_fd >= 0)
-		close(m->site.cgi_fd);
-	if (m->mime)
-		mime_free(m->mime);
-	scoreboard_destroy(&m->sb);
-	if (m->pid_written && unlink(m->conf->pid_file) < 0 && errno != ENOENT)
-		log_error(LOG_WARN, "cannot remove '%s': %s", m->conf->pid_file, strerror(errno));
+	master_gen_close(&m->gen, NULL, true);
+	pool_free(&m->pool);
+	if (m->pid_written && unlink(m->pid_file) < 0 && errno != ENOENT)
+		log_error(LOG_WARN, "cannot remove '%s': %s", m->pid_file, strerror(errno));
+	free(m->pid_file);
 }
 
-int master_run(struct conf *conf, bool foreground)
+static int master_start(struct master *m, struct conf *conf, bool foreground,
+			char *err, size_t errlen)
 {
-	struct master m = { .conf = conf, .site.root_fd = -1, .site.cgi_fd = -1 };
+	m->gen.conf = conf; /* freed by the cleanup, whatever fails */
+	if (pool_init(&m->pool, err, errlen) < 0 ||
+	    master_refuse_second(conf, err, errlen) < 0 ||
+	    master_gen_open(m, &m->gen, conf, NULL, err, errlen) < 0)
+		return -1;
+	log_set_level((enum log_level)conf->log_level);
+	if (log_open(conf, err, errlen) < 0 ||
+	    pool_gen_outbox(&m->gen, err, errlen) < 0 ||
+	    (!foreground && master_daemonize(m, err, errlen) < 0) ||
+	    master_write_pid(m, err, errlen) < 0)
+		return -1;
+	m->pool.master = getpid(); /* after detaching */
+	return 0;
+}
+
+int master_run(struct conf *conf, const char *path, bool foreground, const char *cmdline)
+{
+	struct master m = { .path = path, .ready_fd = -1 };
 	char err[1024];
-	sigset_t wait_mask;
 	int ret = 1;
 
-	if (master_site(&m, err, sizeof(err)) < 0 ||
-	    log_open(conf, err, sizeof(err)) < 0 ||
-	    master_bind(&m, err, sizeof(err)) < 0 ||
-	    (!foreground && master_daemonize(err, sizeof(err)) < 0) ||
-	    master_write_pid(&m, err, sizeof(err)) < 0 ||
-	    master_drop_privileges(conf, err, sizeof(err)) < 0 ||
-	    master_scoreboard(&m, err, sizeof(err)) < 0) {
+	master_gen_init(&m.gen);
+	master_raise_nofile();
+	if (master_start(&m, conf, foreground, err, sizeof(err)) < 0) {
 		fprintf(stderr, "pfhttpd: %s\n", err);
-		/* Detached, stderr is /dev/null: the error log is the only witness. */
+		/* Detached, the terminal may be gone: the error log is the other witness. */
 		if (!foreground)
 			log_error(LOG_ERR, "%s", err);
 		goto out;
 	}
-	master_signals(&wait_mask);
-	log_error(LOG_NOTICE, "%s started: %zu listening socket(s), %d workers",
-		  "pfhttpd/" PFHTTPD_VERSION, m.nlfds, conf->workers.start);
-	master_loop(&m, &wait_mask);
+	proctitle_set("pfhttpd: master process %s", cmdline);
+	master_signals(&m);
+	log_error(LOG_NOTICE, "%s started: %zu listening socket(s), %d workers, generation 1",
+		  "pfhttpd/" PFHTTPD_VERSION, m.gen.nlfds, conf->workers.start);
+	master_loop(&m);
 	log_error(LOG_NOTICE, "stopped");
 	ret = 0;
 out:

@@ -10,6 +10,7 @@
 #include "http_resp.h"
 #include "log.h"
 #include "scoreboard.h"
+#include "handoff.h"
 #include "static.h"
 #include "uri.h"
 
@@ -108,10 +109,22 @@ static void request_state(struct request_ctx *x, int state)
 	}
 }
 
+#define REQUEST_READ_HANDOFF (-2)
+
+/* When to stop waiting here and let the keeper wait instead; INT64_MAX: never. */
+static int64_t request_handoff_at(const struct request_ctx *x)
+{
+	if (!x->can_handoff)
+		return INT64_MAX;
+	if (conn_retiring == CONN_RETIRE_HANDOFF)
+		return 0;
+	return conn_now_ms() + REQUEST_HANDOFF_GRACE_MS;
+}
+
 /*
  * Read until the head is complete. 0 with the head parsed, a status to
- * answer with, or -1 to close without answering (idle timeout, client gone,
- * stopping).
+ * answer with, -1 to close without answering (idle timeout, client gone,
+ * stopping), or REQUEST_READ_HANDOFF with c->c_deadline_ms set.
  */
 static int request_read_head(struct request_ctx *x, struct conn *c, bool first)
 {
@@ -125,7 +138,13 @@ static int request_read_head(struct request_ctx *x, struct conn *c, bool first)
 	bool started = c->c_in_len > 0;
 	int64_t deadline = conn_now_ms() +
 		(first || started ? cf->timeouts.header : cf->timeouts.keepalive) * 1000LL;
+	int64_t handoff_at = request_handoff_at(x);
 
+	/* Handed back by the keeper: the head's deadline came with it. */
+	if (c->c_deadline_ms) {
+		deadline = c->c_deadline_ms;
+		c->c_deadline_ms = 0;
+	}
 	http_parse_init(&p, &lim, &x->rq.hr, x->headers);
 	request_state(x, started || first ? SB_READING : SB_KEEPALIVE);
 	for (;;) {
@@ -135,7 +154,13 @@ static int request_read_head(struct request_ctx *x, struct conn *c, bool first)
 			if (r != HTTP_PARSE_NEED_MORE)
 				return r;
 		}
-		n = conn_fill(c, deadline);
+		if (conn_now_ms() >= handoff_at && c->c_in_len < HANDOFF_MAX_BYTES) {
+			c->c_deadline_ms = deadline;
+			return REQUEST_READ_HANDOFF;
+		}
+		n = conn_fill(c, deadline < handoff_at ? deadline : handoff_at);
+		if (n < 0 && errno == ETIMEDOUT && conn_now_ms() < deadline)
+			continue; /* only the grace ran out: hand over at the top */
 		if (n == 0 || (n < 0 && errno != ETIMEDOUT))
 			return -1;
 		if (n < 0)
@@ -259,8 +284,33 @@ static const char *request_parse_why(int status)
 	}
 }
 
-bool request_serve(struct request_ctx *x, const struct site *site,
-		   struct conn *c, bool first)
+/*
+ * A reload happened while this worker waited: the request must see the new
+ * configuration (every request after "configuration reloaded" does), so a
+ * worker of the new generation serves it.
+ */
+static bool request_stale(const struct request_ctx *x, const struct site *site)
+{
+	return x->can_handoff && x->slot && site->sb &&
+	       x->slot->generation < site->sb->g->generation &&
+	       x->rq.conn->c_in_len < HANDOFF_MAX_BYTES;
+}
+
+/* The request line the status page shows, and the request's counters. */
+static void request_account(struct request_ctx *x, bool starting)
+{
+	if (!x->slot)
+		return;
+	if (starting) {
+		scoreboard_set_request(x->slot, x->rq.line, x->rq.line_len);
+		return;
+	}
+	x->slot->requests++;
+	x->slot->bytes += x->rq.body_sent;
+}
+
+enum request_next request_serve(struct request_ctx *x, const struct site *site,
+				struct conn *c, bool first)
 {
 	struct request *rq = &x->rq;
 	int r;
@@ -268,17 +318,27 @@ bool request_serve(struct request_ctx *x, const struct site *site,
 	conn_compact(c);
 	request_reset(x, site, c);
 	r = request_read_head(x, c, first);
+	if (r == REQUEST_READ_HANDOFF)
+		return REQUEST_HANDOFF;
 	if (r < 0)
-		return false;
+		return REQUEST_CLOSE;
+	if (r == HTTP_PARSE_DONE && request_stale(x, site)) {
+		c->c_deadline_ms = conn_now_ms() + site->conf->timeouts.header * 1000LL;
+		return REQUEST_HANDOFF;
+	}
 	request_line_span(rq);
+	request_account(x, true);
 	if (r != HTTP_PARSE_DONE) {
 		c->c_keepalive = false;
 		http_error(rq, r, NULL, request_parse_why(r));
 		request_log(rq);
-		return false;
+		return REQUEST_CLOSE;
 	}
 	c->c_in_pos = rq->hr.head_len;
-	c->c_keepalive = rq->hr.keep_alive && !conn_stopping && !x->last &&
+	/* A worker about to exit keeps the connection when the keeper can take it over. */
+	c->c_keepalive = rq->hr.keep_alive && !conn_stopping &&
+			 conn_retiring != CONN_RETIRE_CLOSE &&
+			 (!x->last || x->can_handoff) &&
 			 site->conf->timeouts.keepalive > 0;
 	rq->head_only = rq->hr.method == HTTP_M_HEAD;
 	body_init(&rq->body, c, rq->hr.chunked, rq->hr.content_length,
@@ -286,8 +346,7 @@ bool request_serve(struct request_ctx *x, const struct site *site,
 	request_state(x, SB_WRITING);
 	request_route(rq);
 	(void)request_discard_body(rq); /* whatever the handler left; closes on failure */
-	if (x->slot)
-		x->slot->requests++;
+	request_account(x, false);
 	request_log(rq);
-	return c->c_keepalive && !conn_stopping;
+	return c->c_keepalive && !conn_stopping ? REQUEST_NEXT : REQUEST_CLOSE;
 }

@@ -61,7 +61,8 @@ struct request {
 struct request_ctx {
 	struct request rq;
 	struct sb_slot *slot;        /* this worker's scoreboard slot, or NULL */
-	bool last;                   /* the worker will exit after this request: close */
+	bool last;                   /* the worker will exit after this request */
+	bool can_handoff;            /* a keeper can take this connection while it waits */
 	struct http_header *headers;
 	char *path;
 	char *out;
@@ -71,13 +72,32 @@ struct request_ctx {
 int request_ctx_init(struct request_ctx *x, const struct conf *conf);
 void request_ctx_free(struct request_ctx *x);
 
+/* What the connection does after request_serve(). */
+enum request_next {
+	REQUEST_CLOSE,               /* close it */
+	REQUEST_NEXT,                /* it may carry another request */
+	REQUEST_HANDOFF,             /* nothing to do now but wait: give it to the keeper
+				        (c->c_deadline_ms says until when), nothing consumed */
+};
+
+/*
+ * How long a worker waits for a request head before it hands the connection
+ * to the keeper. A client that sends its requests back to back (keep-alive
+ * benchmarks, pipelining, a browser fetching a page's assets) answers well
+ * within it, so the fast path never leaves the worker; a client that only
+ * waits costs the worker this much once per idle period.
+ */
+#define REQUEST_HANDOFF_GRACE_MS 10
+
 /*
  * Serve one request on c. first: no request yet on this connection (the
  * wait for its first byte uses timeouts.header, later ones timeouts.keepalive).
- * Returns true if the connection may carry another request.
+ * With x->can_handoff, a head that has not arrived within the grace, or a
+ * complete head meant for a newer configuration generation, is not served
+ * here: REQUEST_HANDOFF.
  */
-bool request_serve(struct request_ctx *x, const struct site *site,
-		   struct conn *c, bool first);
+enum request_next request_serve(struct request_ctx *x, const struct site *site,
+				struct conn *c, bool first);
 
 /*
  * Read and drop the rest of the request body so the connection stays in

@@ -44,6 +44,8 @@ struct sb_slot {
 	volatile uint64_t bytes;      /* body bytes sent by this worker */
 	volatile time_t started;
 	volatile time_t last_change;
+	volatile int idle_counted;    /* the worker is counted in sb_global.idle */
+	volatile int retiring;        /* the master told it to finish (reload, shrink) */
 	char request[SB_LINE_MAX];    /* request line in progress; may be mid-update */
 };
 

@@ -7,20 +7,56 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "conn.h"
+#include "ctl.h"
+#include "handoff.h"
 #include "log.h"
 #include "request.h"
 #include "scoreboard.h"
 
+#define WORKER_HANDOFF_WAIT_MS 50 /* for room in the keeper's queue, before holding the connection here */
+
+/* The worker's state that its signal handlers and loop share. */
+static struct {
+	const struct worker_args *a;
+	struct handoff *h;           /* one message buffer, allocated once */
+	int idle_counted;            /* this worker is in sb->g->idle */
+} w;
+
 static void worker_on_stop(int sig)
 {
+	if (sig == SIGQUIT)
+		conn_retiring = CONN_RETIRE_CLOSE;
+	else if (sig == SIGWINCH && conn_retiring == CONN_RETIRE_NONE)
+		conn_retiring = CONN_RETIRE_HANDOFF;
+	else if (sig == SIGTERM || sig == SIGINT)
+		conn_stopping = 1;
+}
+
+/* SIGUSR1: the master reopened the logs and sent the descriptors on ctl. */
+static void worker_on_logs(int sig)
+{
+	struct ctl_msg m;
+
 	(void)sig;
-	conn_stopping = 1;
+	while (w.a->ctl >= 0 && ctl_recv(w.a->ctl, &m) == 1) {
+		int i = 0, efd = -1, afd = -1;
+
+		if (m.type != CTL_LOGS) {
+			for (; i < m.nfds; i++)
+				close(m.fds[i]);
+			continue;
+		}
+		if ((m.flags & 1) && i < m.nfds)
+			efd = m.fds[i++];
+		if ((m.flags & 2) && i < m.nfds)
+			afd = m.fds[i++];
+		log_adopt(efd, afd);
+	}
 }
 
 static void worker_signals(void)
@@ -35,10 +71,15 @@ static void worker_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGWINCH, &sa, NULL);
+	/* Log adoption must not cut a write short: restart what it interrupts. */
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = worker_on_logs;
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGCHLD, &sa, NULL);
 	sigaction(SIGALRM, &sa, NULL);
@@ -46,44 +87,145 @@ static void worker_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/*
- * A worker must not outlive its master (kill -9, OOM killer): it would keep
- * the port and serve with a stale configuration. The kernel tells it.
- */
-static void worker_tie_to_master(pid_t master)
+/* Idle bookkeeping: the worker that takes the last spare place wakes the master at once. */
+static void worker_idle(bool idle)
 {
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
-		log_error(LOG_WARN, "PR_SET_PDEATHSIG: %s", strerror(errno));
-	if (getppid() != master)
-		_exit(0); /* the master died before the line above */
+	const struct worker_args *a = w.a;
+	int now;
+
+	if (idle == (bool)w.idle_counted)
+		return;
+	w.idle_counted = idle;
+	a->slot->idle_counted = idle;
+	now = scoreboard_idle_add(a->sb, idle ? 1 : -1);
+	if (!idle && now < a->site->conf->workers.min_spare && a->wake >= 0) {
+		char one = 1;
+		ssize_t n = write(a->wake, &one, 1); /* EAGAIN: the master is already woken */
+		(void)n;
+	}
 }
 
-static void worker_serve(struct request_ctx *x, const struct site *site,
-			 struct conn *c, int fd)
+/* The keeper's queue was full: give it a moment to catch up, once. */
+static bool worker_handoff_retry(const struct handoff *h)
 {
-	const struct conf *cf = site->conf;
+	struct pollfd pfd = { .fd = w.a->inbox, .events = POLLOUT };
+
+	if (errno != EAGAIN || poll(&pfd, 1, WORKER_HANDOFF_WAIT_MS) <= 0)
+		return false;
+	return handoff_send(w.a->inbox, h) == 0;
+}
+
+/* Give the connection to the keeper. true: it holds it now; false: keep serving it here. */
+static bool worker_handoff(struct conn *c, bool first)
+{
+	struct handoff *h = w.h;
+	size_t len = c->c_in_len - c->c_in_pos;
+
+	if (w.a->inbox < 0 || len >= HANDOFF_MAX_BYTES)
+		return false;
+	h->fd = c->c_fd;
+	h->flags = first ? HANDOFF_FIRST : 0;
+	h->deadline_ms = c->c_deadline_ms;
+	h->header_ms = (uint32_t)w.a->site->conf->timeouts.header * 1000u;
+	h->len = (uint32_t)len;
+	h->peer = c->c_peer_addr;
+	h->local = c->c_local_addr;
+	memcpy(h->buf, c->c_in + c->c_in_pos, len);
+	if (handoff_send(w.a->inbox, h) < 0 && !worker_handoff_retry(h)) {
+		log_error(errno == EAGAIN ? LOG_DEBUG : LOG_WARN,
+			  "cannot hand a connection to the keeper: %s", strerror(errno));
+		return false;
+	}
+	c->c_deadline_ms = 0;
+	conn_release(c);
+	return true;
+}
+
+/* After a response on a connection that stays open: is it time to let it go? */
+static bool worker_must_let_go(const struct request_ctx *x)
+{
+	return x->last || conn_retiring == CONN_RETIRE_HANDOFF;
+}
+
+/*
+ * The worker is about to exit (max_requests, reload, shrink) but the client
+ * keeps its connection: the keeper holds it (and passes on at once any
+ * request already pipelined), so the client never sees a close. false: close.
+ */
+static bool worker_let_go(struct conn *c)
+{
+	const struct conf *cf = w.a->site->conf;
+	bool pending = c->c_in_len > c->c_in_pos;
+
+	c->c_deadline_ms = conn_now_ms() +
+		(pending ? cf->timeouts.header : cf->timeouts.keepalive) * 1000LL;
+	return worker_handoff(c, false);
+}
+
+/* Serve requests on c until it closes or the keeper takes it. */
+static void worker_serve(struct request_ctx *x, struct conn *c, bool first)
+{
+	const struct conf *cf = w.a->site->conf;
+
+	x->can_handoff = w.a->inbox >= 0;
+	for (;;) {
+		enum request_next next;
+
+		x->last = cf->workers.max_requests > 0 &&
+			  w.a->slot->requests + 1 >= (uint64_t)cf->workers.max_requests;
+		next = request_serve(x, w.a->site, c, first);
+		if (next == REQUEST_NEXT && worker_must_let_go(x)) {
+			if (worker_let_go(c))
+				return;
+			break;
+		}
+		if (next == REQUEST_HANDOFF) {
+			if (worker_handoff(c, first))
+				return;
+			x->can_handoff = false; /* the keeper cannot take it: wait here as before */
+			continue;
+		}
+		if (next == REQUEST_CLOSE)
+			break;
+		first = false;
+	}
+	conn_close(c);
+}
+
+static void worker_tcp_nodelay(int fd)
+{
+	int one = 1;
+
+	/* Headers leave in one write and bodies by sendfile: Nagle would only add delay. */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
+		log_error(LOG_WARN, "TCP_NODELAY: %s", strerror(errno));
+}
+
+static void worker_serve_accepted(struct request_ctx *x, struct conn *c, int fd)
+{
 	struct sockaddr_storage peer, local;
 	socklen_t plen = sizeof(peer), llen = sizeof(local);
-	int one = 1;
-	bool first = true;
 
 	if (getpeername(fd, (struct sockaddr *)&peer, &plen) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&local, &llen) < 0) {
 		close(fd);
 		return;
 	}
-	/* Headers leave in one write and bodies by sendfile: Nagle would only add delay. */
-	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
-		log_error(LOG_WARN, "TCP_NODELAY: %s", strerror(errno));
+	worker_tcp_nodelay(fd);
 	conn_open(c, fd, &peer, &local);
-	for (;;) {
-		x->last = cf->workers.max_requests > 0 && x->slot &&
-			  x->slot->requests + 1 >= (uint64_t)cf->workers.max_requests;
-		if (!request_serve(x, site, c, first))
-			break;
-		first = false;
-	}
-	conn_close(c);
+	worker_serve(x, c, true);
+}
+
+/* A connection the keeper passes back: its bytes and deadline come with it. */
+static void worker_serve_handed(struct request_ctx *x, struct conn *c)
+{
+	struct handoff *h = w.h;
+
+	conn_open(c, h->fd, &h->peer, &h->local);
+	memcpy(c->c_in, h->buf, h->len);
+	c->c_in_len = h->len;
+	c->c_deadline_ms = h->deadline_ms;
+	worker_serve(x, c, (h->flags & HANDOFF_FIRST) != 0);
 }
 
 /* Accept one connection from a ready listening socket, or -1 (another worker won it). */
@@ -113,8 +255,8 @@ static int worker_accept(int lfd)
 }
 
 /*
- * Wait for a connection. The stop signals are blocked from the flag check
- * until ppoll() atomically unblocks them, so a stop that arrives in between
+ * Wait for work. The stop signals are blocked from the flag check until
+ * ppoll() atomically unblocks them, so a stop that arrives in between
  * cannot be lost while the worker sleeps.
  */
 static int worker_wait(struct pollfd *pfds, size_t n)
@@ -126,8 +268,9 @@ static int worker_wait(struct pollfd *pfds, size_t n)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGQUIT);
+	sigaddset(&stop, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &stop, &old);
-	if (!conn_stopping) {
+	if (!conn_stopping && !conn_retiring) {
 		r = ppoll(pfds, (nfds_t)n, NULL, &old);
 		if (r < 0 && errno != EINTR)
 			log_error(LOG_ERR, "poll: %s", strerror(errno));
@@ -136,42 +279,68 @@ static int worker_wait(struct pollfd *pfds, size_t n)
 	return r;
 }
 
-void worker_main(const struct site *site, const int *lfds, size_t nlfds,
-		 struct sb_slot *slot, pid_t master)
+/* Take one piece of work the poll found: a connection from the keeper first, they waited longest. */
+static void worker_take(struct request_ctx *x, struct conn *c, struct pollfd *pfds, size_t n)
 {
-	const struct conf *cf = site->conf;
-	struct pollfd pfds[nlfds];
+	const struct worker_args *a = w.a;
+
+	if (a->outbox >= 0 && (pfds[n - 1].revents & POLLIN)) {
+		if (handoff_recv(a->outbox, w.h) == 1) {
+			worker_idle(false);
+			worker_serve_handed(x, c);
+			return;
+		}
+	}
+	for (size_t i = 0; i < a->nlfds; i++) {
+		int fd;
+		if (!(pfds[i].revents & POLLIN) || (fd = worker_accept(pfds[i].fd)) < 0)
+			continue;
+		worker_idle(false);
+		worker_serve_accepted(x, c, fd);
+		return;
+	}
+}
+
+static bool worker_done(const struct worker_args *a)
+{
+	int max = a->site->conf->workers.max_requests;
+
+	return conn_stopping || conn_retiring ||
+	       (max > 0 && a->slot->requests >= (uint64_t)max);
+}
+
+void worker_main(const struct worker_args *a)
+{
+	size_t n = a->nlfds + (a->outbox >= 0);
+	struct pollfd pfds[n];
 	struct request_ctx x;
 	struct conn c;
 
+	w.a = a;
 	worker_signals();
-	worker_tie_to_master(master);
-	if (request_ctx_init(&x, cf) < 0 ||
-	    conn_alloc(&c, cf->limits.header_bytes + 65536) < 0) {
+	w.h = malloc(sizeof(*w.h));
+	if (!w.h || request_ctx_init(&x, a->site->conf) < 0 ||
+	    conn_alloc(&c, a->site->conf->limits.header_bytes + 65536) < 0) {
 		log_error(LOG_ERR, "worker: out of memory");
 		_exit(1);
 	}
-	x.slot = slot;
-	for (size_t i = 0; i < nlfds; i++)
-		pfds[i] = (struct pollfd){ .fd = lfds[i], .events = POLLIN };
+	x.slot = a->slot;
+	for (size_t i = 0; i < a->nlfds; i++)
+		pfds[i] = (struct pollfd){ .fd = a->lfds[i], .events = POLLIN };
+	if (a->outbox >= 0)
+		pfds[n - 1] = (struct pollfd){ .fd = a->outbox, .events = POLLIN };
 
-	while (!conn_stopping) {
-		if (cf->workers.max_requests > 0 && slot->requests >= (uint64_t)cf->workers.max_requests)
-			break;
-		slot->state = SB_IDLE;
-		if (worker_wait(pfds, nlfds) < 0)
-			continue;
-		for (size_t i = 0; i < nlfds && !conn_stopping; i++) {
-			int fd;
-			if (!(pfds[i].revents & POLLIN))
-				continue;
-			fd = worker_accept(pfds[i].fd);
-			if (fd >= 0)
-				worker_serve(&x, site, &c, fd);
-		}
+	while (!worker_done(a)) {
+		a->slot->state = SB_IDLE;
+		a->slot->request[0] = '\0';
+		worker_idle(true);
+		if (worker_wait(pfds, n) > 0)
+			worker_take(&x, &c, pfds, n);
 	}
-	slot->state = SB_STOPPING;
+	worker_idle(false);
+	a->slot->state = SB_STOPPING;
 	request_ctx_free(&x);
 	conn_free(&c);
+	free(w.h);
 	exit(0);
 }

@@ -1,12 +1,19 @@
 /*
- * worker — one process of the pool: accept connections on the inherited
- * listening sockets and serve them, one at a time, until told to stop or
- * workers.max_requests is reached.
+ * worker — one process of the pool: take connections from the listening
+ * sockets or from the keeper and serve them, one at a time, until told to
+ * stop or workers.max_requests is reached.
  *
- * Contract: runs in a freshly forked child; never returns (exits 0 when it
- * stops cleanly). Resets the signal dispositions and mask the master set.
- * Writes only its own scoreboard slot. A worker waits for new connections
- * in exactly one place, a poll() over all listening sockets.
+ * Contract: runs in a freshly forked child that already has its identity
+ * and is tied to the master's life (pool.c does both); never returns (exits 0 when it stops cleanly).
+ * Resets the signal dispositions and mask the master set. Writes only its
+ * own scoreboard slot and the shared idle count. It waits for work in
+ * exactly one place, a poll() over the listening sockets and the keeper's
+ * dispatch socket; while it serves a connection it waits for that
+ * connection alone, and what would only be waiting (an idle keep-alive
+ * connection, a head still arriving) it hands to the keeper. Signals:
+ * TERM/INT stop at once, QUIT finishes the request in flight and closes,
+ * WINCH finishes it and hands the connection to the keeper (reload, a
+ * shrinking pool), USR1 adopts the log descriptors the master sent on ctl.
  */
 #ifndef PFHTTPD_WORKER_H
 #define PFHTTPD_WORKER_H
@@ -16,9 +23,20 @@
 
 struct site;
 struct sb_slot;
+struct scoreboard;
 
-/* master: the pid of the master, which the worker must not outlive. */
-void worker_main(const struct site *site, const int *lfds, size_t nlfds,
-		 struct sb_slot *slot, pid_t master) __attribute__((noreturn));
+struct worker_args {
+	const struct site *site;
+	const int *lfds;             /* listening sockets */
+	size_t nlfds;
+	struct scoreboard *sb;
+	struct sb_slot *slot;        /* this worker's */
+	int inbox;                   /* send end: connections to the keeper, or -1 */
+	int outbox;                  /* receive end: connections from the keeper, or -1 */
+	int ctl;                     /* from the master (CTL_LOGS), or -1 */
+	int wake;                    /* write end: "idle workers run short", or -1 */
+};
+
+void worker_main(const struct worker_args *a) __attribute__((noreturn));
 
 #endif
