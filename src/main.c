@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "conf.h"
+#include "conf_check.h"
 #include "log.h"
 #include "master.h"
 #include "mime.h"
@@ -24,22 +25,14 @@ static void usage(FILE *out)
 		"  -h       print this help and exit\n");
 }
 
-/* -t: the configuration and everything it names that start-up would read. */
+/* -t: the configuration and everything it names that start-up would meet. */
 static int check_only(const struct conf *c)
 {
 	char err[1024];
-	struct mime_table *t;
-	int ok = 0;
 
-	if (c->mime_types) {
-		if (!(t = mime_new()))
-			return 1;
-		ok = mime_load(t, c->mime_types, err, sizeof(err));
-		mime_free(t);
-		if (ok < 0) {
-			fprintf(stderr, "%s\n", err);
-			return 1;
-		}
+	if (conf_check(c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
 	}
 	printf("syntax OK\n");
 	return 0;
