@@ -8,6 +8,7 @@
  * live in tables, so every limit is written down in one place.
  */
 #include "conf.h"
+#include "log.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -63,6 +64,7 @@ struct conf_str_key {
 static const char *const conf_top_keys[] = {
 	"listen", "server_root", "server_name", "document_root", "index",
 	"user", "group", "pid_file", "access_log", "error_log", "mime_types",
+	"keeper_user", "allow_root", "log_level",
 	"error_pages", "workers", "timeouts", "limits", "cgi", NULL
 };
 static const char *const conf_error_page_keys[] = { "status", "path", NULL };
@@ -80,6 +82,7 @@ static const struct conf_str_key conf_str_keys[] = {
 	{ "access_log", CONF_OFF(access_log), CONF_OFF(line.access_log), true },
 	{ "error_log", CONF_OFF(error_log), CONF_OFF(line.error_log), true },
 	{ "mime_types", CONF_OFF(mime_types), CONF_OFF(line.mime_types), true },
+	{ "keeper_user", CONF_OFF(keeper_user), CONF_OFF(line.keeper_user), false },
 };
 
 /* The pool never grows past 4096 workers: the scoreboard is sized from it. */
@@ -100,6 +103,7 @@ static const struct conf_int_key conf_timeouts_keys[] = {
 	{ "keepalive", 0, 86400, CONF_INT, CONF_OFF(timeouts.keepalive) },
 	{ "send", 1, 86400, CONF_INT, CONF_OFF(timeouts.send) },
 	{ "cgi", 1, 86400, CONF_INT, CONF_OFF(timeouts.cgi) },
+	{ "graceful", 1, 86400, CONF_INT, CONF_OFF(timeouts.graceful) },
 	{ NULL, 0, 0, CONF_INT, 0 }
 };
 
@@ -120,6 +124,18 @@ static const struct conf_int_key conf_cgi_limits_keys[] = {
 	{ NULL, 0, 0, CONF_INT, 0 }
 };
 
+/* As Apache's LogLevel and nginx's error_log names them, most severe first. */
+static const struct conf_log_level {
+	const char *name;
+	enum log_level level;
+} conf_log_levels[] = {
+	{ "error", LOG_ERR },
+	{ "warn", LOG_WARN },
+	{ "notice", LOG_NOTICE },
+	{ "info", LOG_INFO },
+	{ "debug", LOG_DEBUG },
+};
+
 static const struct conf_order conf_orders[] = {
 	{ "workers", "start", "max", CONF_OFF(workers.start),
 	  CONF_OFF(workers.max), CONF_INT, false },
@@ -136,25 +152,46 @@ static const struct conf_order conf_orders[] = {
 
 static int conf_err(struct conf_ctx *x, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static int conf_verr(const char *file, int line, char *err, size_t errlen,
+		     const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* Always returns -1, so callers can write "return conf_err(...)". The message
  * is cut to the caller's errlen like snprintf(); 512 bytes hold any of ours
  * unless the paths in it are very long. */
+static int conf_verr(const char *file, int line, char *err, size_t errlen,
+		     const char *fmt, va_list ap)
+{
+	int n;
+
+	if (errlen == 0)
+		return -1;
+	if (line > 0)
+		n = snprintf(err, errlen, "%s:%d: ", file, line);
+	else
+		n = snprintf(err, errlen, "%s: ", file);
+	if (n < 0 || (size_t)n >= errlen)
+		return -1;
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	return -1;
+}
+
 static int conf_err(struct conf_ctx *x, int line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (x->errlen == 0)
-		return -1;
-	if (line > 0)
-		n = snprintf(x->err, x->errlen, "%s:%d: ", x->file, line);
-	else
-		n = snprintf(x->err, x->errlen, "%s: ", x->file);
-	if (n < 0 || (size_t)n >= x->errlen)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(x->err + n, x->errlen - (size_t)n, fmt, ap);
+	conf_verr(x->file, line, x->err, x->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int conf_error(const struct conf *c, int line, char *err, size_t errlen,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_verr(c->file, line, err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -183,7 +220,7 @@ static bool conf_known(const char *const *keys, const char *name)
 static int conf_unknown(struct conf_ctx *x, const config_setting_t *s,
 			const char *prefix)
 {
-	return conf_err(x, conf_line(s), "unknown key '%s%s%s'", prefix,
+	return conf_err(x, conf_line(s), "%s%s%s: unknown key", prefix,
 			conf_dot(prefix), config_setting_name(s));
 }
 
@@ -230,7 +267,7 @@ static int conf_get_group(struct conf_ctx *x, const config_setting_t *parent,
 
 	*out = config_setting_get_member(parent, dot ? dot + 1 : path);
 	if (*out && !config_setting_is_group(*out))
-		return conf_err(x, conf_line(*out), "'%s' must be a group", path);
+		return conf_err(x, conf_line(*out), "%s: must be a group", path);
 	return 0;
 }
 
@@ -248,15 +285,15 @@ static int conf_get_int(struct conf_ctx *x, const config_setting_t *grp,
 	t = config_setting_type(s);
 	/* Plain and L-suffixed integers are the same to the operator. */
 	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
-		return conf_err(x, conf_line(s), "'%s%s%s' must be an integer",
+		return conf_err(x, conf_line(s), "%s%s%s: must be an integer",
 				prefix, conf_dot(prefix), k->name);
 	v = config_setting_get_int64(s);
 	if (v < k->min || v > k->max) {
 		if (k->max == INT64_MAX)
-			return conf_err(x, conf_line(s), "'%s%s%s' must be %lld or more",
+			return conf_err(x, conf_line(s), "%s%s%s: must be %lld or more",
 					prefix, conf_dot(prefix), k->name,
 					(long long)k->min);
-		return conf_err(x, conf_line(s), "'%s%s%s' must be between %lld and %lld",
+		return conf_err(x, conf_line(s), "%s%s%s: must be between %lld and %lld",
 				prefix, conf_dot(prefix), k->name,
 				(long long)k->min, (long long)k->max);
 	}
@@ -273,11 +310,11 @@ static int conf_get_str(struct conf_ctx *x, const config_setting_t *grp,
 	if (!s)
 		return 0;
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return conf_err(x, conf_line(s), "'%s%s%s' must be a string",
+		return conf_err(x, conf_line(s), "%s%s%s: must be a string",
 				prefix, conf_dot(prefix), name);
 	*out = config_setting_get_string(s);
 	if (**out == '\0')
-		return conf_err(x, conf_line(s), "'%s%s%s' must not be empty",
+		return conf_err(x, conf_line(s), "%s%s%s: must not be empty",
 				prefix, conf_dot(prefix), name);
 	return 1;
 }
@@ -290,7 +327,7 @@ static int conf_get_bool(struct conf_ctx *x, const config_setting_t *grp,
 	if (!s)
 		return 0;
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-		return conf_err(x, conf_line(s), "'%s%s%s' must be true or false",
+		return conf_err(x, conf_line(s), "%s%s%s: must be true or false",
 				prefix, conf_dot(prefix), name);
 	*out = config_setting_get_bool(s) != 0;
 	return 1;
@@ -392,9 +429,16 @@ struct conf_scan {
 	int line;
 	bool in_block;               /* inside a C-style comment */
 	bool in_string;
+	char name[64];               /* the last setting name passed, for messages */
+	/* Finding the key of a "duplicate setting name" (conf_find_dup). */
+	int dup_line;                /* the line libconfig blamed; 0: not searching */
+	char *seen;                  /* "\nname\nname\n": every setting name so far */
+	size_t seen_len;
+	char dup[64];                /* the answer, "" until found */
 };
 
-static int conf_scan_number(struct conf_ctx *x, int line, const char **pp)
+static int conf_scan_number(struct conf_ctx *x, const struct conf_scan *sc,
+			    const char **pp)
 {
 	const char *start = *pp;
 	bool hex = start[0] == '0' && (start[1] == 'x' || start[1] == 'X');
@@ -413,10 +457,56 @@ static int conf_scan_number(struct conf_ctx *x, int line, const char **pp)
 	errno = 0;
 	v = strtoull(digits, NULL, hex ? 16 : 10);
 	if (errno == ERANGE || v > INT_MAX)
-		return conf_err(x, line, "integer %.*s does not fit in 32 bits; "
-				"write it as %.*sL", (int)(end - start), start,
+		return conf_err(x, sc->line, "%s%sinteger %.*s does not fit in 32 "
+				"bits; write it as %.*sL", sc->name,
+				sc->name[0] ? ": " : "", (int)(end - start), start,
 				(int)(end - start), start);
 	return 0;
+}
+
+/* While looking for a duplicate: the first name on dup_line that was
+ * already seen earlier in the file. A heuristic, since the same name may
+ * legitimately appear in two groups ("timeouts.body", "limits.body"); on a
+ * line with one setting, which is how configs are written, it is exact. */
+static void conf_scan_seen(struct conf_scan *sc)
+{
+	size_t len = strlen(sc->name);
+	char key[sizeof sc->name + 2];
+	char *grown;
+
+	snprintf(key, sizeof key, "\n%s\n", sc->name);
+	if (sc->line == sc->dup_line && sc->seen && strstr(sc->seen, key)) {
+		memcpy(sc->dup, sc->name, len + 1);
+		return;
+	}
+	/* Out of memory only means the key goes unnamed. */
+	grown = realloc(sc->seen, sc->seen_len + len + 3);
+	if (!grown)
+		return;
+	sc->seen = grown;
+	if (sc->seen_len == 0)
+		sc->seen[sc->seen_len++] = '\n';
+	memcpy(sc->seen + sc->seen_len, sc->name, len);
+	sc->seen_len += len;
+	sc->seen[sc->seen_len++] = '\n';
+	sc->seen[sc->seen_len] = '\0';
+}
+
+/* A name [A-Za-z*][-A-Za-z0-9_*]* ending at end; it names a setting when
+ * '=' or ':' follows (libconfig's grammar). */
+static void conf_scan_name(struct conf_scan *sc, const char *p, const char *end)
+{
+	const char *q = end + strspn(end, " \t");
+	size_t len = (size_t)(end - p);
+
+	if (*q != '=' && *q != ':')
+		return;
+	if (len >= sizeof sc->name)
+		len = sizeof sc->name - 1;
+	memcpy(sc->name, p, len);
+	sc->name[len] = '\0';
+	if (sc->dup_line > 0 && !sc->dup[0])
+		conf_scan_seen(sc);
 }
 
 /* Skips what cannot hold a number; returns the next char to look at. */
@@ -443,9 +533,13 @@ static const char *conf_scan_skip(struct conf_scan *sc, const char *p)
 	}
 	sc->in_string = *p == '"';
 	/* Names (and true/false, @include) may contain digits: skip whole. */
-	if (isalpha((unsigned char)*p) || *p == '*')
-		return p + 1 + strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				      "abcdefghijklmnopqrstuvwxyz0123456789_*-");
+	if (isalpha((unsigned char)*p) || *p == '*') {
+		const char *end = p + 1 + strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						 "abcdefghijklmnopqrstuvwxyz0123456789_*-");
+
+		conf_scan_name(sc, p, end);
+		return end;
+	}
 	return p + 1;
 }
 
@@ -456,7 +550,7 @@ static int conf_scan_line(struct conf_ctx *x, struct conf_scan *sc, const char *
 			      (*p == '.' && isdigit((unsigned char)p[1]));
 
 		if (number && !sc->in_block && !sc->in_string) {
-			if (conf_scan_number(x, sc->line, &p) < 0)
+			if (conf_scan_number(x, sc, &p) < 0)
 				return -1;
 		} else {
 			p = conf_scan_skip(sc, p);
@@ -467,7 +561,7 @@ static int conf_scan_line(struct conf_ctx *x, struct conf_scan *sc, const char *
 
 static int conf_scan_file(struct conf_ctx *x, FILE *fp)
 {
-	struct conf_scan sc = { 0, false, false };
+	struct conf_scan sc = { .line = 0 };
 	char *buf = NULL;
 	size_t size = 0;
 	int rc = 0;
@@ -482,6 +576,45 @@ static int conf_scan_file(struct conf_ctx *x, FILE *fp)
 	if (rc == 0 && fseek(fp, 0, SEEK_SET) < 0)
 		rc = conf_err(x, 0, "%s", strerror(errno));
 	return rc;
+}
+
+/*
+ * libconfig 1.5 says "duplicate setting name" without the name. Scan the
+ * file again up to the line it blames and name the key there; dup stays ""
+ * when it cannot be found (say, inside an @include'd file).
+ */
+static void conf_find_dup(FILE *fp, int line, char *dup, size_t size)
+{
+	struct conf_scan sc = { .dup_line = line };
+	char *buf = NULL;
+	size_t cap = 0;
+
+	dup[0] = '\0';
+	if (line <= 0 || fseek(fp, 0, SEEK_SET) < 0)
+		return;
+	while (!sc.dup[0] && sc.line < line && getline(&buf, &cap, fp) >= 0) {
+		sc.line++;
+		for (const char *p = buf; *p; )
+			p = conf_scan_skip(&sc, p);
+	}
+	snprintf(dup, size, "%s", sc.dup);
+	free(buf);
+	free(sc.seen);
+}
+
+static int conf_parse_error(struct conf_ctx *x, config_t *cfg, FILE *fp)
+{
+	const char *text = config_error_text(cfg);
+	int line = config_error_line(cfg);
+	char dup[64];
+
+	if (!text || strcmp(text, "duplicate setting name") != 0)
+		return conf_err(x, line, "%s", text ? text : "parse error");
+	conf_find_dup(fp, line, dup, sizeof dup);
+	if (!dup[0])
+		return conf_err(x, line, "%s", text);
+	return conf_err(x, line, "%s: duplicate setting (a key may be set only "
+			"once in its group)", dup);
 }
 
 /* Opens the file ourselves so a missing one reports errno's own words
@@ -506,7 +639,7 @@ static int conf_read(struct conf_ctx *x, config_t *cfg)
 		goto out;
 	config_set_include_dir(cfg, x->dir);
 	if (config_read(cfg, fp) != CONFIG_TRUE) {
-		conf_err(x, config_error_line(cfg), "%s", config_error_text(cfg));
+		conf_parse_error(x, cfg, fp);
 		goto out;
 	}
 	rc = 0;
@@ -546,6 +679,8 @@ static int conf_load_defaults(struct conf_ctx *x)
 	c->timeouts.keepalive = 5;
 	c->timeouts.send = 30;
 	c->timeouts.cgi = 60;
+	c->timeouts.graceful = 30;
+	c->log_level = LOG_NOTICE;
 	c->limits.request_line = 8192;
 	c->limits.header_bytes = 16384;
 	c->limits.headers = 100;
@@ -602,6 +737,35 @@ static int conf_load_strings(struct conf_ctx *x, const config_setting_t *root)
 	return 0;
 }
 
+static int conf_load_log_level(struct conf_ctx *x, const config_setting_t *root)
+{
+	const size_t n = sizeof conf_log_levels / sizeof conf_log_levels[0];
+	const char *v;
+	int rc = conf_get_str(x, root, "", "log_level", &v);
+
+	if (rc <= 0)
+		return rc;
+	x->c->line.log_level = conf_member_line(root, "log_level");
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(conf_log_levels[i].name, v) == 0) {
+			x->c->log_level = (int)conf_log_levels[i].level;
+			return 0;
+		}
+	}
+	return conf_err(x, x->c->line.log_level, "log_level: '%s' is not one of "
+			"error, warn, notice, info, debug", v);
+}
+
+/* The keys of how the pool runs: its log level and who may be root. */
+static int conf_load_operations(struct conf_ctx *x, const config_setting_t *root)
+{
+	if (conf_load_log_level(x, root) < 0 ||
+	    conf_get_bool(x, root, "", "allow_root", &x->c->allow_root) < 0)
+		return -1;
+	x->c->line.allow_root = conf_member_line(root, "allow_root");
+	return 0;
+}
+
 /* Resolves a directory key: must exist and be a directory; stored as its
  * realpath() so later containment checks compare canonical prefixes. */
 static int conf_load_dir(struct conf_ctx *x, const char *what, int line,
@@ -612,14 +776,14 @@ static int conf_load_dir(struct conf_ctx *x, const char *what, int line,
 	int e = 0;
 
 	if (!real)
-		return conf_err(x, line, "%s '%s': %s", what, path, strerror(errno));
+		return conf_err(x, line, "%s: '%s': %s", what, path, strerror(errno));
 	if (stat(real, &st) < 0)
 		e = errno;
 	else if (!S_ISDIR(st.st_mode))
 		e = ENOTDIR;
 	if (e) {
 		free(real);
-		return conf_err(x, line, "%s '%s': %s", what, path, strerror(e));
+		return conf_err(x, line, "%s: '%s': %s", what, path, strerror(e));
 	}
 	free(*out);
 	*out = real;
@@ -657,12 +821,12 @@ static int conf_add_listen(struct conf_ctx *x, const char *text, int line)
 	struct conf_listen *l = &c->listen[c->nlisten];
 
 	if (conf_parse_listen(text, &l->addr, &l->addrlen) < 0)
-		return conf_err(x, line, "'listen' entry '%s' is malformed "
+		return conf_err(x, line, "listen: '%s' is malformed "
 				"(expected \"IPv4:port\", \"[IPv6]:port\", "
 				"\"*:port\" or \"port\", port 1..65535)", text);
 	for (size_t i = 0; i < c->nlisten; i++)
 		if (conf_same_addr(&c->listen[i], &l->addr, l->addrlen))
-			return conf_err(x, line, "duplicate listen address '%s'", text);
+			return conf_err(x, line, "listen: duplicate address '%s'", text);
 	if (conf_set(x, &l->text, text) < 0)
 		return -1;
 	l->line = line;
@@ -681,9 +845,9 @@ static int conf_load_listen(struct conf_ctx *x, const config_setting_t *root)
 	int n = s ? config_setting_length(s) : 1;
 
 	if (s && !conf_is_list(s))
-		return conf_err(x, conf_line(s), "'listen' must be a list of strings");
+		return conf_err(x, conf_line(s), "listen: must be a list of strings");
 	if (n == 0)
-		return conf_err(x, conf_line(s), "'listen' must not be empty");
+		return conf_err(x, conf_line(s), "listen: must not be empty");
 	x->c->listen = conf_calloc(x, (size_t)n, sizeof *x->c->listen);
 	if (!x->c->listen)
 		return -1;
@@ -693,7 +857,7 @@ static int conf_load_listen(struct conf_ctx *x, const config_setting_t *root)
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return conf_err(x, conf_line(e), "'listen' entries must be strings");
+			return conf_err(x, conf_line(e), "listen: entries must be strings");
 		if (conf_add_listen(x, config_setting_get_string(e), conf_line(e)) < 0)
 			return -1;
 	}
@@ -726,7 +890,7 @@ static int conf_load_index(struct conf_ctx *x, const config_setting_t *root)
 	int n = s ? config_setting_length(s) : 2;
 
 	if (s && !conf_is_list(s))
-		return conf_err(x, conf_line(s), "'index' must be a list of strings");
+		return conf_err(x, conf_line(s), "index: must be a list of strings");
 	x->c->index = conf_calloc(x, (size_t)n, sizeof *x->c->index);
 	if (!x->c->index)
 		return -1;
@@ -737,9 +901,9 @@ static int conf_load_index(struct conf_ctx *x, const config_setting_t *root)
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return conf_err(x, conf_line(e), "'index' entries must be strings");
+			return conf_err(x, conf_line(e), "index: entries must be strings");
 		if (!conf_index_ok(config_setting_get_string(e)))
-			return conf_err(x, conf_line(e), "'index' entry '%s' must be a "
+			return conf_err(x, conf_line(e), "index: '%s' must be a "
 					"file name without '/'", config_setting_get_string(e));
 		if (conf_add_index(x, config_setting_get_string(e)) < 0)
 			return -1;
@@ -758,13 +922,13 @@ static int conf_group_list(struct conf_ctx *x, const config_setting_t *s,
 		return 0;
 	/* An empty "[]" is an array; a non-empty array cannot hold groups. */
 	if (!conf_is_list(s))
-		return conf_err(x, conf_line(s), "'%s' must be a list of groups", path);
+		return conf_err(x, conf_line(s), "%s: must be a list of groups", path);
 	*n = config_setting_length(s);
 	for (int i = 0; i < *n; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 
 		if (!config_setting_is_group(e))
-			return conf_err(x, conf_line(e), "'%s' entries must be groups "
+			return conf_err(x, conf_line(e), "%s: entries must be groups "
 					"{ ... }", path);
 	}
 	return 0;
@@ -773,7 +937,7 @@ static int conf_group_list(struct conf_ctx *x, const config_setting_t *s,
 static int conf_required(struct conf_ctx *x, const config_setting_t *e,
 			 const char *prefix, const char *name)
 {
-	return conf_err(x, conf_line(e), "'%s.%s' is required", prefix, name);
+	return conf_err(x, conf_line(e), "%s.%s: required but not set", prefix, name);
 }
 
 static const struct conf_int_key conf_status_key = { "status", 400, 599, CONF_INT, 0 };
@@ -795,15 +959,17 @@ static int conf_add_error_page(struct conf_ctx *x, const config_setting_t *e,
 	for (size_t i = 0; i < c->nerror_pages; i++)
 		if (c->error_pages[i].status == status)
 			return conf_err(x, conf_member_line(e, "status"),
-					"duplicate error page for status %d", (int)status);
+					"%s.status: duplicate error page for status %d",
+					prefix, (int)status);
 	if ((rc = conf_get_str(x, e, prefix, "path", &path)) <= 0)
 		return rc < 0 ? -1 : conf_required(x, e, prefix, "path");
 	/* The path is a URL path served from document_root, so it is absolute. */
 	if (path[0] != '/')
 		return conf_err(x, conf_member_line(e, "path"),
-				"'%s.path' must start with '/'", prefix);
+				"%s.path: must start with '/'", prefix);
 	if (conf_set(x, &p->path, path) < 0)
 		return -1;
+	p->line = conf_member_line(e, "path");
 	p->status = (int)status;
 	c->nerror_pages++;
 	return 0;
@@ -875,11 +1041,11 @@ static int conf_check_orders(struct conf_ctx *x, const config_setting_t *root)
 			continue;
 		if (o->blame_hi)
 			return conf_err(x, l1 ? l1 : l2 ? l2 : conf_line(grp),
-					"'%s.%s' (%lld) must not be less than '%s.%s' (%lld)",
+					"%s.%s: %lld must not be less than %s.%s (%lld)",
 					o->group, o->hi, (long long)hi, o->group, o->lo,
 					(long long)lo);
 		return conf_err(x, l1 ? l1 : l2 ? l2 : conf_line(grp),
-				"'%s.%s' (%lld) must not be greater than '%s.%s' (%lld)",
+				"%s.%s: %lld must not be greater than %s.%s (%lld)",
 				o->group, o->lo, (long long)lo, o->group, o->hi,
 				(long long)hi);
 	}
@@ -903,19 +1069,21 @@ static int conf_add_handler(struct conf_ctx *x, const config_setting_t *e,
 		return conf_required(x, e, prefix, "extension");
 	if (ext[0] != '.' || ext[1] == '\0' || strchr(ext, '/'))
 		return conf_err(x, conf_member_line(e, "extension"),
-				"'%s.extension' must start with '.', e.g. \".php\"", prefix);
+				"%s.extension: must start with '.', e.g. \".php\"", prefix);
 	for (size_t i = 0; i < c->cgi.nhandlers; i++)
 		if (strcmp(c->cgi.handlers[i].extension, ext) == 0)
 			return conf_err(x, conf_member_line(e, "extension"),
-					"duplicate handler for '%s'", ext);
+					"%s.extension: duplicate handler for '%s'",
+					prefix, ext);
 	if ((rc = conf_get_str(x, e, prefix, "interpreter", &interp)) <= 0)
 		return rc < 0 ? -1 : conf_required(x, e, prefix, "interpreter");
 	/* The interpreter is exec'd directly, never looked up in PATH. */
 	if (interp[0] != '/')
 		return conf_err(x, conf_member_line(e, "interpreter"),
-				"'%s.interpreter' must be an absolute path", prefix);
+				"%s.interpreter: must be an absolute path", prefix);
 	if (conf_set(x, &h->extension, ext) < 0)
 		return -1;
+	h->line = conf_member_line(e, "interpreter");
 	c->cgi.nhandlers++;
 	return conf_set(x, &h->interpreter, interp);
 }
@@ -956,7 +1124,7 @@ static int conf_load_cgi_strings(struct conf_ctx *x, const config_setting_t *cgi
 		len = strlen(alias);
 		if (alias[0] != '/' || alias[len - 1] != '/')
 			return conf_err(x, conf_member_line(cgi, "alias"),
-					"'cgi.alias' must start and end with '/'");
+					"cgi.alias: must start and end with '/'");
 		if (conf_set(x, &x->c->cgi.alias, alias) < 0)
 			return -1;
 	}
@@ -978,7 +1146,8 @@ static int conf_load_cgi_directory(struct conf_ctx *x, const config_setting_t *c
 	    conf_join(x, &path, x->c->server_root, v) < 0)
 		goto out;
 	line = conf_member_line(cgi, "directory");
-	rc = conf_load_dir(x, "cgi.directory", line ? line : conf_line(cgi),
+	x->c->line.cgi_directory = line ? line : conf_line(cgi);
+	rc = conf_load_dir(x, "cgi.directory", x->c->line.cgi_directory,
 			   path, &x->c->cgi.directory);
 out:
 	free(path);
@@ -1012,6 +1181,7 @@ static int conf_load_all(struct conf_ctx *x, const config_setting_t *root)
 	    conf_load_defaults(x) < 0 ||
 	    conf_load_server_root(x, root) < 0 ||
 	    conf_load_strings(x, root) < 0 ||
+	    conf_load_operations(x, root) < 0 ||
 	    conf_load_document_root(x, root) < 0 ||
 	    conf_load_listen(x, root) < 0 ||
 	    conf_load_index(x, root) < 0 ||
@@ -1069,6 +1239,7 @@ void conf_free(struct conf *c)
 	free(c->document_root);
 	free(c->user);
 	free(c->group);
+	free(c->keeper_user);
 	free(c->pid_file);
 	free(c->access_log);
 	free(c->error_log);

@@ -2,15 +2,17 @@
  * conf — the libconfig file to one struct conf.
  *
  * Contract: conf_load() reads and validates the whole file and either fills
- * a struct conf completely or fails with one message "FILE:LINE: message"
- * (FILE as given on the command line). Validation covers syntax, unknown keys
- * (at every level), wrong types, out-of-range values, and a document_root that
- * does not exist or is not a directory. No key is ever silently dropped.
+ * a struct conf completely or fails with one message "FILE:LINE: key: what
+ * is wrong" (FILE as given on the command line; "FILE: ..." when no line
+ * applies, and no key for a plain syntax error). Validation covers syntax,
+ * unknown keys (at every level), wrong types, out-of-range values, and a
+ * document_root that does not exist or is not a directory. No key is ever silently dropped.
  * Paths are resolved against server_root (default: the directory of the
  * config file); document_root is stored as its realpath(). A struct conf
  * owns all its strings; two can be loaded side by side and swapped (as a SIGHUP
  * reload), each freed with conf_free(). conf_load opens nothing but the
- * config file itself and never exits the process.
+ * config file itself and never exits the process. What can only be known
+ * at run time (users, writable logs, interpreters) is conf_check.h's.
  */
 #ifndef PFHTTPD_CONF_H
 #define PFHTTPD_CONF_H
@@ -30,11 +32,13 @@ struct conf_listen {
 struct conf_error_page {
 	int status;                  /* 400..599 */
 	char *path;                  /* URL path below document_root, starts with '/' */
+	int line;                    /* of its path, for conf_check()'s messages */
 };
 
 struct conf_cgi_handler {
 	char *extension;             /* ".php", starts with '.' */
 	char *interpreter;           /* absolute path */
+	int line;                    /* of its interpreter, for conf_check()'s messages */
 };
 
 struct conf {
@@ -46,6 +50,9 @@ struct conf {
 	char *document_root;         /* realpath; default: server_root/htdocs */
 	char **index;                size_t nindex;    /* default: index.html, index.htm */
 	char *user, *group;          /* NULL when not set */
+	char *keeper_user;           /* the connection keeper's user; NULL: default (identity.h) */
+	bool allow_root;             /* run everything as root on purpose; default false */
+	int log_level;               /* enum log_level (log.h); default LOG_NOTICE */
 	char *pid_file;              /* absolute or NULL */
 	char *access_log;            /* absolute or NULL (no access log) */
 	char *error_log;             /* absolute or NULL (stderr) */
@@ -57,6 +64,7 @@ struct conf {
 	} workers;
 	struct {
 		int header, body, keepalive, send, cgi;          /* seconds: 10, 30, 5, 30, 60 */
+		int graceful;    /* seconds a graceful stop or reload waits for workers: 30 */
 	} timeouts;
 	struct {
 		size_t request_line, header_bytes, headers;      /* 8192, 16384, 100 */
@@ -75,14 +83,25 @@ struct conf {
 		} limits;
 	} cgi;
 
-	/* Lines of keys whose use at run time can fail (opening a log), for FILE:LINE: messages. */
+	/* Lines of keys whose use at run time can fail (opening a log), for
+	 * FILE:LINE: messages; 0 when the key is not in the file. */
 	struct {
 		int pid_file, access_log, error_log, mime_types, user, group;
+		int keeper_user, allow_root, log_level;
+		int cgi_directory;       /* of cgi.directory, else of the cgi group */
 	} line;
 };
 
-/* 0 on success; -1 with "FILE:LINE: message" (or "FILE: message") in err. */
+/* 0 on success; -1 with "FILE:LINE: key: message" (or "FILE: message") in err. */
 int conf_load(const char *file, struct conf *c, char *err, size_t errlen);
+
+/*
+ * Writes "FILE:LINE: " (or "FILE: " when line is 0) and the formatted text
+ * into err, cut like snprintf(), for the modules that check a loaded conf
+ * (conf_check, identity, log). Always returns -1.
+ */
+int conf_error(const struct conf *c, int line, char *err, size_t errlen,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 void conf_free(struct conf *c);
 

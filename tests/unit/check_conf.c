@@ -5,6 +5,8 @@
  */
 #include "unit.h"
 #include "conf.h"
+#include "conf_check.h"
+#include "log.h"
 
 #include <arpa/inet.h>
 #include <check.h>
@@ -96,7 +98,7 @@ static const char full_conf[] =
 	"error_pages = ( { status = 404; path = \"/errors/404.html\"; },\n"
 	"                { status = 500; path = \"/errors/500.html\"; } );\n"
 	"workers = { start = 2; min_spare = 1; max_spare = 3; max = 10; max_requests = 0; };\n"
-	"timeouts = { header = 11; body = 31; keepalive = 0; send = 32; cgi = 61; };\n"
+	"timeouts = { header = 11; body = 31; keepalive = 0; send = 32; cgi = 61; graceful = 45; };\n"
 	"limits = { request_line = 4096; header_bytes = 8192; headers = 50;\n"
 	"           body = 1000000000000L; };\n"
 	"cgi = {\n"
@@ -107,7 +109,10 @@ static const char full_conf[] =
 	"  path = \"/bin\";\n"
 	"  pass_authorization = true;\n"
 	"  limits = { cpu = 5; memory = 0; processes = 8L; };\n"
-	"};\n";
+	"};\n"
+	"log_level = \"debug\";\n"
+	"allow_root = true;\n"
+	"keeper_user = \"daemon\";\n";                                     /* 29 */
 
 static void assert_listen(const struct conf_listen *l, int family,
 			  const char *addr, int port, const char *text)
@@ -187,6 +192,53 @@ START_TEST(test_full)
 	ck_assert_str_eq(c.error_pages[0].path, "/errors/404.html");
 	ck_assert_int_eq(c.error_pages[1].status, 500);
 	ck_assert_str_eq(c.error_pages[1].path, "/errors/500.html");
+	ck_assert_int_eq(c.error_pages[0].line, 12);
+	ck_assert_int_eq(c.error_pages[1].line, 13);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_full_operations)
+{
+	struct conf c;
+
+	load_ok("full.conf", full_conf, &c);
+	ck_assert_int_eq(c.log_level, LOG_DEBUG);
+	ck_assert(c.allow_root);
+	ck_assert_str_eq(c.keeper_user, "daemon");
+	ck_assert_int_eq(c.timeouts.graceful, 45);
+	ck_assert_int_eq(c.line.log_level, 27);
+	ck_assert_int_eq(c.line.allow_root, 28);
+	ck_assert_int_eq(c.line.keeper_user, 29);
+	conf_free(&c);
+}
+END_TEST
+
+struct level_case {
+	int src_line;
+	const char *name;
+	enum log_level level;
+};
+
+static const struct level_case level_cases[] = {
+	{ __LINE__, "error", LOG_ERR },
+	{ __LINE__, "warn", LOG_WARN },
+	{ __LINE__, "notice", LOG_NOTICE },
+	{ __LINE__, "info", LOG_INFO },
+	{ __LINE__, "debug", LOG_DEBUG },
+};
+
+START_TEST(test_log_levels)
+{
+	const struct level_case *l = &level_cases[_i];
+	char text[64];
+	struct conf c;
+
+	snprintf(text, sizeof text, "\nlog_level = \"%s\";\n", l->name);
+	load_ok("level.conf", text, &c);
+	ck_assert_msg(c.log_level == (int)l->level, "line %d (%s): got %d",
+		      l->src_line, l->name, c.log_level);
+	ck_assert_int_eq(c.line.log_level, 2);
 	conf_free(&c);
 }
 END_TEST
@@ -227,6 +279,9 @@ START_TEST(test_full_cgi)
 	ck_assert_str_eq(c.cgi.handlers[0].interpreter, "/usr/bin/php-cgi");
 	ck_assert_str_eq(c.cgi.handlers[1].extension, ".py");
 	ck_assert_str_eq(c.cgi.handlers[1].interpreter, "/usr/bin/python3");
+	ck_assert_int_eq(c.cgi.handlers[0].line, 21);
+	ck_assert_int_eq(c.cgi.handlers[1].line, 22);
+	ck_assert_int_eq(c.line.cgi_directory, 20);
 	ck_assert_str_eq(c.cgi.path, "/bin");
 	ck_assert(c.cgi.pass_authorization);
 	ck_assert(c.cgi.limits.cpu == 5);
@@ -257,6 +312,12 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(c.mime_types);
 	ck_assert_int_eq(c.line.pid_file, 0);
 	ck_assert_uint_eq(c.nerror_pages, 0);
+	ck_assert_int_eq(c.log_level, LOG_NOTICE);
+	ck_assert(!c.allow_root);
+	ck_assert_ptr_null(c.keeper_user);
+	ck_assert_int_eq(c.line.keeper_user, 0);
+	ck_assert_int_eq(c.line.allow_root, 0);
+	ck_assert_int_eq(c.line.log_level, 0);
 	conf_free(&c);
 }
 END_TEST
@@ -276,6 +337,7 @@ START_TEST(test_defaults_numbers)
 	ck_assert_int_eq(c.timeouts.keepalive, 5);
 	ck_assert_int_eq(c.timeouts.send, 30);
 	ck_assert_int_eq(c.timeouts.cgi, 60);
+	ck_assert_int_eq(c.timeouts.graceful, 30);
 	ck_assert_uint_eq(c.limits.request_line, 8192);
 	ck_assert_uint_eq(c.limits.header_bytes, 16384);
 	ck_assert_uint_eq(c.limits.headers, 100);
@@ -301,6 +363,7 @@ START_TEST(test_cgi_empty_group)
 	ck_assert(c.cgi.enabled);
 	ck_assert_str_eq(c.cgi.alias, "/cgi-bin/");
 	assert_tmp(c.cgi.directory, "cgi-bin");
+	ck_assert_int_eq(c.line.cgi_directory, 1);
 	ck_assert_str_eq(c.cgi.path, "/usr/local/bin:/usr/bin:/bin");
 	ck_assert(c.cgi.limits.processes == 64);
 	conf_free(&c);
@@ -418,201 +481,231 @@ static const struct err_case err_cases[] = {
 	{ __LINE__, "syntax error", NULL,
 	  "server_name = \"a\";\nlisten = [ \"*:80\" ;\n", 2, "syntax error" },
 	{ __LINE__, "duplicate key is a syntax error", NULL,
-	  "workers = {\n  start = 4;\n  start = 5;\n};\n", 3, "duplicate setting name" },
+	  "workers = {\n  start = 4;\n  start = 5;\n};\n", 3,
+	  "start: duplicate setting (a key may be set only once in its group)" },
+	{ __LINE__, "duplicate top-level key names it", NULL,
+	  "listen = [ \"*:80\" ];\nlisten = [ \"*:81\" ];\n", 2,
+	  "listen: duplicate setting (a key may be set only once in its group)" },
+	{ __LINE__, "duplicate among several keys on one line", NULL,
+	  "workers = { start = 4; max = 8; start = 5; };\n", 1,
+	  "start: duplicate setting (a key may be set only once in its group)" },
+	{ __LINE__, "duplicate: names in comments and strings do not count", NULL,
+	  "# listen = 1\nserver_name = \"listen = x\";\n/* index = 2 */ index = [ ];\n"
+	  "listen = [ ]; server_name = \"b\";\n", 4,
+	  "server_name: duplicate setting (a key may be set only once in its group)" },
+	/* operations keys */
+	{ __LINE__, "log_level not a level", NULL,
+	  "\nlog_level = \"verbose\";\n", 2,
+	  "log_level: 'verbose' is not one of error, warn, notice, info, debug" },
+	{ __LINE__, "log_level is case-sensitive", NULL,
+	  "log_level = \"WARN\";\n", 1,
+	  "log_level: 'WARN' is not one of error, warn, notice, info, debug" },
+	{ __LINE__, "log_level a number", NULL,
+	  "log_level = 3;\n", 1, "log_level: must be a string" },
+	{ __LINE__, "allow_root a string", NULL,
+	  "\n\nallow_root = \"yes\";\n", 3, "allow_root: must be true or false" },
+	{ __LINE__, "keeper_user empty", NULL,
+	  "keeper_user = \"\";\n", 1, "keeper_user: must not be empty" },
+	{ __LINE__, "timeouts.graceful 0", NULL,
+	  "timeouts = {\n  graceful = 0;\n};\n", 2,
+	  "timeouts.graceful: must be between 1 and 86400" },
+	{ __LINE__, "timeouts.graceful above a day", NULL,
+	  "timeouts = { graceful = 86401; };\n", 1,
+	  "timeouts.graceful: must be between 1 and 86400" },
 	/* unknown keys at every level */
 	{ __LINE__, "unknown top-level key", NULL,
-	  "server_name = \"a\";\n\nlistne = [ \"*:80\" ];\n", 3, "unknown key 'listne'" },
+	  "server_name = \"a\";\n\nlistne = [ \"*:80\" ];\n", 3, "listne: unknown key" },
 	{ __LINE__, "unknown workers key", NULL,
-	  "workers = {\n  start = 4;\n  strat = 5;\n};\n", 3, "unknown key 'workers.strat'" },
+	  "workers = {\n  start = 4;\n  strat = 5;\n};\n", 3, "workers.strat: unknown key" },
 	{ __LINE__, "unknown timeouts key", NULL,
-	  "timeouts = { idle = 5; };\n", 1, "unknown key 'timeouts.idle'" },
+	  "timeouts = { idle = 5; };\n", 1, "timeouts.idle: unknown key" },
 	{ __LINE__, "unknown limits key", NULL,
-	  "\nlimits = {\n  body = 5; uri = 4; };\n", 3, "unknown key 'limits.uri'" },
+	  "\nlimits = {\n  body = 5; uri = 4; };\n", 3, "limits.uri: unknown key" },
 	{ __LINE__, "unknown cgi key", NULL,
 	  "cgi = {\n  alias = \"/cgi-bin/\";\n  dir = \"cgi-bin\";\n};\n", 3,
-	  "unknown key 'cgi.dir'" },
+	  "cgi.dir: unknown key" },
 	{ __LINE__, "unknown cgi.limits key", NULL,
 	  "cgi = {\n  limits = {\n    cpu = 1;\n    rss = 2;\n  };\n};\n", 4,
-	  "unknown key 'cgi.limits.rss'" },
+	  "cgi.limits.rss: unknown key" },
 	{ __LINE__, "unknown error_pages entry key", NULL,
 	  "error_pages = (\n  { status = 404; path = \"/e.html\"; },\n"
 	  "  { status = 500;\n    file = \"/x\"; }\n);\n", 4,
-	  "unknown key 'error_pages[1].file'" },
+	  "error_pages[1].file: unknown key" },
 	{ __LINE__, "unknown handler entry key", NULL,
 	  "cgi = {\n  handlers = (\n    { extension = \".php\";\n"
 	  "      interp = \"/usr/bin/php-cgi\"; }\n  );\n};\n", 4,
-	  "unknown key 'cgi.handlers[0].interp'" },
+	  "cgi.handlers[0].interp: unknown key" },
 	/* wrong types */
 	{ __LINE__, "float for an int", NULL,
-	  "workers = {\n  start = 1.5;\n};\n", 2, "'workers.start' must be an integer" },
+	  "workers = {\n  start = 1.5;\n};\n", 2, "workers.start: must be an integer" },
 	{ __LINE__, "string for an int", NULL,
-	  "workers = { start = \"8\"; };\n", 1, "'workers.start' must be an integer" },
+	  "workers = { start = \"8\"; };\n", 1, "workers.start: must be an integer" },
 	{ __LINE__, "bool for an int", NULL,
-	  "timeouts = {\n\n  header = true;\n};\n", 3, "'timeouts.header' must be an integer" },
+	  "timeouts = {\n\n  header = true;\n};\n", 3, "timeouts.header: must be an integer" },
 	{ __LINE__, "float with exponent for limits.body", NULL,
-	  "limits = { body = 1.0e6; };\n", 1, "'limits.body' must be an integer" },
+	  "limits = { body = 1.0e6; };\n", 1, "limits.body: must be an integer" },
 	{ __LINE__, "int for a string", NULL,
-	  "server_name = 5;\n", 1, "'server_name' must be a string" },
+	  "server_name = 5;\n", 1, "server_name: must be a string" },
 	{ __LINE__, "empty string", NULL,
-	  "server_name = \"\";\n", 1, "'server_name' must not be empty" },
+	  "server_name = \"\";\n", 1, "server_name: must not be empty" },
 	{ __LINE__, "int for a bool", NULL,
 	  "cgi = {\n  pass_authorization = 1;\n};\n", 2,
-	  "'cgi.pass_authorization' must be true or false" },
+	  "cgi.pass_authorization: must be true or false" },
 	{ __LINE__, "scalar for a group", NULL,
-	  "workers = 5;\n", 1, "'workers' must be a group" },
+	  "workers = 5;\n", 1, "workers: must be a group" },
 	{ __LINE__, "scalar for the cgi group", NULL,
-	  "cgi = \"on\";\n", 1, "'cgi' must be a group" },
+	  "cgi = \"on\";\n", 1, "cgi: must be a group" },
 	{ __LINE__, "string for listen", NULL,
-	  "listen = \"*:80\";\n", 1, "'listen' must be a list of strings" },
+	  "listen = \"*:80\";\n", 1, "listen: must be a list of strings" },
 	{ __LINE__, "int in listen", NULL,
-	  "listen = [ 80 ];\n", 1, "'listen' entries must be strings" },
+	  "listen = [ 80 ];\n", 1, "listen: entries must be strings" },
 	{ __LINE__, "string for index", NULL,
-	  "index = \"index.html\";\n", 1, "'index' must be a list of strings" },
+	  "index = \"index.html\";\n", 1, "index: must be a list of strings" },
 	{ __LINE__, "group for error_pages", NULL,
-	  "error_pages = { status = 404; };\n", 1, "'error_pages' must be a list of groups" },
+	  "error_pages = { status = 404; };\n", 1, "error_pages: must be a list of groups" },
 	{ __LINE__, "string in error_pages", NULL,
-	  "error_pages = ( \"x\" );\n", 1, "'error_pages' entries must be groups { ... }" },
+	  "error_pages = ( \"x\" );\n", 1, "error_pages: entries must be groups { ... }" },
 	{ __LINE__, "string for an error page status", NULL,
 	  "error_pages = ( { status = \"404\"; path = \"/a\"; } );\n", 1,
-	  "'error_pages[0].status' must be an integer" },
+	  "error_pages[0].status: must be an integer" },
 	/* out of range */
 	{ __LINE__, "workers.start 0", NULL,
-	  "workers = { start = 0; };\n", 1, "'workers.start' must be between 1 and 4096" },
+	  "workers = { start = 0; };\n", 1, "workers.start: must be between 1 and 4096" },
 	{ __LINE__, "workers.max 5000", NULL,
-	  "workers = {\n  max = 5000;\n};\n", 2, "'workers.max' must be between 1 and 4096" },
+	  "workers = {\n  max = 5000;\n};\n", 2, "workers.max: must be between 1 and 4096" },
 	{ __LINE__, "workers.max_requests negative", NULL,
 	  "workers = { max_requests = -1; };\n", 1,
-	  "'workers.max_requests' must be between 0 and 2147483647" },
+	  "workers.max_requests: must be between 0 and 2147483647" },
 	{ __LINE__, "timeouts.header 0", NULL,
-	  "timeouts = {\n  header = 0;\n};\n", 2, "'timeouts.header' must be between 1 and 86400" },
+	  "timeouts = {\n  header = 0;\n};\n", 2, "timeouts.header: must be between 1 and 86400" },
 	{ __LINE__, "timeouts.keepalive negative", NULL,
 	  "timeouts = { keepalive = -1; };\n", 1,
-	  "'timeouts.keepalive' must be between 0 and 86400" },
+	  "timeouts.keepalive: must be between 0 and 86400" },
 	{ __LINE__, "timeouts.cgi above a day", NULL,
-	  "timeouts = { cgi = 86401; };\n", 1, "'timeouts.cgi' must be between 1 and 86400" },
+	  "timeouts = { cgi = 86401; };\n", 1, "timeouts.cgi: must be between 1 and 86400" },
 	{ __LINE__, "limits.request_line too small", NULL,
 	  "limits = {\n  request_line = 100;\n};\n", 2,
-	  "'limits.request_line' must be between 256 and 1048576" },
+	  "limits.request_line: must be between 256 and 1048576" },
 	{ __LINE__, "limits.header_bytes too large", NULL,
 	  "limits = { header_bytes = 16777217; };\n", 1,
-	  "'limits.header_bytes' must be between 1024 and 16777216" },
+	  "limits.header_bytes: must be between 1024 and 16777216" },
 	{ __LINE__, "limits.headers 0", NULL,
-	  "limits = { headers = 0; };\n", 1, "'limits.headers' must be between 1 and 10000" },
+	  "limits = { headers = 0; };\n", 1, "limits.headers: must be between 1 and 10000" },
 	{ __LINE__, "limits.body above 1 TiB", NULL,
 	  "limits = {\n  body = 1099511627777L;\n};\n", 2,
-	  "'limits.body' must be between 0 and 1099511627776" },
+	  "limits.body: must be between 0 and 1099511627776" },
 	{ __LINE__, "cgi.limits.memory negative", NULL,
-	  "cgi = { limits = { memory = -1; }; };\n", 1, "'cgi.limits.memory' must be 0 or more" },
+	  "cgi = { limits = { memory = -1; }; };\n", 1, "cgi.limits.memory: must be 0 or more" },
 	{ __LINE__, "plain literal above 32 bits", NULL,
 	  "\nlimits = { body = 5000000000; };\n", 2,
-	  "integer 5000000000 does not fit in 32 bits; write it as 5000000000L" },
+	  "body: integer 5000000000 does not fit in 32 bits; write it as 5000000000L" },
 	{ __LINE__, "hex literal above 32 bits", NULL,
 	  "workers = { start = 0x100000001; };\n", 1,
-	  "integer 0x100000001 does not fit in 32 bits; write it as 0x100000001L" },
+	  "start: integer 0x100000001 does not fit in 32 bits; write it as 0x100000001L" },
 	/* relations between keys */
 	{ __LINE__, "header_bytes < request_line", NULL,
 	  "limits = {\n  request_line = 8192;\n  header_bytes = 4096;\n};\n", 3,
-	  "'limits.header_bytes' (4096) must not be less than 'limits.request_line' (8192)" },
+	  "limits.header_bytes: 4096 must not be less than limits.request_line (8192)" },
 	{ __LINE__, "request_line above the default header_bytes", NULL,
 	  "limits = {\n  request_line = 32768;\n};\n", 2,
-	  "'limits.header_bytes' (16384) must not be less than 'limits.request_line' (32768)" },
+	  "limits.header_bytes: 16384 must not be less than limits.request_line (32768)" },
 	{ __LINE__, "min_spare > max_spare", NULL,
 	  "workers = {\n  min_spare = 10;\n  max_spare = 5;\n};\n", 2,
-	  "'workers.min_spare' (10) must not be greater than 'workers.max_spare' (5)" },
+	  "workers.min_spare: 10 must not be greater than workers.max_spare (5)" },
 	{ __LINE__, "start > max", NULL,
 	  "workers = {\n  max = 4;\n  start = 8;\n};\n", 3,
-	  "'workers.start' (8) must not be greater than 'workers.max' (4)" },
+	  "workers.start: 8 must not be greater than workers.max (4)" },
 	{ __LINE__, "default start > max", NULL,
 	  "workers = {\n  max = 4;\n};\n", 2,
-	  "'workers.start' (8) must not be greater than 'workers.max' (4)" },
+	  "workers.start: 8 must not be greater than workers.max (4)" },
 	{ __LINE__, "max_spare > default max", NULL,
 	  "workers = { max_spare = 200; };\n", 1,
-	  "'workers.max_spare' (200) must not be greater than 'workers.max' (150)" },
+	  "workers.max_spare: 200 must not be greater than workers.max (150)" },
 	/* listen */
 	{ __LINE__, "listen hostname", NULL,
 	  "listen = [ \"localhost:80\" ];\n", 1,
-	  "'listen' entry 'localhost:80' is malformed " LISTEN_FORMS },
+	  "listen: 'localhost:80' is malformed " LISTEN_FORMS },
 	{ __LINE__, "listen port 0 on the second line", NULL,
 	  "listen = [ \"*:80\",\n  \"*:0\" ];\n", 2,
-	  "'listen' entry '*:0' is malformed " LISTEN_FORMS },
+	  "listen: '*:0' is malformed " LISTEN_FORMS },
 	{ __LINE__, "listen IPv6 without port", NULL,
-	  "listen = [ \"[::1]\" ];\n", 1, "'listen' entry '[::1]' is malformed " LISTEN_FORMS },
+	  "listen = [ \"[::1]\" ];\n", 1, "listen: '[::1]' is malformed " LISTEN_FORMS },
 	{ __LINE__, "listen port 65536", NULL,
 	  "listen = [ \"0.0.0.0:65536\" ];\n", 1,
-	  "'listen' entry '0.0.0.0:65536' is malformed " LISTEN_FORMS },
+	  "listen: '0.0.0.0:65536' is malformed " LISTEN_FORMS },
 	{ __LINE__, "listen empty list", NULL,
-	  "listen = [ ];\n", 1, "'listen' must not be empty" },
+	  "listen = [ ];\n", 1, "listen: must not be empty" },
 	{ __LINE__, "duplicate listen via *", NULL,
 	  "listen = [\n  \"*:8080\",\n  \"0.0.0.0:8080\" ];\n", 3,
-	  "duplicate listen address '0.0.0.0:8080'" },
+	  "listen: duplicate address '0.0.0.0:8080'" },
 	{ __LINE__, "duplicate IPv6 listen spelled differently", NULL,
-	  "listen = [ \"[::]:80\", \"[0::0]:80\" ];\n", 1, "duplicate listen address '[0::0]:80'" },
+	  "listen = [ \"[::]:80\", \"[0::0]:80\" ];\n", 1, "listen: duplicate address '[0::0]:80'" },
 	/* index */
 	{ __LINE__, "index with a slash", NULL,
 	  "index = [ \"a/index.html\" ];\n", 1,
-	  "'index' entry 'a/index.html' must be a file name without '/'" },
+	  "index: 'a/index.html' must be a file name without '/'" },
 	{ __LINE__, "index dot-dot", NULL,
-	  "index = [ \"..\" ];\n", 1, "'index' entry '..' must be a file name without '/'" },
+	  "index = [ \"..\" ];\n", 1, "index: '..' must be a file name without '/'" },
 	/* error_pages */
 	{ __LINE__, "error page status 399", NULL,
 	  "error_pages = (\n  { status = 399; path = \"/e.html\"; }\n);\n", 2,
-	  "'error_pages[0].status' must be between 400 and 599" },
+	  "error_pages[0].status: must be between 400 and 599" },
 	{ __LINE__, "error page status 600", NULL,
 	  "error_pages = ( { status = 600; path = \"/e.html\"; } );\n", 1,
-	  "'error_pages[0].status' must be between 400 and 599" },
+	  "error_pages[0].status: must be between 400 and 599" },
 	{ __LINE__, "error page path without slash", NULL,
 	  "error_pages = (\n  { status = 404;\n    path = \"e.html\"; }\n);\n", 3,
-	  "'error_pages[0].path' must start with '/'" },
+	  "error_pages[0].path: must start with '/'" },
 	{ __LINE__, "error page duplicate status", NULL,
 	  "error_pages = (\n  { status = 404; path = \"/a.html\"; },\n"
 	  "  { status = 404; path = \"/b.html\"; }\n);\n", 3,
-	  "duplicate error page for status 404" },
+	  "error_pages[1].status: duplicate error page for status 404" },
 	{ __LINE__, "error page without path", NULL,
-	  "error_pages = (\n  { status = 404; }\n);\n", 2, "'error_pages[0].path' is required" },
+	  "error_pages = (\n  { status = 404; }\n);\n", 2, "error_pages[0].path: required but not set" },
 	{ __LINE__, "error page without status", NULL,
 	  "error_pages = (\n  { path = \"/a.html\"; }\n);\n", 2,
-	  "'error_pages[0].status' is required" },
+	  "error_pages[0].status: required but not set" },
 	/* cgi */
 	{ __LINE__, "cgi alias without trailing slash", NULL,
-	  "cgi = {\n  alias = \"/cgi-bin\";\n};\n", 2, "'cgi.alias' must start and end with '/'" },
+	  "cgi = {\n  alias = \"/cgi-bin\";\n};\n", 2, "cgi.alias: must start and end with '/'" },
 	{ __LINE__, "cgi alias without leading slash", NULL,
-	  "cgi = {\n  alias = \"cgi-bin/\";\n};\n", 2, "'cgi.alias' must start and end with '/'" },
+	  "cgi = {\n  alias = \"cgi-bin/\";\n};\n", 2, "cgi.alias: must start and end with '/'" },
 	{ __LINE__, "cgi handler extension without dot", NULL,
 	  "cgi = {\n  handlers = (\n"
 	  "    { extension = \"php\"; interpreter = \"/usr/bin/php-cgi\"; }\n  );\n};\n", 3,
-	  "'cgi.handlers[0].extension' must start with '.', e.g. \".php\"" },
+	  "cgi.handlers[0].extension: must start with '.', e.g. \".php\"" },
 	{ __LINE__, "cgi handler relative interpreter", NULL,
 	  "cgi = {\n  handlers = (\n"
 	  "    { extension = \".php\";\n      interpreter = \"php-cgi\"; }\n  );\n};\n", 4,
-	  "'cgi.handlers[0].interpreter' must be an absolute path" },
+	  "cgi.handlers[0].interpreter: must be an absolute path" },
 	{ __LINE__, "cgi handler duplicate extension", NULL,
 	  "cgi = { handlers = (\n  { extension = \".php\"; interpreter = \"/a\"; },\n"
 	  "  { extension = \".php\"; interpreter = \"/b\"; } ); };\n", 3,
-	  "duplicate handler for '.php'" },
+	  "cgi.handlers[1].extension: duplicate handler for '.php'" },
 	{ __LINE__, "cgi handler without interpreter", NULL,
 	  "cgi = { handlers = (\n  { extension = \".php\"; }\n); };\n", 2,
-	  "'cgi.handlers[0].interpreter' is required" },
+	  "cgi.handlers[0].interpreter: required but not set" },
 	{ __LINE__, "cgi directory missing", NULL,
 	  "cgi = {\n  directory = \"nope\";\n};\n", 2,
-	  "cgi.directory '%s/nope': No such file or directory" },
+	  "cgi.directory: '%s/nope': No such file or directory" },
 	{ __LINE__, "cgi directory is a file", NULL,
 	  "cgi = {\n  directory = \"afile\";\n};\n", 2,
-	  "cgi.directory '%s/afile': Not a directory" },
+	  "cgi.directory: '%s/afile': Not a directory" },
 	/* document_root */
 	{ __LINE__, "document_root missing", NULL,
 	  "\n\n\ndocument_root = \"nope\";\n", 4,
-	  "document_root '%s/nope': No such file or directory" },
+	  "document_root: '%s/nope': No such file or directory" },
 	{ __LINE__, "document_root is a file", NULL,
-	  "document_root = \"afile\";\n", 1, "document_root '%s/afile': Not a directory" },
+	  "document_root = \"afile\";\n", 1, "document_root: '%s/afile': Not a directory" },
 	{ __LINE__, "absolute document_root missing", NULL,
 	  "document_root = \"/nonexistent-pfhttpd-root\";\n", 1,
-	  "document_root '/nonexistent-pfhttpd-root': No such file or directory" },
+	  "document_root: '/nonexistent-pfhttpd-root': No such file or directory" },
 	{ __LINE__, "default document_root missing has no line", "etc/noroot.conf",
 	  "server_name = \"x\";\n", 0,
-	  "document_root '%s/etc/htdocs': No such file or directory" },
+	  "document_root: '%s/etc/htdocs': No such file or directory" },
 	{ __LINE__, "default cgi directory missing blames the cgi group", "etc/nocgi.conf",
 	  "document_root = \"../htdocs\";\n\ncgi = { };\n", 3,
-	  "cgi.directory '%s/etc/cgi-bin': No such file or directory" },
+	  "cgi.directory: '%s/etc/cgi-bin': No such file or directory" },
 };
 
 START_TEST(test_errors)
@@ -669,6 +762,213 @@ START_TEST(test_small_err_buffer)
 	ck_assert_int_eq(conf_load(path, &c, err, sizeof err), -1);
 	ck_assert_uint_eq(strlen(err), sizeof err - 1);
 	ck_assert_int_eq(conf_load(path, &c, NULL, 0), -1);
+}
+END_TEST
+
+/* ---- conf_check ----------------------------------------------------------- */
+
+static void write_mode(const char *rel, const char *text, mode_t mode)
+{
+	char path[PATH_MAX];
+
+	write_file(rel, text, path, sizeof path);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+/* What conf_check looks at, beside setup()'s directories. */
+static void check_setup(void)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+
+	setup();
+	mkdir_in_tmp("logs");
+	mkdir_in_tmp("bin");
+	mkdir_in_tmp("rodir");
+	mkdir_in_tmp("htdocs/errors");
+	write_mode("htdocs/errors/404.html", "<p>not found</p>\n", 0644);
+	write_mode("bin/interp", "#!/bin/sh\n", 0755);
+	write_mode("bin/noexec", "#!/bin/sh\n", 0644);
+	write_mode("logs/access.log", "", 0644);
+	write_mode("ro.log", "", 0444);
+	write_mode("good.types", "text/x-foo foo\n", 0644);
+	write_mode("bad.types", "text/plain txt\nbogus\n", 0644);
+	tmp_path("rodir", path, sizeof path);
+	ck_assert_int_eq(chmod(path, 0555), 0);
+	tmp_path("afile", target, sizeof target);
+	tmp_path("htdocs/out.html", path, sizeof path);
+	ck_assert_int_eq(symlink(target, path), 0);
+}
+
+/* Copies in to out with every "@T" replaced by tmpdir. */
+static void subst(const char *in, char *out, size_t size)
+{
+	size_t n = 0, tlen = strlen(tmpdir);
+
+	for (; *in; in++) {
+		if (in[0] == '@' && in[1] == 'T') {
+			ck_assert_uint_lt(n + tlen, size);
+			memcpy(out + n, tmpdir, tlen);
+			n += tlen;
+			in++;
+			continue;
+		}
+		ck_assert_uint_lt(n + 1, size);
+		out[n++] = *in;
+	}
+	out[n] = '\0';
+}
+
+/* Which effective uid a row needs: root sees no permission errors and
+ * is refused without user; anyone else is never refused for that. */
+enum who { ANYONE, ROOT, NOT_ROOT };
+
+struct check_case {
+	int src_line;
+	const char *what;
+	enum who who;
+	const char *text;            /* "@T" stands for tmpdir */
+	int line;                    /* expected line; 0 = "FILE: message" */
+	const char *msg;             /* NULL: conf_check passes; "@T" = tmpdir */
+};
+
+#define ROOT_OK "allow_root = true;\n"
+
+static const struct check_case check_cases[] = {
+	{ __LINE__, "everything in place", ANYONE,
+	  ROOT_OK "error_log = \"logs/error.log\";\naccess_log = \"logs/access.log\";\n"
+	  "pid_file = \"logs/p.pid\";\nmime_types = \"good.types\";\n"
+	  "error_pages = ( { status = 404; path = \"/errors/404.html\"; } );\n"
+	  "cgi = { handlers = ( { extension = \".sh\"; interpreter = \"@T/bin/interp\"; } ); };\n",
+	  0, NULL },
+	{ __LINE__, "no cgi group: interpreters are not looked at", ANYONE,
+	  ROOT_OK "log_level = \"info\";\n", 0, NULL },
+	/* identities */
+	{ __LINE__, "unknown user", ANYONE,
+	  ROOT_OK "\nuser = \"no-such-user-pfhttpd\";\n", 3,
+	  "user: unknown user 'no-such-user-pfhttpd'" },
+	{ __LINE__, "unknown group", ANYONE,
+	  "user = \"www-data\";\ngroup = \"no-such-group-pfhttpd\";\n", 2,
+	  "group: unknown group 'no-such-group-pfhttpd'" },
+	{ __LINE__, "unknown keeper_user", ANYONE,
+	  "user = \"www-data\";\nkeeper_user = \"no-such-user-pfhttpd\";\n", 2,
+	  "keeper_user: unknown user 'no-such-user-pfhttpd'" },
+	{ __LINE__, "root without user", ROOT, "server_name = \"x\";\n", 0,
+	  "user: not set, so CGI scripts would run as root; set user (and group), "
+	  "or allow_root = true to run as root on purpose" },
+	{ __LINE__, "root without user, allow_root false", ROOT,
+	  "server_name = \"x\";\nallow_root = false;\n", 2,
+	  "user: not set, so CGI scripts would run as root; set user (and group), "
+	  "or allow_root = true to run as root on purpose" },
+	{ __LINE__, "root with user", ROOT,
+	  "user = \"www-data\";\nkeeper_user = \"daemon\";\n", 0, NULL },
+	/* files the master writes */
+	{ __LINE__, "error_log directory missing", ANYONE,
+	  ROOT_OK "error_log = \"nologs/error.log\";\n", 2,
+	  "error_log: cannot create '@T/nologs/error.log': '@T/nologs': "
+	  "No such file or directory" },
+	{ __LINE__, "access_log is a directory", ANYONE,
+	  ROOT_OK "\naccess_log = \"htdocs\";\n", 3, "access_log: '@T/htdocs' is a directory" },
+	{ __LINE__, "pid_file below a file", ANYONE,
+	  ROOT_OK "pid_file = \"afile/p.pid\";\n", 2,
+	  "pid_file: '@T/afile/p.pid': Not a directory" },
+	{ __LINE__, "error_log not writable", NOT_ROOT,
+	  ROOT_OK "error_log = \"ro.log\";\n", 2,
+	  "error_log: cannot write '@T/ro.log': Permission denied" },
+	{ __LINE__, "pid_file directory not writable", NOT_ROOT,
+	  ROOT_OK "pid_file = \"rodir/p.pid\";\n", 2,
+	  "pid_file: cannot create '@T/rodir/p.pid': '@T/rodir': Permission denied" },
+	/* mime_types */
+	{ __LINE__, "mime_types missing", ANYONE,
+	  ROOT_OK "mime_types = \"no.types\";\n", 2,
+	  "mime_types: @T/no.types: No such file or directory" },
+	{ __LINE__, "mime_types malformed", ANYONE,
+	  ROOT_OK "\nmime_types = \"bad.types\";\n", 3,
+	  "mime_types: @T/bad.types:2: media type has no '/'" },
+	/* cgi interpreters */
+	{ __LINE__, "interpreter missing", ANYONE,
+	  ROOT_OK "cgi = {\n  handlers = (\n    { extension = \".php\";\n"
+	  "      interpreter = \"/nonexistent/php-cgi\"; }\n  );\n};\n", 5,
+	  "cgi.handlers: interpreter '/nonexistent/php-cgi' does not exist" },
+	{ __LINE__, "second interpreter not executable", ANYONE,
+	  ROOT_OK "cgi = { handlers = (\n"
+	  "  { extension = \".sh\"; interpreter = \"@T/bin/interp\"; },\n"
+	  "  { extension = \".x\"; interpreter = \"@T/bin/noexec\"; } ); };\n", 4,
+	  "cgi.handlers: interpreter '@T/bin/noexec' is not executable" },
+	{ __LINE__, "interpreter a directory", ANYONE,
+	  ROOT_OK "cgi = { handlers = (\n"
+	  "  { extension = \".sh\"; interpreter = \"@T/bin\"; } ); };\n", 3,
+	  "cgi.handlers: interpreter '@T/bin' is not a regular file" },
+	/* error pages */
+	{ __LINE__, "error page missing", ANYONE,
+	  ROOT_OK "error_pages = (\n  { status = 404; path = \"/errors/404.html\"; },\n"
+	  "  { status = 500;\n    path = \"/errors/500.html\"; } );\n", 5,
+	  "error_pages: '/errors/500.html' (status 500) does not exist below "
+	  "document_root '@T/htdocs'" },
+	{ __LINE__, "error page a directory", ANYONE,
+	  ROOT_OK "error_pages = ( { status = 403; path = \"/errors\"; } );\n", 2,
+	  "error_pages: '/errors' (status 403) is not a regular file" },
+	{ __LINE__, "error page leads outside document_root", ANYONE,
+	  ROOT_OK "error_pages = ( { status = 403; path = \"/out.html\"; } );\n", 2,
+	  "error_pages: '/out.html' (status 403) leads outside document_root '@T/htdocs'" },
+	{ __LINE__, "error page below a file", ANYONE,
+	  ROOT_OK "error_pages = ( { status = 403; path = \"/errors/404.html/x\"; } );\n", 2,
+	  "error_pages: '/errors/404.html/x' (status 403) does not exist below "
+	  "document_root '@T/htdocs'" },
+};
+
+static void load_check(const char *text, struct conf *c)
+{
+	char conf[4096];
+
+	subst(text, conf, sizeof conf);
+	load_ok("check.conf", conf, c);
+}
+
+START_TEST(test_check)
+{
+	const struct check_case *k = &check_cases[_i];
+	char msg[2048], want[4096], err[2048] = "";
+	bool root = geteuid() == 0;
+	struct conf c;
+	int rc;
+
+	if ((k->who == ROOT && !root) || (k->who == NOT_ROOT && root))
+		return;
+	load_check(k->text, &c);
+	rc = conf_check(&c, err, sizeof err);
+	if (!k->msg) {
+		ck_assert_msg(rc == 0, "line %d (%s): %s", k->src_line, k->what, err);
+		conf_free(&c);
+		return;
+	}
+	subst(k->msg, msg, sizeof msg);
+	if (k->line > 0)
+		snprintf(want, sizeof want, "%s:%d: %s", c.file, k->line, msg);
+	else
+		snprintf(want, sizeof want, "%s: %s", c.file, msg);
+	ck_assert_msg(rc == -1, "line %d (%s): check passed", k->src_line, k->what);
+	ck_assert_msg(strcmp(err, want) == 0, "line %d (%s):\n got  '%s'\n want '%s'",
+		      k->src_line, k->what, err, want);
+	conf_free(&c);
+}
+END_TEST
+
+/* A directory that went away between conf_load and a reload's check. */
+START_TEST(test_check_cgi_directory_gone)
+{
+	char path[PATH_MAX], want[PATH_MAX * 2 + 128], err[2048];
+	struct conf c;
+
+	mkdir_in_tmp("scripts");
+	load_check(ROOT_OK "cgi = {\n  directory = \"scripts\";\n};\n", &c);
+	ck_assert_msg(conf_check(&c, err, sizeof err) == 0, "%s", err);
+	tmp_path("scripts", path, sizeof path);
+	ck_assert_int_eq(rmdir(path), 0);
+	ck_assert_int_eq(conf_check(&c, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s:3: cgi.directory: '%s': No such file or directory",
+		 c.file, path);
+	ck_assert_str_eq(err, want);
+	conf_free(&c);
 }
 END_TEST
 
@@ -758,10 +1058,14 @@ static Suite *conf_suite(void)
 	TCase *paths = conf_tcase("paths");
 	TCase *bad = conf_tcase("bad_input");
 	TCase *listen = tcase_create("listen");
+	TCase *check = tcase_create("check");
 
 	tcase_add_test(core, test_full);
 	tcase_add_test(core, test_full_numbers);
 	tcase_add_test(core, test_full_cgi);
+	tcase_add_test(core, test_full_operations);
+	tcase_add_loop_test(core, test_log_levels, 0,
+			    (int)(sizeof level_cases / sizeof level_cases[0]));
 	tcase_add_test(core, test_defaults);
 	tcase_add_test(core, test_defaults_numbers);
 	tcase_add_test(core, test_cgi_empty_group);
@@ -781,6 +1085,12 @@ static Suite *conf_suite(void)
 	suite_add_tcase(s, paths);
 	suite_add_tcase(s, bad);
 	suite_add_tcase(s, listen);
+	tcase_add_unchecked_fixture(check, check_setup, teardown);
+	tcase_set_timeout(check, 10);
+	tcase_add_loop_test(check, test_check, 0,
+			    (int)(sizeof check_cases / sizeof check_cases[0]));
+	tcase_add_test(check, test_check_cgi_directory_gone);
+	suite_add_tcase(s, check);
 	return s;
 }
 

@@ -1,0 +1,261 @@
+/*
+ * conf_check — run-time checks of a loaded conf; the contract is in
+ * conf_check.h.
+ *
+ * Permissions are asked with faccessat(AT_EACCESS), that is for the
+ * effective ids, which are the ones open(2) and execve(2) will use: the
+ * master opens the logs and the pid file before it forks, so the answer for
+ * this process is the answer for them. A check can still race with the file
+ * system (a directory removed after -t), so start-up keeps its own error
+ * handling; this only moves the common mistakes to before the restart.
+ */
+#include "conf_check.h"
+
+#include "conf.h"
+#include "identity.h"
+#include "mime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef int conf_check_fn(const struct conf *c, char *err, size_t errlen);
+
+/* Files the master writes, with the lines of their keys. */
+static const struct conf_check_file {
+	const char *key;
+	size_t off;                  /* offsetof(struct conf, <char *>) */
+	size_t line_off;             /* offsetof(struct conf, line.<key>) */
+} conf_check_files[] = {
+	{ "error_log", offsetof(struct conf, error_log), offsetof(struct conf, line.error_log) },
+	{ "access_log", offsetof(struct conf, access_log), offsetof(struct conf, line.access_log) },
+	{ "pid_file", offsetof(struct conf, pid_file), offsetof(struct conf, line.pid_file) },
+};
+
+static int conf_check_identity(const struct conf *c, char *err, size_t errlen)
+{
+	struct identity id;
+
+	if (identity_resolve(c, geteuid(), &id, err, errlen) < 0)
+		return -1;
+	identity_free(&id);
+	return 0;
+}
+
+/* A file that does not exist yet is created in its directory, which must
+ * then exist and let us add an entry (write) and reach it (search). */
+static int conf_check_creatable(const struct conf *c, const char *key, int line,
+				const char *path, char *err, size_t errlen)
+{
+	char *copy = strdup(path);
+	const char *dir;
+	struct stat st;
+	int e = 0;
+
+	if (!copy)
+		return conf_error(c, line, err, errlen, "%s: %s", key, strerror(errno));
+	dir = dirname(copy);
+	if (stat(dir, &st) < 0)
+		e = errno;
+	else if (!S_ISDIR(st.st_mode))
+		e = ENOTDIR;
+	else if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0)
+		e = errno;
+	if (e)
+		conf_error(c, line, err, errlen, "%s: cannot create '%s': '%s': %s",
+			   key, path, dir, strerror(e));
+	free(copy);
+	return e ? -1 : 0;
+}
+
+static int conf_check_writable(const struct conf *c, const struct conf_check_file *f,
+			       char *err, size_t errlen)
+{
+	const char *path;
+	struct stat st;
+	int line;
+
+	memcpy(&path, (const char *)c + f->off, sizeof path);
+	memcpy(&line, (const char *)c + f->line_off, sizeof line);
+	if (!path)
+		return 0;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return conf_check_creatable(c, f->key, line, path, err, errlen);
+		return conf_error(c, line, err, errlen, "%s: '%s': %s", f->key, path,
+				  strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode))
+		return conf_error(c, line, err, errlen, "%s: '%s' is a directory",
+				  f->key, path);
+	if (faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) < 0)
+		return conf_error(c, line, err, errlen, "%s: cannot write '%s': %s",
+				  f->key, path, strerror(errno));
+	return 0;
+}
+
+static int conf_check_logs(const struct conf *c, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof conf_check_files / sizeof conf_check_files[0]; i++)
+		if (conf_check_writable(c, &conf_check_files[i], err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+/* mime_load's own message names the mime.types file (and its line), never
+ * the key that pointed there; the prefix adds it. */
+static int conf_check_mime(const struct conf *c, char *err, size_t errlen)
+{
+	struct mime_table *t;
+	char why[PATH_MAX + 256];
+	int rc;
+
+	if (!c->mime_types)
+		return 0;
+	if (!(t = mime_new()))
+		return conf_error(c, c->line.mime_types, err, errlen, "mime_types: %s",
+				  strerror(ENOMEM));
+	rc = mime_load(t, c->mime_types, why, sizeof why);
+	mime_free(t);
+	if (rc < 0)
+		return conf_error(c, c->line.mime_types, err, errlen, "mime_types: %s", why);
+	return 0;
+}
+
+/* conf_load saw it when the file was read; a reload reads it again later. */
+static int conf_check_cgi_directory(const struct conf *c, char *err, size_t errlen)
+{
+	struct stat st;
+	int e = 0;
+
+	if (!c->cgi.enabled)
+		return 0;
+	if (stat(c->cgi.directory, &st) < 0)
+		e = errno;
+	else if (!S_ISDIR(st.st_mode))
+		e = ENOTDIR;
+	if (e)
+		return conf_error(c, c->line.cgi_directory, err, errlen,
+				  "cgi.directory: '%s': %s", c->cgi.directory, strerror(e));
+	return 0;
+}
+
+/* The interpreter is execve()d directly (never through PATH or a shell). */
+static int conf_check_interpreter(const struct conf *c,
+				  const struct conf_cgi_handler *h,
+				  char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(h->interpreter, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return conf_error(c, h->line, err, errlen, "cgi.handlers: "
+					  "interpreter '%s' does not exist", h->interpreter);
+		return conf_error(c, h->line, err, errlen, "cgi.handlers: "
+				  "interpreter '%s': %s", h->interpreter, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode))
+		return conf_error(c, h->line, err, errlen, "cgi.handlers: "
+				  "interpreter '%s' is not a regular file", h->interpreter);
+	if (faccessat(AT_FDCWD, h->interpreter, X_OK, AT_EACCESS) < 0)
+		return conf_error(c, h->line, err, errlen, "cgi.handlers: "
+				  "interpreter '%s' is not executable", h->interpreter);
+	return 0;
+}
+
+static int conf_check_handlers(const struct conf *c, char *err, size_t errlen)
+{
+	if (!c->cgi.enabled)
+		return 0;
+	for (size_t i = 0; i < c->cgi.nhandlers; i++)
+		if (conf_check_interpreter(c, &c->cgi.handlers[i], err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+/* realpath()'s answer is below document_root (itself a realpath). */
+static bool conf_check_beneath(const char *root, const char *real)
+{
+	size_t rlen = strlen(root);
+
+	return strncmp(real, root, rlen) == 0 && (real[rlen] == '/' || real[rlen] == '\0');
+}
+
+/* Error pages are opened beneath document_root (static_open: openat2
+ * RESOLVE_BENEATH), so a symlink out of it fails at run time; so here. */
+static int conf_check_page_file(const struct conf *c, const struct conf_error_page *p,
+				const char *real, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (!conf_check_beneath(c->document_root, real))
+		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d) "
+				  "leads outside document_root '%s'", p->path, p->status,
+				  c->document_root);
+	if (stat(real, &st) < 0)
+		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d): "
+				  "%s", p->path, p->status, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d) "
+				  "is not a regular file", p->path, p->status);
+	return 0;
+}
+
+static int conf_check_page(const struct conf *c, const struct conf_error_page *p,
+			   char *err, size_t errlen)
+{
+	char *joined, *real;
+	int rc;
+
+	if (asprintf(&joined, "%s%s", c->document_root, p->path) < 0)
+		return conf_error(c, p->line, err, errlen, "error_pages: %s",
+				  strerror(ENOMEM));
+	real = realpath(joined, NULL);
+	if (!real && (errno == ENOENT || errno == ENOTDIR))
+		rc = conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d) "
+				"does not exist below document_root '%s'", p->path,
+				p->status, c->document_root);
+	else if (!real)
+		rc = conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d): "
+				"%s", p->path, p->status, strerror(errno));
+	else
+		rc = conf_check_page_file(c, p, real, err, errlen);
+	free(real);
+	free(joined);
+	return rc;
+}
+
+static int conf_check_error_pages(const struct conf *c, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < c->nerror_pages; i++)
+		if (conf_check_page(c, &c->error_pages[i], err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+/* In the order start-up meets them: identities, logs, then what requests use. */
+static conf_check_fn *const conf_checks[] = {
+	conf_check_identity,
+	conf_check_logs,
+	conf_check_mime,
+	conf_check_cgi_directory,
+	conf_check_handlers,
+	conf_check_error_pages,
+};
+
+int conf_check(const struct conf *c, char *err, size_t errlen)
+{
+	if (errlen)
+		err[0] = '\0';
+	for (size_t i = 0; i < sizeof conf_checks / sizeof conf_checks[0]; i++)
+		if (conf_checks[i](c, err, errlen) < 0)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,26 @@
+/*
+ * conf_check — what would make a start or a reload fail, found before it does.
+ *
+ * Contract: conf_check() takes a struct conf that conf_load() accepted and
+ * checks, as this process (its effective uid) would meet them, everything
+ * conf_load() leaves to run time: the identities (identity.h), that the
+ * error log, access log and pid file can be written (or created: their
+ * directory exists and is writable), that each CGI interpreter is an
+ * executable regular file, that cgi.directory is a directory, that every
+ * error page is a regular file below document_root, and that mime_types
+ * loads. It only looks: it creates, opens for writing and changes nothing,
+ * so -t is safe on a live server. The first problem ends the check with one
+ * "FILE:LINE: key: message" (the line of the key, or "FILE: key: message"
+ * for a default that has no line).
+ */
+#ifndef PFHTTPD_CONF_CHECK_H
+#define PFHTTPD_CONF_CHECK_H
+
+#include <stddef.h>
+
+struct conf;
+
+/* 0, or -1 with the message in err. */
+int conf_check(const struct conf *c, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,259 @@
+/*
+ * Unit tests for identity: identity_resolve() over users and groups that
+ * every Debian system has (root, daemon, www-data, nobody) and names that no
+ * system has, as a root master (euid 0) and as an ordinary user (euid 1000)
+ * would see them. The euid is only a parameter: nothing here changes ids.
+ * Expected ids come from the system's own database, never hard-coded.
+ */
+#include "unit.h"
+#include "conf.h"
+#include "identity.h"
+
+#include <check.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FILE_NAME "/etc/pfhttpd/test.conf"
+#define NOUSER "no-such-user-pfhttpd"
+
+/* Lines the hand-made conf gives its keys. */
+enum { L_USER = 3, L_GROUP = 4, L_KEEPER = 5, L_ALLOW = 6 };
+
+enum allow { ALLOW_ABSENT, ALLOW_FALSE, ALLOW_TRUE };
+
+struct id_case {
+	int src_line;
+	const char *what;
+	uid_t euid;
+	const char *user, *group, *keeper;
+	enum allow allow;
+	/* On error: the expected line (0: none) and message. */
+	int line;
+	const char *msg;
+	/* On success: change, and who the workers and the keeper are (NULL:
+	 * the euid itself / getegid()). group NULL: the user's primary gid. */
+	bool change;
+	const char *want_user, *want_group, *want_keeper;
+};
+
+#define NOT_SET "user: not set, so CGI scripts would run as root; set user " \
+		"(and group), or allow_root = true to run as root on purpose"
+
+static const struct id_case id_cases[] = {
+	/* euid 0: the pool switches identities */
+	{ __LINE__, "user only", 0, "www-data", NULL, "daemon", ALLOW_ABSENT, 0, NULL,
+	  true, "www-data", NULL, "daemon" },
+	{ __LINE__, "user and group", 0, "www-data", "daemon", "nobody", ALLOW_ABSENT, 0, NULL,
+	  true, "www-data", "daemon", "nobody" },
+	{ __LINE__, "allow_root does not stop a switch", 0, "daemon", NULL, "www-data",
+	  ALLOW_TRUE, 0, NULL, true, "daemon", NULL, "www-data" },
+	/* euid 0: refusals */
+	{ __LINE__, "no user, no allow_root", 0, NULL, NULL, NULL, ALLOW_ABSENT, 0, NOT_SET,
+	  false, NULL, NULL, NULL },
+	{ __LINE__, "no user, allow_root = false", 0, NULL, NULL, NULL, ALLOW_FALSE, L_ALLOW,
+	  NOT_SET, false, NULL, NULL, NULL },
+	{ __LINE__, "user root without allow_root", 0, "root", NULL, NULL, ALLOW_ABSENT, L_USER,
+	  "user: 'root' has uid 0, so CGI scripts would run as root; set user to an "
+	  "unprivileged user, or allow_root = true to run as root on purpose",
+	  false, NULL, NULL, NULL },
+	{ __LINE__, "keeper is the workers' user", 0, "www-data", NULL, "www-data",
+	  ALLOW_ABSENT, L_KEEPER, "keeper_user: 'www-data' has the workers' uid 33, so CGI "
+	  "scripts could signal the connection keeper; set keeper_user to a user of its own",
+	  false, NULL, NULL, NULL },
+	{ __LINE__, "keeper is root", 0, "www-data", NULL, "root", ALLOW_ABSENT, L_KEEPER,
+	  "keeper_user: 'root' has uid 0; the connection keeper must not run as root",
+	  false, NULL, NULL, NULL },
+	{ __LINE__, "unknown user", 0, NOUSER, NULL, NULL, ALLOW_ABSENT, L_USER,
+	  "user: unknown user '" NOUSER "'", false, NULL, NULL, NULL },
+	{ __LINE__, "unknown group", 0, "www-data", "no-such-group-pfhttpd", NULL, ALLOW_ABSENT,
+	  L_GROUP, "group: unknown group 'no-such-group-pfhttpd'", false, NULL, NULL, NULL },
+	{ __LINE__, "unknown keeper_user", 0, "www-data", NULL, NOUSER, ALLOW_ABSENT, L_KEEPER,
+	  "keeper_user: unknown user '" NOUSER "'", false, NULL, NULL, NULL },
+	/* euid 0, allow_root: everything stays root */
+	{ __LINE__, "no user, allow_root", 0, NULL, NULL, NULL, ALLOW_TRUE, 0, NULL,
+	  false, "root", NULL, "root" },
+	{ __LINE__, "user root, allow_root", 0, "root", NULL, NULL, ALLOW_TRUE, 0, NULL,
+	  false, "root", NULL, "root" },
+	{ __LINE__, "allow_root still checks keeper_user", 0, NULL, NULL, NOUSER, ALLOW_TRUE,
+	  L_KEEPER, "keeper_user: unknown user '" NOUSER "'", false, NULL, NULL, NULL },
+	/* euid 1000: nothing changes, but names must exist */
+	{ __LINE__, "not root: user set", 1000, "www-data", "daemon", "nobody", ALLOW_ABSENT,
+	  0, NULL, false, NULL, NULL, NULL },
+	{ __LINE__, "not root: nothing set", 1000, NULL, NULL, NULL, ALLOW_ABSENT, 0, NULL,
+	  false, NULL, NULL, NULL },
+	{ __LINE__, "not root: user root", 1000, "root", NULL, NULL, ALLOW_ABSENT, 0, NULL,
+	  false, NULL, NULL, NULL },
+	{ __LINE__, "not root: unknown user", 1000, NOUSER, NULL, NULL, ALLOW_ABSENT, L_USER,
+	  "user: unknown user '" NOUSER "'", false, NULL, NULL, NULL },
+	{ __LINE__, "not root: unknown group", 1000, NULL, "no-such-group-pfhttpd", NULL,
+	  ALLOW_ABSENT, L_GROUP, "group: unknown group 'no-such-group-pfhttpd'",
+	  false, NULL, NULL, NULL },
+	{ __LINE__, "not root: unknown keeper_user", 1000, NULL, NULL, NOUSER, ALLOW_ABSENT,
+	  L_KEEPER, "keeper_user: unknown user '" NOUSER "'", false, NULL, NULL, NULL },
+};
+
+static void make_conf(const struct id_case *k, struct conf *c)
+{
+	memset(c, 0, sizeof *c);
+	c->file = (char *)FILE_NAME;
+	c->user = (char *)k->user;
+	c->group = (char *)k->group;
+	c->keeper_user = (char *)k->keeper;
+	c->allow_root = k->allow == ALLOW_TRUE;
+	c->line.user = k->user ? L_USER : 0;
+	c->line.group = k->group ? L_GROUP : 0;
+	c->line.keeper_user = k->keeper ? L_KEEPER : 0;
+	c->line.allow_root = k->allow != ALLOW_ABSENT ? L_ALLOW : 0;
+}
+
+static const struct passwd *must_pw(const char *name)
+{
+	const struct passwd *pw = getpwnam(name);
+
+	ck_assert_msg(pw != NULL, "no user '%s' on this system", name);
+	return pw;
+}
+
+static bool has_group(const struct identity *id, gid_t gid)
+{
+	for (int i = 0; i < id->ngroups; i++)
+		if (id->groups[i] == gid)
+			return true;
+	return false;
+}
+
+static void assert_error(const struct id_case *k, const char *err)
+{
+	char want[1024];
+
+	if (k->line > 0)
+		snprintf(want, sizeof want, "%s:%d: %s", FILE_NAME, k->line, k->msg);
+	else
+		snprintf(want, sizeof want, "%s: %s", FILE_NAME, k->msg);
+	ck_assert_msg(strcmp(err, want) == 0, "line %d (%s):\n got  '%s'\n want '%s'",
+		      k->src_line, k->what, err, want);
+}
+
+static void assert_switch(const struct id_case *k, const struct identity *id)
+{
+	const struct passwd *pw = must_pw(k->want_user);
+	uid_t uid = pw->pw_uid;
+	gid_t gid = pw->pw_gid;
+
+	if (k->want_group) {
+		const struct group *g = getgrnam(k->want_group);
+
+		ck_assert_msg(g != NULL, "no group '%s'", k->want_group);
+		gid = g->gr_gid;
+	}
+	ck_assert_msg(id->uid == uid && id->gid == gid, "line %d (%s): workers %d:%d",
+		      k->src_line, k->what, (int)id->uid, (int)id->gid);
+	ck_assert_msg(id->ngroups > 0 && has_group(id, gid),
+		      "line %d (%s): gid %d not among %d groups", k->src_line, k->what,
+		      (int)gid, id->ngroups);
+	pw = must_pw(k->want_keeper);
+	ck_assert_msg(id->keeper_uid == pw->pw_uid && id->keeper_gid == pw->pw_gid,
+		      "line %d (%s): keeper %d:%d", k->src_line, k->what,
+		      (int)id->keeper_uid, (int)id->keeper_gid);
+	ck_assert_str_eq(id->keeper_name, k->want_keeper);
+}
+
+/* No switch: the workers and the keeper are the process as it is. */
+static void assert_stay(const struct id_case *k, const struct identity *id)
+{
+	uid_t uid = k->want_user ? must_pw(k->want_user)->pw_uid : k->euid;
+
+	ck_assert_msg(id->uid == uid && id->keeper_uid == uid,
+		      "line %d (%s): uids %d, %d", k->src_line, k->what,
+		      (int)id->uid, (int)id->keeper_uid);
+	ck_assert_int_eq(id->gid, getegid());
+	ck_assert_int_eq(id->keeper_gid, getegid());
+	ck_assert_int_eq(id->ngroups, 0);
+	ck_assert_ptr_nonnull(id->keeper_name);
+	/* Nothing to do for a child that stays who it is. */
+	ck_assert_int_eq(identity_become_worker(id), 0);
+	ck_assert_int_eq(identity_become_keeper(id), 0);
+}
+
+START_TEST(test_resolve)
+{
+	const struct id_case *k = &id_cases[_i];
+	struct identity id;
+	struct conf c;
+	char err[1024] = "";
+	int rc;
+
+	make_conf(k, &c);
+	memset(&id, 0xa5, sizeof id);
+	rc = identity_resolve(&c, k->euid, &id, err, sizeof err);
+	if (k->msg) {
+		ck_assert_msg(rc == -1, "line %d (%s): resolved", k->src_line, k->what);
+		assert_error(k, err);
+		/* A failure leaves nothing to free. */
+		ck_assert_ptr_null(id.groups);
+		ck_assert_ptr_null(id.keeper_name);
+		return;
+	}
+	ck_assert_msg(rc == 0, "line %d (%s): %s", k->src_line, k->what, err);
+	ck_assert_msg(id.change == k->change, "line %d (%s): change %d",
+		      k->src_line, k->what, id.change);
+	if (k->change)
+		assert_switch(k, &id);
+	else
+		assert_stay(k, &id);
+	identity_free(&id);
+	identity_free(&id);
+}
+END_TEST
+
+/* Without keeper_user the keeper is "pfhttpd" when it exists, else "nobody";
+ * so a workers' user "nobody" collides with the default only on a system
+ * without a "pfhttpd" user. */
+START_TEST(test_default_keeper)
+{
+	const bool has_pfhttpd = getpwnam(IDENTITY_KEEPER_DEFAULT) != NULL;
+	const char *want = has_pfhttpd ? IDENTITY_KEEPER_DEFAULT : IDENTITY_KEEPER_FALLBACK;
+	const struct id_case k = { __LINE__, "default keeper", 0, "www-data", NULL, NULL,
+				   ALLOW_ABSENT, 0, NULL, true, "www-data", NULL, want };
+	const struct id_case nobody = { __LINE__, "nobody is the default keeper", 0,
+					"nobody", NULL, NULL, ALLOW_ABSENT, 0, NULL,
+					false, NULL, NULL, NULL };
+	struct identity id;
+	struct conf c;
+	char err[1024] = "", want_err[1024];
+
+	make_conf(&k, &c);
+	ck_assert_msg(identity_resolve(&c, 0, &id, err, sizeof err) == 0, "%s", err);
+	assert_switch(&k, &id);
+	identity_free(&id);
+	if (has_pfhttpd)
+		return;
+	make_conf(&nobody, &c);
+	ck_assert_int_eq(identity_resolve(&c, 0, &id, err, sizeof err), -1);
+	snprintf(want_err, sizeof want_err, "%s:%d: user: 'nobody' has the uid of the "
+		 "connection keeper's default user 'nobody', so CGI scripts could signal "
+		 "the keeper; set keeper_user to another user", FILE_NAME, L_USER);
+	ck_assert_str_eq(err, want_err);
+}
+END_TEST
+
+static Suite *identity_suite(void)
+{
+	Suite *s = suite_create("identity");
+	TCase *core = tcase_create("core");
+
+	tcase_set_timeout(core, 10);
+	tcase_add_loop_test(core, test_resolve, 0,
+			    (int)(sizeof id_cases / sizeof id_cases[0]));
+	tcase_add_test(core, test_default_keeper);
+	suite_add_tcase(s, core);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(identity_suite());
+}
