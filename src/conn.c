@@ -75,23 +75,39 @@ void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
 	conn_addr(local, ignored, sizeof(ignored), &c->c_local_port);
 }
 
+/*
+ * Half-close and drain before close(): closing with unread bytes pending
+ * makes the kernel send RST, which can destroy the response still in
+ * flight (RFC 9112 9.6).
+ */
+bool conn_shutdown(struct conn *c)
+{
+	return shutdown(c->c_fd, SHUT_WR) == 0;
+}
+
+bool conn_linger(struct conn *c, int64_t deadline_ms)
+{
+	char sink[4096];
+	struct pollfd pfd = { .fd = c->c_fd, .events = POLLIN };
+
+	for (;;) {
+		int64_t left = deadline_ms - conn_now_ms();
+		ssize_t n = read(c->c_fd, sink, sizeof(sink));
+
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			return true;
+		if (n > 0)
+			continue;
+		if (left <= 0 || poll(&pfd, 1, left > 100 ? 100 : (int)left) < 0)
+			return false;
+	}
+}
+
 void conn_close(struct conn *c)
 {
 	if (c->c_fd >= 0) {
-		/*
-		 * Half-close and drain briefly before close(): closing with unread
-		 * bytes pending makes the kernel send RST, which can destroy the
-		 * response still in flight (RFC 9112 9.6).
-		 */
-		if (shutdown(c->c_fd, SHUT_WR) == 0) {
-			char sink[4096];
-			int64_t deadline = conn_now_ms() + 1000;
-			struct pollfd pfd = { .fd = c->c_fd, .events = POLLIN };
-			while (conn_now_ms() < deadline &&
-			       poll(&pfd, 1, 100) > 0 &&
-			       read(c->c_fd, sink, sizeof(sink)) > 0)
-				;
-		}
+		if (conn_shutdown(c))
+			(void)conn_linger(c, conn_now_ms() + CONN_LINGER_MS);
 		close(c->c_fd);
 	}
 	c->c_fd = -1;

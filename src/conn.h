@@ -52,10 +52,18 @@ int64_t conn_now_ms(void);
 int conn_alloc(struct conn *c, size_t in_cap);
 void conn_free(struct conn *c);
 
+/* How long a closing connection may drain what the client still sends. */
+#define CONN_LINGER_MS 1000
+
 /* Take over an accepted socket. */
 void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
 	       const struct sockaddr_storage *local);
 void conn_close(struct conn *c);
+
+/* conn_close() in two steps, so the drain can be left to another process. */
+bool conn_shutdown(struct conn *c);
+/* Read and drop until EOF (true) or deadline (false). */
+bool conn_linger(struct conn *c, int64_t deadline_ms);
 
 /* Forget a connection that another process now holds: close our descriptor, no shutdown. */
 void conn_release(struct conn *c);

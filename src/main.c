@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 {
 	const char *file = DEFAULT_CONF, *sname = NULL;
 	bool test = false, foreground = false;
-	char err[1024], *path = NULL, *cmdline = NULL;
+	char err[1024], *path = NULL, *given = NULL, *cmdline = NULL;
 	struct conf *conf;
 	int opt, ret = 1, sig = 0;
 
@@ -111,13 +111,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_init(foreground || test || sname);
-	if (!(path = strdup(file)) || !(cmdline = command_line(argc, argv)) ||
+	/* Absolute, so a reload finds the file after the daemon's chdir("/"). */
+	if (!(path = realpath(file, NULL)))
+		path = strdup(file); /* conf_load says what is wrong with it */
+	if (!path || !(given = strdup(file)) || !(cmdline = command_line(argc, argv)) ||
 	    !(conf = calloc(1, sizeof(*conf)))) {
 		fprintf(stderr, "pfhttpd: out of memory\n");
 		goto out;
 	}
 	proctitle_init(argc, argv); /* argv is title space from here on */
-	if (conf_load(path, conf, err, sizeof(err)) < 0) {
+	if (conf_load(given, conf, err, sizeof(err)) < 0) { /* messages name the file as given */
 		fprintf(stderr, "%s\n", err);
 		free(conf);
 		goto out;
@@ -130,12 +133,14 @@ int main(int argc, char **argv)
 		printf("syntax OK\n");
 		ret = 0;
 	} else {
+		free(given);
 		return master_run(conf, path, foreground, cmdline); /* owns conf from here */
 	}
 	conf_free(conf);
 	free(conf);
 out:
 	free(path);
+	free(given);
 	free(cmdline);
 	return ret;
 }

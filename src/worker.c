@@ -95,6 +95,9 @@ static void worker_idle(bool idle)
 
 	if (idle == (bool)w.idle_counted)
 		return;
+	/* The master counts idle workers by state: leave the idle state before waking it. */
+	if (!idle)
+		a->slot->state = SB_READING;
 	w.idle_counted = idle;
 	a->slot->idle_counted = idle;
 	now = scoreboard_idle_add(a->sb, idle ? 1 : -1);
@@ -116,7 +119,7 @@ static bool worker_handoff_retry(const struct handoff *h)
 }
 
 /* Give the connection to the keeper. true: it holds it now; false: keep serving it here. */
-static bool worker_handoff(struct conn *c, bool first)
+static bool worker_handoff(struct conn *c, bool first, uint32_t flags)
 {
 	struct handoff *h = w.h;
 	size_t len = c->c_in_len - c->c_in_pos;
@@ -124,7 +127,7 @@ static bool worker_handoff(struct conn *c, bool first)
 	if (w.a->inbox < 0 || len >= HANDOFF_MAX_BYTES)
 		return false;
 	h->fd = c->c_fd;
-	h->flags = first ? HANDOFF_FIRST : 0;
+	h->flags = (first ? HANDOFF_FIRST : 0) | flags;
 	h->deadline_ms = c->c_deadline_ms;
 	h->header_ms = (uint32_t)w.a->site->conf->timeouts.header * 1000u;
 	h->len = (uint32_t)len;
@@ -148,6 +151,27 @@ static bool worker_must_let_go(const struct request_ctx *x)
 }
 
 /*
+ * Close c. The drain before close (conn.h) waits for the client, which
+ * may never come: after the grace, the keeper does that waiting, so a
+ * burst of 408s to clients that do not read cannot hold every worker.
+ */
+static void worker_close(struct conn *c)
+{
+	if (w.a->inbox < 0 || !conn_shutdown(c)) {
+		conn_close(c);
+		return;
+	}
+	if (!conn_linger(c, conn_now_ms() + REQUEST_HANDOFF_GRACE_MS)) {
+		c->c_in_pos = c->c_in_len; /* what is left unread is dropped, not passed on */
+		c->c_deadline_ms = conn_now_ms() + CONN_LINGER_MS;
+		if (worker_handoff(c, false, HANDOFF_LINGER))
+			return;
+		(void)conn_linger(c, conn_now_ms() + CONN_LINGER_MS);
+	}
+	conn_release(c);
+}
+
+/*
  * The worker is about to exit (max_requests, reload, shrink) but the client
  * keeps its connection: the keeper holds it (and passes on at once any
  * request already pipelined), so the client never sees a close. false: close.
@@ -159,7 +183,7 @@ static bool worker_let_go(struct conn *c)
 
 	c->c_deadline_ms = conn_now_ms() +
 		(pending ? cf->timeouts.header : cf->timeouts.keepalive) * 1000LL;
-	return worker_handoff(c, false);
+	return worker_handoff(c, false, 0);
 }
 
 /* Serve requests on c until it closes or the keeper takes it. */
@@ -180,7 +204,7 @@ static void worker_serve(struct request_ctx *x, struct conn *c, bool first)
 			break;
 		}
 		if (next == REQUEST_HANDOFF) {
-			if (worker_handoff(c, first))
+			if (worker_handoff(c, first, 0))
 				return;
 			x->can_handoff = false; /* the keeper cannot take it: wait here as before */
 			continue;
@@ -189,7 +213,7 @@ static void worker_serve(struct request_ctx *x, struct conn *c, bool first)
 			break;
 		first = false;
 	}
-	conn_close(c);
+	worker_close(c);
 }
 
 static void worker_tcp_nodelay(int fd)
