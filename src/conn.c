@@ -67,6 +67,7 @@ void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
 	c->c_fd = fd;
 	c->c_in_len = c->c_in_pos = 0;
 	c->c_keepalive = true;
+	c->c_peer_addr = *peer;
 	conn_addr(peer, c->c_peer, sizeof(c->c_peer), &c->c_peer_port);
 	conn_addr(local, ignored, sizeof(ignored), &c->c_local_port);
 }

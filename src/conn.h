@@ -24,6 +24,7 @@
 struct conn {
 	int c_fd;
 	char c_peer[INET6_ADDRSTRLEN]; /* client address, text */
+	struct sockaddr_storage c_peer_addr; /* the same, for address matching (status.allow) */
 	int c_peer_port;
 	int c_local_port;
 	char *c_in;                    /* input buffer */
