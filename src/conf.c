@@ -23,6 +23,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ipmatch.h"
+
 /* Everything one conf_load() call needs to report an error. */
 struct conf_ctx {
 	const char *file;            /* as given, for messages */
@@ -65,7 +67,7 @@ static const char *const conf_top_keys[] = {
 	"listen", "server_root", "server_name", "document_root", "index",
 	"user", "group", "pid_file", "access_log", "error_log", "mime_types",
 	"keeper_user", "allow_root", "log_level",
-	"error_pages", "workers", "timeouts", "limits", "cgi", NULL
+	"error_pages", "workers", "timeouts", "limits", "cgi", "status", NULL
 };
 static const char *const conf_error_page_keys[] = { "status", "path", NULL };
 static const char *const conf_handler_keys[] = { "extension", "interpreter", NULL };
@@ -1173,6 +1175,106 @@ static int conf_load_cgi(struct conf_ctx *x, const config_setting_t *root)
 	return conf_load_int_group(x, cgi, "cgi.limits", conf_cgi_limits_keys);
 }
 
+/* ---- status ------------------------------------------------------------ */
+
+static const char *const conf_status_keys[] = { "path", "allow", NULL };
+
+/*
+ * The status page answers one exact path, compared with the request's
+ * normalised path (uri.h), so the configured one must already be in that
+ * form, or no request could ever reach the page: printable ASCII without
+ * '%', '?', '#' or '\\', no empty segment but a trailing slash, and no
+ * segment starting with '.' (uri_normalize refuses those with 403).
+ */
+static bool conf_status_path_ok(const char *p)
+{
+	const char *seg = p + 1;
+
+	if (p[0] != '/')
+		return false;
+	for (;;) {
+		size_t len = strcspn(seg, "/");
+
+		if ((len == 0 && seg[0] != '\0') || seg[0] == '.')
+			return false;
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)seg[i] <= 0x20 || (unsigned char)seg[i] >= 0x7f ||
+			    strchr("%?#\\", seg[i]))
+				return false;
+		if (seg[len] == '\0')
+			return true;
+		seg += len + 1;
+	}
+}
+
+static int conf_load_status_path(struct conf_ctx *x, const config_setting_t *st)
+{
+	const char *path = "/server-status";
+
+	if (conf_get_str(x, st, "status", "path", &path) < 0)
+		return -1;
+	if (!conf_status_path_ok(path))
+		return conf_err(x, conf_member_line(st, "path"), "status.path: must be "
+				"a normalised URL path starting with '/', e.g. \"/server-status\"");
+	return conf_set(x, &x->c->status.path, path);
+}
+
+static int conf_add_allow(struct conf_ctx *x, const config_setting_t *e)
+{
+	struct conf *c = x->c;
+	const char *text;
+
+	if (config_setting_type(e) != CONFIG_TYPE_STRING)
+		return conf_err(x, conf_line(e), "status.allow: entries must be strings");
+	text = config_setting_get_string(e);
+	if (ipmatch_parse(text, &c->status.allow[c->status.nallow]) < 0)
+		return conf_err(x, conf_line(e), "status.allow: '%s' is not an IP address "
+				"or prefix", text);
+	c->status.nallow++;
+	return 0;
+}
+
+/* Without an allow list only the host itself may look (loopback, both families). */
+static int conf_load_status_allow(struct conf_ctx *x, const config_setting_t *st)
+{
+	static const char *const dflt[] = { "127.0.0.1", "::1" };
+	const config_setting_t *s = config_setting_get_member(st, "allow");
+	int n = s ? config_setting_length(s) : 2;
+	struct conf *c = x->c;
+
+	if (s && !conf_is_list(s))
+		return conf_err(x, conf_line(s), "status.allow: must be a list of strings");
+	/* An empty list would turn the page on for nobody: say so instead. */
+	if (n == 0)
+		return conf_err(x, conf_line(s), "status.allow: must not be empty "
+				"(remove the status group to turn the page off)");
+	c->status.allow = conf_calloc(x, (size_t)n, sizeof *c->status.allow);
+	if (!c->status.allow)
+		return -1;
+	for (int i = 0; !s && i < n; i++)
+		(void)ipmatch_parse(dflt[i], &c->status.allow[c->status.nallow++]);
+	for (int i = 0; s && i < n; i++)
+		if (conf_add_allow(x, config_setting_get_elem(s, (unsigned)i)) < 0)
+			return -1;
+	return 0;
+}
+
+static int conf_load_status(struct conf_ctx *x, const config_setting_t *root)
+{
+	const config_setting_t *st;
+
+	if (conf_get_group(x, root, "status", &st) < 0 ||
+	    (st && conf_check_keys(x, st, "status", conf_status_keys) < 0))
+		return -1;
+	if (!st)
+		return 0;
+	x->c->status.enabled = true;
+	x->c->status.line = conf_line(st);
+	if (conf_load_status_path(x, st) < 0)
+		return -1;
+	return conf_load_status_allow(x, st);
+}
+
 /* ---- entry points ------------------------------------------------------ */
 
 static int conf_load_all(struct conf_ctx *x, const config_setting_t *root)
@@ -1189,7 +1291,8 @@ static int conf_load_all(struct conf_ctx *x, const config_setting_t *root)
 	    conf_load_int_group(x, root, "workers", conf_workers_keys) < 0 ||
 	    conf_load_int_group(x, root, "timeouts", conf_timeouts_keys) < 0 ||
 	    conf_load_int_group(x, root, "limits", conf_limits_keys) < 0 ||
-	    conf_check_orders(x, root) < 0)
+	    conf_check_orders(x, root) < 0 ||
+	    conf_load_status(x, root) < 0)
 		return -1;
 	return conf_load_cgi(x, root);
 }
@@ -1247,6 +1350,8 @@ void conf_free(struct conf *c)
 	free(c->cgi.alias);
 	free(c->cgi.directory);
 	free(c->cgi.path);
+	free(c->status.path);
+	free(c->status.allow);
 	memset(c, 0, sizeof *c);
 }
 

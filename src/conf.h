@@ -35,6 +35,8 @@ struct conf_error_page {
 	int line;                    /* of its path, for conf_check()'s messages */
 };
 
+struct ipmatch;
+
 struct conf_cgi_handler {
 	char *extension;             /* ".php", starts with '.' */
 	char *interpreter;           /* absolute path */
@@ -82,6 +84,14 @@ struct conf {
 			int64_t cpu, memory, processes; /* 0 = no limit; defaults 30, 268435456, 64 */
 		} limits;
 	} cgi;
+
+	struct {
+		bool enabled;            /* a status group is present */
+		char *path;              /* URL path, normalised; default "/server-status" */
+		struct ipmatch *allow;   /* clients that may see it; default 127.0.0.1, ::1 */
+		size_t nallow;
+		int line;                /* of the status group, 0 when absent */
+	} status;
 
 	/* Lines of keys whose use at run time can fail (opening a log), for
 	 * FILE:LINE: messages; 0 when the key is not in the file. */

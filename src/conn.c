@@ -115,9 +115,7 @@ void conn_close(struct conn *c)
 
 void conn_release(struct conn *c)
 {
-	/* shutdown() would end the connection for its new holder too. */
-	if (c->c_fd >= 0)
-		close(c->c_fd);
+	/* handoff_send() closed the descriptor; shutdown() would have ended it for the new holder too. */
 	c->c_fd = -1;
 }
 

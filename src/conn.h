@@ -24,6 +24,7 @@
 struct conn {
 	int c_fd;
 	char c_peer[INET6_ADDRSTRLEN]; /* client address, text */
+	struct sockaddr_storage c_peer_addr; /* the same, for address matching (status.allow) */
 	int c_peer_port;
 	int c_local_port;
 	char *c_in;                    /* input buffer */
@@ -31,7 +32,7 @@ struct conn {
 	size_t c_in_len;               /* bytes held */
 	size_t c_in_pos;               /* start of the unconsumed bytes */
 	bool c_keepalive;              /* keep the connection after this response */
-	struct sockaddr_storage c_peer_addr, c_local_addr;
+	struct sockaddr_storage c_local_addr;
 	int64_t c_deadline_ms;         /* set by a hand-back from the keeper: the head's deadline; 0 none */
 };
 
@@ -65,7 +66,7 @@ bool conn_shutdown(struct conn *c);
 /* Read and drop until EOF (true) or deadline (false). */
 bool conn_linger(struct conn *c, int64_t deadline_ms);
 
-/* Forget a connection that another process now holds: close our descriptor, no shutdown. */
+/* Forget a connection that another process now holds (its descriptor already closed here). */
 void conn_release(struct conn *c);
 
 /* Drop consumed bytes so the unconsumed ones start at c_in[0]. */

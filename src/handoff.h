@@ -24,6 +24,8 @@
 #define HANDOFF_MAX_BYTES 32768
 
 #define HANDOFF_FIRST 0x1u   /* no request has been served on this connection yet */
+#define HANDOFF_LINGER 0x2u  /* closing: already shut down for writing; drain until EOF or the
+				deadline, then close; never back to a worker */
 
 struct handoff {
 	int fd;                      /* the client socket */
@@ -47,6 +49,13 @@ int handoff_recv(int sock, struct handoff *h);
  * at once)? 1 ready to pass to a worker, 0 need more.
  */
 int handoff_head_ready(const char *buf, size_t len);
+
+/*
+ * The same judgement for a buffer that grows: its first `seen` bytes were
+ * already judged "need more", so only what follows them is searched and a
+ * client sending one byte at a time costs O(1) per byte, not O(len).
+ */
+int handoff_head_ready_from(const char *buf, size_t len, size_t seen);
 
 /*
  * The same judgement for a buffer that grows: its first `seen` bytes were

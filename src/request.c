@@ -12,6 +12,7 @@
 #include "scoreboard.h"
 #include "handoff.h"
 #include "static.h"
+#include "status.h"
 #include "uri.h"
 
 int request_ctx_init(struct request_ctx *x, const struct conf *conf)
@@ -242,6 +243,8 @@ static int request_route_path(struct request *rq)
 			   &rq->path_len);
 	if (st != 0)
 		return http_error(rq, st, NULL, st == 403 ? "forbidden path" : "malformed path");
+	if ((st = status_serve(rq)) != STATUS_DECLINED)
+		return st;
 	st = cgi_resolve(rq, &t);
 	if (st == 0)
 		return cgi_serve(rq, &t);

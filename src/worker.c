@@ -166,9 +166,8 @@ static void worker_close(struct conn *c)
 		c->c_deadline_ms = conn_now_ms() + CONN_LINGER_MS;
 		if (worker_handoff(c, false, HANDOFF_LINGER))
 			return;
-		(void)conn_linger(c, conn_now_ms() + CONN_LINGER_MS);
 	}
-	conn_release(c);
+	conn_close(c); /* shut down already: drains what is left, at once if EOF came */
 }
 
 /*

@@ -6,6 +6,7 @@
 #include "unit.h"
 #include "conf.h"
 #include "conf_check.h"
+#include "ipmatch.h"
 #include "log.h"
 
 #include <arpa/inet.h>
@@ -462,6 +463,58 @@ START_TEST(test_free_is_idempotent)
 }
 END_TEST
 
+/* ---- status ------------------------------------------------------------- */
+
+START_TEST(test_status_absent)
+{
+	struct conf c;
+
+	load_ok("nostatus.conf", "server_name = \"x\";\n", &c);
+	ck_assert(!c.status.enabled);
+	ck_assert_uint_eq(c.status.nallow, 0);
+	ck_assert_int_eq(c.status.line, 0);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_status_defaults)
+{
+	struct conf c;
+
+	load_ok("status.conf", "server_name = \"x\";\nstatus = { };\n", &c);
+	ck_assert(c.status.enabled);
+	ck_assert_int_eq(c.status.line, 2);
+	ck_assert_str_eq(c.status.path, "/server-status");
+	ck_assert_uint_eq(c.status.nallow, 2);
+	ck_assert_int_eq(c.status.allow[0].family, AF_INET);
+	ck_assert_uint_eq(c.status.allow[0].prefix, 32);
+	ck_assert_int_eq(c.status.allow[0].addr[0], 127);
+	ck_assert_int_eq(c.status.allow[1].family, AF_INET6);
+	ck_assert_uint_eq(c.status.allow[1].prefix, 128);
+	ck_assert_int_eq(c.status.allow[1].addr[15], 1);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_status_full)
+{
+	struct conf c;
+
+	load_ok("status.conf",
+		"status = {\n  path = \"/admin/status/\";\n"
+		"  allow = [ \"10.0.0.0/8\", \"2001:db8::/32\", \"192.0.2.1\" ];\n};\n", &c);
+	ck_assert(c.status.enabled);
+	ck_assert_str_eq(c.status.path, "/admin/status/");
+	ck_assert_uint_eq(c.status.nallow, 3);
+	ck_assert_int_eq(c.status.allow[0].family, AF_INET);
+	ck_assert_uint_eq(c.status.allow[0].prefix, 8);
+	ck_assert_int_eq(c.status.allow[1].family, AF_INET6);
+	ck_assert_uint_eq(c.status.allow[1].prefix, 32);
+	ck_assert_uint_eq(c.status.allow[2].prefix, 32);
+	conf_free(&c);
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------- */
 
 struct err_case {
@@ -703,6 +756,39 @@ static const struct err_case err_cases[] = {
 	{ __LINE__, "default document_root missing has no line", "etc/noroot.conf",
 	  "server_name = \"x\";\n", 0,
 	  "document_root: '%s/etc/htdocs': No such file or directory" },
+	/* status */
+	{ __LINE__, "status allow host name", NULL,
+	  "status = {\n  allow = [ \"127.0.0.1\",\n    \"localhost\" ];\n};\n", 3,
+	  "status.allow: 'localhost' is not an IP address or prefix" },
+	{ __LINE__, "status allow prefix too long", NULL,
+	  "status = { allow = [ \"10.0.0.0/33\" ]; };\n", 1,
+	  "status.allow: '10.0.0.0/33' is not an IP address or prefix" },
+	{ __LINE__, "status allow int entry", NULL,
+	  "status = { allow = [ 127 ]; };\n", 1, "status.allow: entries must be strings" },
+	{ __LINE__, "status allow a string", NULL,
+	  "status = {\n  allow = \"127.0.0.1\";\n};\n", 2,
+	  "status.allow: must be a list of strings" },
+	{ __LINE__, "status allow empty", NULL,
+	  "status = {\n  allow = [ ];\n};\n", 2,
+	  "status.allow: must not be empty (remove the status group to turn the page off)" },
+	{ __LINE__, "status path relative", NULL,
+	  "status = {\n  path = \"server-status\";\n};\n", 2,
+	  "status.path: must be a normalised URL path starting with '/', e.g. \"/server-status\"" },
+	{ __LINE__, "status path with dot-dot", NULL,
+	  "status = { path = \"/a/../status\"; };\n", 1,
+	  "status.path: must be a normalised URL path starting with '/', e.g. \"/server-status\"" },
+	{ __LINE__, "status path with a query", NULL,
+	  "status = { path = \"/status?x\"; };\n", 1,
+	  "status.path: must be a normalised URL path starting with '/', e.g. \"/server-status\"" },
+	{ __LINE__, "status path with a double slash", NULL,
+	  "status = { path = \"//status\"; };\n", 1,
+	  "status.path: must be a normalised URL path starting with '/', e.g. \"/server-status\"" },
+	{ __LINE__, "status path empty", NULL,
+	  "status = { path = \"\"; };\n", 1, "status.path: must not be empty" },
+	{ __LINE__, "unknown status key", NULL,
+	  "status = {\n  enable = true;\n};\n", 2, "status.enable: unknown key" },
+	{ __LINE__, "scalar for the status group", NULL,
+	  "status = true;\n", 1, "status: must be a group" },
 	{ __LINE__, "default cgi directory missing blames the cgi group", "etc/nocgi.conf",
 	  "document_root = \"../htdocs\";\n\ncgi = { };\n", 3,
 	  "cgi.directory: '%s/etc/cgi-bin': No such file or directory" },
@@ -1071,6 +1157,9 @@ static Suite *conf_suite(void)
 	tcase_add_test(core, test_cgi_empty_group);
 	tcase_add_test(core, test_int64_and_edges);
 	tcase_add_test(core, test_free_is_idempotent);
+	tcase_add_test(core, test_status_absent);
+	tcase_add_test(core, test_status_defaults);
+	tcase_add_test(core, test_status_full);
 	tcase_add_test(paths, test_relative_server_root);
 	tcase_add_test(paths, test_relative_below_server_root);
 	tcase_add_test(paths, test_relative_config_path);
