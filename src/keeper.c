@@ -344,16 +344,38 @@ static void keeper_take(struct keeper *k, const struct handoff *h)
 		kc_free(k, c);
 		return;
 	}
-	if (handoff_head_ready(c->k_buf, c->k_len))
+	if (!(c->k_flags & HANDOFF_LINGER) && handoff_head_ready(c->k_buf, c->k_len))
 		keeper_queue(k, c);
 	else
 		keeper_watch(k, c);
 }
 
+/*
+ * A closing connection (HANDOFF_LINGER): its response is sent and the
+ * worker shut it down for writing; what the client still sends is read and
+ * dropped until it closes, so close() sends no RST that could destroy the
+ * response in flight (RFC 9112 9.6).
+ */
+static void keeper_drain(struct keeper *k, struct kconn *c)
+{
+	ssize_t n;
+
+	while ((n = read(c->k_fd, keeper_rd, HANDOFF_MAX_BYTES)) > 0)
+		;
+	if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+		keeper_close(k, c);
+}
+
 static void keeper_read(struct keeper *k, struct kconn *c)
 {
 	size_t seen = c->k_len;
-	ssize_t n = read(c->k_fd, keeper_rd, HANDOFF_MAX_BYTES - seen);
+	ssize_t n;
+
+	if (c->k_flags & HANDOFF_LINGER) {
+		keeper_drain(k, c);
+		return;
+	}
+	n = read(c->k_fd, keeper_rd, HANDOFF_MAX_BYTES - seen);
 
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return;
@@ -383,7 +405,8 @@ static void keeper_read(struct keeper *k, struct kconn *c)
 }
 
 /*
- * Deadlines that have passed: a connection that sent nothing is closed, as
+ * Deadlines that have passed: a connection that sent nothing, or that is
+ * closing, is closed, as
  * a worker closes an idle keep-alive connection; one that sent part of a
  * head goes to a worker as it is, whose deadline check answers 408.
  */
@@ -394,7 +417,7 @@ static void keeper_expire(struct keeper *k, int64_t now)
 
 		log_error(LOG_DEBUG, "keeper: %s: timed out with %u bytes",
 			  KC_PEER(c), (unsigned)c->k_len);
-		if (c->k_len == 0) {
+		if (c->k_len == 0 || (c->k_flags & HANDOFF_LINGER)) {
 			keeper_close(k, c);
 		} else {
 			keeper_unwatch(k, c);

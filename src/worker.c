@@ -152,8 +152,9 @@ static bool worker_must_let_go(const struct request_ctx *x)
 
 /*
  * Close c. The drain before close (conn.h) waits for the client, which
- * may never come: after the grace, the keeper does that waiting, so a
- * burst of 408s to clients that do not read cannot hold every worker.
+ * may never come: unless the client has already closed, the keeper does
+ * that waiting, so a burst of 408s to clients that do not read (200
+ * slowloris connections timing out together) cannot hold every worker.
  */
 static void worker_close(struct conn *c)
 {
@@ -161,7 +162,7 @@ static void worker_close(struct conn *c)
 		conn_close(c);
 		return;
 	}
-	if (!conn_linger(c, conn_now_ms() + REQUEST_HANDOFF_GRACE_MS)) {
+	if (!conn_linger(c, 0)) {
 		c->c_in_pos = c->c_in_len; /* what is left unread is dropped, not passed on */
 		c->c_deadline_ms = conn_now_ms() + CONN_LINGER_MS;
 		if (worker_handoff(c, false, HANDOFF_LINGER))
