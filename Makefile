@@ -4,6 +4,9 @@
 #   make run      install missing Debian packages, build, serve htdocs/ and cgi-bin/ on :8080
 #   make check    install missing Debian packages, build, run every unit and integration test
 #   make SAN=1 …  the same with AddressSanitizer + UBSan
+#   make install  install under PREFIX (default /usr/local), staged under DESTDIR if set
+#   make uninstall  remove what make install put (not the configuration, the logs or the user)
+#   make man-check  the man pages format without a warning
 
 VERSION  := 0.1.0
 ifeq ($(origin CC),default)
@@ -21,8 +24,9 @@ LDFLAGS  += -fsanitize=address,undefined
 BUILD    := build/san
 endif
 
-# Debian packages the build, the tests and `make run` need.
-DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi
+# Debian packages the build, the tests and `make run` need (man-db and
+# groff-base: man-check).
+DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi man-db groff-base
 # The end-to-end browser test's; if they cannot be installed, that test says SKIP.
 BROWSER_PKGS := chromium chromium-driver
 
@@ -33,7 +37,26 @@ UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/che
 INTEG    := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/check_*.c))
 HARNESS  := $(BUILD)/obj/harness.o
 
-.PHONY: all run check unit integration deps browser-deps clean
+# make install. The files name the /usr/local paths; they are rewritten for
+# another PREFIX on the way in.
+PREFIX   ?= /usr/local
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share/pfhttpd
+# systemd reads units from /usr/local/lib/systemd/system too (systemd.unit(5));
+# /lib/systemd/system belongs to dpkg. With PREFIX=/usr this is /usr/lib/systemd/system.
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+# Fixed, whatever the PREFIX: pfhttpd's default -f is /etc/pfhttpd/pfhttpd.conf.
+CONFDIR  := /etc/pfhttpd
+LOGDIR   := /var/log/pfhttpd
+INSTALL  ?= install
+SUBST    := sed -e 's|/usr/local/sbin/pfhttpd|$(SBINDIR)/pfhttpd|g' \
+                -e 's|/usr/local/share/pfhttpd|$(DATADIR)|g'
+# Installing for real: DESTDIR empty and root. Then the system user for the
+# keeper is created and the log directory given to group adm.
+REAL     := [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]
+
+.PHONY: all run check unit integration deps browser-deps clean install uninstall man-check install-check
 all: $(BUILD)/pfhttpd
 
 # Installs only what is missing, and says what it installs. Uses sudo when not root.
@@ -75,9 +98,20 @@ $(INTEG): $(BUILD)/tests/check_%: tests/integration/check_%.c tests/integration/
 	$(CC) $(CFLAGS) -Itests/integration $$(pkg-config --cflags check) -o $@ $(filter-out %.h,$^) \
 	  $(LDFLAGS) $$(pkg-config --libs check)
 
+# As root, etc/pfhttpd-local.conf's user www-data runs the workers and CGI
+# scripts (and the keeper runs as pfhttpd or nobody), so this checkout must
+# be readable by www-data; as anyone else the server keeps that identity.
 run: deps
 	$(MAKE) all
 	mkdir -p build/logs
+	@echo "pfhttpd: serving $(CURDIR)/htdocs and cgi-bin/ at http://127.0.0.1:8080/"
+	@echo "pfhttpd: logs in build/logs/access.log and build/logs/error.log (errors are also shown here)"
+	@echo "pfhttpd: stop it with Ctrl-C, or from another terminal: $(BUILD)/pfhttpd -s stop -f etc/pfhttpd-local.conf"
+	@if [ "$$(id -u)" -eq 0 ]; then \
+	  echo "pfhttpd: started as root: workers and CGI scripts run as www-data"; \
+	  runuser -u www-data -- test -r $(CURDIR)/htdocs/index.html -a -x $(CURDIR)/cgi-bin/printenv 2>/dev/null || \
+	    echo "pfhttpd: warning: www-data cannot read $(CURDIR)/htdocs or run $(CURDIR)/cgi-bin/printenv; check the permissions of $(CURDIR) and its parents"; \
+	fi
 	$(BUILD)/pfhttpd -F -f etc/pfhttpd-local.conf
 
 unit: $(UNIT)
@@ -89,8 +123,81 @@ integration: $(BUILD)/pfhttpd $(INTEG)
 
 check: deps browser-deps
 	$(MAKE) all
+	$(MAKE) man-check
+	$(MAKE) install-check
 	$(MAKE) unit
 	$(MAKE) integration
+
+# man --warnings and groff -ww print nothing for either page.
+man-check:
+	sh tests/man_check.sh man/pfhttpd.8 man/pfhttpd.conf.5
+
+# make install and uninstall into a temporary DESTDIR lay out, and take
+# away, the expected files; the systemd unit and logrotate file are checked.
+install-check: $(BUILD)/pfhttpd
+	MAKE="$(MAKE)" sh tests/install_check.sh
+
+install: $(BUILD)/pfhttpd
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(DATADIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CONFDIR) \
+	  $(DESTDIR)/etc/init.d $(DESTDIR)/etc/logrotate.d
+	$(INSTALL) -m 0755 $(BUILD)/pfhttpd $(DESTDIR)$(SBINDIR)/pfhttpd
+	$(INSTALL) -m 0644 man/pfhttpd.8 $(DESTDIR)$(MANDIR)/man8/pfhttpd.8
+	$(INSTALL) -m 0644 man/pfhttpd.conf.5 $(DESTDIR)$(MANDIR)/man5/pfhttpd.conf.5
+	cp -R htdocs cgi-bin $(DESTDIR)$(DATADIR)/
+	$(SUBST) etc/init.d/pfhttpd > $(DESTDIR)/etc/init.d/pfhttpd
+	chmod 0755 $(DESTDIR)/etc/init.d/pfhttpd
+	$(SUBST) etc/systemd/pfhttpd.service > $(DESTDIR)$(UNITDIR)/pfhttpd.service
+	$(SUBST) etc/logrotate.d/pfhttpd > $(DESTDIR)/etc/logrotate.d/pfhttpd
+	chmod 0644 $(DESTDIR)$(UNITDIR)/pfhttpd.service $(DESTDIR)/etc/logrotate.d/pfhttpd
+	@# An existing configuration is the administrator's: never overwrite it.
+	@conf=$(DESTDIR)$(CONFDIR)/pfhttpd.conf; \
+	if [ -e $$conf ]; then \
+	  $(SUBST) etc/pfhttpd.conf > $$conf.dist && chmod 0644 $$conf.dist && \
+	  echo "pfhttpd: kept the existing $$conf; the new default is $$conf.dist"; \
+	else \
+	  echo "$(SUBST) etc/pfhttpd.conf > $$conf"; \
+	  $(SUBST) etc/pfhttpd.conf > $$conf && chmod 0644 $$conf; \
+	fi
+	$(INSTALL) -d -m 0750 $(DESTDIR)$(LOGDIR)
+	@if $(REAL); then \
+	  if getent group adm >/dev/null; then chgrp adm $(LOGDIR); fi; \
+	  if getent passwd pfhttpd >/dev/null; then :; \
+	  elif command -v adduser >/dev/null; then \
+	    echo "pfhttpd: creating the system user pfhttpd (the keeper process runs as it)"; \
+	    adduser --system --group --no-create-home --home /nonexistent --quiet pfhttpd; \
+	  else \
+	    echo "pfhttpd: creating the system user pfhttpd (the keeper process runs as it)"; \
+	    useradd --system --user-group --no-create-home --home-dir /nonexistent \
+	      --shell /usr/sbin/nologin pfhttpd; \
+	  fi; \
+	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	  echo "pfhttpd: installed. Edit $(CONFDIR)/pfhttpd.conf, check it with: $(SBINDIR)/pfhttpd -t"; \
+	  echo "pfhttpd: then, with systemd: systemctl enable --now pfhttpd"; \
+	  echo "pfhttpd: or, with sysvinit:  update-rc.d pfhttpd defaults && service pfhttpd start"; \
+	fi
+
+# Like Debian's remove (not purge): the configuration, the logs and the
+# pfhttpd user stay.
+uninstall:
+	@if $(REAL); then \
+	  if [ -s /run/pfhttpd.pid ] && kill -0 "$$(cat /run/pfhttpd.pid)" 2>/dev/null; then \
+	    echo "pfhttpd: a server is still running (pid $$(cat /run/pfhttpd.pid)); stop it: pfhttpd -s stop"; \
+	  fi; \
+	  if [ -d /run/systemd/system ]; then systemctl disable pfhttpd.service 2>/dev/null || true; fi; \
+	  if command -v update-rc.d >/dev/null; then update-rc.d -f pfhttpd remove >/dev/null 2>&1 || true; fi; \
+	fi
+	rm -f $(DESTDIR)$(SBINDIR)/pfhttpd $(DESTDIR)$(MANDIR)/man8/pfhttpd.8 \
+	  $(DESTDIR)$(MANDIR)/man5/pfhttpd.conf.5 $(DESTDIR)/etc/init.d/pfhttpd \
+	  $(DESTDIR)$(UNITDIR)/pfhttpd.service $(DESTDIR)/etc/logrotate.d/pfhttpd \
+	  $(DESTDIR)$(CONFDIR)/pfhttpd.conf.dist
+	@# Only the files of the example site, not what was added next to them.
+	for d in htdocs cgi-bin; do \
+	  (cd $$d && find . ! -type d) | while read -r f; do rm -f "$(DESTDIR)$(DATADIR)/$$d/$$f"; done; \
+	done
+	if [ -d $(DESTDIR)$(DATADIR) ]; then find $(DESTDIR)$(DATADIR) -depth -type d -empty -delete; fi
+	@if $(REAL) && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	@echo "pfhttpd: kept $(DESTDIR)$(CONFDIR), $(DESTDIR)$(LOGDIR) and the pfhttpd user"
 
 clean:
 	rm -rf build
