@@ -94,6 +94,9 @@ int hs_fixtures(struct hs_server *s);
  * Write root/server.conf: the defaults of the brief plus extra. A setting in
  * extra ("key = ...") replaces the default of the same key; a line
  * "#omit KEY" drops that default (it is a libconfig comment as well).
+ * Run as root, the defaults include "allow_root = true;" (the server will
+ * not run as root without a user otherwise), unless extra sets allow_root,
+ * omits it ("#omit allow_root"), or the binary predates the key.
  */
 int hs_write_conf(const struct hs_server *s, const char *extra);
 
