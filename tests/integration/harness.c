@@ -95,12 +95,17 @@ long long hs_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void sleep_ms(int ms)
+void hs_sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
+}
+
+static void sleep_ms(int ms)
+{
+	hs_sleep_ms(ms);
 }
 
 bool hs_contains(const void *hay, size_t len, const char *needle)
@@ -147,6 +152,37 @@ bool hs_wait_file_contains(const char *path, const char *needle, int timeout_ms)
 		sleep_ms(25);
 	} while (hs_now_ms() < end);
 	return false;
+}
+
+int hs_file_count(const char *path, const char *needle)
+{
+	static char buf[1 << 20];
+	ssize_t n = hs_slurp(path, buf, sizeof buf);
+	int count = 0;
+
+	for (char *p = buf; n > 0 && (p = memmem(p, (size_t)(buf + n - p), needle,
+						   strlen(needle))) != NULL; p++)
+		count++;
+	return count;
+}
+
+bool hs_wait_file_count(const char *path, const char *needle, int n, int timeout_ms)
+{
+	long long end = hs_now_ms() + timeout_ms;
+
+	do {
+		if (hs_file_count(path, needle) >= n)
+			return true;
+		sleep_ms(20);
+	} while (hs_now_ms() < end);
+	return false;
+}
+
+const char *hs_src_dir(void)
+{
+	const char *d = getenv("PFHTTPD_SRC");
+
+	return d != NULL && *d != '\0' ? d : ".";
 }
 
 const char *hs_bin(void)
@@ -269,6 +305,36 @@ int hs_fixtures(struct hs_server *s)
 	rc |= put_link(s, "htdocs/link-abs", secret_abs);
 	rc |= put_link(s, "htdocs/link-parent", "..");
 	return rc == 0 ? 0 : -1;
+}
+
+int hs_copy_cgi(const struct hs_server *s, const char *reldir)
+{
+	static char data[1 << 16];
+	char dir[HS_PATH];
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	snprintf(dir, sizeof dir, "%s/tests/integration/cgi", hs_src_dir());
+	d = opendir(dir);
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		char from[HS_PATH * 2], rel[HS_PATH], to[HS_PATH * 2];
+		struct stat st;
+		ssize_t n;
+
+		snprintf(from, sizeof from, "%s/%s", dir, de->d_name);
+		if (de->d_name[0] == '.' || stat(from, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		snprintf(rel, sizeof rel, "%s/%s", reldir, de->d_name);
+		snprintf(to, sizeof to, "%s/%s", s->root, rel);
+		n = hs_slurp(from, data, sizeof data);
+		if (n < 0 || hs_put(s, rel, data, (size_t)n) == -1 || chmod(to, st.st_mode & 07777) == -1)
+			rc = -1;
+	}
+	closedir(d);
+	return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -402,24 +468,30 @@ int hs_free_port(void)
 
 /* Is something LISTENing on 127.0.0.1:port? Reads /proc/net/tcp so that
  * the readiness probe itself opens no connection the server would log. */
-static bool port_listening(int port)
+unsigned long hs_listen_inode(int port)
 {
 	FILE *f = fopen("/proc/net/tcp", "re");
 	char line[512];
-	bool found = false;
+	unsigned long found = 0;
 
 	if (f == NULL)
-		return false;
-	while (!found && fgets(line, sizeof line, f) != NULL) {
+		return 0;
+	while (found == 0 && fgets(line, sizeof line, f) != NULL) {
 		unsigned a, p, st;
+		unsigned long ino;
 
-		if (sscanf(line, " %*d: %8X:%4X %*8X:%*4X %2X", &a, &p, &st) == 3 &&
-		    (int)p == port && st == 0x0A &&
-		    (a == 0x0100007FU || a == 0))
-			found = true;
+		if (sscanf(line, " %*d: %8X:%4X %*8X:%*4X %2X %*X:%*X %*X:%*X %*X %*d %*d %lu",
+			   &a, &p, &st, &ino) == 4 &&
+		    (int)p == port && st == 0x0A && (a == 0x0100007FU || a == 0))
+			found = ino != 0 ? ino : 1;
 	}
 	fclose(f);
 	return found;
+}
+
+bool hs_port_listening(int port)
+{
+	return hs_listen_inode(port) != 0;
 }
 
 static pid_t spawn(char *const argv[], const char *out_path)
@@ -455,7 +527,7 @@ static pid_t spawn(char *const argv[], const char *out_path)
 }
 
 /* The children of every thread of pid. */
-int hs_children(pid_t pid, pid_t *out, int max)
+int hs_all_children(pid_t pid, pid_t *out, int max)
 {
 	char path[128], buf[4096];
 	DIR *d;
@@ -514,21 +586,131 @@ char hs_proc_state(pid_t pid)
 	return proc_stat(pid, &st, NULL, NULL) ? st : 0;
 }
 
+ssize_t hs_cmdline(pid_t pid, char *buf, size_t cap)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+	n = hs_slurp(path, buf, cap);
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	return n;
+}
+
+static bool cmdline_has(pid_t pid, const char *needle)
+{
+	char buf[1024];
+
+	return hs_cmdline(pid, buf, sizeof buf) > 0 && strstr(buf, needle) != NULL;
+}
+
+static bool live(pid_t pid)
+{
+	char st = hs_proc_state(pid);
+
+	return st != 0 && st != 'Z' && st != 'X';
+}
+
+/* A keeper is the master's one child that is not a worker. A zombie has an
+ * empty cmdline, so a dead keeper still shows in hs_children. */
+static bool is_keeper(pid_t pid)
+{
+	return cmdline_has(pid, "keeper process");
+}
+
+int hs_children(pid_t pid, pid_t *out, int max)
+{
+	pid_t kids[256];
+	int n = hs_all_children(pid, kids, 256), m = 0;
+
+	for (int i = 0; i < n && i < 256; i++) {
+		if (is_keeper(kids[i]))
+			continue;
+		if (m < max)
+			out[m] = kids[i];
+		m++;
+	}
+	return n < 0 ? -1 : m;
+}
+
+/*
+ * A binary that sets process titles names its master "pfhttpd: master
+ * process ..."; then a worker is a child titled "worker process" (a child
+ * just forked, still showing the master's title, is neither yet). Without
+ * titles every live child counts.
+ */
 int hs_workers(pid_t pid, pid_t *out, int max)
 {
 	pid_t kids[256];
-	int n = hs_children(pid, kids, 256), live = 0;
+	int n = hs_all_children(pid, kids, 256), m = 0;
+	bool titled = cmdline_has(pid, "master process");
 
 	for (int i = 0; i < n && i < 256; i++) {
-		char st = hs_proc_state(kids[i]);
-
-		if (st == 0 || st == 'Z' || st == 'X')
+		if (!live(kids[i]) || is_keeper(kids[i]) ||
+		    (titled && !cmdline_has(kids[i], "worker process")))
 			continue;
-		if (live < max)
-			out[live] = kids[i];
-		live++;
+		if (m < max)
+			out[m] = kids[i];
+		m++;
 	}
-	return n < 0 ? -1 : live;
+	return n < 0 ? -1 : m;
+}
+
+pid_t hs_keeper_pid(pid_t master)
+{
+	pid_t kids[256];
+	int n = hs_all_children(master, kids, 256);
+
+	for (int i = 0; i < n && i < 256; i++)
+		if (live(kids[i]) && is_keeper(kids[i]))
+			return kids[i];
+	return 0;
+}
+
+int hs_keepers(pid_t master)
+{
+	pid_t kids[256];
+	int n = hs_all_children(master, kids, 256), k = 0;
+
+	for (int i = 0; i < n && i < 256; i++)
+		k += live(kids[i]) && is_keeper(kids[i]);
+	return k;
+}
+
+int hs_descendants(pid_t pid, pid_t *out, int max)
+{
+	int n = hs_all_children(pid, out, max);
+
+	if (n < 0)
+		return -1;
+	if (n > max)
+		n = max;
+	for (int i = 0; i < n; i++) {  /* out grows behind i: breadth first */
+		int m = hs_all_children(out[i], out + n, max - n);
+
+		if (m > 0)
+			n += m < max - n ? m : max - n;
+	}
+	return n;
+}
+
+int hs_fd_count(pid_t pid)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
 }
 
 bool hs_wait_children(pid_t pid, int n, int timeout_ms)
@@ -548,7 +730,7 @@ bool hs_wait_children(pid_t pid, int n, int timeout_ms)
 static void reap_group(pid_t pgrp)
 {
 	pid_t kids[256];
-	int n = hs_children(getpid(), kids, 256);
+	int n = hs_all_children(getpid(), kids, 256);
 
 	for (int i = 0; i < n && i < 256; i++) {
 		char st;
@@ -691,7 +873,7 @@ int hs_start(struct hs_server *s, const char *extra, char *msg, size_t msglen)
 				snprintf(msg, msglen, "server exited (status %d) at start: %s", st, out);
 				return -1;
 			}
-			if (port_listening(s->port))
+			if (hs_port_listening(s->port))
 				return 0;
 			sleep_ms(20);
 		}
@@ -1143,7 +1325,7 @@ bool hs_wait_gone(pid_t pid, int timeout_ms)
 static void sweep_children(void)
 {
 	pid_t kids[256];
-	int n = hs_children(getpid(), kids, 256);
+	int n = hs_all_children(getpid(), kids, 256);
 
 	for (int i = 0; i < n && i < 256; i++) {
 		char st;
