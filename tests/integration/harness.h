@@ -94,8 +94,17 @@ int hs_fixtures(struct hs_server *s);
  * Write root/server.conf: the defaults of the brief plus extra. A setting in
  * extra ("key = ...") replaces the default of the same key; a line
  * "#omit KEY" drops that default (it is a libconfig comment as well).
+ * Run as root, the defaults include "allow_root = true;" (the server will
+ * not run as root without a user otherwise), unless extra sets allow_root,
+ * omits it ("#omit allow_root"), or the binary predates the key.
  */
 int hs_write_conf(const struct hs_server *s, const char *extra);
+
+/* Copy $PFHTTPD_SRC/tests/integration/cgi/ into root/reldir, modes kept. 0 or -1. */
+int hs_copy_cgi(const struct hs_server *s, const char *reldir);
+
+/* $PFHTTPD_SRC, or "." */
+const char *hs_src_dir(void);
 
 /* --- process control ---------------------------------------------------- */
 
@@ -114,17 +123,48 @@ void hs_destroy(struct hs_server *s);
 /* Setup helper for unchecked fixtures: root + fixtures + start, or abort. */
 void hs_setup_or_abort(struct hs_server *s, const char *extra);
 
-/* The direct children of pid (from /proc/PID/task/PID/children). Count or -1. */
+/*
+ * Process titles: the master's children are its workers and exactly one
+ * keeper, told apart by /proc/PID/cmdline ("pfhttpd: worker process",
+ * "pfhttpd: keeper process"). The helpers below that count a pool leave the
+ * keeper out, so suites written before it existed keep counting workers.
+ */
+
+/* Every direct child of pid (of all its threads), zombies included. Count or -1. */
+int hs_all_children(pid_t pid, pid_t *out, int max);
+
+/* The direct children of pid, zombies included, except a live keeper. Count or -1. */
 int hs_children(pid_t pid, pid_t *out, int max);
 
-/* The live (non-zombie) children of pid: the workers. Count or -1. */
+/*
+ * The live workers of master pid: children titled "worker process", or,
+ * for a binary that sets no titles (its master lacks "master process"),
+ * every live child. Count or -1.
+ */
 int hs_workers(pid_t pid, pid_t *out, int max);
+
+/* The live child titled "keeper process", or 0; how many such children. */
+pid_t hs_keeper_pid(pid_t master);
+int hs_keepers(pid_t master);
+
+/* Every descendant of pid (children, their children, ...). Count (at most max) or -1. */
+int hs_descendants(pid_t pid, pid_t *out, int max);
+
+/* /proc/PID/cmdline with its NULs turned into spaces (NUL-terminated). Bytes or -1. */
+ssize_t hs_cmdline(pid_t pid, char *buf, size_t cap);
+
+/* Entries in /proc/PID/fd, or -1. */
+int hs_fd_count(pid_t pid);
 
 /* State letter from /proc/PID/stat ('R', 'S', 'Z', ...), or 0 when gone. */
 char hs_proc_state(pid_t pid);
 
-/* Wait (bounded) until pid has exactly n live children. true on success. */
+/* Wait (bounded) until master pid has exactly n live workers. true on success. */
 bool hs_wait_children(pid_t pid, int n, int timeout_ms);
+
+/* The inode of the socket LISTENing on 127.0.0.1:port (/proc/net/tcp), or 0. */
+unsigned long hs_listen_inode(int port);
+bool hs_port_listening(int port);
 
 /*
  * Run argv to completion within timeout_ms, stdout and stderr into out
@@ -192,6 +232,13 @@ ssize_t hs_slurp(const char *path, char *buf, size_t cap);
 
 /* Poll (bounded) until the file contains needle. */
 bool hs_wait_file_contains(const char *path, const char *needle, int timeout_ms);
+
+/* How often needle occurs in the file (its first MiB); wait (bounded) until at least n. */
+int hs_file_count(const char *path, const char *needle);
+bool hs_wait_file_count(const char *path, const char *needle, int n, int timeout_ms);
+
+/* Sleep, resuming after signals. */
+void hs_sleep_ms(int ms);
 
 /* Run a suite in Check fork mode; the process exit status. */
 int hs_main(Suite *suite);

@@ -1,0 +1,489 @@
+/*
+ * check_pool — the worker pool and the keeper: the pool grows under load
+ * and shrinks back one worker at a time, workers.max_requests recycles
+ * workers without a failed request, idle kept-alive connections and
+ * slowloris clients cost no worker (the keeper holds them), and a killed
+ * keeper is replaced without a leak.
+ *
+ * Every test owns its server. The 200-connection cases use a small client
+ * of their own (struct mini): a hs_conn per connection would be 50 MB.
+ */
+#include "harness.h"
+
+#include <check.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+#define NSLEEP      12      /* concurrent 2-second requests */
+#define GROW_MAX_MS 5000    /* they must all be done by then (one at a time: 24 s) */
+#define NIDLE       200     /* idle or slow connections */
+#define FAST_MS     100     /* a fresh client's answer meanwhile */
+#define HEADER_S    3       /* timeouts.header */
+#define HELLO_REQ   "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"
+
+static struct hs_server srv;
+static struct hs_response resp;
+
+/* The pool of eight the idle and slowloris cases share. */
+#define POOL8 "workers = { start = 8; min_spare = 1; max_spare = 8; max = 8; max_requests = 0; };\n"
+
+static void start_pool(const char *workers)
+{
+	char extra[2048], msg[9000];
+	struct rlimit rl;
+
+	/* 200 client sockets here, as many in the server: it inherits this limit. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 4096) {
+		rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (hs_root_init(&srv) == -1 || hs_fixtures(&srv) == -1 || hs_copy_cgi(&srv, "cgi-bin") == -1) {
+		hs_destroy(&srv);
+		ck_abort_msg("cannot create the server root fixtures");
+	}
+	snprintf(extra, sizeof extra,
+		 "cgi = { alias = \"/cgi-bin/\"; directory = \"%s/cgi-bin\";\n"
+		 "  path = \"/usr/local/bin:/usr/bin:/bin\"; };\n"
+		 "timeouts = { header = %d; body = 10; keepalive = 5; send = 10; cgi = 30; };\n%s",
+		 srv.root, HEADER_S, workers);
+	if (hs_start(&srv, extra, msg, sizeof msg) == -1) {
+		hs_destroy(&srv);
+		ck_abort_msg("cannot start %s: %s", hs_bin(), msg);
+	}
+}
+
+static void teardown(void)
+{
+	hs_destroy(&srv);
+}
+
+static bool in(pid_t p, const pid_t *set, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (set[i] == p)
+			return true;
+	return false;
+}
+
+/* One GET on a new connection; its duration in ms, or -1 when it is not a 200. */
+static long long timed_get(void)
+{
+	long long t0 = hs_now_ms();
+
+	if (hs_exchange(&srv, HELLO_REQ, &resp) == -1 || resp.status != 200)
+		return -1;
+	return hs_now_ms() - t0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* A small client for many connections. */
+
+struct mini {
+	int fd;
+	size_t len;
+	char buf[1024];
+	long long t0;                /* connected at */
+	int status;                  /* of the last complete response, or 0 */
+	long long t_status;          /* when it arrived */
+};
+
+static struct mini conns[NIDLE];
+
+static void mini_close_all(void)
+{
+	for (size_t i = 0; i < N(conns); i++)
+		if (conns[i].fd > 0)
+			close(conns[i].fd);
+}
+
+/* Read what is there without blocking; 1 a complete response in m->buf, 0 not yet, -1 EOF/error. */
+static int mini_poll(struct mini *m)
+{
+	ssize_t n = recv(m->fd, m->buf + m->len, sizeof m->buf - 1 - m->len, MSG_DONTWAIT);
+	char *end, *cl;
+
+	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+		return -1;
+	if (n > 0)
+		m->len += (size_t)n;
+	m->buf[m->len] = '\0';
+	end = strstr(m->buf, "\r\n\r\n");
+	if (end == NULL)
+		return 0;
+	cl = strcasestr(m->buf, "\r\nContent-Length:");
+	if (cl != NULL && cl < end &&
+	    m->len < (size_t)(end + 4 - m->buf) + strtoul(cl + 17, NULL, 10))
+		return 0;
+	if (sscanf(m->buf, "HTTP/1.1 %d", &m->status) != 1)
+		m->status = -1;
+	m->t_status = hs_now_ms();
+	return 1;
+}
+
+/* Wait (bounded) for one complete response on m; its status, or -1. */
+static int mini_response(struct mini *m, int timeout_ms)
+{
+	long long end = hs_now_ms() + timeout_ms;
+
+	m->len = 0;
+	m->status = 0;
+	for (;;) {
+		struct pollfd p = { .fd = m->fd, .events = POLLIN };
+		long long left = end - hs_now_ms();
+		int rc;
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			return -1;
+		rc = mini_poll(m);
+		if (rc != 0)
+			return rc == 1 ? m->status : -1;
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* growth and shrinking */
+
+START_TEST(test_pool_grows_and_shrinks)
+{
+	static struct hs_conn c[NSLEEP];
+	pid_t w[64];
+	long long t0, took, end;
+	int n, prev, max_spare = 4;
+
+	start_pool("workers = { start = 2; min_spare = 1; max_spare = 4; max = 16; max_requests = 0; };\n");
+	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
+	t0 = hs_now_ms();
+	for (int i = 0; i < NSLEEP; i++) {
+		ck_assert_int_eq(hs_conn_open(&srv, &c[i]), 0);
+		ck_assert_int_eq(hs_send_str(c[i].fd, "GET /cgi-bin/sleep2.sh HTTP/1.1\r\nHost: a\r\n\r\n"), 0);
+	}
+	for (int i = 0; i < NSLEEP; i++) {
+		long long left = t0 + GROW_MAX_MS + 1000 - hs_now_ms();
+
+		ck_assert_msg(hs_read_response(&c[i], &resp, false, left > 0 ? (int)left : 1) == 0,
+			      "request %d: no answer %lld ms after the start", i, hs_now_ms() - t0);
+		ck_assert_int_eq(resp.status, 200);
+		ck_assert_str_eq(resp.body, "slept\n");
+	}
+	took = hs_now_ms() - t0;
+	n = hs_workers(srv.pid, w, 64);
+	printf("pool: %d concurrent 2 s requests took %lld ms; %d workers after\n", NSLEEP, took, n);
+	ck_assert_msg(took < GROW_MAX_MS, "%d concurrent 2 s requests took %lld ms: the pool did not grow",
+		      NSLEEP, took);
+	ck_assert_msg(n <= 16, "%d workers, more than workers.max = 16", n);
+	for (int i = 0; i < NSLEEP; i++)
+		hs_conn_close(&c[i]);
+
+	/* Idle now: the extra workers retire, one at a time, down to max_spare. */
+	end = hs_now_ms() + 15000;
+	prev = n;
+	while (n > max_spare && hs_now_ms() < end) {
+		hs_sleep_ms(10);
+		n = hs_workers(srv.pid, w, 64);
+		ck_assert_msg(n <= prev, "the idle pool grew from %d to %d workers", prev, n);
+		ck_assert_msg(prev - n <= 1, "%d workers retired at once (from %d to %d)", prev - n, prev, n);
+		prev = n;
+	}
+	ck_assert_msg(n == max_spare, "%d idle workers 15 s after the load, want max_spare = %d", n, max_spare);
+	hs_sleep_ms(300);
+	ck_assert_int_eq(hs_workers(srv.pid, w, 64), max_spare);
+	ck_assert(timed_get() >= 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* max_requests */
+
+#define MAXREQ 5
+#define NREQ   30
+
+/* Which worker ran the script (ppid.sh answers "ppid=P"): count per pid. */
+struct tally {
+	pid_t pid[NREQ];
+	int count[NREQ];
+	int n;
+};
+
+static void tally_add(struct tally *t, pid_t p)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->pid[i] == p) {
+			t->count[i]++;
+			return;
+		}
+	t->pid[t->n] = p;
+	t->count[t->n++] = 1;
+}
+
+static void tally_check(const struct tally *t, const char *how)
+{
+	ck_assert_msg(t->n >= NREQ / MAXREQ, "%s: %d requests ran in %d workers, want at least %d",
+		      how, NREQ, t->n, NREQ / MAXREQ);
+	for (int i = 0; i < t->n; i++)
+		ck_assert_msg(t->count[i] <= MAXREQ, "%s: worker %d served %d requests, max_requests = %d",
+			      how, (int)t->pid[i], t->count[i], MAXREQ);
+}
+
+static pid_t ppid_of(const struct hs_response *r, int i, const char *how)
+{
+	int p = 0;
+
+	ck_assert_msg(r->status == 200 && sscanf(r->body, "ppid=%d", &p) == 1,
+		      "%s, request %d: %.200s", how, i, r->raw);
+	return (pid_t)p;
+}
+
+#define PPID_REQ "GET /cgi-bin/ppid.sh HTTP/1.1\r\nHost: localhost\r\n\r\n"
+
+START_TEST(test_max_requests)
+{
+	static struct hs_conn ka;
+	static struct tally fresh, kept;
+	pid_t w0[64], w1[64];
+	int n0, n1, reopened = 0, gone = 0;
+
+	start_pool("workers = { start = 2; min_spare = 1; max_spare = 4; max = 8; max_requests = 5; };\n");
+	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
+	n0 = hs_workers(srv.pid, w0, 64);
+	for (int i = 0; i < NREQ; i++) {
+		ck_assert_msg(hs_exchange(&srv, PPID_REQ, &resp) == 0, "new connection, request %d failed: %.200s",
+			      i, resp.raw);
+		tally_add(&fresh, ppid_of(&resp, i, "new connections"));
+	}
+	tally_check(&fresh, "new connections");
+
+	ck_assert_int_eq(hs_conn_open(&srv, &ka), 0);
+	for (int i = 0; i < NREQ; i++) {
+		if (ka.fd == -1) {
+			ck_assert_int_eq(hs_conn_open(&srv, &ka), 0);
+			reopened++;
+		}
+		ck_assert_int_eq(hs_send_str(ka.fd, PPID_REQ), 0);
+		ck_assert_msg(hs_read_response(&ka, &resp, false, HS_TIMEOUT_MS) == 0,
+			      "kept-alive connection, request %d: no complete answer: %.200s", i, resp.raw);
+		tally_add(&kept, ppid_of(&resp, i, "kept-alive connection"));
+		if (hs_list_has(hs_hdr(&resp, "Connection"), "close"))
+			hs_conn_close(&ka);
+	}
+	hs_conn_close(&ka);
+	printf("max_requests: %d workers served the new connections, %d the kept-alive one "
+	       "(reopened %d times after Connection: close)\n", fresh.n, kept.n, reopened);
+	tally_check(&kept, "kept-alive connection");
+
+	n1 = hs_workers(srv.pid, w1, 64);
+	for (int i = 0; i < n0; i++)
+		gone += !in(w0[i], w1, n1);
+	ck_assert_msg(gone == n0, "%d of the %d first workers still run after %d requests", n0 - gone, n0,
+		      2 * NREQ);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* idle connections and slowloris */
+
+START_TEST(test_idle_connections_cost_no_worker)
+{
+	pid_t w[64];
+	long long dt;
+
+	start_pool(POOL8);
+	ck_assert(hs_wait_children(srv.pid, 8, HS_TIMEOUT_MS));
+	for (int i = 0; i < NIDLE; i++) {
+		conns[i].fd = hs_connect(&srv);
+		ck_assert_msg(conns[i].fd >= 0, "connection %d: %s", i, strerror(errno));
+		ck_assert_int_eq(hs_send_str(conns[i].fd, HELLO_REQ), 0);
+		ck_assert_msg(mini_response(&conns[i], 2000) == 200,
+			      "connection %d: no 200 within 2 s (%d workers, the others idle): %.200s",
+			      i, 8, conns[i].buf);
+	}
+	dt = timed_get();
+	printf("idle: a new client answered in %lld ms with %d idle connections open\n", dt, NIDLE);
+	ck_assert_msg(dt >= 0 && dt < FAST_MS, "with %d idle connections a new client took %lld ms",
+		      NIDLE, dt);
+	ck_assert_int_eq(hs_workers(srv.pid, w, 64), 8);
+
+	for (int i = 0; i < NIDLE; i++)
+		ck_assert_msg(hs_send_str(conns[i].fd, HELLO_REQ) == 0, "connection %d closed while idle", i);
+	for (int i = 0; i < NIDLE; i++)
+		ck_assert_msg(mini_response(&conns[i], 3000) == 200,
+			      "connection %d: second request got no 200: %.200s", i, conns[i].buf);
+	ck_assert_int_eq(hs_workers(srv.pid, w, 64), 8);
+	mini_close_all();
+}
+END_TEST
+
+/*
+ * 200 clients send a request head a byte every 900 ms and stop before it is
+ * complete; a fresh client is answered fast meanwhile, and each slow one
+ * gets 408 once timeouts.header (counted from its connection, not from its
+ * last byte) runs out.
+ */
+#define SLOW_HEAD "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"
+#define SLOW_STEP 900
+#define SLOW_BYTES 4   /* at 0, 0.9, 1.8 and 2.7 s */
+
+START_TEST(test_slowloris)
+{
+	static struct pollfd pfd[NIDLE];
+	pid_t w[64];
+	long long t0, next_probe, worst = 0, end;
+	int sent = 0, done = 0, probes = 0;
+
+	start_pool(POOL8);
+	ck_assert(hs_wait_children(srv.pid, 8, HS_TIMEOUT_MS));
+	for (int i = 0; i < NIDLE; i++) {
+		conns[i].fd = hs_connect(&srv);
+		ck_assert_msg(conns[i].fd >= 0, "connection %d: %s", i, strerror(errno));
+		conns[i].t0 = hs_now_ms();
+	}
+	t0 = hs_now_ms();
+	next_probe = t0 + 100;
+	end = t0 + (HEADER_S * 1000) + 1500;
+	while (done < NIDLE && hs_now_ms() < end) {
+		long long now = hs_now_ms();
+
+		if (sent < SLOW_BYTES && now >= t0 + (long long)sent * SLOW_STEP) {
+			for (int i = 0; i < NIDLE; i++)
+				if (conns[i].status == 0)
+					send(conns[i].fd, SLOW_HEAD + sent, 1, MSG_NOSIGNAL);
+			sent++;
+		}
+		if (now >= next_probe) {
+			long long dt = timed_get();
+
+			ck_assert_msg(dt >= 0 && dt < FAST_MS,
+				      "%lld ms into the slowloris a new client took %lld ms (-1: no 200)",
+				      now - t0, dt);
+			worst = dt > worst ? dt : worst;
+			probes++;
+			next_probe = hs_now_ms() + 250;
+		}
+		for (int i = 0; i < NIDLE; i++)
+			pfd[i] = (struct pollfd){ .fd = conns[i].status == 0 ? conns[i].fd : -1, .events = POLLIN };
+		if (poll(pfd, NIDLE, 20) <= 0)
+			continue;
+		for (int i = 0; i < NIDLE; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (mini_poll(&conns[i]) != 0 || conns[i].len >= 12) {
+				if (conns[i].status == 0 && sscanf(conns[i].buf, "HTTP/1.1 %d", &conns[i].status) != 1)
+					conns[i].status = -1;
+				conns[i].t_status = hs_now_ms();
+				done++;
+			}
+		}
+	}
+	printf("slowloris: %d probes, slowest %lld ms; %d of %d slow clients answered\n",
+	       probes, worst, done, NIDLE);
+	for (int i = 0; i < NIDLE; i++) {
+		long long after = conns[i].t_status - conns[i].t0;
+
+		ck_assert_msg(conns[i].status == 408, "slow client %d: status %d (0: nothing within %d ms): %.80s",
+			      i, conns[i].status, HEADER_S * 1000 + 1500, conns[i].buf);
+		ck_assert_msg(after >= HEADER_S * 1000 - 500,
+			      "slow client %d got 408 after %lld ms, before timeouts.header = %d s", i, after, HEADER_S);
+	}
+	ck_assert_msg(probes >= 5, "only %d probes ran", probes);
+	ck_assert_int_eq(hs_workers(srv.pid, w, 64), 8);
+	mini_close_all();
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* the keeper */
+
+#define NHELD 5
+
+START_TEST(test_keeper_killed)
+{
+	static struct hs_conn held[NHELD];
+	pid_t keeper, fresh = 0, w[64];
+	int kfd0, fd0;
+	long long end;
+
+	start_pool("workers = { start = 2; min_spare = 1; max_spare = 4; max = 8; max_requests = 0; };\n");
+	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
+	end = hs_now_ms() + HS_TIMEOUT_MS;
+	while ((keeper = hs_keeper_pid(srv.pid)) == 0 && hs_now_ms() < end)
+		hs_sleep_ms(20);
+	ck_assert_msg(keeper > 0, "no child titled 'keeper process'");
+	fd0 = hs_fd_count(srv.pid);
+	kfd0 = hs_fd_count(keeper);
+	for (int i = 0; i < NHELD; i++) {
+		ck_assert_int_eq(hs_conn_open(&srv, &held[i]), 0);
+		ck_assert_int_eq(hs_send_str(held[i].fd, HELLO_REQ), 0);
+		ck_assert_int_eq(hs_read_response(&held[i], &resp, false, HS_TIMEOUT_MS), 0);
+		ck_assert_int_eq(resp.status, 200);
+	}
+	/* The idle connections move to the keeper. */
+	end = hs_now_ms() + 2000;
+	while (hs_fd_count(keeper) < kfd0 + NHELD && hs_now_ms() < end)
+		hs_sleep_ms(20);
+	ck_assert_msg(hs_fd_count(keeper) >= kfd0 + NHELD, "the keeper holds %d descriptors, %d before %d idle "
+		      "connections", hs_fd_count(keeper), kfd0, NHELD);
+
+	ck_assert_int_eq(kill(keeper, SIGKILL), 0);
+	end = hs_now_ms() + 3000;
+	while (((fresh = hs_keeper_pid(srv.pid)) == 0 || fresh == keeper) && hs_now_ms() < end)
+		hs_sleep_ms(20);
+	ck_assert_msg(fresh > 0 && fresh != keeper, "no new keeper 3 s after killing %d", (int)keeper);
+	for (int i = 0; i < NHELD; i++)
+		ck_assert_msg(hs_wait_eof(&held[i], 2000) == 1, "held connection %d not closed", i);
+	ck_assert(timed_get() >= 0);
+
+	end = hs_now_ms() + 3000;
+	while (hs_fd_count(srv.pid) != fd0 && hs_now_ms() < end)
+		hs_sleep_ms(20);
+	ck_assert_msg(hs_fd_count(srv.pid) == fd0, "master: %d descriptors, %d before the keeper died",
+		      hs_fd_count(srv.pid), fd0);
+	ck_assert_int_eq(hs_keepers(srv.pid), 1);
+	ck_assert_int_eq(hs_workers(srv.pid, w, 64), 2);
+	ck_assert(hs_wait_gone(keeper, 1000));
+	for (int i = 0; i < NHELD; i++)
+		hs_conn_close(&held[i]);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+
+static TCase *tcase(const char *name, int timeout)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_set_timeout(tc, timeout);
+	return tc;
+}
+
+static Suite *pool_suite(void)
+{
+	Suite *s = suite_create("pool");
+	TCase *tc;
+
+	tc = tcase("pool", 30);
+	tcase_add_test(tc, test_pool_grows_and_shrinks);
+	tcase_add_test(tc, test_max_requests);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("keeper", 20);
+	tcase_add_test(tc, test_idle_connections_cost_no_worker);
+	tcase_add_test(tc, test_slowloris);
+	tcase_add_test(tc, test_keeper_killed);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return hs_main(pool_suite());
+}
