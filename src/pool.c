@@ -252,12 +252,18 @@ static void pool_shrink(struct pool *p, unsigned gen)
 	kill(pick->pid, SIGWINCH);
 }
 
-/* Fork the workers that are missing; false when a fork failed (try again later). */
+/*
+ * Fork the workers that are missing: never fewer than workers.start (a
+ * worker that dies is replaced), and workers.min_spare idle ones once the
+ * pool is up. false when a fork failed (try again later).
+ */
 static bool pool_grow(struct pool *p, const struct pool_gen *g, int alive, int idle)
 {
 	const struct conf *cf = g->conf;
-	int want = p->started ? cf->workers.min_spare - idle : cf->workers.start - alive;
+	int want = cf->workers.start - alive;
 
+	if (p->started && cf->workers.min_spare - idle > want)
+		want = cf->workers.min_spare - idle;
 	if (want > cf->workers.max - alive)
 		want = cf->workers.max - alive;
 	for (; want > 0; want--)
@@ -305,7 +311,8 @@ void pool_adjust(struct pool *p, const struct pool_gen *g)
 	pool_count(p, g->generation, &alive, &idle);
 	if (now >= p->spawn_after_ms && !pool_grow(p, g, alive, idle))
 		return;
-	if (idle > g->conf->workers.max_spare && now >= p->shrink_after_ms) {
+	if (idle > g->conf->workers.max_spare && alive > g->conf->workers.start &&
+	    now >= p->shrink_after_ms) {
 		pool_shrink(p, g->generation);
 		p->shrink_after_ms = now + POOL_SHRINK_EVERY_MS;
 	}

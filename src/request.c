@@ -113,13 +113,13 @@ static void request_state(struct request_ctx *x, int state)
 #define REQUEST_READ_HANDOFF (-2)
 
 /* When to stop waiting here and let the keeper wait instead; INT64_MAX: never. */
-static int64_t request_handoff_at(const struct request_ctx *x)
+static int64_t request_handoff_at(const struct request_ctx *x, bool first)
 {
 	if (!x->can_handoff)
 		return INT64_MAX;
 	if (conn_retiring == CONN_RETIRE_HANDOFF)
 		return 0;
-	return conn_now_ms() + REQUEST_HANDOFF_GRACE_MS;
+	return conn_now_ms() + (first ? REQUEST_FIRST_GRACE_MS : REQUEST_HANDOFF_GRACE_MS);
 }
 
 /*
@@ -139,7 +139,7 @@ static int request_read_head(struct request_ctx *x, struct conn *c, bool first)
 	bool started = c->c_in_len > 0;
 	int64_t deadline = conn_now_ms() +
 		(first || started ? cf->timeouts.header : cf->timeouts.keepalive) * 1000LL;
-	int64_t handoff_at = request_handoff_at(x);
+	int64_t handoff_at = request_handoff_at(x, first);
 
 	/* Handed back by the keeper: the head's deadline came with it. */
 	if (c->c_deadline_ms) {

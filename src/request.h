@@ -85,9 +85,14 @@ enum request_next {
  * to the keeper. A client that sends its requests back to back (keep-alive
  * benchmarks, pipelining, a browser fetching a page's assets) answers well
  * within it, so the fast path never leaves the worker; a client that only
- * waits costs the worker this much once per idle period.
+ * waits costs the worker this much once per idle period. A new connection's
+ * first request follows the handshake at once (it leaves the client with
+ * the handshake's last packet), so its grace is shorter: 200 slowloris
+ * connections opened together then cost the pool milliseconds, not a
+ * quarter of a second.
  */
 #define REQUEST_HANDOFF_GRACE_MS 10
+#define REQUEST_FIRST_GRACE_MS 2
 
 /*
  * Serve one request on c. first: no request yet on this connection (the

@@ -29,9 +29,17 @@ static struct {
 
 static void worker_on_stop(int sig)
 {
-	if (sig == SIGQUIT)
+	if (sig == SIGQUIT) {
+		/*
+		 * A graceful stop: once the last process holds no copy, the port
+		 * stops accepting at once, not when the longest request ends.
+		 * close() is async-signal-safe; the loop never polls them again.
+		 */
+		if (conn_retiring != CONN_RETIRE_CLOSE)
+			for (size_t i = 0; i < w.a->nlfds; i++)
+				close(w.a->lfds[i]);
 		conn_retiring = CONN_RETIRE_CLOSE;
-	else if (sig == SIGWINCH && conn_retiring == CONN_RETIRE_NONE)
+	} else if (sig == SIGWINCH && conn_retiring == CONN_RETIRE_NONE)
 		conn_retiring = CONN_RETIRE_HANDOFF;
 	else if (sig == SIGTERM || sig == SIGINT)
 		conn_stopping = 1;

@@ -73,6 +73,9 @@ static int ops_fixtures(void)
 		rc |= hs_put_str(&srv, rel, body);
 		snprintf(rel, sizeof rel, "%s/hello.txt", root_dir(k));
 		rc |= hs_put_str(&srv, rel, HS_HELLO);
+		/* The default config's error page must exist in every root, or -t refuses the reload. */
+		snprintf(rel, sizeof rel, "%s/errors/404.html", root_dir(k));
+		rc |= hs_put_str(&srv, rel, HS_404_MARKER "\n");
 	}
 	for (size_t i = 0; i < sizeof big; i++)
 		big[i] = (unsigned char)(i % 251);
