@@ -29,6 +29,8 @@ endif
 DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi man-db groff-base
 # The end-to-end browser test's; if they cannot be installed, that test says SKIP.
 BROWSER_PKGS := chromium chromium-driver
+# install-check's: systemd-analyze verify of the unit, logrotate -d; SKIP without them.
+SERVICE_PKGS := systemd logrotate
 
 SRCS     := $(wildcard src/*.c)
 OBJS     := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -56,7 +58,7 @@ SUBST    := sed -e 's|/usr/local/sbin/pfhttpd|$(SBINDIR)/pfhttpd|g' \
 # keeper is created and the log directory given to group adm.
 REAL     := [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]
 
-.PHONY: all run check unit integration deps browser-deps clean install uninstall man-check install-check
+.PHONY: all run check unit integration deps browser-deps service-deps clean install uninstall man-check install-check
 all: $(BUILD)/pfhttpd
 
 # Installs only what is missing, and says what it installs. Uses sudo when not root.
@@ -77,6 +79,9 @@ deps:
 
 browser-deps:
 	$(call install_missing,$(BROWSER_PKGS),|| echo "pfhttpd: could not install$$missing; the browser test will be skipped")
+
+service-deps:
+	$(call install_missing,$(SERVICE_PKGS),|| echo "pfhttpd: could not install$$missing; those install checks will be skipped")
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
 	$(CC) $(CFLAGS) $$(pkg-config --cflags $(PKGS)) -c -o $@ $<
@@ -121,7 +126,7 @@ integration: $(BUILD)/pfhttpd $(INTEG)
 	@fail=0; for t in $(INTEG); do echo "== $$t"; \
 	  PFHTTPD_BIN=$(BUILD)/pfhttpd PFHTTPD_SRC=$(CURDIR) $$t || fail=1; done; exit $$fail
 
-check: deps browser-deps
+check: deps browser-deps service-deps
 	$(MAKE) all
 	$(MAKE) man-check
 	$(MAKE) install-check

@@ -7,6 +7,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "scm.h"
+
 /* The fixed part of a message; descriptors travel beside it as SCM_RIGHTS. */
 struct ctl_wire {
 	int32_t type;
@@ -61,29 +63,6 @@ int ctl_send(int sock, const struct ctl_msg *m)
 	return 0;
 }
 
-/*
- * Collect the descriptors of every SCM_RIGHTS block, up to CTL_RX_FDS (the
- * kernel closes any that do not fit the control buffer and sets
- * MSG_CTRUNC); returns how many.
- * CMSG_NXTHDR and memcpy only do arithmetic and copying (memcpy is on
- * POSIX.1-2017's list of async-signal-safe functions).
- */
-static int ctl_take_fds(struct msghdr *msg, int *fds)
-{
-	int n = 0;
-
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
-		size_t k;
-
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < k && n < CTL_RX_FDS; i++)
-			memcpy(&fds[n++], CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-	}
-	return n;
-}
-
 /* Receive one datagram: 1 a message, 0 a malformed one dropped, -1 nothing, EOF or an error. */
 static int ctl_recv_one(int sock, struct ctl_msg *m)
 {
@@ -114,7 +93,7 @@ static int ctl_recv_one(int sock, struct ctl_msg *m)
 		errno = ECONNRESET; /* the master closed its end: it is gone */
 		return -1;
 	}
-	nfds = ctl_take_fds(&msg, fds);
+	nfds = scm_take_fds(&msg, fds, CTL_RX_FDS);
 	if ((msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) || (size_t)n != sizeof(w) ||
 	    w.nfds != nfds || nfds > CTL_MAX_FDS) {
 		for (int i = 0; i < nfds; i++)
@@ -148,4 +127,16 @@ int ctl_recv(int sock, struct ctl_msg *m)
 			return 0;
 		}
 	}
+}
+
+int ctl_logs(const struct ctl_msg *m, int *err_fd, int *acc_fd)
+{
+	int used = 0;
+
+	*err_fd = *acc_fd = -1;
+	if ((m->flags & CTL_LOGS_ERR) && used < m->nfds)
+		*err_fd = m->fds[used++];
+	if ((m->flags & CTL_LOGS_ACC) && used < m->nfds)
+		*acc_fd = m->fds[used++];
+	return used;
 }

@@ -13,9 +13,12 @@
 #define CTL_MAX_FDS 4
 
 enum ctl_type {
-	CTL_LOGS = 1,    /* fds: the error log, the access log; -1 for "none" is sent as no fd (see flags) */
+	CTL_LOGS = 1,    /* fds: the error log, then the access log, each present when its flag is */
 	CTL_OUTBOX = 2,  /* fds: the send end of the new generation's dispatch socket (keeper only) */
 };
+
+#define CTL_LOGS_ERR 0x1      /* CTL_LOGS flags */
+#define CTL_LOGS_ACC 0x2
 
 struct ctl_msg {
 	int type;                    /* enum ctl_type */
@@ -29,5 +32,12 @@ int ctl_send(int sock, const struct ctl_msg *m);
 
 /* 1 a message in *m; 0 nothing waiting; -1 error or the master is gone. */
 int ctl_recv(int sock, struct ctl_msg *m);
+
+/*
+ * A CTL_LOGS message's descriptors (-1 for a log it does not carry).
+ * Returns how many of m->fds it named; the caller closes the rest.
+ * Async-signal-safe.
+ */
+int ctl_logs(const struct ctl_msg *m, int *err_fd, int *acc_fd);
 
 #endif

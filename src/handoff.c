@@ -9,6 +9,7 @@
 
 #include "http_chars.h"
 #include "log.h"
+#include "scm.h"
 
 /*
  * The fixed part of a message; the bytes follow it in the same datagram.
@@ -93,23 +94,6 @@ int handoff_send(int sock, const struct handoff *h)
 	return 0;
 }
 
-/* Collect the descriptors of every SCM_RIGHTS block; returns how many (at most max). */
-static int handoff_take_fds(struct msghdr *msg, int *fds, int max)
-{
-	int n = 0;
-
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
-		size_t k;
-
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < k && n < max; i++)
-			memcpy(&fds[n++], CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-	}
-	return n;
-}
-
 /* Why a received message cannot be a connection, or NULL if it is one. */
 static const char *handoff_check(const struct msghdr *msg, ssize_t n,
 				 const struct handoff_wire *w, int nfds)
@@ -167,7 +151,7 @@ static int handoff_recv_one(int sock, struct handoff *h)
 		errno = ECONNRESET;
 		return -1;
 	}
-	nfds = handoff_take_fds(&msg, fds, HANDOFF_RX_FDS);
+	nfds = scm_take_fds(&msg, fds, HANDOFF_RX_FDS);
 	why = handoff_check(&msg, n, &w, nfds);
 	if (!why && handoff_nonblock(fds[0]) < 0)
 		why = "O_NONBLOCK failed";

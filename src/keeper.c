@@ -20,10 +20,6 @@
 #include "log.h"
 #include "scoreboard.h"
 
-/* CTL_LOGS flags (ctl.h): which logs the message's descriptors are, in this order. */
-#define KEEPER_LOGS_ERR 0x1
-#define KEEPER_LOGS_ACC 0x2
-
 /* Events, inbox and control messages handled per wakeup, so no source starves the others. */
 #define KEEPER_BATCH 64
 
@@ -518,10 +514,7 @@ static void keeper_ctl_msg(struct keeper *k, const struct ctl_msg *m)
 			keeper_new_outbox(k, m->fds[used++]);
 		break;
 	case CTL_LOGS:
-		if ((m->flags & KEEPER_LOGS_ERR) && used < m->nfds)
-			err = m->fds[used++];
-		if ((m->flags & KEEPER_LOGS_ACC) && used < m->nfds)
-			acc = m->fds[used++];
+		used = ctl_logs(m, &err, &acc);
 		log_adopt(err, acc);
 		break;
 	default:

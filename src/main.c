@@ -133,11 +133,13 @@ int main(int argc, char **argv)
 		printf("syntax OK\n");
 		ret = 0;
 	} else {
-		free(given);
-		return master_run(conf, path, foreground, cmdline); /* owns conf from here */
+		ret = master_run(conf, path, foreground, cmdline); /* frees conf */
+		conf = NULL;
 	}
-	conf_free(conf);
-	free(conf);
+	if (conf) {
+		conf_free(conf);
+		free(conf);
+	}
 out:
 	free(path);
 	free(given);

@@ -275,6 +275,19 @@ static bool pool_grow(struct pool *p, const struct pool_gen *g, int alive, int i
 	return true;
 }
 
+/* Stop an earlier generation's workers that outlived timeouts.graceful. */
+static void pool_stop_old(struct pool *p, size_t i)
+{
+	if (p->old[i].stopped || pool_now_ms() < p->old[i].deadline_ms)
+		return;
+	p->old[i].stopped = true;
+	log_error(LOG_WARN, "workers of generation %u still busy after timeouts.graceful: stopping them",
+		  p->old[i].gen);
+	for (size_t j = 0; j < SB_MAX_SLOTS; j++)
+		if (p->sb.slots[j].pid > 0 && p->sb.slots[j].generation == p->old[i].gen)
+			kill(p->sb.slots[j].pid, SIGTERM);
+}
+
 /* Close an earlier generation's outbox once its workers are gone, handing on what waits in it. */
 static void pool_close_old(struct pool *p)
 {
@@ -285,7 +298,7 @@ static void pool_close_old(struct pool *p)
 		for (size_t j = 0; j < SB_MAX_SLOTS && !busy; j++)
 			busy = p->sb.slots[j].pid != 0 && p->sb.slots[j].generation == p->old[i].gen;
 		if (busy) {
-			i++;
+			pool_stop_old(p, i++);
 			continue;
 		}
 		/* The keeper's sends now fail (EPIPE) instead of queueing where nobody reads. */
@@ -433,7 +446,9 @@ void pool_new_generation(struct pool *p, const struct pool_gen *g, const struct 
 		p->old[0] = p->old[--p->nold];
 	}
 	p->old[p->nold].gen = prev->generation;
-	p->old[p->nold++].fd = prev->outbox[1];
+	p->old[p->nold].fd = prev->outbox[1];
+	p->old[p->nold].deadline_ms = pool_now_ms() + g->conf->timeouts.graceful * 1000LL;
+	p->old[p->nold++].stopped = false;
 }
 
 void pool_send_logs(struct pool *p)
@@ -441,11 +456,11 @@ void pool_send_logs(struct pool *p)
 	struct ctl_msg m = { .type = CTL_LOGS };
 
 	if (log_error_fd() >= 0) {
-		m.flags |= 1;
+		m.flags |= CTL_LOGS_ERR;
 		m.fds[m.nfds++] = log_error_fd();
 	}
 	if (log_access_fd() >= 0) {
-		m.flags |= 2;
+		m.flags |= CTL_LOGS_ACC;
 		m.fds[m.nfds++] = log_access_fd();
 	}
 	if (p->keeper > 0)

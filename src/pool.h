@@ -47,7 +47,12 @@ struct pool {
 	pid_t keeper;
 	int keeper_ctl;
 	int64_t keeper_after_ms;     /* no keeper restart before (a crash loop) */
-	struct { unsigned gen; int fd; } old[POOL_MAX_OLD]; /* earlier outboxes' receive ends */
+	struct {
+		unsigned gen;
+		int fd;                  /* its outbox's receive end */
+		int64_t deadline_ms;     /* timeouts.graceful after the reload: then SIGTERM */
+		bool stopped;
+	} old[POOL_MAX_OLD];         /* earlier generations still finishing */
 	size_t nold;
 	int backoff_ms;              /* start-up crash back-off, 0 when healthy */
 	int64_t spawn_after_ms;      /* no worker fork before */
@@ -71,8 +76,9 @@ void pool_reap(struct pool *p, const struct pool_gen *g);
 
 /*
  * A reload: the keeper switches to g's outbox and every worker of an older
- * generation is told to finish and exit; the previous outbox's receive end
- * is kept until its workers are gone, so no connection is lost in it.
+ * generation is told to finish and exit, within g's timeouts.graceful (then
+ * it is stopped); the previous outbox's receive end is kept until its
+ * workers are gone, so no connection is lost in it.
  */
 void pool_new_generation(struct pool *p, const struct pool_gen *g, const struct pool_gen *prev);
 

@@ -52,18 +52,14 @@ static void worker_on_logs(int sig)
 
 	(void)sig;
 	while (w.a->ctl >= 0 && ctl_recv(w.a->ctl, &m) == 1) {
-		int i = 0, efd = -1, afd = -1;
+		int i = 0, efd, afd;
 
-		if (m.type != CTL_LOGS) {
-			for (; i < m.nfds; i++)
-				close(m.fds[i]);
-			continue;
+		if (m.type == CTL_LOGS) {
+			i = ctl_logs(&m, &efd, &afd);
+			log_adopt(efd, afd);
 		}
-		if ((m.flags & 1) && i < m.nfds)
-			efd = m.fds[i++];
-		if ((m.flags & 2) && i < m.nfds)
-			afd = m.fds[i++];
-		log_adopt(efd, afd);
+		for (; i < m.nfds; i++)
+			close(m.fds[i]);
 	}
 }
 

@@ -165,7 +165,7 @@ START_TEST(test_kill_worker)
 	do {
 		bool fresh = false;
 
-		na = hs_children(srv.pid, after, 64);
+		na = hs_workers(srv.pid, after, 64);
 		for (int i = 0; i < na && i < 64; i++)
 			fresh |= !in(after[i], before, nb);
 		if (na == START_WORKERS && !in(victim, after, na) && fresh && zombies(srv.pid) == 0)

@@ -210,7 +210,7 @@ static bool in(pid_t p, const pid_t *set, int n)
 static int live_children(pid_t master)
 {
 	pid_t kids[256];
-	int n = hs_all_children(master, kids, 256), live = 0;
+	int n = hs_children(master, kids, 256), live = 0;
 
 	for (int i = 0; i < n && i < 256; i++) {
 		char st = hs_proc_state(kids[i]);
@@ -799,7 +799,7 @@ START_TEST(test_titles)
 	ck_assert(hs_cmdline(srv.pid, cmd, sizeof cmd) > 0);
 	ck_assert_msg(strncmp(cmd, "pfhttpd: master process", 23) == 0, "master cmdline: %s", cmd);
 	do {  /* a child just forked still shows the master's title */
-		n = hs_all_children(srv.pid, kids, 64);
+		n = hs_children(srv.pid, kids, 64);
 		workers = keepers = 0;
 		for (int i = 0; i < n && i < 64; i++) {
 			hs_cmdline(kids[i], cmd, sizeof cmd);
@@ -1037,34 +1037,25 @@ END_TEST
 
 /* ------------------------------------------------------------------------ */
 
-static TCase *tcase(const char *name, int timeout)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, NULL, teardown);
-	tcase_set_timeout(tc, timeout);
-	return tc;
-}
-
 static Suite *ops_suite(void)
 {
 	Suite *s = suite_create("ops");
 	TCase *tc;
 
-	tc = tcase("reload", 30);
+	tc = hs_tcase("reload", 30, teardown);
 	tcase_add_test(tc, test_reload_bad_config);
 	tcase_add_test(tc, test_reload_new_root_no_leak);
 	tcase_add_test(tc, test_reload_under_load);
 	suite_add_tcase(s, tc);
 
-	tc = tcase("signals", 20);
+	tc = hs_tcase("signals", 20, teardown);
 	tcase_add_test(tc, test_reopen_logs);
 	tcase_add_test(tc, test_quit_graceful);
 	tcase_add_test(tc, test_quit_bounded);
 	tcase_add_loop_test(tc, test_fast_stop, 0, (int)N(fast_sigs));
 	suite_add_tcase(s, tc);
 
-	tc = tcase("control", 20);
+	tc = hs_tcase("control", 20, teardown);
 	tcase_add_test(tc, test_titles);
 	tcase_add_test(tc, test_pid_file);
 	tcase_add_test(tc, test_second_instance);
@@ -1072,7 +1063,7 @@ static Suite *ops_suite(void)
 	tcase_add_loop_test(tc, test_ctl_no_server, 0, (int)N(ctl_cases));
 	suite_add_tcase(s, tc);
 
-	tc = tcase("privileges", 20);
+	tc = hs_tcase("privileges", 20, teardown);
 	tcase_add_test(tc, test_privilege_drop);
 	suite_add_tcase(s, tc);
 	return s;

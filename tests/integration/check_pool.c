@@ -457,26 +457,17 @@ END_TEST
 
 /* ------------------------------------------------------------------------ */
 
-static TCase *tcase(const char *name, int timeout)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, NULL, teardown);
-	tcase_set_timeout(tc, timeout);
-	return tc;
-}
-
 static Suite *pool_suite(void)
 {
 	Suite *s = suite_create("pool");
 	TCase *tc;
 
-	tc = tcase("pool", 30);
+	tc = hs_tcase("pool", 30, teardown);
 	tcase_add_test(tc, test_pool_grows_and_shrinks);
 	tcase_add_test(tc, test_max_requests);
 	suite_add_tcase(s, tc);
 
-	tc = tcase("keeper", 20);
+	tc = hs_tcase("keeper", 20, teardown);
 	tcase_add_test(tc, test_idle_connections_cost_no_worker);
 	tcase_add_test(tc, test_slowloris);
 	tcase_add_test(tc, test_keeper_killed);

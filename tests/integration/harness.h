@@ -126,21 +126,13 @@ void hs_setup_or_abort(struct hs_server *s, const char *extra);
 /*
  * Process titles: the master's children are its workers and exactly one
  * keeper, told apart by /proc/PID/cmdline ("pfhttpd: worker process",
- * "pfhttpd: keeper process"). The helpers below that count a pool leave the
- * keeper out, so suites written before it existed keep counting workers.
+ * "pfhttpd: keeper process").
  */
 
 /* Every direct child of pid (of all its threads), zombies included. Count or -1. */
-int hs_all_children(pid_t pid, pid_t *out, int max);
-
-/* The direct children of pid, zombies included, except a live keeper. Count or -1. */
 int hs_children(pid_t pid, pid_t *out, int max);
 
-/*
- * The live workers of master pid: children titled "worker process", or,
- * for a binary that sets no titles (its master lacks "master process"),
- * every live child. Count or -1.
- */
+/* The live workers of master pid: children titled "worker process". Count or -1. */
 int hs_workers(pid_t pid, pid_t *out, int max);
 
 /* The live child titled "keeper process", or 0; how many such children. */
@@ -239,6 +231,9 @@ bool hs_wait_file_count(const char *path, const char *needle, int n, int timeout
 
 /* Sleep, resuming after signals. */
 void hs_sleep_ms(int ms);
+
+/* A test case with teardown as its checked fixture and a timeout in seconds. */
+TCase *hs_tcase(const char *name, int timeout_s, void (*teardown)(void));
 
 /* Run a suite in Check fork mode; the process exit status. */
 int hs_main(Suite *suite);
