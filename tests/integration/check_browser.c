@@ -6,8 +6,11 @@
  * Debian's Chromium through chromedriver's W3C WebDriver HTTP API (raw
  * HTTP/JSON on 127.0.0.1), fills in the contact form of the home page,
  * submits it and checks that htdocs/contact_form.php, run by php-cgi,
- * answers the thank-you page. Without /usr/bin/chromium or
- * /usr/bin/chromedriver every test prints "SKIP: ..." and passes.
+ * answers the thank-you page. A second server, on the harness's fixtures
+ * with the status page on, shows its /server-status page to the browser
+ * while a slow CGI request carries markup in its request line. Without
+ * /usr/bin/chromium or /usr/bin/chromedriver every test prints "SKIP: ..."
+ * and passes.
  *
  * Failures: Check ends a failing test process with _exit(), so no cleanup
  * would run after a ck_assert. The steps therefore fail through NEED(),
@@ -70,6 +73,16 @@
 #define FORM_NAME    "Joe User"
 #define FORM_REQUEST "Send me one of your catalogue"
 
+/* The status page's server: a pool that neither grows nor shrinks by itself. */
+#define STATUS_WORKERS 4
+/*
+ * Sent raw: the parser lets '<' and '>' through in a target (only CTLs, SP
+ * and '#' are refused), and the scoreboard keeps the line as sent, so the
+ * page must escape real markup. Percent-encoded, it would show as harmless
+ * "%3Cscript%3E" and prove nothing. No SP inside: "<svg/onload=...>".
+ */
+#define XSS_LINE     "GET /cgi-bin/sleep2.sh?<script>alert(1)</script><svg/onload=alert(2)> HTTP/1.1"
+
 static struct hs_server srv;
 static struct hs_server wd_addr;          /* only .port: where chromedriver listens */
 static struct hs_response wd_resp;        /* large: keep it off the stack */
@@ -77,6 +90,7 @@ static struct hs_conn wd_conn;
 static char page[HS_MAX_RESP + 1];        /* a decoded JSON string value */
 static char base_url[64];                 /* http://127.0.0.1:PORT */
 static char session[128];
+static int slow_fd = -1;                  /* the slow CGI request of the status test */
 static jmp_buf fail_jmp;
 static char fail_msg[8192];
 
@@ -568,7 +582,14 @@ static void repo_root(char *out, size_t cap)
 	snprintf(out, cap, "%s", buf);
 }
 
-static void start_all(void)
+static void start_browser(void)
+{
+	driver_start();
+	session_start();
+}
+
+/* The checkout's site (etc/pfhttpd-local.conf), and the browser. */
+static void start_site(void)
 {
 	static char extra[2 * PATH_MAX + 1024];
 	char src[PATH_MAX], msg[9000];
@@ -595,23 +616,45 @@ static void start_all(void)
 	     strstr(wd_resp.body, "contact_form.php") != NULL,
 	     "GET / on %s/htdocs: status %d, want 200 with a form posting to "
 	     "/contact_form.php: %.300s", src, wd_resp.status, wd_resp.raw);
-	driver_start();
-	session_start();
+	start_browser();
 }
 
-/* Idempotent, and safe after a failure at any step of start_all(). */
+/* The harness's fixtures and CGI scripts with the status page on, and the browser. */
+static void start_status(void)
+{
+	char extra[HS_PATH + 512], msg[9000];
+
+	NEED(hs_root_init(&srv) == 0 && hs_fixtures(&srv) == 0 && hs_copy_cgi(&srv, "cgi-bin") == 0,
+	     "cannot create the server root fixtures");
+	snprintf(extra, sizeof extra,
+		 "status = { path = \"/server-status\"; allow = [ \"127.0.0.1\", \"::1\" ]; };\n"
+		 "workers = { start = %d; min_spare = 0; max_spare = %d; max = 8; max_requests = 0; };\n"
+		 "cgi = { alias = \"/cgi-bin/\"; directory = \"%s/cgi-bin\";\n"
+		 "  path = \"/usr/local/bin:/usr/bin:/bin\"; };\n",
+		 STATUS_WORKERS, STATUS_WORKERS, srv.root);
+	NEED(hs_start(&srv, extra, msg, sizeof msg) == 0, "cannot start %s: %s", hs_bin(), msg);
+	snprintf(base_url, sizeof base_url, "http://127.0.0.1:%d", srv.port);
+	NEED(hs_wait_children(srv.pid, STATUS_WORKERS, HS_TIMEOUT_MS),
+	     "no %d workers within %d ms", STATUS_WORKERS, HS_TIMEOUT_MS);
+	start_browser();
+}
+
+/* Idempotent, and safe after a failure at any step of a start function. */
 static void stop_all(void)
 {
+	if (slow_fd != -1)
+		close(slow_fd);
+	slow_fd = -1;
 	session_stop();
 	driver_stop();   /* before hs_destroy: the profile lives in the server root */
 	hs_destroy(&srv);
 }
 
 /*
- * Run one scenario between start_all() and stop_all(); report its failure
- * (if any) to Check only after everything is stopped.
+ * Run one scenario between start() and stop_all(); report its failure (if
+ * any) to Check only after everything is stopped.
  */
-static void run(void (*scenario)(void))
+static void run(void (*start)(void), void (*scenario)(void))
 {
 	if (access(CHROMIUM, X_OK) != 0 || access(CHROMEDRIVER, X_OK) != 0) {
 		printf("SKIP: chromium/chromedriver not installed (%s, %s)\n",
@@ -621,7 +664,7 @@ static void run(void (*scenario)(void))
 	}
 	fail_msg[0] = '\0';
 	if (setjmp(fail_jmp) == 0) {
-		start_all();
+		start();
 		scenario();
 	}
 	stop_all();
@@ -696,7 +739,7 @@ static void thank_you(void)
 
 START_TEST(contact_form_thank_you)
 {
-	run(thank_you);
+	run(start_site, thank_you);
 }
 END_TEST
 
@@ -720,7 +763,126 @@ static void escapes_markup(void)
 
 START_TEST(contact_form_escapes_markup)
 {
-	run(escapes_markup);
+	run(start_site, escapes_markup);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* The status page. */
+
+/* The worker running sleep2.sh, bounded; 0 when none shows up. */
+static pid_t sleeping_worker(void)
+{
+	long long end = hs_now_ms() + HS_TIMEOUT_MS;
+
+	do {
+		pid_t w[16], d[64];
+		int n = hs_workers(srv.pid, w, 16);
+
+		for (int i = 0; i < n && i < 16; i++) {
+			int nd = hs_descendants(w[i], d, 64);
+
+			for (int j = 0; j < nd && j < 64; j++) {
+				char cmd[512];
+
+				if (hs_cmdline(d[j], cmd, sizeof cmd) > 0 && strstr(cmd, "sleep2.sh") != NULL)
+					return w[i];
+			}
+		}
+		sleep_ms(10);
+	} while (hs_now_ms() < end);
+	return 0;
+}
+
+/* The table's rows as "cells:pid" words; every row must have the eight columns. */
+static void check_rows(void)
+{
+	char rows[4096], want[32];
+	pid_t w[64];
+	int n, nrows = 0;
+	const char *s;
+
+	s = wd_exec("return Array.from(document.querySelectorAll('table tbody tr'))"
+		    ".map(function (r) { return r.cells.length + ':' + r.cells[1].textContent; })"
+		    ".join(' ');", NULL);
+	snprintf(rows, sizeof rows, " %.4000s ", s);
+	n = hs_workers(srv.pid, w, 64);
+	NEED(n == STATUS_WORKERS, "%d workers, want %d", n, STATUS_WORKERS);
+	for (const char *p = rows; (p = strchr(p + 1, ':')) != NULL; )
+		nrows++;
+	NEED(nrows == n, "%d rows for %d workers: %s", nrows, n, rows);
+	for (int i = 0; i < n; i++) {
+		snprintf(want, sizeof want, " 8:%d ", (int)w[i]);
+		NEED(strstr(rows, want) != NULL, "no row of 8 cells for worker %d: %s", (int)w[i], rows);
+	}
+}
+
+/*
+ * /server-status in the browser while a worker runs a request whose line
+ * holds a <script> and an <svg onload>: a table with one row per worker
+ * (its pid in the PID column), the server's version, and the request line
+ * shown as text in the row of the worker serving it; no element or alert
+ * comes out of it.
+ */
+static void status_page(void)
+{
+	char url[128], path[256], want[32];
+	const char *s;
+	pid_t busy;
+	int st;
+
+	slow_fd = hs_connect(&srv);
+	NEED(slow_fd != -1 && hs_send_str(slow_fd, XSS_LINE "\r\nHost: localhost\r\n\r\n") == 0,
+	     "cannot send the slow request");
+	busy = sleeping_worker();
+	NEED(busy > 0, "no worker ran sleep2.sh within %d ms: %s", HS_TIMEOUT_MS,
+	     file_tail(srv.error_log));
+	snprintf(url, sizeof url, "{\"url\":\"%s/server-status\"}", base_url);
+	wd_ok("navigate to /server-status", "POST", "/url", url);
+	wait_for_page("/server-status");
+
+	s = wd_exec("return document.title;", NULL);
+	NEED(strcmp(s, "Server status") == 0, "title \"%s\", want \"Server status\"", s);
+	s = wd_exec("var h = document.querySelector('h1'); return h ? h.textContent : 'no h1';", NULL);
+	NEED(strcmp(s, "Server status for localhost") == 0, "heading \"%s\"", s);
+	s = wd_exec("var a = document.querySelector('address'); return a ? a.textContent : 'none';", NULL);
+	NEED(strncmp(s, "pfhttpd/", 8) == 0, "the footer names \"%s\", want pfhttpd/VERSION", s);
+	s = wd_exec("var t = Array.from(document.querySelectorAll('dt'))"
+		    ".filter(function (d) { return d.textContent === 'Server version'; });"
+		    "return t.length === 1 && t[0].nextElementSibling ?"
+		    " t[0].nextElementSibling.textContent : 'no Server version';", NULL);
+	NEED(strncmp(s, "pfhttpd/", 8) == 0, "Server version \"%s\", want pfhttpd/VERSION", s);
+	check_rows();
+
+	/* The request line is one cell's text, visible, in the busy worker's row. */
+	s = wd_exec("var want = '" XSS_LINE "';"
+		    "var c = Array.from(document.querySelectorAll('td'))"
+		    ".filter(function (td) { return td.textContent === want; });"
+		    "if (c.length !== 1) return c.length + ' cells hold the request line';"
+		    "var r = c[0].getBoundingClientRect();"
+		    "if (!(r.width > 0 && r.height > 0) || document.body.innerText.indexOf(want) < 0)"
+		    "  return 'the request line is not visible';"
+		    "return c[0].parentNode.cells[1].textContent;", NULL);
+	snprintf(want, sizeof want, "%d", (int)busy);
+	NEED(strcmp(s, want) == 0, "request line cell: %s (want it in the row of worker %d)",
+	     s, (int)busy);
+	s = wd_exec("return String(document.querySelectorAll('script, svg, [onload]').length);", NULL);
+	NEED(strcmp(s, "0") == 0, "%s injected element(s) on the status page", s);
+	/* W3C WebDriver 16.3: no alert is open, so getting its text is "no such alert" (404). */
+	snprintf(path, sizeof path, "/session/%s/alert/text", session);
+	st = wd_call("GET", path, NULL, WD_TIMEOUT_MS);
+	NEED(st == 404 && strstr(wd_resp.body, "no such alert") != NULL,
+	     "an alert is open (status %d): %.300s", st, wd_resp.body);
+	wd_ok("page source", "GET", "/source", NULL);
+	NEED(json_str(wd_resp.body, "value", page, sizeof page) == 0 &&
+	     strstr(page, "&lt;script&gt;alert(1)&lt;/script&gt;&lt;svg/onload=alert(2)&gt;") != NULL &&
+	     strstr(page, "<script") == NULL,
+	     "the page source does not hold the request line as escaped text: %.2000s", page);
+}
+
+START_TEST(status_page_in_browser)
+{
+	run(start_status, status_page);
 }
 END_TEST
 
@@ -732,6 +894,11 @@ static Suite *browser_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, contact_form_thank_you);
 	tcase_add_test(tc, contact_form_escapes_markup);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("status");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, status_page_in_browser);
 	suite_add_tcase(s, tc);
 	return s;
 }
