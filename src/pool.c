@@ -160,6 +160,7 @@ static int pool_spawn_worker(struct pool *p, const struct pool_gen *g)
 	s->state = SB_STARTING;
 	s->generation = g->generation;
 	s->started = time(NULL);
+	s->started_ms = pool_now_ms();
 	s->pid = -1; /* taken, until fork tells the pid */
 	pid = fork();
 	if (pid == 0) {
@@ -383,7 +384,7 @@ static bool pool_worker_gone(struct pool *p, struct sb_slot *s, int slot, int st
 			  WEXITSTATUS(status), then);
 	else
 		log_error(LOG_DEBUG, "worker %d (slot %d) exited", (int)s->pid, slot);
-	return !clean && !p->stopping && time(NULL) - s->started < 1;
+	return !clean && !p->stopping && pool_now_ms() - s->started_ms < 1000;
 }
 
 static void pool_backoff(struct pool *p, bool crash)
@@ -402,7 +403,7 @@ static void pool_backoff(struct pool *p, bool crash)
 
 void pool_reap(struct pool *p, const struct pool_gen *g)
 {
-	int status, slot;
+	int status, slot, crashes = 0, exits = 0;
 	pid_t pid;
 
 	(void)g;
@@ -420,10 +421,14 @@ void pool_reap(struct pool *p, const struct pool_gen *g)
 		p->sb.g->bytes_gone += s->bytes;
 		if (s->idle_counted)
 			scoreboard_idle_add(&p->sb, -1); /* it died idle: nobody else will uncount it */
-		pool_backoff(p, pool_worker_gone(p, s, slot, status));
+		crashes += pool_worker_gone(p, s, slot, status);
+		exits++;
 		pool_close(&p->ctl[slot]);
 		memset(s, 0, sizeof(*s));
 	}
+	/* Workers that die together (a bad configuration kills all of them) are one crash. */
+	if (exits)
+		pool_backoff(p, crashes > 0);
 }
 
 void pool_new_generation(struct pool *p, const struct pool_gen *g, const struct pool_gen *prev)

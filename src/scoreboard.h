@@ -43,6 +43,7 @@ struct sb_slot {
 	volatile uint64_t requests;   /* served by this worker */
 	volatile uint64_t bytes;      /* body bytes sent by this worker */
 	volatile time_t started;
+	volatile int64_t started_ms;  /* conn_now_ms() at fork: tells a start-up crash */
 	volatile time_t last_change;
 	volatile int idle_counted;    /* the worker is counted in sb_global.idle */
 	volatile int retiring;        /* the master told it to finish (reload, shrink) */

@@ -213,7 +213,7 @@ static void notify_cycle(bool abstract)
 
 	expect_notify("READY=1", "after start");
 	/* The master forks the pool before it says READY. */
-	ck_assert_int_ge(hs_all_children(srv.pid, kids, 64), 2);
+	ck_assert_int_ge(hs_children(srv.pid, kids, 64), 2);
 	ck_assert_int_eq(get_status(HELLO_REQ), 200);
 	expect_quiet("after READY=1");
 
