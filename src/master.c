@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -310,18 +309,6 @@ static int master_write_pid(struct master *m, char *err, size_t errlen)
 	return 0;
 }
 
-/* One descriptor per worker control socket: let the pool reach workers.max. */
-static void master_raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			log_error(LOG_WARN, "RLIMIT_NOFILE: %s", strerror(errno));
-	}
-}
-
 static void master_signals(struct master *m)
 {
 	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1 };
@@ -534,7 +521,6 @@ int master_run(struct conf *conf, const char *path, bool foreground, const char 
 	int ret = 1;
 
 	master_gen_init(&m.gen);
-	master_raise_nofile();
 	if (master_start(&m, conf, foreground, err, sizeof(err)) < 0) {
 		fprintf(stderr, "pfhttpd: %s\n", err);
 		/* Detached, the terminal may be gone: the error log is the other witness. */

@@ -43,6 +43,25 @@ static void pool_big_queue(int fd)
 		log_error(LOG_WARN, "SO_SNDBUF: %s", strerror(errno));
 }
 
+/*
+ * The master holds a control socket per worker: let it reach SB_MAX_SLOTS
+ * of them. Its children get the limit it started with back (pool_worker_child),
+ * so CGI scripts see the usual one; the keeper raises its own.
+ */
+static void pool_raise_nofile(struct pool *p)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &p->nofile) < 0)
+		return;
+	rl = p->nofile;
+	if (rl.rlim_cur >= SB_MAX_SLOTS + 1024)
+		return;
+	rl.rlim_cur = rl.rlim_max < SB_MAX_SLOTS + 1024 ? rl.rlim_max : SB_MAX_SLOTS + 1024;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_error(LOG_WARN, "RLIMIT_NOFILE: %s", strerror(errno));
+}
+
 int pool_init(struct pool *p, char *err, size_t errlen)
 {
 	memset(p, 0, sizeof(*p));
@@ -50,6 +69,7 @@ int pool_init(struct pool *p, char *err, size_t errlen)
 	for (size_t i = 0; i < SB_MAX_SLOTS; i++)
 		p->ctl[i] = -1;
 	p->master = getpid();
+	pool_raise_nofile(p);
 	if (scoreboard_create(&p->sb) < 0 || pool_socketpair(p->inbox) < 0 ||
 	    pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
 		snprintf(err, errlen, "cannot create the pool's shared state: %s", strerror(errno));
@@ -138,6 +158,8 @@ static void pool_worker_child(struct pool *p, const struct pool_gen *g, int slot
 	pool_child_close(p);
 	close(p->inbox[0]);
 	close(g->outbox[0]);
+	if (p->nofile.rlim_cur > 0 && setrlimit(RLIMIT_NOFILE, &p->nofile) < 0)
+		log_error(LOG_WARN, "worker: RLIMIT_NOFILE: %s", strerror(errno));
 	pool_child_identity(p, &g->id, false);
 	proctitle_set("pfhttpd: worker process");
 	worker_main(&a);

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "identity.h"
@@ -58,6 +59,7 @@ struct pool {
 	int64_t spawn_after_ms;      /* no worker fork before */
 	int64_t shrink_after_ms;     /* next chance to retire a surplus idle worker */
 	bool started;                /* workers.start has been forked once */
+	struct rlimit nofile;        /* as the master started: what workers and scripts get */
 	bool stopping;
 };
 

@@ -349,7 +349,8 @@ static const struct { const char *key; const char *fmt; } conf_defaults[] = {
 	{ "access_log",    "access_log = \"access.log\";\n" },
 	{ "error_log",     "error_log = \"error.log\";\n" },
 	{ "error_pages",   "error_pages = ( { status = 404; path = \"/errors/404.html\"; } );\n" },
-	{ "workers",       "workers = { start = 2; min_spare = 1; max_spare = 4; max = 8; max_requests = 0; };\n" },
+	/* A fixed pool of 2 unless a test asks for growth: counts stay predictable. */
+	{ "workers",       "workers = { start = 2; min_spare = 0; max_spare = 4; max = 8; max_requests = 0; };\n" },
 	{ "timeouts",      "timeouts = { header = 10; body = 30; keepalive = 2; send = 30; cgi = 60; };\n" },
 	{ "limits",        "limits = { request_line = 8192; header_bytes = 16384; headers = 100; body = 10485760; };\n" },
 };
