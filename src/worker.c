@@ -19,12 +19,15 @@
 #include "scoreboard.h"
 
 #define WORKER_HANDOFF_WAIT_MS 50 /* for room in the keeper's queue, before holding the connection here */
+#define WORKER_LINGER_GRACE_MS 1  /* for a closing client's EOF, before the keeper waits for it */
 
 /* The worker's state that its signal handlers and loop share. */
 static struct {
 	const struct worker_args *a;
 	struct handoff *h;           /* one message buffer, allocated once */
 	int idle_counted;            /* this worker is in sb->g->idle */
+	struct pollfd *pfds;         /* the listening sockets, then the outbox */
+	size_t npfds;
 } w;
 
 static void worker_on_stop(int sig)
@@ -148,17 +151,33 @@ static bool worker_handoff(struct conn *c, bool first, uint32_t flags)
 	return true;
 }
 
-/* After a response on a connection that stays open: is it time to let it go? */
-static bool worker_must_let_go(const struct request_ctx *x)
+/*
+ * Is another client waiting, in the listen queue or handed back by the
+ * keeper? Then a connection whose next request has not arrived yet goes to
+ * the keeper now, not after the grace, so a full pool of busy keep-alive
+ * clients takes turns with newcomers instead of starving them. One poll
+ * with no wait; when nobody waits, nothing changes.
+ */
+static bool worker_others_wait(const struct conn *c)
 {
-	return x->last || conn_retiring == CONN_RETIRE_HANDOFF;
+	if (w.a->inbox < 0 || c->c_in_len > c->c_in_pos)
+		return false;
+	return poll(w.pfds, (nfds_t)w.npfds, 0) > 0;
+}
+
+/* After a response on a connection that stays open: is it time to let it go? */
+static bool worker_must_let_go(const struct request_ctx *x, const struct conn *c)
+{
+	return x->last || conn_retiring == CONN_RETIRE_HANDOFF || worker_others_wait(c);
 }
 
 /*
  * Close c. The drain before close (conn.h) waits for the client, which
- * may never come: unless the client has already closed, the keeper does
- * that waiting, so a burst of 408s to clients that do not read (200
- * slowloris connections timing out together) cannot hold every worker.
+ * may never come: unless the client closes within WORKER_LINGER_GRACE_MS
+ * (one that reads its response to the end does, on a near network), the
+ * keeper does that waiting, so a burst of 408s to clients that do not
+ * read (200 slowloris connections timing out together) cannot hold every
+ * worker for long.
  */
 static void worker_close(struct conn *c)
 {
@@ -166,7 +185,7 @@ static void worker_close(struct conn *c)
 		conn_close(c);
 		return;
 	}
-	if (!conn_linger(c, 0)) {
+	if (!conn_linger(c, conn_now_ms() + WORKER_LINGER_GRACE_MS)) {
 		c->c_in_pos = c->c_in_len; /* what is left unread is dropped, not passed on */
 		c->c_deadline_ms = conn_now_ms() + CONN_LINGER_MS;
 		if (worker_handoff(c, false, HANDOFF_LINGER))
@@ -202,7 +221,7 @@ static void worker_serve(struct request_ctx *x, struct conn *c, bool first)
 		x->last = cf->workers.max_requests > 0 &&
 			  w.a->slot->requests + 1 >= (uint64_t)cf->workers.max_requests;
 		next = request_serve(x, w.a->site, c, first);
-		if (next == REQUEST_NEXT && worker_must_let_go(x)) {
+		if (next == REQUEST_NEXT && worker_must_let_go(x, c)) {
 			if (worker_let_go(c))
 				return;
 			break;
@@ -353,6 +372,8 @@ void worker_main(const struct worker_args *a)
 		_exit(1);
 	}
 	x.slot = a->slot;
+	w.pfds = pfds;
+	w.npfds = n;
 	for (size_t i = 0; i < a->nlfds; i++)
 		pfds[i] = (struct pollfd){ .fd = a->lfds[i], .events = POLLIN };
 	if (a->outbox >= 0)
