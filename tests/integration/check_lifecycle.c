@@ -86,27 +86,6 @@ static int get_status(const char *req)
 	return hs_exchange(&srv, req, &resp) == 0 ? resp.status : -1;
 }
 
-/* The first line of the error log holding every needle (needle2 may be NULL), into out. */
-static bool log_line(const char *needle, const char *needle2, char *out, size_t cap)
-{
-	ssize_t len = hs_slurp(srv.error_log, text, sizeof text);
-
-	for (char *line = text; len > 0 && line != NULL && *line != '\0'; ) {
-		char *nl = strchr(line, '\n');
-
-		if (nl != NULL)
-			*nl = '\0';
-		if (strstr(line, needle) != NULL && (needle2 == NULL || strstr(line, needle2) != NULL)) {
-			size_t l = strnlen(line, cap - 1);
-
-			memcpy(out, line, l);
-			out[l] = '\0';
-			return true;
-		}
-		line = nl != NULL ? nl + 1 : NULL;
-	}
-	return false;
-}
 
 /* The error log, for failure messages. */
 static const char *error_log(void)
@@ -316,7 +295,7 @@ START_TEST(test_crash_backoff)
 		      nseen, KILL_FOR_MS, MAX_FORKS - 1);
 	snprintf(want, sizeof want, "worker %d (slot ", (int)seen[0]);
 	ck_assert_msg(hs_wait_file_contains(srv.error_log, want, 1000) &&
-		      log_line(want, "killed by signal 9 (Killed) while idle; starting a replacement",
+		      hs_find_line(srv.error_log, want, "killed by signal 9 (Killed) while idle; starting a replacement",
 			       line, sizeof line),
 		      "no 'killed by signal 9 (Killed) while idle' line for worker %d: %s",
 		      (int)seen[0], error_log());
@@ -383,7 +362,7 @@ START_TEST(test_killed_while_serving)
 	snprintf(want, sizeof want, "worker %d (slot ", (int)victim);
 	ck_assert_msg(hs_wait_file_contains(srv.error_log, want, HS_TIMEOUT_MS),
 		      "no '%s' line: %s", want, error_log());
-	ck_assert(log_line(want, NULL, line, sizeof line));
+	ck_assert(hs_find_line(srv.error_log, want, NULL, line, sizeof line));
 	ck_assert_msg(strstr(line, ") killed by signal 9 (Killed) while serving "
 			     "\"GET /cgi-bin/sleep2.sh HTTP/1.1\"; starting a replacement") != NULL,
 		      "unexpected line: %s", line);

@@ -149,28 +149,6 @@ static int get_root(void)
 	return served_root(&resp);
 }
 
-/* The first line of path holding every needle (needle2 may be NULL), into out. */
-static bool find_line(const char *path, const char *needle, const char *needle2,
-		      char *out, size_t cap)
-{
-	ssize_t len = hs_slurp(path, text, sizeof text);
-
-	for (char *line = text; len > 0 && line != NULL && *line != '\0'; ) {
-		char *nl = strchr(line, '\n');
-
-		if (nl != NULL)
-			*nl = '\0';
-		if (strstr(line, needle) != NULL && (needle2 == NULL || strstr(line, needle2) != NULL)) {
-			size_t l = strnlen(line, cap - 1);
-
-			memcpy(out, line, l);
-			out[l] = '\0';
-			return true;
-		}
-		line = nl != NULL ? nl + 1 : NULL;
-	}
-	return false;
-}
 
 /* The generation numbers of every "configuration reloaded" line, in order. */
 static int generations(int *gen, int max)
@@ -494,7 +472,7 @@ START_TEST(test_reload_bad_config)
 	ck_assert_int_eq(get_root(), 0);
 
 	ck_assert_msg(reload_to(-1, GRACEFUL_S, &ok, &bad), "no '%s' line within 5 s of SIGHUP", RELOAD_BAD);
-	ck_assert_msg(find_line(srv.error_log, RELOAD_BAD, STILL_OLD, line, sizeof line),
+	ck_assert_msg(hs_find_line(srv.error_log, RELOAD_BAD, STILL_OLD, line, sizeof line),
 		      "the '%s' line must also say '%s'", RELOAD_BAD, STILL_OLD);
 	ck_assert_msg(hs_file_count(srv.error_log, RELOADED) == 0, "a broken config was 'reloaded'");
 	ck_assert_int_eq(get_root(), 0);

@@ -154,6 +154,28 @@ bool hs_wait_file_contains(const char *path, const char *needle, int timeout_ms)
 	return false;
 }
 
+bool hs_find_line(const char *path, const char *needle, const char *needle2, char *out, size_t cap)
+{
+	static char text[1 << 20];
+	ssize_t len = hs_slurp(path, text, sizeof text);
+
+	for (char *line = text; len > 0 && line != NULL && *line != '\0'; ) {
+		char *nl = strchr(line, '\n');
+
+		if (nl != NULL)
+			*nl = '\0';
+		if (strstr(line, needle) != NULL && (needle2 == NULL || strstr(line, needle2) != NULL)) {
+			size_t l = strnlen(line, cap - 1);
+
+			memcpy(out, line, l);
+			out[l] = '\0';
+			return true;
+		}
+		line = nl != NULL ? nl + 1 : NULL;
+	}
+	return false;
+}
+
 int hs_file_count(const char *path, const char *needle)
 {
 	static char buf[1 << 20];

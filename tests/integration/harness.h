@@ -222,6 +222,9 @@ bool hs_contains(const void *hay, size_t len, const char *needle);
 /* Read a whole file (NUL-terminated). Bytes or -1. */
 ssize_t hs_slurp(const char *path, char *buf, size_t cap);
 
+/* The first line of path holding needle and needle2 (may be NULL), into out (cut to cap). */
+bool hs_find_line(const char *path, const char *needle, const char *needle2, char *out, size_t cap);
+
 /* Poll (bounded) until the file contains needle. */
 bool hs_wait_file_contains(const char *path, const char *needle, int timeout_ms);
 
