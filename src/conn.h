@@ -24,7 +24,7 @@
 struct conn {
 	int c_fd;
 	char c_peer[INET6_ADDRSTRLEN]; /* client address, text */
-	struct sockaddr_storage c_peer_addr; /* the same, for address matching (status.allow) */
+	struct sockaddr_storage c_peer_addr, c_local_addr; /* as sockaddrs (status.allow, hand-off) */
 	int c_peer_port;
 	int c_local_port;
 	char *c_in;                    /* input buffer */
@@ -32,7 +32,6 @@ struct conn {
 	size_t c_in_len;               /* bytes held */
 	size_t c_in_pos;               /* start of the unconsumed bytes */
 	bool c_keepalive;              /* keep the connection after this response */
-	struct sockaddr_storage c_local_addr;
 	int64_t c_deadline_ms;         /* set by a hand-back from the keeper: the head's deadline; 0 none */
 };
 

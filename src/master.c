@@ -51,8 +51,8 @@ struct master {
 
 /* ---- listening sockets ------------------------------------------------- */
 
-static int master_bind_one(const struct conf_listen *l, char *err, size_t errlen,
-			   const char *file)
+static int master_bind_one(const struct conf *cf, const struct conf_listen *l,
+			   char *err, size_t errlen)
 {
 	int one = 1, e;
 	int fd = socket(l->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -72,8 +72,7 @@ static int master_bind_one(const struct conf_listen *l, char *err, size_t errlen
 	return fd;
 fail:
 	e = errno;
-	snprintf(err, errlen, "%s:%d: listen: cannot listen on %s: %s", file, l->line,
-		 l->text, strerror(e));
+	conf_error(cf, l->line, err, errlen, "listen: cannot listen on %s: %s", l->text, strerror(e));
 	if (fd >= 0)
 		close(fd);
 	errno = e; /* the caller tells a missing address family from the rest */
@@ -128,7 +127,7 @@ static int master_bind(struct pool_gen *g, const struct pool_gen *prev, char *er
 		int fd = master_reuse(prev, l);
 
 		if (fd < 0)
-			fd = master_bind_one(l, err, errlen, cf->file);
+			fd = master_bind_one(cf, l, err, errlen);
 		/*
 		 * A kernel built or booted without IPv6 cannot have "[::]:80":
 		 * say so and serve the other addresses, as long as there are some.
@@ -142,7 +141,7 @@ static int master_bind(struct pool_gen *g, const struct pool_gen *prev, char *er
 		g->lfds[g->nlfds++] = fd;
 	}
 	if (g->nlfds == 0) {
-		snprintf(err, errlen, "%s: listen: no address could be used", cf->file);
+		conf_error(cf, 0, err, errlen, "listen: no address could be used");
 		return -1;
 	}
 	return 0;
@@ -157,15 +156,13 @@ static int master_site(struct pool_gen *g, char *err, size_t errlen)
 	g->site.conf = cf;
 	g->site.root_fd = open(cf->document_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (g->site.root_fd < 0) {
-		snprintf(err, errlen, "%s: document_root: '%s': %s", cf->file,
-			 cf->document_root, strerror(errno));
-		return -1;
+		return conf_error(cf, 0, err, errlen, "document_root: '%s': %s",
+				  cf->document_root, strerror(errno));
 	}
 	if (cf->cgi.enabled &&
 	    (g->site.cgi_fd = open(cf->cgi.directory, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "%s: cgi.directory: '%s': %s", cf->file,
-			 cf->cgi.directory, strerror(errno));
-		return -1;
+		return conf_error(cf, cf->line.cgi_directory, err, errlen, "cgi.directory: '%s': %s",
+				  cf->cgi.directory, strerror(errno));
 	}
 	g->site.mime = g->mime = mime_new();
 	if (!g->mime) {
@@ -286,10 +283,9 @@ static int master_refuse_second(const struct conf *cf, char *err, size_t errlen)
 
 	if (!cf->pid_file || (pid = pidfile_running(cf->pid_file)) == 0)
 		return 0;
-	snprintf(err, errlen, "%s:%d: pid_file: pfhttpd is already running as pid %d "
-		 "(pid file '%s'); stop it first, or use -s reload", cf->file,
-		 cf->line.pid_file, (int)pid, cf->pid_file);
-	return -1;
+	return conf_error(cf, cf->line.pid_file, err, errlen, "pid_file: pfhttpd is already running "
+			  "as pid %d (pid file '%s'); stop it first, or use -s reload",
+			  (int)pid, cf->pid_file);
 }
 
 static int master_write_pid(struct master *m, char *err, size_t errlen)
@@ -301,9 +297,8 @@ static int master_write_pid(struct master *m, char *err, size_t errlen)
 		return 0;
 	if (!(m->pid_file = strdup(cf->pid_file)) ||
 	    pidfile_write(m->pid_file, getpid(), why, sizeof(why)) < 0) {
-		snprintf(err, errlen, "%s:%d: pid_file: %s", cf->file, cf->line.pid_file,
-			 m->pid_file ? why : "out of memory");
-		return -1;
+		return conf_error(cf, cf->line.pid_file, err, errlen, "pid_file: %s",
+				  m->pid_file ? why : "out of memory");
 	}
 	m->pid_written = true;
 	return 0;
@@ -419,7 +414,7 @@ static bool master_wait_children(struct master *m, int64_t deadline)
 		if (left <= 0)
 			return false;
 		master_sleep(m, left > 100 ? 100 : (int)left);
-		pool_reap(&m->pool, &m->gen);
+		pool_reap(&m->pool);
 	}
 	return true;
 }
@@ -461,7 +456,7 @@ static void master_loop(struct master *m)
 		master_sleep(m, pool_timeout_ms(&m->pool));
 		if (got_chld) {
 			got_chld = 0;
-			pool_reap(&m->pool, &m->gen);
+			pool_reap(&m->pool);
 		}
 		if (got_term || got_quit)
 			break;

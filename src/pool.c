@@ -423,12 +423,11 @@ static void pool_backoff(struct pool *p, bool crash)
 		  p->backoff_ms / 1000);
 }
 
-void pool_reap(struct pool *p, const struct pool_gen *g)
+void pool_reap(struct pool *p)
 {
 	int status, slot, crashes = 0, exits = 0;
 	pid_t pid;
 
-	(void)g;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		struct sb_slot *s;
 

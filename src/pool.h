@@ -74,7 +74,7 @@ int pool_gen_outbox(struct pool_gen *g, char *err, size_t errlen);
 void pool_adjust(struct pool *p, const struct pool_gen *g);
 
 /* Collect every exited child. */
-void pool_reap(struct pool *p, const struct pool_gen *g);
+void pool_reap(struct pool *p);
 
 /*
  * A reload: the keeper switches to g's outbox and every worker of an older

@@ -10,7 +10,6 @@
 #include "http_resp.h"
 #include "log.h"
 #include "scoreboard.h"
-#include "handoff.h"
 #include "static.h"
 #include "status.h"
 #include "uri.h"
@@ -155,7 +154,7 @@ static int request_read_head(struct request_ctx *x, struct conn *c, bool first)
 			if (r != HTTP_PARSE_NEED_MORE)
 				return r;
 		}
-		if (conn_now_ms() >= handoff_at && c->c_in_len < HANDOFF_MAX_BYTES) {
+		if (conn_now_ms() >= handoff_at) {
 			c->c_deadline_ms = deadline;
 			return REQUEST_READ_HANDOFF;
 		}
@@ -295,19 +294,14 @@ static const char *request_parse_why(int status)
 static bool request_stale(const struct request_ctx *x, const struct site *site)
 {
 	return x->can_handoff && x->slot && site->sb &&
-	       x->slot->generation < site->sb->g->generation &&
-	       x->rq.conn->c_in_len < HANDOFF_MAX_BYTES;
+	       x->slot->generation < site->sb->g->generation;
 }
 
-/* The request line the status page shows, and the request's counters. */
-static void request_account(struct request_ctx *x, bool starting)
+/* The request's counters on the status page. */
+static void request_account(struct request_ctx *x)
 {
 	if (!x->slot)
 		return;
-	if (starting) {
-		scoreboard_set_request(x->slot, x->rq.line, x->rq.line_len);
-		return;
-	}
 	x->slot->requests++;
 	x->slot->bytes += x->rq.body_sent;
 }
@@ -330,7 +324,8 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 		return REQUEST_HANDOFF;
 	}
 	request_line_span(rq);
-	request_account(x, true);
+	if (x->slot)
+		scoreboard_set_request(x->slot, rq->line, rq->line_len); /* for the status page */
 	if (r != HTTP_PARSE_DONE) {
 		c->c_keepalive = false;
 		http_error(rq, r, NULL, request_parse_why(r));
@@ -349,7 +344,7 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 	request_state(x, SB_WRITING);
 	request_route(rq);
 	(void)request_discard_body(rq); /* whatever the handler left; closes on failure */
-	request_account(x, false);
+	request_account(x);
 	request_log(rq);
 	return c->c_keepalive && !conn_stopping ? REQUEST_NEXT : REQUEST_CLOSE;
 }

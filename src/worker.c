@@ -25,7 +25,6 @@
 static struct {
 	const struct worker_args *a;
 	struct handoff *h;           /* one message buffer, allocated once */
-	int idle_counted;            /* this worker is in sb->g->idle */
 	struct pollfd *pfds;         /* the listening sockets, then the outbox */
 	size_t npfds;
 } w;
@@ -100,12 +99,11 @@ static void worker_idle(bool idle)
 	const struct worker_args *a = w.a;
 	int now;
 
-	if (idle == (bool)w.idle_counted)
+	if (idle == (bool)a->slot->idle_counted)
 		return;
 	/* The master counts idle workers by state: leave the idle state before waking it. */
 	if (!idle)
 		a->slot->state = SB_READING;
-	w.idle_counted = idle;
 	a->slot->idle_counted = idle;
 	now = scoreboard_idle_add(a->sb, idle ? 1 : -1);
 	if (!idle && now < a->site->conf->workers.min_spare && a->wake >= 0) {
@@ -131,6 +129,7 @@ static bool worker_handoff(struct conn *c, bool first, uint32_t flags)
 	struct handoff *h = w.h;
 	size_t len = c->c_in_len - c->c_in_pos;
 
+	/* More than a message carries (a huge head): the worker keeps it, as before there was a keeper. */
 	if (w.a->inbox < 0 || len >= HANDOFF_MAX_BYTES)
 		return false;
 	h->fd = c->c_fd;
@@ -248,18 +247,18 @@ static void worker_tcp_nodelay(int fd)
 		log_error(LOG_WARN, "TCP_NODELAY: %s", strerror(errno));
 }
 
-static void worker_serve_accepted(struct request_ctx *x, struct conn *c, int fd)
+static void worker_serve_accepted(struct request_ctx *x, struct conn *c, int fd,
+				  const struct sockaddr_storage *peer)
 {
-	struct sockaddr_storage peer, local;
-	socklen_t plen = sizeof(peer), llen = sizeof(local);
+	struct sockaddr_storage local;
+	socklen_t llen = sizeof(local);
 
-	if (getpeername(fd, (struct sockaddr *)&peer, &plen) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&local, &llen) < 0) {
+	if (getsockname(fd, (struct sockaddr *)&local, &llen) < 0) {
 		close(fd);
 		return;
 	}
 	worker_tcp_nodelay(fd);
-	conn_open(c, fd, &peer, &local);
+	conn_open(c, fd, peer, &local);
 	worker_serve(x, c, true);
 }
 
@@ -276,9 +275,10 @@ static void worker_serve_handed(struct request_ctx *x, struct conn *c)
 }
 
 /* Accept one connection from a ready listening socket, or -1 (another worker won it). */
-static int worker_accept(int lfd)
+static int worker_accept(int lfd, struct sockaddr_storage *peer)
 {
-	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	socklen_t plen = sizeof(*peer);
+	int fd = accept4(lfd, (struct sockaddr *)peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd >= 0)
 		return fd;
@@ -339,11 +339,13 @@ static void worker_take(struct request_ctx *x, struct conn *c, struct pollfd *pf
 		}
 	}
 	for (size_t i = 0; i < a->nlfds; i++) {
+		struct sockaddr_storage peer;
 		int fd;
-		if (!(pfds[i].revents & POLLIN) || (fd = worker_accept(pfds[i].fd)) < 0)
+
+		if (!(pfds[i].revents & POLLIN) || (fd = worker_accept(pfds[i].fd, &peer)) < 0)
 			continue;
 		worker_idle(false);
-		worker_serve_accepted(x, c, fd);
+		worker_serve_accepted(x, c, fd, &peer);
 		return;
 	}
 }

@@ -103,11 +103,6 @@ void hs_sleep_ms(int ms)
 		;
 }
 
-static void sleep_ms(int ms)
-{
-	hs_sleep_ms(ms);
-}
-
 bool hs_contains(const void *hay, size_t len, const char *needle)
 {
 	return memmem(hay, len, needle, strlen(needle)) != NULL;
@@ -149,7 +144,7 @@ bool hs_wait_file_contains(const char *path, const char *needle, int timeout_ms)
 
 		if (n > 0 && hs_contains(buf, (size_t)n, needle))
 			return true;
-		sleep_ms(25);
+		hs_sleep_ms(25);
 	} while (hs_now_ms() < end);
 	return false;
 }
@@ -195,7 +190,7 @@ bool hs_wait_file_count(const char *path, const char *needle, int n, int timeout
 	do {
 		if (hs_file_count(path, needle) >= n)
 			return true;
-		sleep_ms(20);
+		hs_sleep_ms(20);
 	} while (hs_now_ms() < end);
 	return false;
 }
@@ -688,7 +683,7 @@ bool hs_wait_children(pid_t pid, int n, int timeout_ms)
 	do {
 		if (hs_workers(pid, kids, 64) == n)
 			return true;
-		sleep_ms(25);
+		hs_sleep_ms(25);
 	} while (hs_now_ms() < end);
 	return false;
 }
@@ -723,7 +718,7 @@ static int wait_child(pid_t pid, int timeout_ms)
 			return -1;
 		if (hs_now_ms() >= end)
 			return -1;
-		sleep_ms(10);
+		hs_sleep_ms(10);
 	}
 }
 
@@ -746,11 +741,11 @@ static int stop_pid(pid_t pid, int timeout_ms)
 	end = hs_now_ms() + 1000;
 	while (kill(-pid, 0) == 0 && hs_now_ms() < end) {
 		reap_group(pid);
-		sleep_ms(20);
+		hs_sleep_ms(20);
 	}
 	if (kill(-pid, 0) == 0) {
 		kill(-pid, SIGKILL);
-		sleep_ms(50);
+		hs_sleep_ms(50);
 	}
 	reap_group(pid);
 	return st;
@@ -842,7 +837,7 @@ int hs_start(struct hs_server *s, const char *extra, char *msg, size_t msglen)
 			}
 			if (hs_port_listening(s->port))
 				return 0;
-			sleep_ms(20);
+			hs_sleep_ms(20);
 		}
 		if (s->pid > 0) {
 			hs_stop(s, 1000);
@@ -1282,7 +1277,7 @@ bool hs_wait_gone(pid_t pid, int timeout_ms)
 			return true;
 		if (st == 'Z' && ppid == getpid())
 			waitpid(pid, NULL, WNOHANG);
-		sleep_ms(20);
+		hs_sleep_ms(20);
 	} while (hs_now_ms() < end);
 	return !proc_stat(pid, &(char){0}, NULL, NULL);
 }
