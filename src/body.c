@@ -82,6 +82,8 @@ ssize_t body_read(struct body *b, char *out, size_t cap, int64_t deadline_ms)
 		c->c_in_pos += used;
 		if (r == CHUNKED_ERROR)
 			return -400;
+		if (r == CHUNKED_TOO_LARGE)
+			return -431;
 		if (b->dec.total > (uint64_t)b->limit)
 			return -413;
 		b->done = r == CHUNKED_DONE;

@@ -43,7 +43,8 @@ static inline bool body_done(const struct body *b) { return b->done; }
  * (BODY_AGAIN if nothing is available now); otherwise wait until that
  * conn_now_ms() time at the latest. Returns bytes (> 0), 0 at the end of
  * the body, BODY_AGAIN, or -status: -400 malformed chunking or a body cut
- * short (client gone), -408 timeout, -413 over the limit.
+ * short (client gone), -408 timeout, -413 over the limit, -431 a trailer
+ * section over its limits (see chunked_limit_trailer).
  */
 ssize_t body_read(struct body *b, char *out, size_t cap, int64_t deadline_ms);
 

@@ -44,15 +44,24 @@ enum {
 	CK_END_LF,      /* CR seen on the final empty line */
 	CK_DONE,
 	CK_ERROR,
+	CK_TOO_LARGE,
 };
 
-/* Status of one step: keep going, finished, or malformed. */
-enum { CK_GO = 0, CK_STOP = 1, CK_BAD = -1 };
+/* Status of one step: keep going, finished, malformed, or over a limit. */
+enum { CK_GO = 0, CK_STOP = 1, CK_BAD = -1, CK_BIG = -2 };
 
 void chunked_init(struct chunked_dec *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->state = CK_SIZE_START;
+	d->tr_max_bytes = SIZE_MAX;
+	d->tr_max_fields = SIZE_MAX;
+}
+
+void chunked_limit_trailer(struct chunked_dec *d, size_t max_bytes, size_t max_fields)
+{
+	d->tr_max_bytes = max_bytes;
+	d->tr_max_fields = max_fields;
 }
 
 /* The size line ended: data follows, or the trailer section if size was 0. */
@@ -123,9 +132,27 @@ static int ck_trailer_line_done(struct chunked_dec *d)
 	return CK_GO;
 }
 
+/*
+ * Trailer fields are counted like the fields of a head: Apache holds them
+ * to its field limits too. Without a limit a client could send an endless
+ * trailer section that is read and thrown away for as long as it likes.
+ */
+static int ck_trailer_count(struct chunked_dec *d, unsigned char c)
+{
+	if (d->state == CK_TR_START && http_is_tchar(c) &&
+	    ++d->tr_fields > d->tr_max_fields)
+		return CK_BIG;
+	if (++d->tr_bytes > d->tr_max_bytes)
+		return CK_BIG;
+	return CK_GO;
+}
+
 /* Line endings after data and in the trailer section; bare CR is an error. */
 static int ck_trailer_byte(struct chunked_dec *d, unsigned char c)
 {
+	if (d->state != CK_END_LF && !(d->state == CK_TR_START && c == '\r') &&
+	    ck_trailer_count(d, c) != CK_GO)
+		return CK_BIG;
 	switch (d->state) {
 	case CK_TR_START:
 		if (c == '\r')
@@ -217,7 +244,7 @@ int chunked_decode(struct chunked_dec *d, const char *in, size_t in_len,
 	int rc = CK_GO;
 
 	while (i < in_len && rc == CK_GO && d->state != CK_DONE &&
-	       d->state != CK_ERROR) {
+	       d->state != CK_ERROR && d->state != CK_TOO_LARGE) {
 		if (d->state == CK_DATA) {
 			size_t n = ck_data(d, in + i, in_len - i, out + o);
 
@@ -231,7 +258,11 @@ int chunked_decode(struct chunked_dec *d, const char *in, size_t in_len,
 	*out_len = o;
 	if (rc == CK_BAD)
 		d->state = CK_ERROR;
+	else if (rc == CK_BIG)
+		d->state = CK_TOO_LARGE;
 	if (d->state == CK_ERROR)
 		return CHUNKED_ERROR;
+	if (d->state == CK_TOO_LARGE)
+		return CHUNKED_TOO_LARGE;
 	return d->state == CK_DONE ? CHUNKED_DONE : CHUNKED_MORE;
 }

@@ -377,8 +377,6 @@ static int hp_parse_request_line(struct http_parser *p, const char *s, size_t n,
 
 	if (rc != 0)
 		return rc;
-	req->method_str = hp_span(s, sp1);
-	req->method = hp_method_lookup(req->method_str);
 	return hp_parse_target(p, hp_span(t, sp2), req);
 }
 
@@ -574,6 +572,11 @@ static int hp_finish_head(struct http_parser *p, size_t head_len,
 		 * faulty framing; an empty TE list frames nothing. */
 		if ((f & HP_F_CL) || req->minor == 0 || !(f & HP_F_TE_CODING))
 			return 400;
+		/* RFC 9112 6.3 (4): a request whose final coding is not chunked
+		 * has no length we can know: 400, and close. Only a coding we
+		 * lack below a final chunked is 501 (RFC 9112 6.1). */
+		if (!req->chunked)
+			return 400;
 		if (f & HP_F_TE_UNKNOWN)
 			return 501;
 	}
@@ -594,10 +597,14 @@ static int hp_finish_head(struct http_parser *p, size_t head_len,
 static int hp_end_of_line(struct http_parser *p, const char *buf, size_t i,
 			  struct http_request *req)
 {
-	size_t e = i;
-
-	if (e > p->line_start && buf[e - 1] == '\r')
-		e--;
+	/*
+	 * RFC 9112 2.2 only allows a recipient to accept a bare LF; we do not.
+	 * A front end that splits heads on CRLF CRLF would see another request
+	 * than we do (request smuggling); Apache and lighttpd refuse it too.
+	 */
+	if (i == p->line_start || buf[i - 1] != '\r')
+		return 400;
+	size_t e = i - 1;
 	const char *s = buf + p->line_start;
 	size_t n = e - p->line_start;
 	int rc;
@@ -616,6 +623,26 @@ static int hp_end_of_line(struct http_parser *p, const char *buf, size_t i,
 	return rc != 0 ? rc : HTTP_PARSE_NEED_MORE;
 }
 
+/*
+ * A byte of the method. A method is a token (RFC 9110 9.1): anything else
+ * before the first SP (a TLS ClientHello, binary noise) is refused at once,
+ * not after the header timeout has held the worker. The method is recorded
+ * as soon as it ends, so that even a request refused later in its head is
+ * known to be a HEAD, whose answer has no body (RFC 9110 9.3.2).
+ */
+static int hp_scan_method(struct http_parser *p, const char *buf, size_t i,
+			  struct http_request *req)
+{
+	if (buf[i] == ' ') {
+		p->flags |= HP_F_METHOD;
+		req->method_str = hp_span(buf + p->line_start, buf + i);
+		req->method = hp_method_lookup(req->method_str);
+	} else if (buf[i] != '\r' && !http_is_tchar((unsigned char)buf[i])) {
+		return 400;
+	}
+	return HTTP_PARSE_NEED_MORE;
+}
+
 /* One new byte at buf[i]: line ends and the limits that must not wait. */
 static int hp_scan_byte(struct http_parser *p, const char *buf, size_t i,
 			struct http_request *req)
@@ -630,22 +657,16 @@ static int hp_scan_byte(struct http_parser *p, const char *buf, size_t i,
 	/* RFC 9112 2.2: a CR not followed by LF is invalid. */
 	if (col > 0 && buf[i - 1] == '\r')
 		return 400;
-	/* RFC 9112 3: a request line over our limit is a 414, said early; a CR
-	 * right at the limit may still be the start of its ending. */
+	/*
+	 * RFC 9112 3: a request line over our limit is a 414, said early; a CR
+	 * right at the limit may still be the start of its ending. A method
+	 * that alone reaches the limit is longer than any we implement: 501.
+	 */
 	if (p->lines == 0 && col >= p->lim->request_line &&
 	    !(col == p->lim->request_line && buf[i] == '\r'))
-		return 414;
-	/*
-	 * A method is a token (RFC 9110 9.1): anything else before the first SP
-	 * (a TLS ClientHello, binary noise) is refused at once, not after the
-	 * header timeout has held the worker.
-	 */
-	if (p->lines == 0 && !(p->flags & HP_F_METHOD)) {
-		if (buf[i] == ' ')
-			p->flags |= HP_F_METHOD;
-		else if (buf[i] != '\r' && !http_is_tchar((unsigned char)buf[i]))
-			return 400;
-	}
+		return (p->flags & HP_F_METHOD) ? 414 : 501;
+	if (p->lines == 0 && !(p->flags & HP_F_METHOD))
+		return hp_scan_method(p, buf, i, req);
 	return HTTP_PARSE_NEED_MORE;
 }
 

@@ -12,12 +12,16 @@
  * number of bytes the head used (the body, if any, starts there). Every
  * limit is enforced as bytes arrive, so a client cannot make it scan forever.
  *
- * Errors come back as the RFC-right status for the response: 400 (malformed),
- * 414 (request line over limits.request_line), 431 (head over
- * limits.header_bytes or more than limits.headers fields), 501 (a
- * transfer-coding we do not implement), 505 (HTTP major version not 1).
+ * Errors come back as the RFC-right status for the response: 400 (malformed,
+ * a bare LF or CR anywhere in the head, a Transfer-Encoding whose final
+ * coding is not chunked), 414 (request line over limits.request_line), 431
+ * (head over limits.header_bytes or more than limits.headers fields), 501 (a
+ * transfer-coding we do not implement below a final chunked, or a method
+ * that alone reaches limits.request_line), 505 (HTTP major version not 1).
  * The parser does not judge methods: an unknown one parses (HTTP_M_OTHER) and
- * the server answers 501.
+ * the server answers 501. req->method and req->method_str are set as soon as
+ * the method has ended, so they are valid even when an error comes back
+ * later in the head (the answer to a HEAD never has a body).
  */
 #ifndef PFHTTPD_HTTP_PARSE_H
 #define PFHTTPD_HTTP_PARSE_H

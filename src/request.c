@@ -280,7 +280,7 @@ static const char *request_parse_why(int status)
 	case 408: return "timed out reading the request head";
 	case 414: return "request line longer than limits.request_line";
 	case 431: return "header section over limits.header_bytes or limits.headers";
-	case 501: return "unsupported transfer coding";
+	case 501: return "unsupported transfer coding or method longer than limits.request_line";
 	case 505: return "unsupported HTTP major version";
 	default:  return "malformed request";
 	}
@@ -328,6 +328,9 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 		scoreboard_set_request(x->slot, rq->line, rq->line_len); /* for the status page */
 	if (r != HTTP_PARSE_DONE) {
 		c->c_keepalive = false;
+		/* RFC 9110 9.3.2: a refused HEAD still gets no body, or the
+		 * client reads the page as the start of the next response. */
+		rq->head_only = rq->hr.method == HTTP_M_HEAD;
 		http_error(rq, r, NULL, request_parse_why(r));
 		request_log(rq);
 		return REQUEST_CLOSE;
@@ -341,6 +344,9 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 	rq->head_only = rq->hr.method == HTTP_M_HEAD;
 	body_init(&rq->body, c, rq->hr.chunked, rq->hr.content_length,
 		  rq->hr.expect_continue, rq->hr.minor, site->conf->limits.body);
+	/* A trailer section is held to the limits of a head, on its own. */
+	chunked_limit_trailer(&rq->body.dec, site->conf->limits.header_bytes,
+			      site->conf->limits.headers);
 	request_state(x, SB_WRITING);
 	request_route(rq);
 	(void)request_discard_body(rq); /* whatever the handler left; closes on failure */

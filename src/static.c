@@ -172,22 +172,99 @@ static int static_open_index(struct request *rq, struct stat *st, const char **n
 	return -1;
 }
 
-static void static_cond_fields(const struct request *rq, struct http_cond_req *cr)
+/* The conditional and range fields, each possibly joined into a buffer of its own. */
+enum { STATIC_COND_FIELDS = 6 };
+
+struct static_cond_bufs {
+	char *joined[STATIC_COND_FIELDS];
+};
+
+/*
+ * The value of every field called name, as one value: RFC 9110 5.3 makes
+ * repeated field lines one field whose members are joined by commas. For an
+ * entity-tag list (If-Match, If-None-Match) that is the list the client
+ * meant. For the single-member fields it yields a value of more than one
+ * member, which is invalid: If-Modified-Since and If-Unmodified-Since are
+ * then ignored (RFC 9110 13.1.3, 13.1.4: never a 304 or a 412 for two
+ * dates), a repeated If-Range does not hold and a repeated Range is not one
+ * valid range, so the whole representation is sent. *joined is set to a
+ * buffer the caller frees when the lines had to be joined. 0, or -1 when
+ * there is no memory for it.
+ */
+static int static_field(const struct request *rq, const char *name, const char **val,
+			size_t *len, char **joined)
 {
+	const struct http_request *hr = &rq->hr;
+	size_t n = 0, total = 0, o = 0;
+
+	*val = request_header(rq, name, len);
+	for (size_t i = 0; i < hr->nheaders; i++)
+		if (http_str_eq(hr->headers[i].name, name)) {
+			n++;
+			total += hr->headers[i].value.len + 2;
+		}
+	if (n < 2)
+		return 0;
+	if ((*joined = malloc(total)) == NULL)
+		return -1;
+	for (size_t i = 0; i < hr->nheaders; i++) {
+		if (!http_str_eq(hr->headers[i].name, name))
+			continue;
+		if (o > 0) {
+			memcpy(*joined + o, ", ", 2);
+			o += 2;
+		}
+		memcpy(*joined + o, hr->headers[i].value.p, hr->headers[i].value.len);
+		o += hr->headers[i].value.len;
+	}
+	*val = *joined;
+	*len = o;
+	return 0;
+}
+
+static void static_cond_free(struct static_cond_bufs *b)
+{
+	for (size_t i = 0; i < STATIC_COND_FIELDS; i++)
+		free(b->joined[i]);
+}
+
+static int static_cond_fields(const struct request *rq, struct http_cond_req *cr,
+			      struct static_cond_bufs *b)
+{
+	int r = 0;
+
 	memset(cr, 0, sizeof(*cr));
-	cr->if_match = request_header(rq, "If-Match", &cr->if_match_len);
-	cr->if_none_match = request_header(rq, "If-None-Match", &cr->if_none_match_len);
-	cr->if_modified_since = request_header(rq, "If-Modified-Since", &cr->if_modified_since_len);
-	cr->if_unmodified_since = request_header(rq, "If-Unmodified-Since", &cr->if_unmodified_since_len);
-	cr->if_range = request_header(rq, "If-Range", &cr->if_range_len);
-	cr->range = request_header(rq, "Range", &cr->range_len);
+	memset(b, 0, sizeof(*b));
+	r |= static_field(rq, "If-Match", &cr->if_match, &cr->if_match_len, &b->joined[0]);
+	r |= static_field(rq, "If-None-Match", &cr->if_none_match, &cr->if_none_match_len,
+			  &b->joined[1]);
+	r |= static_field(rq, "If-Modified-Since", &cr->if_modified_since,
+			  &cr->if_modified_since_len, &b->joined[2]);
+	r |= static_field(rq, "If-Unmodified-Since", &cr->if_unmodified_since,
+			  &cr->if_unmodified_since_len, &b->joined[3]);
+	r |= static_field(rq, "If-Range", &cr->if_range, &cr->if_range_len, &b->joined[4]);
+	r |= static_field(rq, "Range", &cr->range, &cr->range_len, &b->joined[5]);
 	cr->get_or_head = rq->hr.method == HTTP_M_GET || rq->hr.method == HTTP_M_HEAD;
+	return r;
+}
+
+/* Evaluate the request's conditionals and range against the file (RFC 9110 13.2.2). 0 or -1. */
+static int static_cond(const struct request *rq, const struct http_cond_rep *rep,
+		       struct http_cond_result *res)
+{
+	struct static_cond_bufs b;
+	struct http_cond_req cr;
+	int r = static_cond_fields(rq, &cr, &b);
+
+	if (r == 0)
+		http_cond_evaluate(&cr, rep, res);
+	static_cond_free(&b);
+	return r;
 }
 
 static int static_send_file(struct request *rq, int fd, const struct stat *st, const char *name)
 {
 	char etag[HTTP_ETAG_MAX], lastmod[HTTP_DATE_LEN + 1], range[96];
-	struct http_cond_req cr;
 	struct http_cond_rep rep;
 	struct http_cond_result res;
 	uint64_t first = 0, len = (uint64_t)st->st_size;
@@ -195,10 +272,10 @@ static int static_send_file(struct request *rq, int fd, const struct stat *st, c
 	http_etag_make((uint64_t)st->st_size, (int64_t)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
 		       etag, sizeof(etag));
 	http_date_format(st->st_mtim.tv_sec, lastmod);
-	static_cond_fields(rq, &cr);
 	rep = (struct http_cond_rep){ .etag = etag, .mtime = st->st_mtim.tv_sec,
 				      .size = (uint64_t)st->st_size };
-	http_cond_evaluate(&cr, &rep, &res);
+	if (static_cond(rq, &rep, &res) < 0)
+		return http_error(rq, 500, NULL, "out of memory joining conditional fields");
 
 	if (res.status == 412)
 		return http_error(rq, 412, NULL, "precondition failed");

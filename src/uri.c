@@ -80,7 +80,12 @@ fail:
 	return -1;
 }
 
-/* A decoded NUL or control character never names a file we serve. */
+/*
+ * A decoded NUL or control character is not part of any name a client may
+ * ask for: RFC 9112 3.2 forbids CTLs in the request-target, and encoding one
+ * does not make it valid. The request is malformed (400), as Apache and
+ * nginx answer; it is not a forbidden file.
+ */
 static bool uri_has_control(const char *p, size_t len)
 {
 	size_t i;
@@ -110,7 +115,7 @@ static void uri_pop(const char *out, size_t *w)
 
 /*
  * Apply one segment to the output stack out[0..*w), which holds "/seg"
- * entries. Returns 0 or 403. *dir is set when the segment leaves the path
+ * entries. Returns 0, 400 (climbs above the root) or 403 (a dotfile). *dir is set when the segment leaves the path
  * naming a directory ("." or "..").
  */
 static int uri_segment(char *out, size_t *w, const char *seg, size_t len,
@@ -122,8 +127,11 @@ static int uri_segment(char *out, size_t *w, const char *seg, size_t len,
 		return 0;
 	}
 	if (uri_seg_is(seg, len, "..")) {
+		/* RFC 3986 5.2.4 has no segment above "/": a path that climbs
+		 * there names nothing, so the request is malformed (RFC 9112
+		 * 3.2), not forbidden. */
 		if (*w == 0)
-			return 403; /* would climb above the root */
+			return 400;
 		uri_pop(out, w);
 		*dir = true;
 		return 0;
@@ -189,6 +197,6 @@ int uri_normalize(const char *raw, size_t len, char *out, size_t outcap,
 	if (n < 0)
 		return 400;
 	if (uri_has_control(out, (size_t)n))
-		return 403;
+		return 400;
 	return uri_remove_dots(out, (size_t)n, out_len);
 }

@@ -10,11 +10,13 @@
  * tell a directory request from a file request).
  *
  * Returns 0 on success, or the status to answer:
- *   400  not starting with '/', a malformed %-escape, or room in out too small
- *        (out must hold len + 1 bytes; decoding never lengthens a path)
- *   403  a decoded NUL, a control character, a ".." that would climb above
- *        the root, or a segment starting with '.' (dotfiles such as
- *        /.htpasswd or /.git/) other than "/.well-known" (RFC 8615)
+ *   400  malformed: not starting with '/', a malformed %-escape, a decoded
+ *        NUL or other control character, a ".." that would climb above the
+ *        root (RFC 9112 3.2, RFC 3986 5.2.4), or room in out too small (out
+ *        must hold len + 1 bytes; decoding never lengthens a path)
+ *   403  well-formed but never served: a segment starting with '.'
+ *        (dotfiles such as /.htpasswd or /.git/) other than "/.well-known"
+ *        (RFC 8615)
  */
 #ifndef PFHTTPD_URI_H
 #define PFHTTPD_URI_H

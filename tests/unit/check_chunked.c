@@ -442,6 +442,63 @@ START_TEST(test_large_single_chunk)
 }
 END_TEST
 
+/*
+ * The trailer section is held to the limits of a head (limits.header_bytes,
+ * limits.headers), counted on its own: field lines with their CRLFs, not the
+ * final empty line. "T: v\r\n" is 6 bytes.
+ */
+static const struct trailer_case {
+	int line;
+	const char *desc;
+	size_t max_bytes, max_fields;
+	const char *in;
+	size_t len;
+	int want;
+} trailer_cases[] = {
+	{ __LINE__, "no trailer, no room for any", 0, 0, IN("1\r\na\r\n0\r\n\r\n"), CHUNKED_DONE },
+	{ __LINE__, "one field exactly at the byte limit", 6, 1, IN("0\r\nT: v\r\n\r\n"), CHUNKED_DONE },
+	{ __LINE__, "one field a byte over the limit", 5, 1, IN("0\r\nT: v\r\n\r\n"), CHUNKED_TOO_LARGE },
+	{ __LINE__, "over the byte limit before its line ends", 3, 10, IN("0\r\nT: vvvvvvvv"), CHUNKED_TOO_LARGE },
+	{ __LINE__, "fields exactly at the count limit", 100, 2, IN("0\r\nA: 1\r\nB: 2\r\n\r\n"), CHUNKED_DONE },
+	{ __LINE__, "one field over the count limit", 100, 2, IN("0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n"), CHUNKED_TOO_LARGE },
+	{ __LINE__, "no fields allowed", 100, 0, IN("0\r\nA: 1\r\n\r\n"), CHUNKED_TOO_LARGE },
+	{ __LINE__, "chunk data does not count", 6, 1, IN("a\r\n0123456789\r\n0\r\nT: v\r\n\r\n"), CHUNKED_DONE },
+	{ __LINE__, "extensions do not count", 6, 1, IN("0;name=valuevalue\r\nT: v\r\n\r\n"), CHUNKED_DONE },
+	{ __LINE__, "malformed within the limit is still 400", 100, 10, IN("0\r\nT v\r\n\r\n"), CHUNKED_ERROR },
+};
+
+static int decode_trailer_case(const struct trailer_case *c, size_t step)
+{
+	struct chunked_dec d;
+	char out[256];
+	size_t pos = 0, used, got;
+	int rc = CHUNKED_MORE;
+
+	chunked_init(&d);
+	chunked_limit_trailer(&d, c->max_bytes, c->max_fields);
+	while (pos < c->len && rc == CHUNKED_MORE) {
+		size_t piece = step == 0 || c->len - pos < step ? c->len - pos : step;
+
+		rc = chunked_decode(&d, c->in + pos, piece, &used, out, &got);
+		pos += used;
+	}
+	/* An error is sticky. */
+	if (rc < 0)
+		ck_assert_int_eq(chunked_decode(&d, "0", 1, &used, out, &got), rc);
+	return rc;
+}
+
+START_TEST(test_trailer_limits)
+{
+	const struct trailer_case *c = &trailer_cases[_i];
+	int whole = decode_trailer_case(c, 0), bytes = decode_trailer_case(c, 1);
+
+	ck_assert_msg(whole == c->want && bytes == c->want,
+		      "line %d (%s): rc %d whole, %d byte by byte, want %d", c->line,
+		      c->desc, whole, bytes, c->want);
+}
+END_TEST
+
 static Suite *chunked_suite(void)
 {
 	Suite *s = suite_create("chunked");
@@ -455,6 +512,7 @@ static Suite *chunked_suite(void)
 	tcase_add_loop_test(bad, test_bad, 0, NELEM(bad_cases));
 	tcase_add_loop_test(limits, test_line_limit, 0, NELEM(line_cases));
 	tcase_add_test(limits, test_endless_line);
+	tcase_add_loop_test(limits, test_trailer_limits, 0, NELEM(trailer_cases));
 	tcase_add_test(limits, test_large);
 	tcase_add_test(limits, test_large_single_chunk);
 	tcase_set_timeout(core, 30);

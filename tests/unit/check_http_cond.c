@@ -292,6 +292,27 @@ static const struct cond_case cond_cases[] = {
 	{ __LINE__, "IMS invalid ignored",          { .ims = "not a date" }, 200, 0, 0 },
 	{ __LINE__, "IMS two dates ignored",        { .ims = D_EQ ", " D_EQ }, 200, 0, 0 },
 	{ __LINE__, "IMS ignored for POST",         { .ims = D_NEW, .post = true }, 200, 0, 0 },
+	/* Fields of more than one member are ignored; repeated lines reach
+	 * http_cond joined by ", " (RFC 9110 5.3), as static.c joins them. */
+	{ __LINE__, "IMS two equal dates ignored (13.1.3)",   { .ims = D_NEW ", " D_NEW }, 200, 0, 0 },
+	{ __LINE__, "IMS two differing dates ignored (13.1.3)", { .ims = D_NEW ", " D_OLD }, 200, 0, 0 },
+	{ __LINE__, "IUS two dates never 412 (13.1.4)",       { .ius = D_OLD ", " D_OLD }, 200, 0, 0 },
+	{ __LINE__, "IUS two differing dates never 412 (13.1.4)", { .ius = D_NEW ", " D_OLD }, 200, 0, 0 },
+	{ __LINE__, "IUS date with junk ignored (13.1.4)",     { .ius = D_OLD "x" }, 200, 0, 0 },
+	{ __LINE__, "If-Range of two dates does not hold (13.1.5)", { .ir = D_EQ ", " D_EQ, .range = "bytes=0-1" }, 200, 0, 0 },
+	{ __LINE__, "If-Range of two tags does not hold (13.1.5)", { .ir = ETAG ", " ETAG, .range = "bytes=0-1" }, 200, 0, 0 },
+	{ __LINE__, "Range of two lines joined is ignored (14.2)", { .range = "bytes=0-1, bytes=2-3" }, 200, 0, 0 },
+	/* Precedence (13.2.2) */
+	{ __LINE__, "INM present, even malformed: IMS ignored (13.1.3)", { .inm = "\"abc", .ims = D_NEW }, 200, 0, 0 },
+	{ __LINE__, "INM miss: IMS ignored, not 304 (13.1.3)", { .inm = "\"x\"", .ims = D_EQ }, 200, 0, 0 },
+	{ __LINE__, "If-Match * hides IUS (13.1.4)",   { .im = "*", .ius = D_OLD }, 200, 0, 0 },
+	{ __LINE__, "If-Match miss: 412 whatever IUS says (13.2.2)", { .im = "\"x\"", .ius = D_NEW }, 412, 0, 0 },
+	{ __LINE__, "If-Match miss beats INM hit (13.2.2)", { .im = "\"x\"", .inm = ETAG }, 412, 0, 0 },
+	{ __LINE__, "IUS fail beats IMS (13.2.2)",      { .ius = D_OLD, .ims = D_NEW }, 412, 0, 0 },
+	{ __LINE__, "INM weak comparison: W/ on both (13.1.2)", { .inm = "W/\"abc\"" , .no_etag = false }, 304, 0, 0 },
+	{ __LINE__, "If-Match strong comparison: list with weak twin (13.1.1)", { .im = "W/\"abc\", \"x\"" }, 412, 0, 0 },
+	{ __LINE__, "IMS ignored for POST even when INM absent (13.1.3)", { .ims = D_EQ, .post = true }, 200, 0, 0 },
+	{ __LINE__, "INM hit for POST is 412, not 304 (13.1.2)", { .inm = "W/\"abc\"", .post = true }, 412, 0, 0 },
 	/* Range */
 	{ __LINE__, "range first-last",             { .range = "bytes=0-99" }, 206, 0, 99 },
 	{ __LINE__, "range open-ended",             { .range = "bytes=100-" }, 206, 100, 999 },

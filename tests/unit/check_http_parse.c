@@ -172,12 +172,26 @@ static const struct good_case good_cases[] = {
 	{ __LINE__, "curl POST with 100-continue",
 	  IN("POST /cgi-bin/upload HTTP/1.1\r\nHost: a\r\nContent-Length: 2048\r\nExpect: 100-continue\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n"),
 	  HTTP_M_POST, "/cgi-bin/upload", NULL, "a", 1, 2048, false, true, true, false, 4 },
-	{ __LINE__, "bare LF line endings",
-	  IN("GET / HTTP/1.1\nHost: a\n\n"), HTTP_M_GET, "/", NULL, "a", 1, -1, false, true, false, false, 1 },
-	{ __LINE__, "mixed CRLF and LF",
-	  IN("GET / HTTP/1.1\r\nHost: a\nX: y\r\n\n"), HTTP_M_GET, "/", NULL, "a", 1, -1, false, true, false, false, 2 },
-	{ __LINE__, "empty lines before the request line skipped",
-	  IN("\r\n\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"), HTTP_M_GET, "/", NULL, "a", 1, -1, false, true, false, false, 1 },
+	{ __LINE__, "empty lines before the request line skipped (9112 2.2)",
+	  IN("\r\n\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"), HTTP_M_GET, "/", NULL, "a", 1, -1, false, true, false, false, 1 },
+	{ __LINE__, "field names are case-insensitive (9110 5.1)",
+	  IN("GET / HTTP/1.1\r\nhOST: a\r\n\r\n"), HTTP_M_GET, "/", NULL, "a", 1, -1, false, true, false, false, 1 },
+	{ __LINE__, "OWS around a field value is not part of it (9112 5.1)",
+	  IN("GET / HTTP/1.1\r\nHost:a\r\nX:\t v \t\r\n\r\n"), HTTP_M_GET, "/", NULL, "a", 1, -1, false, true, false, false, 2 },
+	{ __LINE__, "no Content-Length nor Transfer-Encoding: no body (9112 6.3 item 7)",
+	  IN("POST / HTTP/1.1\r\nHost: a\r\n\r\n"), HTTP_M_POST, "/", NULL, "a", 1, -1, false, true, false, false, 1 },
+	{ __LINE__, "Content-Length 0 (9110 8.6)",
+	  IN("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n"), HTTP_M_POST, "/", NULL, "a", 1, 0, false, true, false, false, 2 },
+	{ __LINE__, "Content-Length list over two lines, same value (9110 8.6)",
+	  IN("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5, 5\r\nContent-Length: 5\r\n\r\n"), HTTP_M_POST, "/", NULL, "a", 1, 5, false, true, false, false, 3 },
+	{ __LINE__, "Transfer-Encoding split over two lines, chunked last (9112 6.1)",
+	  IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \r\nTransfer-Encoding: chunked\r\n\r\n"), HTTP_M_POST, "/", NULL, "a", 1, -1, true, true, false, false, 3 },
+	{ __LINE__, "absolute-form must be accepted; Host is then ignored (9112 3.2.2)",
+	  IN("GET http://b/x HTTP/1.1\r\nHost: a\r\n\r\n"), HTTP_M_GET, "/x", NULL, "b", 1, -1, false, true, false, false, 1 },
+	{ __LINE__, "HTTP/1.0 request may carry Host (9112 3.2)",
+	  IN("GET / HTTP/1.0\r\nHost: a\r\n\r\n"), HTTP_M_GET, "/", NULL, "a", 0, -1, false, false, false, false, 1 },
+	{ __LINE__, "Connection option tokens are case-insensitive (9110 7.6.1)",
+	  IN("GET / HTTP/1.1\r\nHost: a\r\nConnection: Close\r\n\r\n"), HTTP_M_GET, "/", NULL, "a", 1, -1, false, false, false, false, 2 },
 	{ __LINE__, "HTTP/1.0 without Host, no keep-alive",
 	  IN("GET /x HTTP/1.0\r\n\r\n"), HTTP_M_GET, "/x", NULL, "", 0, -1, false, false, false, false, 0 },
 	{ __LINE__, "HTTP/1.0 with Connection: keep-alive",
@@ -308,7 +322,24 @@ static const struct bad_case bad_cases[] = {
 	{ __LINE__, "bare CR among leading empty lines", IN("\r\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
 	{ __LINE__, "bare CR in request line seen before its end", IN("GET /\rx"), 400 },
 	{ __LINE__, "bare CR in a field seen before its end", IN("GET / HTTP/1.1\r\nHost: a\rb"), 400 },
+	{ __LINE__, "bare LF ending every line (9112 2.2)", IN("GET / HTTP/1.1\nHost: a\n\n"), 400 },
+	{ __LINE__, "bare LF ending the request line (9112 2.2)", IN("GET / HTTP/1.1\nHost: a\r\n\r\n"), 400 },
+	{ __LINE__, "bare LF ending a field line (9112 2.2)", IN("GET / HTTP/1.1\r\nHost: a\nX: y\r\n\r\n"), 400 },
+	{ __LINE__, "bare LF as the final empty line (9112 2.2)", IN("GET / HTTP/1.1\r\nHost: a\r\n\n"), 400 },
+	{ __LINE__, "bare LF among leading empty lines (9112 2.2)", IN("\r\n\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
+	{ __LINE__, "bare LF splitting a field value (9112 2.2)", IN("GET / HTTP/1.1\r\nHost: a\r\nX: a\nb\r\n\r\n"), 400 },
+	{ __LINE__, "LF CR is not a line ending (9112 2.2)", IN("GET / HTTP/1.1\n\rHost: a\r\n\r\n"), 400 },
 	/* request line */
+	{ __LINE__, "empty method (9112 3)", IN(" / HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
+	{ __LINE__, "empty target (9112 3)", IN("GET  HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
+	{ __LINE__, "version HTTP/1.1 with trailing CR CR (9112 2.2)", IN("GET / HTTP/1.1\r\r\n\r\n"), 400 },
+	{ __LINE__, "version mixed case Http/1.1 (9112 2.3)", IN("GET / Http/1.1\r\nHost: a\r\n\r\n"), 400 },
+	{ __LINE__, "version with leading zero HTTP/01.1 (9112 2.3)", IN("GET / HTTP/01.1\r\nHost: a\r\n\r\n"), 400 },
+	{ __LINE__, "space inside the target (9112 3.2)", IN("GET /a b HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
+	{ __LINE__, "asterisk-form with HEAD (9112 3.2.4)", IN("HEAD * HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
+	{ __LINE__, "authority-form with OPTIONS (9112 3.2.3)", IN("OPTIONS a:80 HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
+	{ __LINE__, "CONNECT with asterisk (9112 3.2.3)", IN("CONNECT * HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
+	{ __LINE__, "CONNECT with absolute-form (9112 3.2.3)", IN("CONNECT http://a:80/ HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
 	{ __LINE__, "TLS ClientHello, refused before any line end", IN("\x16\x03\x01\x00\xa5\x01"), 400 },
 	{ __LINE__, "NUL in the method, before any line end", IN("GE\0T"), 400 },
 	{ __LINE__, "slash in the method", IN("GE/T / HTTP/1.1\r\nHost: a\r\n\r\n"), 400 },
@@ -390,12 +421,18 @@ static const struct bad_case bad_cases[] = {
 	{ __LINE__, "Content-Length INT64_MAX + 1", IN("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9223372036854775808\r\n\r\n"), 400 },
 	{ __LINE__, "Content-Length huge", IN("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999\r\n\r\n"), 400 },
 	/* Transfer-Encoding */
-	{ __LINE__, "gzip only is 501", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n"), 501 },
-	{ __LINE__, "gzip, chunked is 501", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), 501 },
-	{ __LINE__, "deflate over two fields is 501", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n\r\n"), 501 },
-	{ __LINE__, "identity is 501", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n"), 501 },
-	{ __LINE__, "compress is 501", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: compress\r\n\r\n"), 501 },
-	{ __LINE__, "unknown coding is 501", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: x-foo\r\n\r\n"), 501 },
+	{ __LINE__, "gzip only: final coding not chunked is 400 (9112 6.3 item 4)", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n"), 400 },
+	{ __LINE__, "gzip, chunked is 501 (9112 6.1)", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), 501 },
+	{ __LINE__, "foo, chunked is 501 (9112 6.1)", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: foo, chunked\r\n\r\n"), 501 },
+	{ __LINE__, "deflate over two fields is 501 (9112 6.1)", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n\r\n"), 501 },
+	{ __LINE__, "identity alone is 400 (9112 6.3 item 4)", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n"), 400 },
+	{ __LINE__, "compress alone is 400 (9112 6.3 item 4)", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: compress\r\n\r\n"), 400 },
+	{ __LINE__, "unknown coding alone is 400 (9112 6.3 item 4)", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: x-foo\r\n\r\n"), 400 },
+	{ __LINE__, "chunk is not chunked (9112 6.3 item 4)", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunk\r\n\r\n"), 400 },
+	{ __LINE__, "chunked with a parameter is not chunked (9112 7)", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked;q=1\r\n\r\n"), 400 },
+	{ __LINE__, "two codings over two lines, neither chunked (9112 6.3 item 4)", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: x\r\n\r\n"), 400 },
+	{ __LINE__, "Transfer-Encoding with Content-Length in a GET (9112 6.1)", IN("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n"), 400 },
+	{ __LINE__, "Content-Length and a 501 coding: framing error wins (9112 6.1)", IN("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), 400 },
 	{ __LINE__, "chunked not last", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"), 400 },
 	{ __LINE__, "chunked twice in a list", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n"), 400 },
 	{ __LINE__, "chunked twice over fields", IN("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"), 400 },
@@ -451,7 +488,12 @@ static const struct limit_case limit_cases[] = {
 	{ __LINE__, "at the limit, no line end yet: wait", { 13, 1000, 10 }, IN("GET / HTTP/1."), HTTP_PARSE_NEED_MORE },
 	{ __LINE__, "a CR at the limit may start the ending", { 14, 1000, 10 }, IN("GET / HTTP/1.1\r"), HTTP_PARSE_NEED_MORE },
 	{ __LINE__, "long target 414 early", { 16, 1000, 10 }, IN("GET /aaaaaaaaaaaaaaaaaaaaaaaa"), 414 },
-	{ __LINE__, "bare LF request line at the limit", { 14, 1000, 10 }, IN("GET / HTTP/1.1\nHost: a\n\n"), HTTP_PARSE_DONE },
+	{ __LINE__, "bare LF request line at the limit (9112 2.2)", { 14, 1000, 10 }, IN("GET / HTTP/1.1\nHost: a\n\n"), 400 },
+	{ __LINE__, "method reaching the limit is 501, not 414 (9112 3)", { 14, 1000, 10 }, IN("ABCDEFGHIJKLMNOP / HTTP/1.1\r\n"), 501 },
+	{ __LINE__, "501 for a long method without waiting (9112 3)", { 8, 1000, 10 }, IN("ABCDEFGHIJK"), 501 },
+	{ __LINE__, "method exactly the limit is 501 (9112 3)", { 8, 1000, 10 }, IN("ABCDEFGH / HTTP/1.1\r\n"), 501 },
+	{ __LINE__, "short method, long target: 414 (9112 3)", { 8, 1000, 10 }, IN("GET /abcdefgh HTTP/1.1\r\n"), 414 },
+	{ __LINE__, "long method that is not a token: 400 at once (9110 9.1)", { 8, 1000, 10 }, IN("ABC(DEFGHIJK"), 400 },
 	{ __LINE__, "head exactly at header_bytes", { 100, 27, 10 }, IN(REQ), HTTP_PARSE_DONE },
 	{ __LINE__, "head one over header_bytes", { 100, 26, 10 }, IN(REQ), 431 },
 	{ __LINE__, "431 without waiting for the end", { 100, 20, 10 }, IN("GET / HTTP/1.1\r\nHost: aaaa"), 431 },
@@ -659,6 +701,43 @@ static const struct eq_case eq_cases[] = {
 	{ __LINE__, "obs-text not folded", "\xc3\xa9", "\xc3\x89", false },
 };
 
+/*
+ * RFC 9110 9.3.2: the answer to a HEAD has no body, errors included, so the
+ * method must be known even when the head is refused after it.
+ */
+static const struct method_err_case {
+	int line;
+	const char *desc;
+	const char *in;
+	size_t len;
+	int want;
+	enum http_method method;
+} method_err_cases[] = {
+	{ __LINE__, "HEAD refused for its Transfer-Encoding (9110 9.3.2)",
+	  IN("HEAD / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n"), 400, HTTP_M_HEAD },
+	{ __LINE__, "HEAD refused for a bare CR in its target (9110 9.3.2)", IN("HEAD /\rx"), 400, HTTP_M_HEAD },
+	{ __LINE__, "HEAD refused for a bad version (9110 9.3.2)", IN("HEAD / HTTP/1.x\r\n"), 400, HTTP_M_HEAD },
+	{ __LINE__, "HEAD refused for 505 (9110 9.3.2)", IN("HEAD / HTTP/2.0\r\n\r\n"), 505, HTTP_M_HEAD },
+	{ __LINE__, "HEAD with a target over the limit (9110 9.3.2)",
+	  IN("HEAD /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), 414, HTTP_M_HEAD },
+	{ __LINE__, "GET refused stays GET", IN("GET / HTTP/1.1\nHost: a\n\n"), 400, HTTP_M_GET },
+	{ __LINE__, "no method yet: OTHER", IN("HEA\x01"), 400, HTTP_M_OTHER },
+};
+
+START_TEST(test_method_known_on_error)
+{
+	const struct method_err_case *c = &method_err_cases[_i];
+	static const struct http_limits lim = { .request_line = 64, .header_bytes = 1000, .headers = 10 };
+	struct run *r = parse_all_ways(c->line, c->desc, &lim, c->in, c->len);
+
+	ck_assert_msg(r->rc == c->want, "line %d (%s): rc %d, want %d", c->line, c->desc,
+		      r->rc, c->want);
+	ck_assert_msg(r->req.method == c->method, "line %d (%s): method %d, want %d",
+		      c->line, c->desc, r->req.method, c->method);
+	run_free(r);
+}
+END_TEST
+
 START_TEST(test_str_eq)
 {
 	const struct eq_case *c = &eq_cases[_i];
@@ -705,6 +784,7 @@ static Suite *http_parse_suite(void)
 	tcase_add_loop_test(core, test_str_eq, 0, NELEM(eq_cases));
 	tcase_add_test(core, test_method_names);
 	tcase_add_loop_test(bad, test_bad, 0, NELEM(bad_cases));
+	tcase_add_loop_test(bad, test_method_known_on_error, 0, NELEM(method_err_cases));
 	tcase_add_loop_test(limits, test_limits, 0, NELEM(limit_cases));
 	tcase_add_test(limits, test_default_field_count);
 	tcase_add_test(limits, test_default_header_bytes);
