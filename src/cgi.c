@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgi_env.h"
@@ -91,8 +92,7 @@ static int cgi_resolve_alias(struct request *rq, struct cgi_target *t, size_t al
 			return kind == 'd' || kind == 'o' ? 403 : kind;
 		if (r)
 			return r;
-		if (faccessat(AT_FDCWD, t->filename, X_OK, AT_EACCESS) < 0)
-			return 403;
+		/* Whether it may run is decided on the descriptor that runs it (cgi_open). */
 		t->interpreter = NULL;
 		t->path_info = rest + e;
 		{
@@ -190,20 +190,76 @@ static void cgi_child_limits(const struct conf *cf)
 	}
 }
 
+/*
+ * The script's descriptor, as the child sees it. Fixed, so that the one
+ * descriptor a "#!" script keeps (see cgi_child_exec) is always the same.
+ */
+#define CGI_SCRIPT_FD 3
+
+/*
+ * The opened script: cgi_open() checked this very descriptor, and the child
+ * executes it, so a file swapped in under the same name between the check
+ * and the exec cannot run.
+ */
+struct cgi_script {
+	int fd;        /* O_RDONLY, or O_PATH for an execute-only binary; -1 for a handler's file */
+	bool shebang;  /* starts with "#!" */
+};
+
+/*
+ * Execute the checked descriptor (execveat with AT_EMPTY_PATH, Linux 3.19).
+ *
+ * A binary runs from its close-on-exec descriptor: the script has 0, 1 and
+ * 2 and nothing else. A "#!" script cannot: the kernel hands the
+ * interpreter the name /dev/fd/3, which a close-on-exec descriptor no
+ * longer has once the interpreter runs (execveat(2): ENOENT). So for it,
+ * and only for it, descriptor 3 stays open: it is the script file itself,
+ * opened read-only, which the script may read anyway. The interpreter
+ * reads the script from it (Perl takes /dev/fd/N as that descriptor
+ * itself, which is why it is O_RDONLY and not O_PATH: Perl would read an
+ * empty script from an O_PATH one), and $0 is "/dev/fd/3"; a script finds
+ * its own name in SCRIPT_FILENAME. Apache's suexec instead checks the name
+ * and then executes the name, which leaves the window this closes.
+ */
+static void cgi_child_exec(const struct cgi_target *t, const struct cgi_script *sc, char **envp)
+{
+	/* argv[0] only, plus the script for an interpreter: never the query string. */
+	char *argv[3] = { (char *)t->filename, NULL, NULL };
+
+	if (t->interpreter) {
+		/*
+		 * php-cgi opens SCRIPT_FILENAME by its name, which we cannot
+		 * change without breaking __FILE__ and relative includes: for a
+		 * handler's file cgi_open's checks narrow the window, not close it.
+		 */
+		argv[0] = (char *)t->interpreter;
+		argv[1] = (char *)t->filename;
+		execve(argv[0], argv, envp);
+	} else {
+		if (sc->shebang && fcntl(CGI_SCRIPT_FD, F_SETFD, 0) < 0)
+			_exit(127);
+		syscall(SYS_execveat, CGI_SCRIPT_FD, "", argv, envp, AT_EMPTY_PATH);
+	}
+	dprintf(STDERR_FILENO, "pfhttpd: cannot execute '%s': %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
 /* The child, between fork and exec: only async-signal-safe work that cannot leak. */
-static void cgi_child(const struct request *rq, const struct cgi_target *t,
-		      int in, int out, int err, char **envp)
+static void cgi_child(const struct request *rq, const struct cgi_target *t, int in, int out,
+		      int err, const struct cgi_script *sc, char **envp)
 {
 	char dir[PATH_MAX], *slash;
-	char *argv[3] = { NULL, NULL, NULL };
+	/* Out of the way of the three dup2 below first, wherever the worker had it. */
+	int sfd = sc->fd >= 0 ? fcntl(sc->fd, F_DUPFD_CLOEXEC, CGI_SCRIPT_FD + 1) : -1;
 
 	cgi_child_signals();
 	setpgid(0, 0);
-	if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
-	    dup2(err, STDERR_FILENO) < 0)
+	if ((sc->fd >= 0 && sfd < 0) || dup2(in, STDIN_FILENO) < 0 ||
+	    dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0 ||
+	    (sfd >= 0 && dup3(sfd, CGI_SCRIPT_FD, O_CLOEXEC) < 0))
 		_exit(127);
 	/* Everything else is O_CLOEXEC already; this makes sure of it. */
-	close_range(3, ~0U, 0);
+	close_range(sfd >= 0 ? CGI_SCRIPT_FD + 1 : CGI_SCRIPT_FD, ~0U, 0);
 	snprintf(dir, sizeof(dir), "%s", t->filename);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir)
@@ -213,12 +269,97 @@ static void cgi_child(const struct request *rq, const struct cgi_target *t,
 		_exit(127);
 	}
 	cgi_child_limits(rq->site->conf);
-	/* argv[0] only, plus the script for an interpreter: never the query string. */
-	argv[0] = (char *)(t->interpreter ? t->interpreter : t->filename);
-	argv[1] = t->interpreter ? (char *)t->filename : NULL;
-	execve(argv[0], argv, envp);
-	dprintf(STDERR_FILENO, "pfhttpd: cannot execute '%s': %s\n", argv[0], strerror(errno));
-	_exit(127);
+	cgi_child_exec(t, sc, envp);
+}
+
+/*
+ * The directory a script is opened beneath: cgi.directory for a script
+ * that runs itself (cgi_resolve_alias), document_root for a handler's file.
+ */
+static int cgi_script_dir(const struct request *rq, const struct cgi_target *t, const char **dir)
+{
+	const struct site *s = rq->site;
+
+	*dir = t->interpreter ? s->conf->document_root : s->conf->cgi.directory;
+	return t->interpreter ? s->root_fd : s->cgi_fd;
+}
+
+/* The kernel's rule (fs/namei.c), ACLs aside, for kernels without faccessat2 (Linux < 5.8). */
+static bool cgi_mode_executable(const struct stat *st)
+{
+	uid_t uid = geteuid();
+
+	if (uid == 0)
+		return st->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH);
+	if (st->st_uid == uid)
+		return st->st_mode & S_IXUSR;
+	if (st->st_gid == getegid() || group_member(st->st_gid))
+		return st->st_mode & S_IXGRP;
+	return st->st_mode & S_IXOTH;
+}
+
+static bool cgi_executable(int fd, const struct stat *st)
+{
+	if (faccessat(fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) == 0)
+		return true;
+	return (errno == EINVAL || errno == ENOSYS) && cgi_mode_executable(st);
+}
+
+/* Why the opened file st may not run, or NULL. */
+static const char *cgi_refusal(int fd, const struct stat *st, bool direct)
+{
+	if (!S_ISREG(st->st_mode))
+		return "script is not a regular file";
+	/* suexec's rules: no set-ID bits, nothing anyone may rewrite. */
+	if (st->st_mode & (S_ISUID | S_ISGID))
+		return "script is set-user-ID or set-group-ID";
+	if (st->st_mode & S_IWOTH)
+		return "script is writable by others";
+	if (direct && !cgi_executable(fd, st))
+		return "script is not executable";
+	return NULL;
+}
+
+/*
+ * Open the script once, beneath its directory (openat2 RESOLVE_BENEATH, or
+ * static.c's realpath fallback), and decide on that descriptor whether it
+ * may run. Returns 0 with sc filled in, or the status to answer with *why.
+ */
+static int cgi_open(const struct request *rq, const struct cgi_target *t,
+		    struct cgi_script *sc, const char **why)
+{
+	const char *dir;
+	int dirfd = cgi_script_dir(rq, t, &dir);
+	size_t dlen = strlen(dir);
+	const char *rel = t->filename + dlen + 1;
+	char magic[2];
+	struct stat st;
+
+	sc->fd = -1;
+	*why = "script not runnable";
+	if (strncmp(t->filename, dir, dlen) != 0 || t->filename[dlen] != '/')
+		return 403; /* cannot happen: cgi_resolve built the name from dir */
+	/* O_NONBLOCK: a FIFO put in its place must not hang the open; fstat refuses it. */
+	sc->fd = static_open_beneath(dirfd, dir, rel, O_RDONLY | O_NONBLOCK);
+	if (sc->fd < 0 && errno == EACCES && !t->interpreter)
+		sc->fd = static_open_beneath(dirfd, dir, rel, O_PATH); /* an execute-only binary */
+	if (sc->fd < 0) {
+		*why = errno == ENOENT || errno == ENOTDIR ? "no such script" : "cannot open the script";
+		return errno == ENOENT || errno == ENOTDIR || errno == ENAMETOOLONG ? 404 : 403;
+	}
+	if (fstat(sc->fd, &st) < 0)
+		*why = "fstat on the script failed";
+	else
+		*why = cgi_refusal(sc->fd, &st, !t->interpreter);
+	if (*why) {
+		/* The file's mode is the administrator's to fix: say so above the 403's info line. */
+		log_error(LOG_ERR, "CGI script %s refused: %s", t->filename, *why);
+		close(sc->fd);
+		sc->fd = -1;
+		return 403;
+	}
+	sc->shebang = !t->interpreter && pread(sc->fd, magic, 2, 0) == 2 && memcmp(magic, "#!", 2) == 0;
+	return 0;
 }
 
 static int cgi_env(const struct request *rq, const struct cgi_target *t,
@@ -254,8 +395,8 @@ static int cgi_env(const struct request *rq, const struct cgi_target *t,
 	return ret;
 }
 
-static int cgi_spawn(struct request *rq, const struct cgi_target *t, int stdin_fd,
-	      int64_t content_length, struct cgi_proc *p)
+static int cgi_spawn(struct request *rq, const struct cgi_target *t, const struct cgi_script *sc,
+		     int stdin_fd, int64_t content_length, struct cgi_proc *p)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	struct cgi_env env = { 0 };
@@ -273,7 +414,7 @@ static int cgi_spawn(struct request *rq, const struct cgi_target *t, int stdin_f
 	if (pid < 0)
 		goto fail;
 	if (pid == 0)
-		cgi_child(rq, t, stdin_fd >= 0 ? stdin_fd : in[0], out[1], err[1], env.envp);
+		cgi_child(rq, t, stdin_fd >= 0 ? stdin_fd : in[0], out[1], err[1], sc, env.envp);
 	/* Both sides set the group, so the worker can signal it whichever runs first. */
 	setpgid(pid, pid);
 	p->pid = pid;
@@ -338,25 +479,44 @@ static int cgi_spool_body(struct request *rq, int64_t *len)
 
 int cgi_serve(struct request *rq, const struct cgi_target *t)
 {
+	struct cgi_script sc;
 	struct cgi_proc proc;
+	const char *why;
 	int64_t len = -1;
-	int in_fd = -1, started;
+	int in_fd = -1, started, st;
 
 	if (cgi_io_prepare() < 0)
 		return http_error(rq, 500, NULL, "out of memory for CGI");
+	if ((st = cgi_open(rq, t, &sc, &why)) != 0)
+		return http_error(rq, st, NULL, why);
+	if (t->interpreter) {
+		close(sc.fd); /* checked; the interpreter opens the file by its name */
+		sc.fd = -1;
+	}
 	if (rq->hr.chunked) {
 		in_fd = cgi_spool_body(rq, &len);
-		if (in_fd < 0)
-			return http_error(rq, -in_fd, NULL, "reading the chunked request body");
+		if (in_fd < 0) {
+			st = -in_fd;
+			why = "reading the chunked request body";
+			goto fail;
+		}
 	} else if (rq->hr.content_length > 0) {
 		len = rq->hr.content_length;
 	} else if ((in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
-		return http_error(rq, 500, NULL, "cannot open /dev/null");
+		st = 500;
+		why = "cannot open /dev/null";
+		goto fail;
 	}
-	started = cgi_spawn(rq, t, in_fd, len, &proc);
+	started = cgi_spawn(rq, t, &sc, in_fd, len, &proc);
 	if (in_fd >= 0)
 		close(in_fd); /* the script has its own copy */
+	if (sc.fd >= 0)
+		close(sc.fd);
 	if (started < 0)
 		return http_error(rq, 500, NULL, "cannot start the script");
 	return cgi_io_run(rq, t, &proc);
+fail:
+	if (sc.fd >= 0)
+		close(sc.fd);
+	return http_error(rq, st, NULL, why);
 }

@@ -5,11 +5,15 @@
  * Contract: cgi_resolve() decides from the normalised path whether a
  * request names a script: a file under cgi.directory reached through
  * cgi.alias, or a file under document_root whose name ends in a handler's
- * extension (run by its interpreter). cgi_serve() runs it: a clean
+ * extension (run by its interpreter). cgi_serve() opens it once beneath its
+ * directory, checks that descriptor (regular, executable, no set-ID bit,
+ * not writable by others) and executes that same descriptor (execveat), so
+ * no file swapped in after the check runs. The script gets a clean
  * environment (cgi_env), argv[0] only (plus the script for an interpreter;
  * never the query string, CVE-2012-1823), its own process group, cwd = its
- * directory, the configured rlimits, no inherited descriptor but its three
- * pipes. cgi_io pumps stdin, stdout and stderr at once, so no script can
+ * directory, the configured rlimits, and no inherited descriptor but its
+ * three pipes (and, for a "#!" script, descriptor 3: its own file, which
+ * the interpreter reads as /dev/fd/3). cgi_io pumps stdin, stdout and stderr at once, so no script can
  * deadlock the worker, and every exit path reaps the script: no zombie
  * survives a request.
  */

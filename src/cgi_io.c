@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,6 +49,7 @@ struct cgi_io {
 	enum cgi_mode mode;
 	enum cgi_end end;
 	bool sent;                    /* a response head went to the client */
+	bool watch_client;            /* poll the client for POLLRDHUP (cgi_io_client_gone) */
 	int64_t cl_left;              /* CGI_M_LENGTH: bytes still allowed */
 	int64_t last_activity, start; /* conn_now_ms() */
 	struct cgi_hdr_parser hp;
@@ -318,13 +320,48 @@ static int64_t cgi_io_time_left(const struct cgi_io *io)
 	return a < b ? a : b;
 }
 
+/*
+ * The client's end of the connection changed while the script runs: if the
+ * client has gone, stop the script now rather than when its next write
+ * fails, which for a silent script may be never (an abandoned PHP page that
+ * keeps burning CPU). POLLHUP or POLLERR: the connection is dead. POLLRDHUP
+ * alone: the client shut down its sending side; with nothing left to read
+ * that is an abort, as nginx takes it (proxy_ignore_client_abort off: 499,
+ * ngx_http_upstream_check_broken_connection peeks the same way). A client
+ * that half-closes after pipelining more requests has bytes waiting: it
+ * still wants its answers, so we stop watching instead. true: gone.
+ */
+static bool cgi_io_client_gone(struct cgi_io *io, short revents)
+{
+	struct conn *c = io->rq->conn;
+	ssize_t n;
+	char b;
+
+	if (revents & (POLLHUP | POLLERR))
+		goto gone;
+	if (c->c_in_len > c->c_in_pos)
+		goto stays; /* pipelined bytes already read */
+	n = recv(c->c_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+		goto gone;
+stays:
+	io->watch_client = false; /* POLLRDHUP stays set: polling it again would spin */
+	return false;
+gone:
+	log_error(LOG_ERR, "[client %s:%d] CGI script %s: the client closed the connection, "
+		  "script stopped", c->c_peer, c->c_peer_port, io->t->filename);
+	io->end = CGI_END_ABORT;
+	c->c_keepalive = false;
+	return true;
+}
+
 static void cgi_io_pump(struct cgi_io *io)
 {
 	struct cgi_proc *p = io->p;
 
 	while (p->out_fd >= 0 && io->end == CGI_END_EOF) {
 		struct pollfd pfd[4];
-		int n = 0, iout, ierr = -1, iin = -1;
+		int n = 0, iout, ierr = -1, iin = -1, icl = -1;
 		int64_t left;
 
 		cgi_io_refill(io);
@@ -342,6 +379,10 @@ static void cgi_io_pump(struct cgi_io *io)
 		} else if (p->in_fd >= 0) {
 			/* Waiting for more of the request body from the client. */
 			pfd[n++] = (struct pollfd){ .fd = io->rq->conn->c_fd, .events = POLLIN };
+		} else if (io->watch_client) {
+			/* The body is in: only the client's end of the connection matters now. */
+			icl = n;
+			pfd[n++] = (struct pollfd){ .fd = io->rq->conn->c_fd, .events = POLLRDHUP };
 		}
 		left = cgi_io_time_left(io);
 		if (left <= 0) {
@@ -357,6 +398,8 @@ static void cgi_io_pump(struct cgi_io *io)
 			io->end = CGI_END_ABORT;
 			break;
 		}
+		if (icl >= 0 && pfd[icl].revents && cgi_io_client_gone(io, pfd[icl].revents))
+			break;
 		if (iin >= 0 && pfd[iin].revents)
 			cgi_io_write_stdin(io);
 		if (ierr >= 0 && pfd[ierr].revents)
@@ -493,6 +536,7 @@ int cgi_io_run(struct request *rq, const struct cgi_target *t, struct cgi_proc *
 	io->mode = t->nph ? CGI_M_RAW : CGI_M_HEAD;
 	io->end = CGI_END_EOF;
 	io->sent = false;
+	io->watch_client = true;
 	io->head_len = io->in_len = io->in_off = io->err_len = 0;
 	io->start = io->last_activity = conn_now_ms();
 	cgi_hdr_init(&io->hp, sizeof(io->head), CGI_MAX_FIELDS, &io->resp, io->fields);

@@ -9,7 +9,9 @@
  * the body as it arrives (the script's Content-Length, else chunked on
  * HTTP/1.1, else close-delimited), logs each stderr line with the script's
  * name, kills the script's process group after timeouts.cgi seconds in
- * which it neither wrote output nor took input, or after a total cap (504 if nothing was sent yet), and always reaps it.
+ * which it neither wrote output nor took input, or after a total cap (504 if nothing was sent yet),
+ * or as soon as the client closes its end of the connection while the script runs (POLLRDHUP),
+ * and always reaps it.
  * A local Location is served internally (request_redirect_local).
  */
 #ifndef PFHTTPD_CGI_IO_H

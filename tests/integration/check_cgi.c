@@ -44,6 +44,7 @@ static struct hs_server srv;
 static struct hs_response r1, r2;   /* large: keep them off the stack */
 static struct hs_conn conn;
 static char extra[4096];
+static int cgi_timeout_s = CGI_TIMEOUT_S; /* timeouts.cgi of the next setup() */
 
 /* ------------------------------------------------------------------------ */
 /* Fixtures. */
@@ -183,7 +184,7 @@ static void setup(void)
 		 "timeouts = { header = 10; body = 30; keepalive = 5; send = 30; cgi = %d; };\n"
 		 "limits = { request_line = 8192; header_bytes = 16384; headers = 100; body = 20971520; };\n"
 		 "index = [ \"index.html\", \"index.php\" ];\n",
-		 srv.root, CGI_TIMEOUT_S);
+		 srv.root, cgi_timeout_s);
 	/* The server inherits this; no script may see it (RFC 3875 4.1: meta-variables only). */
 	setenv("PFHTTPD_LEAK_MARKER", "leaked-from-the-server-environment", 1);
 	if (hs_start(&srv, extra, msg, sizeof msg) == -1) {
@@ -612,11 +613,7 @@ static bool proc_read(pid_t pid, struct proc *p)
 	    sscanf(q + 1, " %c %d %d", &p->state, &p->ppid, &p->pgrp) != 3)
 		return false;
 	p->pid = pid;
-	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
-	n = hs_slurp(path, p->cmd, sizeof p->cmd);
-	for (ssize_t i = 0; i < n; i++)
-		if (p->cmd[i] == '\0')
-			p->cmd[i] = ' ';
+	n = hs_cmdline(pid, p->cmd, sizeof p->cmd);
 	if (n < 0)
 		p->cmd[0] = '\0';
 	return true;
@@ -1110,7 +1107,7 @@ static const struct resp_case {
 	{ __LINE__, "no header block: 502", "GET /cgi-bin/no_header.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
 	  502, 0, NULL, NULL, "oops", NULL, NULL, 0 },
 	{ __LINE__, "exit without output: 502", "GET /cgi-bin/exit_early.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
-	  502, 500, NULL, NULL, NULL, NULL, NULL, 0 },
+	  502, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ __LINE__, "not executable: 403", "GET /cgi-bin/noexec.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
 	  403, 0, NULL, NULL, "noexec-must-not-run", NULL, NULL, 0 },
 	{ __LINE__, "missing script: 404", "GET /cgi-bin/missing HTTP/1.1\r\nHost: localhost\r\n\r\n",
@@ -1609,6 +1606,439 @@ START_TEST(test_zz_pool_clean)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/*
+ * Issue 7, running scripts safely: the checks are made on the descriptor
+ * that is executed, scripts hold no descriptor of the server's, a client
+ * that leaves stops its silent script, and the framing of a script's
+ * response survives whatever the script does wrong.
+ */
+
+#define SAFE_MARKER "pfhttpd-refused-script-ran"
+
+/* Scripts made at run time: modes git cannot keep (set-ID bits), and odd files. */
+static const struct { const char *name; mode_t mode; } safe_scripts[] = {
+	{ "cgi-bin/t-suid.sh", 04755 },
+	{ "cgi-bin/t-sgid.sh", 02755 },
+	{ "cgi-bin/t-ow.sh", 0757 },
+	{ "cgi-bin/t-ok.sh", 0755 },
+};
+
+static void setup_safe(void)
+{
+	char path[HS_PATH * 2], link[HS_PATH * 2];
+
+	setup();
+	for (size_t i = 0; i < N(safe_scripts); i++) {
+		snprintf(path, sizeof path, "%s/%s", srv.root, safe_scripts[i].name);
+		if (hs_put_str(&srv, safe_scripts[i].name, "#!/bin/sh\nprintf 'Content-Type: text/plain"
+			       "\\r\\n\\r\\n%s\\n' " SAFE_MARKER "\n") == -1 ||
+		    chmod(path, safe_scripts[i].mode) == -1)
+			ck_abort_msg("cannot write %s", path);
+	}
+	snprintf(path, sizeof path, "%s/cgi-bin/t-dir", srv.root);
+	if (mkdir(path, 0755) == -1)
+		ck_abort_msg("cannot create %s", path);
+	snprintf(path, sizeof path, "%s/cgi-bin/t-fifo", srv.root);
+	if (mkfifo(path, 0755) == -1)
+		ck_abort_msg("cannot create %s", path);
+	/* A symlink that stays inside the directory runs what it points to. */
+	snprintf(link, sizeof link, "%s/cgi-bin/t-link-in", srv.root);
+	if (symlink("cl.sh", link) == -1)
+		ck_abort_msg("cannot create %s", link);
+	/* And one to a set-user-ID script: the target is what is checked. */
+	snprintf(link, sizeof link, "%s/cgi-bin/t-link-suid", srv.root);
+	if (symlink("t-suid.sh", link) == -1)
+		ck_abort_msg("cannot create %s", link);
+	/* A binary (not "#!"), which reads its header block from the request body. */
+	snprintf(path, sizeof path, "%s/cgi-bin/t-cat", srv.root);
+	if (copy_file("/bin/cat", "cgi-bin/t-cat", 0755) == -1)
+		ck_abort_msg("cannot copy /bin/cat to %s", path);
+}
+
+static const struct exec_case {
+	int line;
+	const char *desc;
+	const char *req;
+	int status;
+	const char *body_is;     /* exact body on 200, or NULL */
+} exec_cases[] = {
+	{ __LINE__, "plain #! script runs", "GET /cgi-bin/t-ok.sh HTTP/1.1\r\nHost: a\r\n\r\n",
+	  200, SAFE_MARKER "\n" },
+	{ __LINE__, "set-user-ID script refused", "GET /cgi-bin/t-suid.sh HTTP/1.1\r\nHost: a\r\n\r\n", 403, NULL },
+	{ __LINE__, "set-group-ID script refused", "GET /cgi-bin/t-sgid.sh HTTP/1.1\r\nHost: a\r\n\r\n", 403, NULL },
+	{ __LINE__, "world-writable script refused", "GET /cgi-bin/t-ow.sh HTTP/1.1\r\nHost: a\r\n\r\n", 403, NULL },
+	{ __LINE__, "not executable refused", "GET /cgi-bin/noexec.sh HTTP/1.1\r\nHost: a\r\n\r\n", 403, NULL },
+	{ __LINE__, "directory refused", "GET /cgi-bin/t-dir HTTP/1.1\r\nHost: a\r\n\r\n", 403, NULL },
+	{ __LINE__, "FIFO refused, never opened for long", "GET /cgi-bin/t-fifo HTTP/1.1\r\nHost: a\r\n\r\n", 403, NULL },
+	{ __LINE__, "symlink out of the cgi directory refused", "GET /cgi-bin/t-link-out HTTP/1.1\r\nHost: a\r\n\r\n", 403, NULL },
+	{ __LINE__, "symlink inside the cgi directory runs its target", "GET /cgi-bin/t-link-in HTTP/1.1\r\nHost: a\r\n\r\n",
+	  200, "hello" },
+	{ __LINE__, "symlink to a set-user-ID script refused", "GET /cgi-bin/t-link-suid HTTP/1.1\r\nHost: a\r\n\r\n", 403, NULL },
+	{ __LINE__, "a binary runs from its descriptor",
+	  "POST /cgi-bin/t-cat HTTP/1.1\r\nHost: a\r\nContent-Length: 32\r\n\r\nContent-Type: text/plain\r\n\r\ncat\n",
+	  200, "cat\n" },
+	{ __LINE__, "php-cgi handler still runs", "GET /info.php HTTP/1.1\r\nHost: a\r\n\r\n", 200, NULL },
+};
+
+START_TEST(test_exec_checks)
+{
+	const struct exec_case *c = &exec_cases[_i];
+
+	exchange(c->req, &r1);
+	ck_assert_msg(r1.status == c->status, "line %d (%s): status %d, want %d: %.300s",
+		      c->line, c->desc, r1.status, c->status, r1.raw);
+	if (c->status != 200)
+		ck_assert_msg(!hs_contains(r1.raw, r1.raw_len, SAFE_MARKER),
+			      "line %d (%s): the refused script ran", c->line, c->desc);
+	if (c->body_is != NULL)
+		ck_assert_msg(strcmp(r1.body, c->body_is) == 0, "line %d (%s): body \"%s\", want \"%s\"",
+			      c->line, c->desc, r1.body, c->body_is);
+	if (c->status == 200 && c->body_is == NULL)
+		ck_assert_msg(hs_contains(r1.body, r1.body_len, PHP_RAN), "line %d (%s): %.300s",
+			      c->line, c->desc, r1.body);
+}
+END_TEST
+
+/* A refusal names its reason in the error log. */
+START_TEST(test_exec_refusal_logged)
+{
+	exchange("GET /cgi-bin/t-suid.sh HTTP/1.1\r\nHost: a\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 403);
+	ck_assert_msg(hs_wait_file_contains(srv.error_log, "set-user-ID", 3000),
+		      "no error-log line says why the set-user-ID script was refused");
+}
+END_TEST
+
+/*
+ * fds.sh lists its shell's descriptors (ls -l /proc/PID/fd from a child, as
+ * the shell's own command substitution or glob would open descriptors in
+ * the shell itself). Besides 0 (/dev/null: no body),
+ * 1 and 2 (pipes), every one must be the script file itself: descriptor 3,
+ * which the kernel names /dev/fd/3 to the interpreter (so $0 is /dev/fd/3:
+ * the proof that the checked descriptor was executed, not the name), and
+ * the interpreter's own for reading it (dash: 10, bash: 255). A listening
+ * socket, a log, the keeper's channel would show as anything else.
+ */
+static void assert_fds_clean(int line, const char *what)
+{
+	char script[HS_PATH * 2];
+	bool has0 = false, has1 = false, has2 = false, has3 = false;
+
+	need_script("fds.sh");
+	snprintf(script, sizeof script, "%s/cgi-bin/fds.sh", srv.root);
+	exchange("GET /cgi-bin/fds.sh HTTP/1.1\r\nHost: a\r\n\r\n", &r1);
+	ck_assert_msg(r1.status == 200, "line %d (%s): status %d: %.300s", line, what, r1.status, r1.raw);
+	for (char *l = r1.body; *l != '\0'; ) {
+		char *eol = strchr(l, '\n'), *arrow = strstr(l, " -> "), *num;
+		const char *target;
+		int fd;
+
+		ck_assert_msg(eol != NULL, "line %d (%s): unterminated listing %s", line, what, r1.body);
+		*eol = '\0';
+		if (arrow == NULL || arrow > eol) { /* "total 0" */
+			l = eol + 1;
+			continue;
+		}
+		for (num = arrow; num > l && num[-1] != ' '; num--)
+			;
+		fd = atoi(num);
+		target = arrow + 4;
+		if (fd == 0)
+			has0 = strcmp(target, "/dev/null") == 0;
+		else if (fd == 1 || fd == 2)
+			*(fd == 1 ? &has1 : &has2) = strncmp(target, "pipe:", 5) == 0;
+		else
+			ck_assert_msg(strcmp(target, script) == 0,
+				      "line %d (%s): the script holds descriptor %d -> %s", line, what, fd, target);
+		if (fd == 3)
+			has3 = true;
+		l = eol + 1;
+	}
+	ck_assert_msg(has0 && has1 && has2 && has3, "line %d (%s): want 0 /dev/null, 1 and 2 pipes, "
+		      "3 the script: %s", line, what, r1.body);
+}
+
+START_TEST(test_fds_only_std)
+{
+	assert_fds_clean(__LINE__, "a fresh pool");
+}
+END_TEST
+
+/* The workers started by a reload (SIGHUP) hand scripts nothing more. */
+START_TEST(test_fds_after_reload)
+{
+	pid_t before[16], now[16];
+	int nb = hs_workers(srv.pid, before, 16), nn = 0;
+	long long end = hs_now_ms() + 10000;
+	bool fresh = false;
+
+	ck_assert_int_ge(nb, 1);
+	ck_assert_int_eq(kill(srv.pid, SIGHUP), 0);
+	/* Wait until no worker of before is left. */
+	while (!fresh && hs_now_ms() < end) {
+		sleep_ms(50);
+		nn = hs_workers(srv.pid, now, 16);
+		fresh = nn >= 1;
+		for (int i = 0; i < nn && fresh; i++)
+			for (int j = 0; j < nb; j++)
+				fresh = fresh && now[i] != before[j];
+	}
+	ck_assert_msg(fresh, "the reload did not replace the workers");
+	for (int i = 0; i < 4; i++)
+		assert_fds_clean(__LINE__, "after a reload");
+}
+END_TEST
+
+/* Nor after a log reopen (SIGUSR1), whose new log descriptors reach every worker. */
+START_TEST(test_fds_after_reopen)
+{
+	int had = hs_file_count(srv.error_log, "logs reopened");
+
+	ck_assert_int_eq(kill(srv.pid, SIGUSR1), 0);
+	ck_assert_msg(hs_wait_file_count(srv.error_log, "logs reopened", had + 1, 5000),
+		      "the master did not reopen its logs");
+	sleep_ms(300); /* the workers take the new descriptors between requests */
+	for (int i = 0; i < 4; i++)
+		assert_fds_clean(__LINE__, "after a log reopen");
+}
+END_TEST
+
+/* The script's own name: what ps shows, and what a script may use instead of $0. */
+START_TEST(test_fds_argv0)
+{
+	exchange("GET /cgi-bin/fds.sh?argv0 HTTP/1.1\r\nHost: a\r\n\r\n", &r1);
+	ck_assert_msg(r1.status == 200 && hs_contains(r1.body, r1.body_len, "argv0=/dev/fd/3\n"),
+		      "a #! script must be run from its checked descriptor ($0 /dev/fd/3): %.300s", r1.body);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* A client that leaves while its script is silent (timeouts.cgi is long here). */
+
+static void setup_slow_cgi(void)
+{
+	cgi_timeout_s = 20;
+	setup();
+	cgi_timeout_s = CGI_TIMEOUT_S;
+}
+
+/* Wait for silent.sh's "SHELL SLEEP" pid file; false if it never came. */
+static bool silent_pids(pid_t *sh, pid_t *sl)
+{
+	char path[HS_PATH * 2], buf[64];
+	long long end = hs_now_ms() + 3000;
+	int a = 0, b = 0;
+
+	snprintf(path, sizeof path, "%s/cgi-bin/silent.pid", srv.root);
+	while (hs_now_ms() < end) {
+		if (hs_slurp(path, buf, sizeof buf) > 0 && sscanf(buf, "%d %d", &a, &b) == 2 && a > 1 && b > 1)
+			break;
+		sleep_ms(20);
+	}
+	unlink(path);
+	*sh = (pid_t)a;
+	*sl = (pid_t)b;
+	return a > 1 && b > 1;
+}
+
+/* shut: 0 close the socket, 1 shutdown(SHUT_WR) only (a half-close: an abort as well). */
+static void client_gone(int shut)
+{
+	int had = hs_file_count(srv.error_log, "the client closed the connection");
+	long long t0;
+	pid_t sh, sl;
+
+	need_script("silent.sh");
+	open_conn();
+	ck_assert_int_eq(hs_send_str(conn.fd, "GET /cgi-bin/silent.sh HTTP/1.1\r\nHost: a\r\n\r\n"), 0);
+	ck_assert_msg(silent_pids(&sh, &sl), "silent.sh never started");
+	t0 = hs_now_ms();
+	if (shut)
+		ck_assert_int_eq(shutdown(conn.fd, SHUT_WR), 0);
+	else
+		hs_conn_close(&conn);
+	/* SIGTERM at once; within a second of the close, plus generous slack for a loaded machine. */
+	ck_assert_msg(hs_wait_gone(sh, 4000), "the script %d still runs %lld ms after its client left",
+		      (int)sh, hs_now_ms() - t0);
+	{
+		long long end = hs_now_ms() + 2000;
+		char st;
+
+		while ((st = hs_proc_state(sl)) != 0 && st != 'Z' && hs_now_ms() < end)
+			sleep_ms(20);
+		ck_assert_msg(st == 0 || st == 'Z', "the script's sleep %d lives on (state %c)", (int)sl, st);
+	}
+	ck_assert_msg(hs_wait_file_count(srv.error_log, "the client closed the connection", had + 1, 3000),
+		      "no error-log line for the abandoned script");
+	if (shut) {
+		ck_assert_msg(hs_wait_eof(&conn, 3000) == 1, "the half-closed connection stays open");
+		hs_conn_close(&conn);
+	}
+	assert_still_serving(__LINE__, "after an abandoned script");
+	assert_pool_clean(__LINE__);
+}
+
+START_TEST(test_client_gone_close)
+{
+	client_gone(0);
+}
+END_TEST
+
+START_TEST(test_client_gone_half_close)
+{
+	client_gone(1);
+}
+END_TEST
+
+/* A client that stays, silent script and all, is not cut: the script ends on its own. */
+START_TEST(test_client_stays)
+{
+	open_conn();
+	request("GET /cgi-bin/sleep2.sh HTTP/1.1\r\nHost: a\r\n\r\n", &r1, false);
+	ck_assert_msg(r1.status == 200, "status %d: %.300s", r1.status, r1.raw);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Framing failures of a script's response. */
+
+/* More than its Content-Length: exactly Content-Length bytes, and the connection stays in step. */
+START_TEST(test_cl_longer)
+{
+	need_script("cl_long.sh");
+	open_conn();
+	request("GET /cgi-bin/cl_long.sh HTTP/1.1\r\nHost: a\r\n\r\n", &r1, false);
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_pstr_eq(hs_hdr(&r1, "Content-Length"), "5");
+	ck_assert_str_eq(r1.body, "hello");
+	assert_conn_in_sync(__LINE__, "after output longer than Content-Length", &r1);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* Less than its Content-Length: the short body, then EOF (never a hang), and a log line. */
+START_TEST(test_cl_shorter)
+{
+	static const char req[] = "GET /cgi-bin/cl_short.sh HTTP/1.1\r\nHost: a\r\n\r\n";
+	static char out[8192];
+	const char *body;
+	ssize_t n;
+
+	need_script("cl_short.sh");
+	n = hs_exchange_raw(&srv, req, strlen(req), out, sizeof out, 5000);
+	ck_assert_msg(n > 0, "no EOF after a short body (%zd): %.300s", n, out);
+	body = strstr(out, "\r\n\r\n");
+	ck_assert_msg(strncmp(out, "HTTP/1.1 200 ", 13) == 0 && hs_contains(out, (size_t)n, "Content-Length: 20\r\n") &&
+		      body != NULL && strcmp(body + 4, "short") == 0, "got %.300s", out);
+	ck_assert_msg(hs_wait_file_contains(srv.error_log, "short of its Content-Length", 3000),
+		      "no error-log line for the short body");
+}
+END_TEST
+
+/* Status 204 and 304 from a script: no body, no Content-Length, no chunked (RFC 9110 8.6, 15.3.5, 15.4.5). */
+static const struct { int line; const char *target; int status; } no_body_cases[] = {
+	{ __LINE__, "/cgi-bin/no_body_status.sh?204", 204 },
+	{ __LINE__, "/cgi-bin/no_body_status.sh?304", 304 },
+};
+
+START_TEST(test_no_body_status)
+{
+	char req[512];
+	int line = no_body_cases[_i].line;
+
+	need_script("no_body_status.sh");
+	/* The next request in the same write: a stray body would be read as its response. */
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: a\r\n\r\n"
+		 "GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n", no_body_cases[_i].target);
+	open_conn();
+	ck_assert_int_eq(hs_send_str(conn.fd, req), 0);
+	ck_assert_msg(hs_read_response(&conn, &r1, false, HS_TIMEOUT_MS) == 0, "line %d: %.300s", line, r1.raw);
+	ck_assert_msg(r1.status == no_body_cases[_i].status, "line %d: status %d", line, r1.status);
+	ck_assert_msg(hs_hdr(&r1, "Content-Length") == NULL && hs_hdr(&r1, "Transfer-Encoding") == NULL,
+		      "line %d: a %d carries framing: %.300s", line, r1.status, r1.raw);
+	ck_assert_msg(hs_read_response(&conn, &r2, false, HS_TIMEOUT_MS) == 0, "line %d: %.300s", line, r2.raw);
+	ck_assert_msg(strncmp(r2.raw, "HTTP/1.1 200 ", 13) == 0 && strcmp(r2.body, HS_HELLO) == 0,
+		      "line %d: the script's body reached the client: next response reads %.200s", line, r2.raw);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* A timeout once the head is out: the chunked body is left unterminated, the connection closed, logged. */
+START_TEST(test_timeout_after_head)
+{
+	static const char req[] = "GET /cgi-bin/head_then_sleep.sh HTTP/1.1\r\nHost: a\r\n\r\n";
+	static char out[8192];
+	char needle[HS_PATH * 2];
+	ssize_t n;
+
+	need_script("head_then_sleep.sh");
+	n = hs_exchange_raw(&srv, req, strlen(req), out, sizeof out, (CGI_TIMEOUT_S + 6) * 1000);
+	ck_assert_msg(n > 0, "no EOF after the script timed out (%zd): %.300s", n, out);
+	ck_assert_msg(strncmp(out, "HTTP/1.1 200 ", 13) == 0 && hs_contains(out, (size_t)n, "Transfer-Encoding: chunked") &&
+		      hs_contains(out, (size_t)n, "partial line\n"), "got %.300s", out);
+	ck_assert_msg(!hs_contains(out, (size_t)n, "\r\n0\r\n\r\n"),
+		      "the cut response was terminated as if complete: %.300s", out);
+	snprintf(needle, sizeof needle, "head_then_sleep.sh: no output for %d s", CGI_TIMEOUT_S);
+	ck_assert_msg(hs_wait_file_contains(srv.error_log, needle, 3000), "no error-log line for the timeout");
+}
+END_TEST
+
+/* A script that ignores SIGTERM: SIGKILL after the grace, reaped (no zombie), 504. */
+START_TEST(test_ignore_term)
+{
+	char path[HS_PATH * 2], buf[64];
+	long long end;
+	pid_t pid = 0;
+
+	need_script("ignore_term.sh");
+	snprintf(path, sizeof path, "%s/cgi-bin/term.pid", srv.root);
+	unlink(path);
+	open_conn();
+	ck_assert_int_eq(hs_send_str(conn.fd, "GET /cgi-bin/ignore_term.sh HTTP/1.1\r\nHost: a\r\n\r\n"), 0);
+	ck_assert_msg(hs_read_response(&conn, &r1, false, (CGI_TIMEOUT_S + 8) * 1000) == 0,
+		      "no response; got %.300s", r1.raw);
+	ck_assert_msg(r1.status == 504, "status %d, want 504", r1.status);
+	if (hs_slurp(path, buf, sizeof buf) > 0)
+		pid = (pid_t)atoi(buf);
+	ck_assert_msg(pid > 1, "ignore_term.sh wrote no pid");
+	end = hs_now_ms() + 5000;
+	while (hs_proc_state(pid) != 0 && hs_now_ms() < end)
+		sleep_ms(20);
+	ck_assert_msg(hs_proc_state(pid) == 0, "the script %d is still there (state %c)",
+		      (int)pid, hs_proc_state(pid));
+	hs_conn_close(&conn);
+	assert_pool_clean(__LINE__);
+}
+END_TEST
+
+/* cgi.limits read back from the script's own /proc/self/limits (setup: 30 s, 512 MiB, 64). */
+static const struct { int line; const char *name; const char *value; } limit_cases[] = {
+	{ __LINE__, "Max cpu time", "30" },
+	{ __LINE__, "Max address space", "536870912" },
+	{ __LINE__, "Max processes", "64" },
+};
+
+START_TEST(test_limits_applied)
+{
+	need_script("limits.sh");
+	exchange("GET /cgi-bin/limits.sh HTTP/1.1\r\nHost: a\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 200);
+	for (size_t i = 0; i < N(limit_cases); i++) {
+		const char *l = strstr(r1.body, limit_cases[i].name);
+		char soft[32] = "", hard[32] = "";
+
+		ck_assert_msg(l != NULL, "line %d: no %s in %s", limit_cases[i].line, limit_cases[i].name, r1.body);
+		/* "Max cpu time              30                   30                   seconds" */
+		ck_assert_msg(sscanf(l + strlen(limit_cases[i].name), "%31s %31s", soft, hard) == 2 &&
+			      strcmp(soft, limit_cases[i].value) == 0 && strcmp(hard, limit_cases[i].value) == 0,
+			      "line %d: %s is %s/%s, want %s", limit_cases[i].line, limit_cases[i].name,
+			      soft, hard, limit_cases[i].value);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 
 static TCase *tcase(const char *name, int timeout)
 {
@@ -1669,6 +2099,42 @@ static Suite *cgi_suite(void)
 	tcase_add_test(tc, test_client_disconnect);
 	tcase_add_test(tc, test_detached_stderr);
 	tcase_add_test(tc, test_many_scripts);
+	tcase_add_test(tc, test_zz_pool_clean);
+	suite_add_tcase(s, tc);
+
+	/* Issue 7: running scripts safely. */
+	tc = tcase_create("exec_checks");
+	tcase_add_unchecked_fixture(tc, setup_safe, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_exec_checks, 0, N(exec_cases));
+	tcase_add_test(tc, test_exec_refusal_logged);
+	tcase_add_test(tc, test_zz_pool_clean);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("descriptors", 40);
+	tcase_add_test(tc, test_fds_only_std);
+	tcase_add_test(tc, test_fds_argv0);
+	tcase_add_test(tc, test_fds_after_reopen);
+	tcase_add_test(tc, test_fds_after_reload);
+	tcase_add_test(tc, test_zz_pool_clean);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("client_gone");
+	tcase_add_unchecked_fixture(tc, setup_slow_cgi, teardown);
+	tcase_set_timeout(tc, 40);
+	tcase_add_test(tc, test_client_gone_close);
+	tcase_add_test(tc, test_client_gone_half_close);
+	tcase_add_test(tc, test_client_stays);
+	tcase_add_test(tc, test_zz_pool_clean);
+	suite_add_tcase(s, tc);
+
+	tc = tcase("framing", 40);
+	tcase_add_test(tc, test_cl_longer);
+	tcase_add_test(tc, test_cl_shorter);
+	tcase_add_loop_test(tc, test_no_body_status, 0, N(no_body_cases));
+	tcase_add_test(tc, test_timeout_after_head);
+	tcase_add_test(tc, test_ignore_term);
+	tcase_add_test(tc, test_limits_applied);
 	tcase_add_test(tc, test_zz_pool_clean);
 	suite_add_tcase(s, tc);
 	return s;

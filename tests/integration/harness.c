@@ -570,6 +570,34 @@ char hs_proc_state(pid_t pid)
 	return proc_stat(pid, &st, NULL, NULL) ? st : 0;
 }
 
+/*
+ * A "#!" script that pfhttpd runs from its descriptor (execveat) has the
+ * command line "/bin/sh /dev/fd/3": name it by its SCRIPT_FILENAME instead,
+ * so a test can still find the process running a given script.
+ */
+static ssize_t script_name(pid_t pid, char *buf, size_t cap, size_t n)
+{
+	static char env[65536];
+	char path[64];
+	ssize_t e;
+
+	snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
+	e = hs_slurp(path, env, sizeof env);
+	for (ssize_t i = 0; i < e; i += (ssize_t)strlen(env + i) + 1) {
+		int k;
+
+		if (strncmp(env + i, "SCRIPT_FILENAME=", 16) != 0)
+			continue;
+		k = snprintf(buf + n, cap - n, " [%s]", env + i + 16);
+		if (k < 0 || (size_t)k >= cap - n) {
+			buf[n] = '\0'; /* does not fit: the command line alone */
+			return (ssize_t)n;
+		}
+		return (ssize_t)(n + (size_t)k);
+	}
+	return (ssize_t)n;
+}
+
 ssize_t hs_cmdline(pid_t pid, char *buf, size_t cap)
 {
 	char path[64];
@@ -580,6 +608,8 @@ ssize_t hs_cmdline(pid_t pid, char *buf, size_t cap)
 	for (ssize_t i = 0; i < n; i++)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
+	if (n > 0 && strstr(buf, " /dev/fd/") != NULL)
+		n = script_name(pid, buf, cap, (size_t)n);
 	return n;
 }
 

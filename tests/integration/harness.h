@@ -142,7 +142,11 @@ int hs_keepers(pid_t master);
 /* Every descendant of pid (children, their children, ...). Count (at most max) or -1. */
 int hs_descendants(pid_t pid, pid_t *out, int max);
 
-/* /proc/PID/cmdline with its NULs turned into spaces (NUL-terminated). Bytes or -1. */
+/*
+ * /proc/PID/cmdline with its NULs turned into spaces (NUL-terminated); for a
+ * script run from its descriptor ("/bin/sh /dev/fd/3") " [SCRIPT_FILENAME]"
+ * follows, when it fits. Bytes or -1.
+ */
 ssize_t hs_cmdline(pid_t pid, char *buf, size_t cap);
 
 /* Entries in /proc/PID/fd, or -1. */

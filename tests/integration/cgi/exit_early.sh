@@ -1,3 +1,3 @@
 #!/bin/sh
-# Exits 1 without any output: expect 502 (or 500), never a hang.
+# Exits 1 without any output: expect 502, never a hang.
 exit 1
