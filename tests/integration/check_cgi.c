@@ -803,7 +803,8 @@ END_TEST
 
 #define REQ_PI "GET /cgi-bin/printenv/extra/path?x=1 HTTP/1.1\r\nHost: localhost\r\n" \
 	"X-Custom: custom-value\r\nX-Multi: a\r\nX-Multi: b\r\nProxy: http://evil\r\n" \
-	"Redirect-Status: 999\r\nAuthorization: Basic dXNlcjpwYXNz\r\n\r\n"
+	"Redirect-Status: 999\r\nAuthorization: Basic dXNlcjpwYXNz\r\n" \
+	"Proxy-Authorization: Basic cHJveHk6c2VjcmV0\r\n\r\n"
 #define REQ_PLAIN "GET /cgi-bin/printenv HTTP/1.1\r\nHost: localhost\r\n\r\n"
 #define REQ_POST "POST /cgi-bin/printenv HTTP/1.1\r\nHost: localhost\r\n" \
 	"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\na=b&c=d"
@@ -841,6 +842,8 @@ static const struct env_case {
 	{ __LINE__, "httpoxy: no HTTP_PROXY (CVE-2016-5385)", REQ_PI, "HTTP_PROXY", ABSENT },
 	{ __LINE__, "client Redirect-Status dropped (CVE-2024-8927)", REQ_PI, "HTTP_REDIRECT_STATUS", ABSENT },
 	{ __LINE__, "Authorization not passed", REQ_PI, "HTTP_AUTHORIZATION", ABSENT },
+	{ __LINE__, "Proxy-Authorization never passed (RFC 3875 4.1.18)", REQ_PI,
+	  "HTTP_PROXY_AUTHORIZATION", ABSENT },
 	{ __LINE__, "no CONTENT_LENGTH for GET", REQ_PI, "CONTENT_LENGTH", ABSENT },
 	{ __LINE__, "server environment not inherited", REQ_PI, "PFHTTPD_LEAK_MARKER", ABSENT },
 	{ __LINE__, "configured PATH", REQ_PI, "PATH", "/usr/local/bin:/usr/bin:/bin" },
