@@ -72,10 +72,25 @@ static void cgi_io_close(int *fd)
 	*fd = -1;
 }
 
+/*
+ * One stderr line, escaped like every other client- or script-controlled
+ * text in the logs (log_escape): a PHP error_log() of a query parameter
+ * must not forge or hide error-log lines, nor send escape sequences to the
+ * terminal of whoever reads the log. A line longer than one piece goes out
+ * in several, none cut inside an escape.
+ */
 static void cgi_io_log_line(struct cgi_io *io, const char *line, size_t len)
 {
-	log_error(LOG_ERR, "[client %s:%d] %s: %.*s", io->rq->conn->c_peer,
-		  io->rq->conn->c_peer_port, io->t->script_name, (int)len, line);
+	char esc[CGI_ERR_LINE];
+
+	do {
+		size_t used, n = log_escape(esc, sizeof(esc), line, len, &used);
+
+		log_error(LOG_ERR, "[client %s:%d] %s: %.*s", io->rq->conn->c_peer,
+			  io->rq->conn->c_peer_port, io->t->script_name, (int)n, esc);
+		line += used;
+		len -= used;
+	} while (len > 0);
 }
 
 /* Each line the script writes to stderr becomes an error-log line. */

@@ -76,6 +76,7 @@ static const char *const needed_scripts[] = {
 	"stream.sh", "ignore_body.sh", "big_before_read.sh", "sleep_forever.sh", "no_header.sh",
 	"exit_early.sh", "stderr.sh", "nph-test.sh", "pathinfo.sh", "cl.sh", "noexec.sh",
 	"env_dump.sh", "detached_stderr.sh", "one_write_body.sh", "big_header_field.sh",
+	"stderr_ctl.sh",
 };
 
 static const char *src_dir(void)
@@ -1257,6 +1258,36 @@ START_TEST(test_stderr_logged)
 END_TEST
 
 /*
+ * Script stderr is escaped like every client-controlled log text: a CR or
+ * an ESC written by a script appears as \x0d / \x1b, so it can neither
+ * hide a log line nor drive the terminal of whoever reads the log; a CRLF
+ * line end is still only a line end.
+ */
+START_TEST(test_stderr_escaped)
+{
+	static char log[HS_MAX_RESP];
+	const char *m;
+	ssize_t n;
+
+	exchange("GET /cgi-bin/stderr_ctl.sh HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_msg(hs_wait_file_contains(srv.error_log, "ctl-marker-2", 3000),
+		      "stderr lines not in %s", srv.error_log);
+	n = hs_slurp(srv.error_log, log, sizeof log);
+	ck_assert_int_gt(n, 0);
+	ck_assert_msg(memchr(log, '\r', (size_t)n) == NULL, "a raw CR in the error log");
+	ck_assert_msg(memchr(log, '\x1b', (size_t)n) == NULL, "a raw ESC in the error log");
+	m = strstr(log, "ctl-marker a");
+	ck_assert_msg(m != NULL, "first line missing: %s", log);
+	ck_assert_msg(strncmp(m, "ctl-marker a\\x0db\\x1b[2Jc\n", 26) == 0,
+		      "not escaped as one line: %.*s", (int)strcspn(m, "\n"), m);
+	m = strstr(log, "ctl-marker-2");
+	ck_assert_msg(strncmp(m, "ctl-marker-2 second\n", 20) == 0,
+		      "CRLF line end not taken as the end: %.*s", (int)strcspn(m, "\n"), m);
+}
+END_TEST
+
+/*
  * HEAD on a script that answers with a local redirect: the internal request
  * is a HEAD too, so no body follows the head. A GET pipelined in the same
  * write shows any stray byte: its response would no longer start with a
@@ -1643,6 +1674,7 @@ static Suite *cgi_suite(void)
 	tcase_add_loop_test(tc, test_stream_http10, 0, N(http10_cases));
 	tcase_add_test(tc, test_nph);
 	tcase_add_test(tc, test_stderr_logged);
+	tcase_add_test(tc, test_stderr_escaped);
 	tcase_add_test(tc, test_head_local_redirect);
 	tcase_add_loop_test(tc, test_one_write_body, 0, N(one_write_cases));
 	tcase_add_test(tc, test_big_header_field);
