@@ -298,6 +298,10 @@ static int cgi_env(const struct request *rq, const struct cgi_target *t,
 		.content_length = content_length,
 		.path = cf->cgi.path,
 		.pass_authorization = cf->cgi.pass_authorization,
+		.redirect_status = rq->error_status,
+		.redirect_url = rq->orig_path,
+		.redirect_query = rq->orig_query,
+		.redirect_method = rq->orig_method,
 	};
 
 	if (!uri)

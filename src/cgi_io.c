@@ -187,13 +187,20 @@ static void cgi_io_start_response(struct cgi_io *io)
 {
 	struct request *rq = io->rq;
 	const struct cgi_response *r = &io->resp;
-	bool body_allowed = r->status != 204 && r->status != 304;
+	/* An error page script answers with the original status (request.c). */
+	int status = rq->error_status ? cgi_hdr_error_status(r, rq->error_status) : r->status;
+	bool body_allowed = status != 204 && status != 304;
 
 	if (r->redirect == CGI_REDIRECT_LOCAL) {
 		io->mode = CGI_M_DISCARD; /* answered after the script ends */
 		return;
 	}
-	resp_start_reason(rq, r->status, r->reason.p, r->reason.len);
+	if (status == r->status)
+		resp_start_reason(rq, status, r->reason.p, r->reason.len);
+	else
+		resp_start(rq, status);
+	if (rq->error_status)
+		resp_error_extra(rq); /* a 405's Allow, a 416's Content-Range */
 	for (size_t i = 0; i < r->nfields; i++)
 		if (!cgi_io_skip_field(&r->fields[i]))
 			resp_field(rq, r->fields[i].name, r->fields[i].value);
