@@ -200,7 +200,8 @@ static int conf_check_page_file(const struct conf *c, const struct conf_error_pa
 
 	if (!conf_check_beneath(dir, real))
 		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d) "
-				  "leads outside '%s'", p->path, p->status, dir);
+				  "leads outside %s '%s'", p->path, p->status,
+				  exec ? "cgi.directory" : "document_root", dir);
 	if (stat(real, &st) < 0)
 		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d): "
 				  "%s", p->path, p->status, strerror(errno));
