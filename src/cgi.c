@@ -20,21 +20,66 @@
 #include "request.h"
 #include "static.h"
 
-const char *cgi_handler_for(const struct request *rq, const char *name)
+/* The interpreter of the handler whose extension ends name[0..len), or NULL.
+ * Case-insensitive: "x.PHP" must not be served as source either. It never
+ * looks past name + len, so a caller walking a path can ask about each
+ * prefix without measuring it again. */
+static const char *cgi_handler_match(const struct conf *cf, const char *name, size_t len)
 {
-	const struct conf *cf = rq->site->conf;
-	size_t len = strlen(name);
-
-	if (!cf->cgi.enabled)
-		return NULL;
 	for (size_t i = 0; i < cf->cgi.nhandlers; i++) {
 		const struct conf_cgi_handler *h = &cf->cgi.handlers[i];
 		size_t el = strlen(h->extension);
-		/* Case-insensitive: "x.PHP" must not be served as source either. */
-		if (len > el && strcasecmp(name + len - el, h->extension) == 0)
+
+		if (len > el && strncasecmp(name + len - el, h->extension, el) == 0)
 			return h->interpreter;
 	}
 	return NULL;
+}
+
+const char *cgi_handler_for(const struct request *rq, const char *name)
+{
+	const struct conf *cf = rq->site->conf;
+
+	return cf->cgi.enabled ? cgi_handler_match(cf, name, strlen(name)) : NULL;
+}
+
+/*
+ * Extensions that name scripts wherever they are found, handler or not.
+ * An error page is the one file the server picks itself, so it must never
+ * be one whose text is a program (a "/errors/404.php" sent as text leaks
+ * its source, secrets included); Apache would send it as a file.
+ */
+static const char *const cgi_script_exts[] = {
+	".php", ".phtml", ".php3", ".php4", ".php5", ".php7", ".phar",
+	".cgi", ".pl", ".py", ".rb", ".sh", ".asp", ".aspx", ".jsp",
+};
+
+static bool cgi_ext_known(const char *path, size_t len)
+{
+	for (size_t i = 0; i < sizeof(cgi_script_exts) / sizeof(cgi_script_exts[0]); i++) {
+		size_t el = strlen(cgi_script_exts[i]);
+
+		if (len > el && strncasecmp(path + len - el, cgi_script_exts[i], el) == 0)
+			return true;
+	}
+	return false;
+}
+
+enum cgi_page cgi_page_kind(const struct conf *cf, const char *path, const char **interp)
+{
+	size_t len = strlen(path);
+	const char *h = cgi_handler_match(cf, path, len);
+
+	*interp = NULL;
+	if (cf->cgi.enabled && cf->cgi.alias &&
+	    strncmp(path, cf->cgi.alias, strlen(cf->cgi.alias)) == 0)
+		return CGI_PAGE_SCRIPT;
+	if (cf->cgi.enabled && h) {
+		*interp = h;
+		return CGI_PAGE_SCRIPT;
+	}
+	/* A handler's extension with CGI off, or a script no handler runs. */
+	return h || cgi_ext_known(path, len) ? CGI_PAGE_SOURCE : CGI_PAGE_FILE;
 }
 
 static int cgi_fill(struct cgi_target *t, const char *url_prefix, const char *url,
@@ -104,7 +149,13 @@ static int cgi_resolve_alias(struct request *rq, struct cgi_target *t, size_t al
 	return 404;
 }
 
-/* "/dir/form.php/extra": the first segment ending in a handler extension that is a file. */
+/*
+ * "/dir/form.php/extra": the first segment ending in a handler extension
+ * that is a file. One pass from left to right: each segment's end is
+ * matched against the handlers in constant time (never by measuring the
+ * prefix again, which made a long path quadratic), and the walk stops at
+ * the first prefix that does not exist, since nothing longer can.
+ */
 static int cgi_resolve_handler(struct request *rq, struct cgi_target *t)
 {
 	const struct conf *cf = rq->site->conf;
@@ -117,13 +168,17 @@ static int cgi_resolve_handler(struct request *rq, struct cgi_target *t)
 
 		if (e < rq->path_len && path[e] != '/')
 			continue;
+		interp = cgi_handler_match(cf, path, e);
+		if (!interp)
+			continue;
 		saved = path[e];
 		path[e] = '\0';
-		interp = cgi_handler_for(rq, path);
-		kind = interp ? cgi_kind(rq->site->root_fd, cf->document_root, path + 1) : 0;
+		kind = cgi_kind(rq->site->root_fd, cf->document_root, path + 1);
 		if (kind == 'f')
 			r = cgi_fill(t, "", path, e, cf->document_root, path + 1);
 		path[e] = saved;
+		if (kind == 404)
+			return CGI_NOT_SCRIPT; /* the file answers its own 404 */
 		if (kind != 'f')
 			continue;
 		if (r)
@@ -384,6 +439,10 @@ static int cgi_env(const struct request *rq, const struct cgi_target *t,
 		.content_length = content_length,
 		.path = cf->cgi.path,
 		.pass_authorization = cf->cgi.pass_authorization,
+		.redirect_status = rq->error_status,
+		.redirect_url = rq->orig_path,
+		.redirect_query = rq->orig_query,
+		.redirect_method = rq->orig_method,
 	};
 
 	if (!uri)

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+struct conf;
 struct request;
 
 struct cgi_target {
@@ -44,6 +45,17 @@ int cgi_resolve(struct request *rq, struct cgi_target *t);
 
 /* The handler interpreter for a file name, or NULL. */
 const char *cgi_handler_for(const struct request *rq, const char *name);
+
+/* What an error_pages path is (the router and -t ask). */
+enum cgi_page {
+	CGI_PAGE_FILE,     /* a document: send it */
+	CGI_PAGE_SCRIPT,   /* under cgi.alias, or a handler's extension: run it */
+	CGI_PAGE_SOURCE,   /* a script nothing here runs (CGI off, no handler for
+			      ".php"...): never send it, its text is a program */
+};
+
+/* Classify path; *interp is the handler's interpreter for a handler script, else NULL. */
+enum cgi_page cgi_page_kind(const struct conf *cf, const char *path, const char **interp);
 
 /* rq names a directory whose index file, name, belongs to a handler ("index.php"): run it. */
 int cgi_serve_index(struct request *rq, const char *name);

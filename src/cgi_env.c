@@ -122,6 +122,7 @@ static struct http_str cgi_env_server_name(const struct cgi_env_in *in)
 /* The numbers, formatted once; snprintf() into CGI_ENV_NUM cannot truncate. */
 struct cgi_env_nums {
 	char server_port[CGI_ENV_NUM], remote_port[CGI_ENV_NUM], content_length[CGI_ENV_NUM];
+	char redirect_status[CGI_ENV_NUM];
 };
 
 static void cgi_env_format(struct cgi_env_nums *n, const struct cgi_env_in *in)
@@ -129,6 +130,8 @@ static void cgi_env_format(struct cgi_env_nums *n, const struct cgi_env_in *in)
 	snprintf(n->server_port, sizeof(n->server_port), "%d", in->server_port);
 	snprintf(n->remote_port, sizeof(n->remote_port), "%d", in->remote_port);
 	snprintf(n->content_length, sizeof(n->content_length), "%" PRId64, in->content_length);
+	snprintf(n->redirect_status, sizeof(n->redirect_status), "%d",
+		 in->redirect_status ? in->redirect_status : 200);
 }
 
 static int cgi_env_put_meta(struct cgi_env *e, const struct cgi_env_in *in)
@@ -154,8 +157,12 @@ static int cgi_env_put_meta(struct cgi_env *e, const struct cgi_env_in *in)
 		{ "REQUEST_URI", cgi_env_lit(in->request_uri), true },
 		{ "REMOTE_ADDR", cgi_env_lit(in->remote_addr), true },
 		{ "REMOTE_PORT", cgi_env_lit(num.remote_port), true },
-		/* php-cgi (force-cgi-redirect) refuses to run without it. */
-		{ "REDIRECT_STATUS", cgi_env_lit("200"), true },
+		/* php-cgi (force-cgi-redirect) refuses to run without it; an
+		 * error page learns the status it answers for (Apache's ErrorDocument). */
+		{ "REDIRECT_STATUS", cgi_env_lit(num.redirect_status), true },
+		{ "REDIRECT_URL", in->redirect_url, in->redirect_status != 0 },
+		{ "REDIRECT_QUERY_STRING", in->redirect_query, in->redirect_status != 0 },
+		{ "REDIRECT_REQUEST_METHOD", in->redirect_method, in->redirect_status != 0 },
 		{ "PATH", cgi_env_lit(in->path), true },
 		/* RFC 3875 4.1.2: only when there is a body. */
 		{ "CONTENT_LENGTH", cgi_env_lit(num.content_length), in->content_length >= 0 },
@@ -190,11 +197,15 @@ static int cgi_env_put_translated(struct cgi_env *e, const struct cgi_env_in *in
 
 /* Fields that never become HTTP_*: the body's framing (given as
  * CONTENT_LENGTH / CONTENT_TYPE or not at all), Proxy (httpoxy,
- * CVE-2016-5385: HTTP_PROXY would be taken for the proxy setting) and
+ * CVE-2016-5385: HTTP_PROXY would be taken for the proxy setting),
  * Redirect-Status (CVE-2024-8927: HTTP_REDIRECT_STATUS satisfies php-cgi's
- * force-cgi-redirect check). */
+ * force-cgi-redirect check) and Proxy-Authorization: credentials meant for
+ * a proxy on the way, never for the script (RFC 3875 4.1.18 asks to remove
+ * authentication fields; Apache withholds it even where it passes
+ * Authorization). */
 static const char *const cgi_env_never[] = {
 	"Content-Length", "Content-Type", "Transfer-Encoding", "Proxy", "Redirect-Status",
+	"Proxy-Authorization",
 };
 
 /* Only letters, digits and '-' make a name whose HTTP_* form is unique and
@@ -225,52 +236,66 @@ static bool cgi_env_exported(struct http_str name, bool pass_authorization)
 	return pass_authorization || !http_str_eq(name, "Authorization");
 }
 
-/* With names limited to letters, digits and '-', two fields share an HTTP_*
- * variable exactly when their names match ignoring case. */
+/*
+ * Repeated fields share one variable. Merging them by scanning the fields
+ * seen before costs n^2 comparisons: 10,000 fields (limits.headers allows
+ * them) took most of a second of CPU. Instead the exported fields are
+ * sorted once by name, ignoring case (with names limited to letters,
+ * digits and '-', two fields share an HTTP_* variable exactly when their
+ * names match so), then by position, so each variable's fields lie side by
+ * side in the order the client sent them: n log n in all.
+ */
+struct cgi_env_sort {
+	const struct http_header *h;
+	size_t pos;
+};
+
+static int cgi_env_cmp(const void *a, const void *b)
+{
+	const struct cgi_env_sort *x = a, *y = b;
+	size_t n = x->h->name.len < y->h->name.len ? x->h->name.len : y->h->name.len;
+	int c = strncasecmp(x->h->name.p, y->h->name.p, n);
+
+	if (c != 0)
+		return c;
+	if (x->h->name.len != y->h->name.len)
+		return x->h->name.len < y->h->name.len ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
 static bool cgi_env_same(struct http_str a, struct http_str b)
 {
 	return a.len == b.len && strncasecmp(a.p, b.p, a.len) == 0;
 }
 
-static bool cgi_env_seen_before(const struct http_request *hr, size_t i)
+/* Appends to s (when not NULL) the values of f[0..n), joined with sep; returns the joined length. */
+static size_t cgi_env_join(const struct cgi_env_sort *f, size_t n, const char *sep, char *s)
 {
-	for (size_t j = 0; j < i; j++)
-		if (cgi_env_same(hr->headers[j].name, hr->headers[i].name))
-			return true;
-	return false;
-}
+	size_t len = 0, seplen = strlen(sep);
 
-/* Appends to s (when not NULL) the values of every field named like
- * headers[first], joined with sep; returns the joined length. */
-static size_t cgi_env_join(const struct http_request *hr, size_t first, const char *sep, char *s)
-{
-	size_t n = 0, seplen = strlen(sep);
+	for (size_t k = 0; k < n; k++) {
+		const struct http_str *v = &f[k].h->value;
 
-	for (size_t k = first; k < hr->nheaders; k++) {
-		const struct http_str *v = &hr->headers[k].value;
-
-		if (!cgi_env_same(hr->headers[k].name, hr->headers[first].name))
-			continue;
-		if (k != first) {
+		if (k > 0) {
 			if (s)
-				memcpy(s + n, sep, seplen);
-			n += seplen;
+				memcpy(s + len, sep, seplen);
+			len += seplen;
 		}
 		if (s && v->len)
-			memcpy(s + n, v->p, v->len);
-		n += v->len;
+			memcpy(s + len, v->p, v->len);
+		len += v->len;
 	}
-	return n;
+	return len;
 }
 
-/* HTTP_<NAME>=v1, v2...: name upper-cased with '-' as '_'. Repeats are one
- * list (RFC 9110 5.3), except Cookie, whose pairs are joined with "; "
- * (RFC 6265 5.4). */
-static int cgi_env_put_field(struct cgi_env *e, const struct http_request *hr, size_t first)
+/* HTTP_<NAME>=v1, v2...: name upper-cased with '-' as '_', from the n fields
+ * of one name. Repeats are one list (RFC 9110 5.3, RFC 3875 4.1.18), except
+ * Cookie, whose pairs are joined with "; " (RFC 6265 5.4). */
+static int cgi_env_put_field(struct cgi_env *e, const struct cgi_env_sort *f, size_t n)
 {
-	struct http_str name = hr->headers[first].name;
+	struct http_str name = f[0].h->name;
 	const char *sep = http_str_eq(name, "Cookie") ? "; " : ", ";
-	size_t vlen = cgi_env_join(hr, first, sep, NULL);
+	size_t vlen = cgi_env_join(f, n, sep, NULL);
 	size_t at = sizeof("HTTP_") - 1;
 	char *s;
 
@@ -283,7 +308,7 @@ static int cgi_env_put_field(struct cgi_env *e, const struct http_request *hr, s
 	for (size_t i = 0; i < name.len; i++, at++)
 		s[at] = name.p[i] == '-' ? '_' : (char)toupper((unsigned char)name.p[i]);
 	s[at++] = '=';
-	at += cgi_env_join(hr, first, sep, s + at);
+	at += cgi_env_join(f, n, sep, s + at);
 	s[at] = '\0';
 	return cgi_env_push(e, s);
 }
@@ -291,16 +316,26 @@ static int cgi_env_put_field(struct cgi_env *e, const struct http_request *hr, s
 static int cgi_env_put_fields(struct cgi_env *e, const struct cgi_env_in *in)
 {
 	const struct http_request *hr = in->hr;
+	struct cgi_env_sort *f;
+	size_t n = 0;
+	int ret = 0;
 
-	for (size_t i = 0; i < hr->nheaders; i++) {
-		if (!cgi_env_exported(hr->headers[i].name, in->pass_authorization))
-			continue;
-		if (cgi_env_seen_before(hr, i))
-			continue;
-		if (cgi_env_put_field(e, hr, i) < 0)
-			return -1;
+	if (hr->nheaders == 0)
+		return 0;
+	f = calloc(hr->nheaders, sizeof(*f));
+	if (f == NULL)
+		return -1;
+	for (size_t i = 0; i < hr->nheaders; i++)
+		if (cgi_env_exported(hr->headers[i].name, in->pass_authorization))
+			f[n++] = (struct cgi_env_sort){ &hr->headers[i], i };
+	qsort(f, n, sizeof(*f), cgi_env_cmp);
+	for (size_t i = 0, j; i < n && ret == 0; i = j) {
+		for (j = i + 1; j < n && cgi_env_same(f[j].h->name, f[i].h->name); j++)
+			;
+		ret = cgi_env_put_field(e, f + i, j - i);
 	}
-	return 0;
+	free(f);
+	return ret;
 }
 
 int cgi_env_build(struct cgi_env *e, const struct cgi_env_in *in)

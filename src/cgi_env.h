@@ -7,7 +7,7 @@
  * execve(). Security rules live here, one place: a client's Proxy field
  * never becomes HTTP_PROXY (httpoxy, CVE-2016-5385), a client's
  * Redirect-Status never reaches the script (CVE-2024-8927), Authorization is
- * passed only when configured, header names containing '_' are dropped (so
+ * passed only when configured, Proxy-Authorization never (RFC 3875 4.1.18), header names containing '_' are dropped (so
  * "X_Foo" cannot pose as "X-Foo"), and Content-Length, Content-Type and
  * Transfer-Encoding appear only as CONTENT_LENGTH / CONTENT_TYPE.
  */
@@ -36,6 +36,15 @@ struct cgi_env_in {
 	bool pass_authorization;         /* export HTTP_AUTHORIZATION */
 	const char *auth_type;           /* NULL unless authenticated */
 	const char *remote_user;         /* NULL unless authenticated */
+	/*
+	 * An error page run as a script (Apache's ErrorDocument): the status it
+	 * answers for, 0 for an ordinary request. When set, REDIRECT_STATUS is
+	 * that status (else "200") and the original request's path, query and
+	 * method are given as REDIRECT_URL, REDIRECT_QUERY_STRING and
+	 * REDIRECT_REQUEST_METHOD, as Apache does.
+	 */
+	int redirect_status;
+	struct http_str redirect_url, redirect_query, redirect_method;
 };
 
 struct cgi_env {

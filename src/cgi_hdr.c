@@ -285,3 +285,10 @@ int cgi_hdr_parse(struct cgi_hdr_parser *p, const char *buf, size_t len,
 			return rc;
 	}
 }
+
+int cgi_hdr_error_status(const struct cgi_response *r, int original)
+{
+	if (r->redirect == CGI_REDIRECT_CLIENT && r->status >= 300 && r->status < 400)
+		return r->status;
+	return original;
+}

@@ -57,6 +57,14 @@ struct cgi_hdr_parser {
 	size_t line_start;
 };
 
+/*
+ * The status to send when the script is an error page answering original
+ * (Apache's ErrorDocument): the original, whatever the script's own Status
+ * says, unless it sends the client elsewhere (a Location with a 3xx), which
+ * Apache lets through too.
+ */
+int cgi_hdr_error_status(const struct cgi_response *r, int original);
+
 void cgi_hdr_init(struct cgi_hdr_parser *p, size_t max_bytes, size_t max_fields,
 		  struct cgi_response *r, struct http_header *fields);
 

@@ -74,10 +74,25 @@ static void cgi_io_close(int *fd)
 	*fd = -1;
 }
 
+/*
+ * One stderr line, escaped like every other client- or script-controlled
+ * text in the logs (log_escape): a PHP error_log() of a query parameter
+ * must not forge or hide error-log lines, nor send escape sequences to the
+ * terminal of whoever reads the log. A line longer than one piece goes out
+ * in several, none cut inside an escape.
+ */
 static void cgi_io_log_line(struct cgi_io *io, const char *line, size_t len)
 {
-	log_error(LOG_ERR, "[client %s:%d] %s: %.*s", io->rq->conn->c_peer,
-		  io->rq->conn->c_peer_port, io->t->script_name, (int)len, line);
+	char esc[CGI_ERR_LINE];
+
+	do {
+		size_t used, n = log_escape(esc, sizeof(esc), line, len, &used);
+
+		log_error(LOG_ERR, "[client %s:%d] %s: %.*s", io->rq->conn->c_peer,
+			  io->rq->conn->c_peer_port, io->t->script_name, (int)n, esc);
+		line += used;
+		len -= used;
+	} while (len > 0);
 }
 
 /* Each line the script writes to stderr becomes an error-log line. */
@@ -174,13 +189,20 @@ static void cgi_io_start_response(struct cgi_io *io)
 {
 	struct request *rq = io->rq;
 	const struct cgi_response *r = &io->resp;
-	bool body_allowed = r->status != 204 && r->status != 304;
+	/* An error page script answers with the original status (request.c). */
+	int status = rq->error_status ? cgi_hdr_error_status(r, rq->error_status) : r->status;
+	bool body_allowed = status != 204 && status != 304;
 
 	if (r->redirect == CGI_REDIRECT_LOCAL) {
 		io->mode = CGI_M_DISCARD; /* answered after the script ends */
 		return;
 	}
-	resp_start_reason(rq, r->status, r->reason.p, r->reason.len);
+	if (status == r->status)
+		resp_start_reason(rq, status, r->reason.p, r->reason.len);
+	else
+		resp_start(rq, status);
+	if (rq->error_status)
+		resp_error_extra(rq); /* a 405's Allow, a 416's Content-Range */
 	for (size_t i = 0; i < r->nfields; i++)
 		if (!cgi_io_skip_field(&r->fields[i]))
 			resp_field(rq, r->fields[i].name, r->fields[i].value);

@@ -11,6 +11,7 @@
  */
 #include "conf_check.h"
 
+#include "cgi.h"
 #include "conf.h"
 #include "identity.h"
 #include "mime.h"
@@ -188,47 +189,67 @@ static bool conf_check_beneath(const char *root, const char *real)
 	return strncmp(real, root, rlen) == 0 && (real[rlen] == '/' || real[rlen] == '\0');
 }
 
-/* Error pages are opened beneath document_root (static_open: openat2
- * RESOLVE_BENEATH), so a symlink out of it fails at run time; so here. */
+/* Error pages are opened beneath their directory (static_open: openat2
+ * RESOLVE_BENEATH), so a symlink out of it fails at run time; so here. A
+ * script under cgi.alias must also be executable. */
 static int conf_check_page_file(const struct conf *c, const struct conf_error_page *p,
-				const char *real, char *err, size_t errlen)
+				const char *dir, const char *real, bool exec,
+				char *err, size_t errlen)
 {
 	struct stat st;
 
-	if (!conf_check_beneath(c->document_root, real))
+	if (!conf_check_beneath(dir, real))
 		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d) "
-				  "leads outside document_root '%s'", p->path, p->status,
-				  c->document_root);
+				  "leads outside %s '%s'", p->path, p->status,
+				  exec ? "cgi.directory" : "document_root", dir);
 	if (stat(real, &st) < 0)
 		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d): "
 				  "%s", p->path, p->status, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d) "
 				  "is not a regular file", p->path, p->status);
+	if (exec && faccessat(AT_FDCWD, real, X_OK, AT_EACCESS) < 0)
+		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d) "
+				  "is a script under cgi.alias but not executable", p->path, p->status);
 	return 0;
+}
+
+/* An error page under cgi.alias is a file of cgi.directory; any other, of document_root. */
+static bool conf_check_page_alias(const struct conf *c, const struct conf_error_page *p)
+{
+	const char *interp;
+
+	return cgi_page_kind(c, p->path, &interp) == CGI_PAGE_SCRIPT && interp == NULL;
 }
 
 static int conf_check_page(const struct conf *c, const struct conf_error_page *p,
 			   char *err, size_t errlen)
 {
-	char *joined, *real;
+	bool alias = conf_check_page_alias(c, p);
+	const char *rel = alias ? p->path + strlen(c->cgi.alias) - 1 : p->path;
+	char *joined = NULL, *real = NULL, *dir = NULL;
 	int rc;
 
-	if (asprintf(&joined, "%s%s", c->document_root, p->path) < 0)
-		return conf_error(c, p->line, err, errlen, "error_pages: %s",
-				  strerror(ENOMEM));
+	dir = realpath(alias ? c->cgi.directory : c->document_root, NULL);
+	if (!dir || asprintf(&joined, "%s%s", dir, rel) < 0) {
+		rc = conf_error(c, p->line, err, errlen, "error_pages: %s", strerror(errno));
+		joined = NULL;
+		goto out;
+	}
 	real = realpath(joined, NULL);
 	if (!real && (errno == ENOENT || errno == ENOTDIR))
 		rc = conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d) "
-				"does not exist below document_root '%s'", p->path,
-				p->status, c->document_root);
+				"does not exist below %s '%s'", p->path, p->status,
+				alias ? "cgi.directory" : "document_root", dir);
 	else if (!real)
 		rc = conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d): "
 				"%s", p->path, p->status, strerror(errno));
 	else
-		rc = conf_check_page_file(c, p, real, err, errlen);
+		rc = conf_check_page_file(c, p, dir, real, alias, err, errlen);
+out:
 	free(real);
 	free(joined);
+	free(dir);
 	return rc;
 }
 
@@ -238,6 +259,33 @@ static int conf_check_error_pages(const struct conf *c, char *err, size_t errlen
 		if (conf_check_page(c, &c->error_pages[i], err, errlen) < 0)
 			return -1;
 	return 0;
+}
+
+void conf_check_notices(const struct conf *c, FILE *out)
+{
+	char msg[PATH_MAX + 512];
+
+	for (size_t i = 0; i < c->nerror_pages; i++) {
+		const struct conf_error_page *p = &c->error_pages[i];
+		const char *interp;
+
+		switch (cgi_page_kind(c, p->path, &interp)) {
+		case CGI_PAGE_FILE:
+			continue;
+		case CGI_PAGE_SCRIPT:
+			conf_error(c, p->line, msg, sizeof msg, "notice: error_pages: '%s' "
+				   "(status %d) will be run as a script (%s%s), as Apache's "
+				   "ErrorDocument", p->path, p->status,
+				   interp ? "by " : "under cgi.alias", interp ? interp : "");
+			break;
+		case CGI_PAGE_SOURCE:
+			conf_error(c, p->line, msg, sizeof msg, "warning: error_pages: '%s' "
+				   "(status %d) is a script that no handler runs: it is never "
+				   "sent, the built-in page answers instead", p->path, p->status);
+			break;
+		}
+		fprintf(out, "%s\n", msg);
+	}
 }
 
 /* In the order start-up meets them: identities, logs, then what requests use. */

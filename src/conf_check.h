@@ -7,7 +7,8 @@
  * error log, access log and pid file can be written (or created: their
  * directory exists and is writable), that each CGI interpreter is an
  * executable regular file, that cgi.directory is a directory, that every
- * error page is a regular file below document_root, and that mime_types
+ * error page is a regular file below document_root (or, under cgi.alias,
+ * an executable one below cgi.directory), and that mime_types
  * loads. It only looks: it creates, opens for writing and changes nothing,
  * so -t is safe on a live server. The first problem ends the check with one
  * "FILE:LINE: key: message" (the line of the key, or "FILE: key: message"
@@ -17,10 +18,19 @@
 #define PFHTTPD_CONF_CHECK_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct conf;
 
 /* 0, or -1 with the message in err. */
 int conf_check(const struct conf *c, char *err, size_t errlen);
+
+/*
+ * What -t tells beside errors, one "FILE:LINE: notice: ..." line each:
+ * every error page that will be run as a script (as Apache's
+ * ErrorDocument), and every one that names a script nothing here runs
+ * (never sent; the built-in page answers).
+ */
+void conf_check_notices(const struct conf *c, FILE *out);
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -201,22 +202,31 @@ static const char *http_error_text(int status)
 	}
 }
 
-/* The configured error page for status, opened below document_root, or -1. */
-static int http_error_page(const struct request *rq, int status, struct stat *st)
+/* The configured error_pages path for status, or NULL. */
+const char *http_error_page(const struct request *rq, int status)
 {
 	const struct conf *cf = rq->site->conf;
 
-	for (size_t i = 0; i < cf->nerror_pages; i++) {
-		if (cf->error_pages[i].status != status)
-			continue;
-		int fd = static_open(rq->site, cf->error_pages[i].path + 1, O_RDONLY | O_NONBLOCK);
-		if (fd < 0)
-			return -1;
-		if (fstat(fd, st) == 0 && S_ISREG(st->st_mode))
-			return fd;
-		close(fd);
+	for (size_t i = 0; i < cf->nerror_pages; i++)
+		if (cf->error_pages[i].status == status)
+			return cf->error_pages[i].path;
+	return NULL;
+}
+
+/* The configured error page file for status, opened below document_root, or -1. */
+static int http_error_page_open(const struct request *rq, int status, struct stat *st)
+{
+	const char *page = http_error_page(rq, status);
+	int fd;
+
+	if (!page)
 		return -1;
-	}
+	fd = static_open(rq->site, page + 1, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) == 0 && S_ISREG(st->st_mode))
+		return fd;
+	close(fd);
 	return -1;
 }
 
@@ -257,39 +267,40 @@ static void http_error_log(const struct request *rq, int status, const char *why
 		  why, n ? ", target " : "", target);
 }
 
-int http_error(struct request *rq, int status, const char *extra, const char *why)
+/* Send the error page file for status, or -1 (nothing sent) when it cannot be opened. */
+static int http_error_file(struct request *rq, int status, const char *extra)
+{
+	struct stat st;
+	int fd = http_error_page_open(rq, status, &st), ret;
+
+	if (fd < 0)
+		return -1;
+	resp_start(rq, status);
+	if (extra)
+		resp_add(rq, "%s", extra);
+	resp_header(rq, "Content-Type", "text/html; charset=utf-8");
+	resp_end(rq, (int64_t)st.st_size);
+	ret = resp_send(rq, NULL, 0);
+	if (ret == 0 && !rq->head_only) {
+		ret = conn_sendfile(rq->conn, fd, 0, (uint64_t)st.st_size,
+				    rq->site->conf->timeouts.send);
+		if (ret == 0)
+			rq->body_sent += (uint64_t)st.st_size;
+	}
+	close(fd);
+	if (ret < 0)
+		rq->conn->c_keepalive = false;
+	return ret < 0 ? -2 : 0;
+}
+
+static int http_error_builtin(struct request *rq, int status, const char *extra)
 {
 	char html[768];
-	struct stat st;
-	int fd, len, ret;
-
-	http_error_log(rq, status, why);
-	if (http_error_closes(status)) {
-		rq->conn->c_keepalive = false;
-		rq->body.done = true; /* the connection ends here: read no more of it */
-	} else {
-		(void)request_discard_body(rq); /* on failure it closes the connection */
-	}
+	int len;
 
 	resp_start(rq, status);
 	if (extra)
 		resp_add(rq, "%s", extra);
-	fd = http_error_page(rq, status, &st);
-	if (fd >= 0) {
-		resp_header(rq, "Content-Type", "text/html; charset=utf-8");
-		resp_end(rq, (int64_t)st.st_size);
-		ret = resp_send(rq, NULL, 0);
-		if (ret == 0 && !rq->head_only) {
-			ret = conn_sendfile(rq->conn, fd, 0, (uint64_t)st.st_size,
-					    rq->site->conf->timeouts.send);
-			if (ret == 0)
-				rq->body_sent += (uint64_t)st.st_size;
-		}
-		close(fd);
-		if (ret < 0)
-			rq->conn->c_keepalive = false;
-		return ret;
-	}
 	len = snprintf(html, sizeof(html),
 		       "<!DOCTYPE html>\n<html><head><title>%d %s</title></head>\n"
 		       "<body><h1>%s</h1>\n<p>%s</p>\n<hr><address>%s</address></body></html>\n",
@@ -298,4 +309,68 @@ int http_error(struct request *rq, int status, const char *extra, const char *wh
 	resp_header(rq, "Content-Type", "text/html; charset=utf-8");
 	resp_end(rq, len);
 	return resp_send(rq, html, (size_t)len);
+}
+
+/*
+ * A configured error page is the router's to serve (it may be a script,
+ * and only the router knows what a path names): keep what the answer
+ * needs and tell it so. The extra lines are copied, since they may live on
+ * the caller's stack; lines too long to keep (never, with the callers we
+ * have) get the built-in page rather than being cut.
+ */
+static bool http_error_defer(struct request *rq, int status, const char *extra)
+{
+	size_t elen = extra ? strlen(extra) : 0;
+
+	if (rq->error_status || !http_error_page(rq, status) || elen >= sizeof(rq->error_extra))
+		return false;
+	memcpy(rq->error_extra, extra ? extra : "", elen + 1);
+	rq->error_pending = status;
+	rq->status = status;
+	return true;
+}
+
+int http_error(struct request *rq, int status, const char *extra, const char *why)
+{
+	http_error_log(rq, status, why);
+	if (http_error_closes(status)) {
+		rq->conn->c_keepalive = false;
+		rq->body.done = true; /* the connection ends here: read no more of it */
+	} else {
+		(void)request_discard_body(rq); /* on failure it closes the connection */
+	}
+	/*
+	 * An error while an error page script answers: as Apache's ap_die, the
+	 * client gets the original status with the built-in page, and no second
+	 * error page (which could fail again, and again).
+	 */
+	if (rq->error_status) {
+		log_error(LOG_ERR, "[client %s:%d] the error page for status %d failed (%d): "
+			  "sending the built-in page", rq->conn->c_peer, rq->conn->c_peer_port,
+			  rq->error_status, status);
+		return http_error_builtin(rq, rq->error_status, rq->error_extra[0] ? rq->error_extra : NULL);
+	}
+	if (http_error_defer(rq, status, extra))
+		return 0;
+	return http_error_builtin(rq, status, extra);
+}
+
+int http_error_send(struct request *rq, bool builtin)
+{
+	int status = rq->error_pending;
+	const char *extra = rq->error_extra[0] ? rq->error_extra : NULL;
+	int ret = -1;
+
+	rq->error_pending = 0;
+	if (!builtin)
+		ret = http_error_file(rq, status, extra);
+	if (ret == -1)
+		ret = http_error_builtin(rq, status, extra);
+	return ret < 0 ? -1 : 0;
+}
+
+void resp_error_extra(struct request *rq)
+{
+	if (rq->error_extra[0])
+		resp_add(rq, "%s", rq->error_extra);
 }

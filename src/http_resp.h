@@ -7,12 +7,15 @@
  * with a small body (resp_send), or followed by a file (static.c). Every
  * response carries Date and Server, and the Connection field that matches
  * conn->c_keepalive. Every client-visible error goes through http_error(),
- * which writes the small HTML body (or the configured error page), logs one
- * error-log line, and decides whether the connection survives.
+ * which writes the small HTML body, logs one error-log line, and decides
+ * whether the connection survives; where an error page is configured it
+ * leaves the answer to the router (request.c), which knows whether that
+ * page is a file to send (http_error_send) or a script to run.
  */
 #ifndef PFHTTPD_HTTP_RESP_H
 #define PFHTTPD_HTTP_RESP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,12 +47,28 @@ int resp_send(struct request *rq, const void *body, size_t len);
 int resp_options(struct request *rq, const char *allow);
 
 /*
- * Answer with an error status: the configured error page for status or a
- * small HTML body; one error-log line saying why. extra: more header lines
- * (each ending CRLF, e.g. "Allow: GET, HEAD\r\n"), or NULL. The connection
- * is kept only when the status allows it and the request body was read.
+ * Answer with an error status; one error-log line saying why. extra: more
+ * header lines (each ending CRLF, e.g. "Allow: GET, HEAD\r\n"), or NULL.
+ * The connection is kept only when the status allows it and the request
+ * body was read. With no error page for status, the small built-in HTML
+ * page is sent. With one, nothing is sent yet: rq->error_pending says which
+ * status the router must answer with that page (request.c). While an error
+ * page script runs (rq->error_status), any error answers the original
+ * status with the built-in page, so error pages never loop.
  * Returns 0, or -1 if the connection was lost.
  */
 int http_error(struct request *rq, int status, const char *extra, const char *why);
+
+/* The error_pages path configured for status, or NULL. */
+const char *http_error_page(const struct request *rq, int status);
+
+/*
+ * Answer rq->error_pending with its configured page file, or (builtin, or
+ * the file cannot be opened) with the built-in page. 0, or -1 (connection lost).
+ */
+int http_error_send(struct request *rq, bool builtin);
+
+/* In a response head: the extra header lines of the error an error page answers. */
+void resp_error_extra(struct request *rq);
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,32 +143,44 @@ void log_error(enum log_level level, const char *fmt, ...)
 		log_write(STDERR_FILENO, line, (size_t)n);
 }
 
-/* Copy a header value into the log, escaping '"', '\\' and non-printables as Apache does. */
-static size_t log_escape(char *dst, size_t cap, const char *s, size_t len)
+size_t log_escape(char *dst, size_t cap, const char *s, size_t len, size_t *used)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
+	size_t o = 0, i;
 
-	if (!s) {
-		if (cap > 1)
-			dst[o++] = '-';
-		return o;
-	}
-	for (size_t i = 0; i < len && o + 4 < cap; i++) {
+	for (i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if (ch == '"' || ch == '\\') {
+		bool plain = ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
+		size_t w = plain ? 1 : ch == '"' || ch == '\\' ? 2 : 4;
+
+		if (o + w > cap)
+			break;
+		if (plain) {
+			dst[o++] = (char)ch;
+		} else if (w == 2) {
 			dst[o++] = '\\';
 			dst[o++] = (char)ch;
-		} else if (ch < 0x20 || ch >= 0x7f) {
+		} else {
 			dst[o++] = '\\';
 			dst[o++] = 'x';
 			dst[o++] = hex[ch >> 4];
 			dst[o++] = hex[ch & 15];
-		} else {
-			dst[o++] = (char)ch;
 		}
 	}
+	if (used)
+		*used = i;
 	return o;
+}
+
+/* A header value in the access log: escaped, or "-" when absent. */
+static size_t log_field(char *dst, size_t cap, const char *s, size_t len)
+{
+	if (!s) {
+		if (cap > 1)
+			dst[0] = '-';
+		return cap > 1;
+	}
+	return log_escape(dst, cap, s, len, NULL);
 }
 
 void log_access(const struct log_access_rec *r)
@@ -186,11 +199,11 @@ void log_access(const struct log_access_rec *r)
 		strcpy(bytes, "-");
 	n = (size_t)snprintf(line, sizeof(line), "%s - - [%s] \"",
 			     r->client ? r->client : "-", when);
-	n += log_escape(line + n, 4096, r->request_line, r->request_line_len);
+	n += log_field(line + n, 4096, r->request_line, r->request_line_len);
 	n += (size_t)snprintf(line + n, sizeof(line) - n, "\" %d %s \"", r->status, bytes);
-	n += log_escape(line + n, 2048, r->referer, r->referer_len);
+	n += log_field(line + n, 2048, r->referer, r->referer_len);
 	line[n++] = '"'; line[n++] = ' '; line[n++] = '"';
-	n += log_escape(line + n, 2048, r->user_agent, r->user_agent_len);
+	n += log_field(line + n, 2048, r->user_agent, r->user_agent_len);
 	line[n++] = '"';
 	line[n++] = '\n';
 	log_write(log_acc_fd, line, n);

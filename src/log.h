@@ -49,6 +49,17 @@ int log_access_fd(void);
 void log_error(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Copy s[0..len) to dst (room for cap bytes; no NUL is added) with '"' and
+ * '\\' escaped as \" and \\, and every other byte outside printable ASCII
+ * (CR, LF, ESC, DEL, bytes >= 0x80) as \xHH, as Apache's ap_escape_logitem
+ * does: nothing a client or a script writes can end a log line, forge
+ * another, or reach an administrator's terminal as a control sequence.
+ * Stops before an item that would not fit, so an escape is never cut; *used
+ * (if not NULL) is the number of bytes of s taken. Returns the bytes written.
+ */
+size_t log_escape(char *dst, size_t cap, const char *s, size_t len, size_t *used);
+
 /* One request as the access log records it. Strings may be NULL ("-"). */
 struct log_access_rec {
 	const char *client;          /* remote address */

@@ -130,6 +130,7 @@ int main(int argc, char **argv)
 	} else if (conf_check(conf, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 	} else if (test) {
+		conf_check_notices(conf, stderr);
 		printf("syntax OK\n");
 		ret = 0;
 	} else {

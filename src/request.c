@@ -21,6 +21,11 @@ int request_ctx_init(struct request_ctx *x, const struct conf *conf)
 	/* A normalised path is never longer than the request line it came from. */
 	x->path = malloc(conf->limits.request_line + 1);
 	/*
+	 * The method, path and query an error page answers for, each NUL-ended:
+	 * from the request line, or after a local redirect from redirect_buf.
+	 */
+	x->orig = malloc(conf->limits.request_line + sizeof(x->rq.redirect_buf) + 3);
+	/*
 	 * Room for every header we write plus a Location as long as the request
 	 * line, tripled by %-encoding, or for a CGI script's whole header block.
 	 */
@@ -28,7 +33,7 @@ int request_ctx_init(struct request_ctx *x, const struct conf *conf)
 	if (x->out_cap < CGI_HEAD_MAX + 8192)
 		x->out_cap = CGI_HEAD_MAX + 8192;
 	x->out = malloc(x->out_cap);
-	if (!x->headers || !x->path || !x->out) {
+	if (!x->headers || !x->path || !x->orig || !x->out) {
 		request_ctx_free(x);
 		return -1;
 	}
@@ -39,6 +44,7 @@ void request_ctx_free(struct request_ctx *x)
 {
 	free(x->headers);
 	free(x->path);
+	free(x->orig);
 	free(x->out);
 	memset(x, 0, sizeof(*x));
 }
@@ -92,6 +98,7 @@ static void request_reset(struct request_ctx *x, const struct site *site, struct
 	rq->slot = x->slot;
 	rq->headers = x->headers;
 	rq->path = x->path;
+	rq->orig = x->orig;
 	rq->out = x->out;
 	rq->out_cap = x->out_cap;
 	rq->hr.content_length = -1;
@@ -257,6 +264,9 @@ int request_redirect_local(struct request *rq, const char *location, size_t len)
 	struct http_request *hr = &rq->hr;
 	const char *q = memchr(location, '?', len);
 
+	/* An error page answers with its own status; a redirect could loop. */
+	if (rq->error_status)
+		return http_error(rq, 500, NULL, "an error page script may not redirect locally");
 	if (++rq->redirects > REQUEST_MAX_REDIRECTS || len >= sizeof(rq->redirect_buf))
 		return http_error(rq, 500, NULL, "too many or too long local redirects");
 	memcpy(rq->redirect_buf, location, len);
@@ -271,6 +281,102 @@ int request_redirect_local(struct request *rq, const char *location, size_t len)
 	hr->content_length = -1;
 	hr->chunked = false;
 	return request_route_path(rq);
+}
+
+/* ---- error pages (Apache's ErrorDocument) -------------------------------- */
+
+/* Keep the request an error page answers for: its script sees it as REDIRECT_*. */
+static void request_keep_orig(struct request *rq)
+{
+	const struct http_request *hr = &rq->hr;
+	struct http_str *dst[] = { &rq->orig_method, &rq->orig_path, &rq->orig_query };
+	const struct http_str src[] = { hr->method_str, hr->path, hr->query };
+	char *p = rq->orig;
+
+	/* Room: the method is from the request line, the path and query from it
+	 * or from redirect_buf (request_ctx_init). */
+	for (size_t i = 0; i < 3; i++) {
+		if (src[i].len)
+			memcpy(p, src[i].p, src[i].len);
+		p[src[i].len] = '\0';
+		*dst[i] = (struct http_str){ p, src[i].len };
+		p += src[i].len + 1;
+	}
+}
+
+/*
+ * Run the error page script page for status, as Apache's ErrorDocument: a
+ * GET of the page (the original method goes in REDIRECT_REQUEST_METHOD;
+ * a HEAD still gets no body), with no request body, answered with the
+ * original status (cgi_io keeps it). Whatever goes wrong from here is
+ * answered by http_error with the original status and the built-in page.
+ */
+static int request_error_script(struct request *rq, int status, const char *page)
+{
+	struct http_request *hr = &rq->hr;
+	const struct conf *cf = rq->site->conf;
+	size_t len = strlen(page);
+	const char *q = memchr(page, '?', len);
+	struct cgi_target t;
+	int st;
+
+	request_keep_orig(rq);
+	rq->error_status = status;
+	hr->method = HTTP_M_GET;
+	hr->method_str = (struct http_str){ "GET", 3 };
+	hr->path = (struct http_str){ page, q ? (size_t)(q - page) : len };
+	hr->has_query = q != NULL;
+	hr->query = q ? (struct http_str){ q + 1, len - (size_t)(q - page) - 1 } : (struct http_str){ "", 0 };
+	hr->content_length = -1;
+	hr->chunked = false;
+	st = uri_normalize(hr->path.p, hr->path.len, rq->path, cf->limits.request_line + 1,
+			   &rq->path_len);
+	if (st != 0)
+		return http_error(rq, st, NULL, "error page path");
+	st = cgi_resolve(rq, &t);
+	/* Never a file: a page named as a script that is not one is not sent as text. */
+	if (st == CGI_NOT_SCRIPT)
+		return http_error(rq, 404, NULL, "error page script does not exist");
+	if (st != 0)
+		return http_error(rq, st, NULL, "error page script not runnable");
+	/* An nph- script writes its own status line: the original could not be kept. */
+	if (t.nph)
+		return http_error(rq, 500, NULL, "an nph- script cannot be an error page");
+	return cgi_serve(rq, &t);
+}
+
+/*
+ * http_error left the answer here (rq->error_pending): a configured error
+ * page. A file is sent; a script is run, unless the request could not be
+ * parsed (parsed false: there is no request to describe to it); a script
+ * that nothing here runs is never sent, since its text is a program.
+ */
+static void request_error_page(struct request *rq, bool parsed)
+{
+	const char *page, *interp;
+	int status = rq->error_pending;
+
+	if (!status)
+		return;
+	page = http_error_page(rq, status);
+	switch (cgi_page_kind(rq->site->conf, page, &interp)) {
+	case CGI_PAGE_FILE:
+		(void)http_error_send(rq, false);
+		return;
+	case CGI_PAGE_SOURCE:
+		log_error(LOG_ERR, "error page %s (status %d) is a script that no handler runs: "
+			  "sending the built-in page, never its source", page, status);
+		(void)http_error_send(rq, true);
+		return;
+	case CGI_PAGE_SCRIPT:
+		break;
+	}
+	if (!parsed) {
+		(void)http_error_send(rq, true);
+		return;
+	}
+	rq->error_pending = 0;
+	(void)request_error_script(rq, status, page);
 }
 
 /* The error-log reason for a status from the parser. */
@@ -332,6 +438,7 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 		 * client reads the page as the start of the next response. */
 		rq->head_only = rq->hr.method == HTTP_M_HEAD;
 		http_error(rq, r, NULL, request_parse_why(r));
+		request_error_page(rq, false);
 		request_log(rq);
 		return REQUEST_CLOSE;
 	}
@@ -349,6 +456,7 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 			      site->conf->limits.headers);
 	request_state(x, SB_WRITING);
 	request_route(rq);
+	request_error_page(rq, true);
 	(void)request_discard_body(rq); /* whatever the handler left; closes on failure */
 	request_account(x);
 	request_log(rq);

@@ -56,6 +56,12 @@ struct request {
 	char *out;                   /* response head buffer */
 	size_t out_len, out_cap;
 	bool out_overflow;
+	/* Error pages (http_error, request_error_page). */
+	int error_pending;           /* a status whose configured page the router must serve */
+	char error_extra[256];       /* its extra header lines ("Allow: ...\r\n"), "" if none */
+	int error_status;            /* an error page script is answering this status */
+	struct http_str orig_path, orig_query, orig_method; /* the request it answers (REDIRECT_*) */
+	char *orig;                  /* their storage (request_ctx_init) */
 };
 
 struct request_ctx {
@@ -65,6 +71,7 @@ struct request_ctx {
 	bool can_handoff;            /* a keeper can take this connection while it waits */
 	struct http_header *headers;
 	char *path;
+	char *orig;
 	char *out;
 	size_t out_cap;
 };

@@ -67,6 +67,24 @@ static const struct { const char *name; const char *text; mode_t mode; } private
 	  "\techo $k, '=', $_SERVER[$k] ?? '(unset)', \"\\n\";\n}\n", 0644 },
 	{ "htdocs/upper.PHP",
 	  "<?php\nheader('Content-Type: text/plain');\necho 'info-', 'php-ran', \"\\n\";\n", 0644 },
+	/* Error pages (the error_pages TCase). Markers are built when they run, so
+	 * a marker seen proves a run, and a SECRET seen proves leaked source. */
+	{ "htdocs/errors/404.php",
+	  "<?php\n// SECRET-404-SOURCE\nheader('Status: 200 OK');\nheader('Content-Type: text/plain');\n"
+	  "header('X-Error-Page: php');\necho 'err-', 'php-ran', \"\\n\";\n"
+	  "foreach (['REDIRECT_STATUS', 'REDIRECT_URL', 'REDIRECT_QUERY_STRING', 'REDIRECT_REQUEST_METHOD',\n"
+	  "\t'REQUEST_METHOD', 'QUERY_STRING', 'CONTENT_LENGTH'] as $k) {\n"
+	  "\techo $k, '=', $_SERVER[$k] ?? '(unset)', \"\\n\";\n}\n", 0644 },
+	{ "htdocs/errors/400.php",
+	  "<?php\n// SECRET-400-SOURCE\nheader('Content-Type: text/plain');\necho 'err400-', 'ran', \"\\n\";\n", 0644 },
+	{ "htdocs/errors/412.pl",
+	  "#!/usr/bin/perl\n# SECRET-412-SOURCE: no handler runs .pl here\nprint \"Content-Type: text/plain\\n\\n\";\n", 0644 },
+	{ "cgi-bin/t-errpage.sh",
+	  "#!/bin/sh\n# An error page under the alias: tries Status 200, prints what it was told.\n"
+	  "printf 'Status: 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n'\n"
+	  "echo \"sh-errpage-$REDIRECT_STATUS\"\n"
+	  "for v in REDIRECT_STATUS REDIRECT_URL REDIRECT_QUERY_STRING REDIRECT_REQUEST_METHOD REQUEST_METHOD; do\n"
+	  "\teval \"echo $v=\\${$v-(unset)}\"\ndone\n", 0755 },
 	{ "htdocs/phpdir/index.php",
 	  "<?php\nheader('Content-Type: text/plain');\necho 'info-', 'php-ran', \" index\\n\";\n", 0644 },
 };
@@ -77,7 +95,7 @@ static const char *const needed_scripts[] = {
 	"stream.sh", "ignore_body.sh", "big_before_read.sh", "sleep_forever.sh", "no_header.sh",
 	"exit_early.sh", "stderr.sh", "nph-test.sh", "pathinfo.sh", "cl.sh", "noexec.sh",
 	"env_dump.sh", "detached_stderr.sh", "one_write_body.sh", "big_header_field.sh",
-	"huge_header_block.sh",
+	"huge_header_block.sh", "stderr_ctl.sh",
 };
 
 static const char *src_dir(void)
@@ -164,6 +182,19 @@ static int cgi_fixtures(char *why, size_t whylen)
 	return 0;
 }
 
+/* More configuration for one TCase's server (the error_pages one). */
+static const char *setup_more = "";
+
+#define ERROR_PAGES_CONF \
+	"error_pages = (\n" \
+	"  { status = 400; path = \"/errors/400.php\"; },\n" \
+	"  { status = 403; path = \"/cgi-bin/t-errpage.sh\"; },\n" \
+	"  { status = 404; path = \"/errors/404.php\"; },\n" \
+	"  { status = 405; path = \"/cgi-bin/redirect_local.sh\"; },\n" \
+	"  { status = 412; path = \"/errors/412.pl\"; },\n" \
+	"  { status = 416; path = \"/cgi-bin/t-errpage.sh\"; },\n" \
+	"  { status = 502; path = \"/cgi-bin/no_header.sh\"; } );\n"
+
 static void setup(void)
 {
 	char msg[9000];
@@ -183,8 +214,8 @@ static void setup(void)
 		 "  limits = { cpu = 30; memory = 536870912; processes = 64; }; };\n"
 		 "timeouts = { header = 10; body = 30; keepalive = 5; send = 30; cgi = %d; };\n"
 		 "limits = { request_line = 8192; header_bytes = 16384; headers = 100; body = 20971520; };\n"
-		 "index = [ \"index.html\", \"index.php\" ];\n",
-		 srv.root, cgi_timeout_s);
+		 "index = [ \"index.html\", \"index.php\" ];\n%s",
+		 srv.root, cgi_timeout_s, setup_more);
 	/* The server inherits this; no script may see it (RFC 3875 4.1: meta-variables only). */
 	setenv("PFHTTPD_LEAK_MARKER", "leaked-from-the-server-environment", 1);
 	if (hs_start(&srv, extra, msg, sizeof msg) == -1) {
@@ -198,6 +229,13 @@ static void setup(void)
 static void teardown(void)
 {
 	hs_destroy(&srv);
+}
+
+static void setup_error_pages(void)
+{
+	setup_more = ERROR_PAGES_CONF;
+	setup();
+	setup_more = "";
 }
 
 /* ------------------------------------------------------------------------ */
@@ -801,7 +839,8 @@ END_TEST
 
 #define REQ_PI "GET /cgi-bin/printenv/extra/path?x=1 HTTP/1.1\r\nHost: localhost\r\n" \
 	"X-Custom: custom-value\r\nX-Multi: a\r\nX-Multi: b\r\nProxy: http://evil\r\n" \
-	"Redirect-Status: 999\r\nAuthorization: Basic dXNlcjpwYXNz\r\n\r\n"
+	"Redirect-Status: 999\r\nAuthorization: Basic dXNlcjpwYXNz\r\n" \
+	"Proxy-Authorization: Basic cHJveHk6c2VjcmV0\r\n\r\n"
 #define REQ_PLAIN "GET /cgi-bin/printenv HTTP/1.1\r\nHost: localhost\r\n\r\n"
 #define REQ_POST "POST /cgi-bin/printenv HTTP/1.1\r\nHost: localhost\r\n" \
 	"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\na=b&c=d"
@@ -839,6 +878,8 @@ static const struct env_case {
 	{ __LINE__, "httpoxy: no HTTP_PROXY (CVE-2016-5385)", REQ_PI, "HTTP_PROXY", ABSENT },
 	{ __LINE__, "client Redirect-Status dropped (CVE-2024-8927)", REQ_PI, "HTTP_REDIRECT_STATUS", ABSENT },
 	{ __LINE__, "Authorization not passed", REQ_PI, "HTTP_AUTHORIZATION", ABSENT },
+	{ __LINE__, "Proxy-Authorization never passed (RFC 3875 4.1.18)", REQ_PI,
+	  "HTTP_PROXY_AUTHORIZATION", ABSENT },
 	{ __LINE__, "no CONTENT_LENGTH for GET", REQ_PI, "CONTENT_LENGTH", ABSENT },
 	{ __LINE__, "server environment not inherited", REQ_PI, "PFHTTPD_LEAK_MARKER", ABSENT },
 	{ __LINE__, "configured PATH", REQ_PI, "PATH", "/usr/local/bin:/usr/bin:/bin" },
@@ -1252,6 +1293,36 @@ START_TEST(test_stderr_logged)
 END_TEST
 
 /*
+ * Script stderr is escaped like every client-controlled log text: a CR or
+ * an ESC written by a script appears as \x0d / \x1b, so it can neither
+ * hide a log line nor drive the terminal of whoever reads the log; a CRLF
+ * line end is still only a line end.
+ */
+START_TEST(test_stderr_escaped)
+{
+	static char log[HS_MAX_RESP];
+	const char *m;
+	ssize_t n;
+
+	exchange("GET /cgi-bin/stderr_ctl.sh HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 200);
+	ck_assert_msg(hs_wait_file_contains(srv.error_log, "ctl-marker-2", 3000),
+		      "stderr lines not in %s", srv.error_log);
+	n = hs_slurp(srv.error_log, log, sizeof log);
+	ck_assert_int_gt(n, 0);
+	ck_assert_msg(memchr(log, '\r', (size_t)n) == NULL, "a raw CR in the error log");
+	ck_assert_msg(memchr(log, '\x1b', (size_t)n) == NULL, "a raw ESC in the error log");
+	m = strstr(log, "ctl-marker a");
+	ck_assert_msg(m != NULL, "first line missing: %s", log);
+	ck_assert_msg(strncmp(m, "ctl-marker a\\x0db\\x1b[2Jc\n", 26) == 0,
+		      "not escaped as one line: %.*s", (int)strcspn(m, "\n"), m);
+	m = strstr(log, "ctl-marker-2");
+	ck_assert_msg(strncmp(m, "ctl-marker-2 second\n", 20) == 0,
+		      "CRLF line end not taken as the end: %.*s", (int)strcspn(m, "\n"), m);
+}
+END_TEST
+
+/*
  * HEAD on a script that answers with a local redirect: the internal request
  * is a HEAD too, so no body follows the head. A GET pipelined in the same
  * write shows any stray byte: its response would no longer start with a
@@ -1602,6 +1673,182 @@ START_TEST(test_zz_pool_clean)
 	ck_assert_msg(hs_workers(srv.pid, w, 64) >= 1, "no live worker left");
 	assert_pool_clean(__LINE__);
 	assert_still_serving(__LINE__, "at the end");
+}
+END_TEST
+
+
+/* ------------------------------------------------------------------------ */
+/*
+ * error_pages: an error page that is a script runs as one, as Apache's
+ * ErrorDocument: GET, REDIRECT_* of the original request, the original
+ * status whatever the script says; never its source; no loops.
+ */
+
+/* The value of NAME= in body, or "" (a failed check names the body). */
+static const char *body_var(const struct hs_response *r, const char *name)
+{
+	static char val[512];
+
+	if (!env_get(r->body, name, val, sizeof val))
+		snprintf(val, sizeof val, "(missing)");
+	return val;
+}
+
+static void assert_no_source(int line, const struct hs_response *r)
+{
+	ck_assert_msg(!hs_contains(r->raw, r->raw_len, "SECRET-") &&
+		      !hs_contains(r->raw, r->raw_len, "<?php"),
+		      "line %d: script source sent: %.400s", line, r->raw);
+}
+
+static const struct errpage_case {
+	int line;
+	const char *desc;
+	const char *req;
+	int status;
+	const char *marker;      /* in the body: the page script ran (NULL: built-in page) */
+	const char *vars[5][2];  /* NAME, value in the body */
+	const char *hdr[2];      /* a header the answer must carry, and its value prefix */
+} errpage_cases[] = {
+	{ __LINE__, "php 404 page runs; Status 200 does not win", "GET /nope?a=b HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  404, "err-php-ran", { { "REDIRECT_STATUS", "404" }, { "REDIRECT_URL", "/nope" },
+	  { "REDIRECT_QUERY_STRING", "a=b" }, { "REDIRECT_REQUEST_METHOD", "GET" }, { "REQUEST_METHOD", "GET" } },
+	  { "X-Error-Page", "php" } },
+	{ __LINE__, "php 404 page for a POST runs as GET, without the body",
+	  "POST /nope HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello",
+	  404, "err-php-ran", { { "REDIRECT_REQUEST_METHOD", "POST" }, { "REQUEST_METHOD", "GET" },
+	  { "REDIRECT_QUERY_STRING", "" }, { "CONTENT_LENGTH", "(unset)" }, { "QUERY_STRING", "" } }, { NULL, NULL } },
+	{ __LINE__, "404 of a missing handler script", "GET /missing.php/x HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  404, "err-php-ran", { { "REDIRECT_URL", "/missing.php/x" } }, { NULL, NULL } },
+	{ __LINE__, "sh 403 page under the alias (dotfile)", "GET /.htpasswd HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  403, "sh-errpage-403", { { "REDIRECT_STATUS", "403" }, { "REDIRECT_URL", "/.htpasswd" },
+	  { "REQUEST_METHOD", "GET" } }, { NULL, NULL } },
+	{ __LINE__, "sh 403 page for a script that cannot run", "GET /cgi-bin/noexec.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  403, "sh-errpage-403", { { "REDIRECT_URL", "/cgi-bin/noexec.sh" } }, { NULL, NULL } },
+	{ __LINE__, "sh 416 page keeps Content-Range (RFC 9110 15.5.17)",
+	  "GET /index.html HTTP/1.1\r\nHost: localhost\r\nRange: bytes=999999-\r\n\r\n",
+	  416, "sh-errpage-416", { { "REDIRECT_STATUS", "416" }, { "REQUEST_METHOD", "GET" } },
+	  { "Content-Range", "bytes */" } },
+	{ __LINE__, ".pl page with no handler: built-in, never the source",
+	  "GET /index.html HTTP/1.1\r\nHost: localhost\r\nIf-Match: \"nope\"\r\n\r\n",
+	  412, NULL, { { NULL, NULL } }, { NULL, NULL } },
+	{ __LINE__, "error page that redirects locally: built-in page, original status, Allow kept",
+	  "POST /index.html HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n",
+	  405, NULL, { { NULL, NULL } }, { "Allow", "GET" } },
+	{ __LINE__, "error page script that fails itself: built-in page, original status",
+	  "GET /cgi-bin/no_header.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+	  502, NULL, { { NULL, NULL } }, { NULL, NULL } },
+	{ __LINE__, "unparsable request: the 400 page script is not run",
+	  "GET / HTTP/1.1\r\nHost: localhost\r\nNo colon here\r\n\r\n",
+	  400, NULL, { { NULL, NULL } }, { NULL, NULL } },
+};
+
+START_TEST(test_error_page)
+{
+	const struct errpage_case *c = &errpage_cases[_i];
+
+	open_conn();
+	request(c->req, &r1, false);
+	assert_wellformed(c->line, c->desc, &r1);
+	ck_assert_msg(r1.status == c->status, "line %d (%s): status %d, want %d: %.400s",
+		      c->line, c->desc, r1.status, c->status, r1.raw);
+	assert_no_source(c->line, &r1);
+	if (c->marker)
+		ck_assert_msg(hs_contains(r1.body, r1.body_len, c->marker),
+			      "line %d (%s): the page script did not run: %.400s", c->line, c->desc, r1.raw);
+	else
+		ck_assert_msg(hs_contains(r1.body, r1.body_len, "<address>pfhttpd"),
+			      "line %d (%s): not the built-in page: %.400s", c->line, c->desc, r1.raw);
+	for (size_t i = 0; i < 5 && c->vars[i][0]; i++)
+		ck_assert_msg(strcmp(body_var(&r1, c->vars[i][0]), c->vars[i][1]) == 0,
+			      "line %d (%s): %s=%s, want %s; body:\n%.600s", c->line, c->desc,
+			      c->vars[i][0], body_var(&r1, c->vars[i][0]), c->vars[i][1], r1.body);
+	if (c->hdr[0])
+		ck_assert_msg(hs_hdr(&r1, c->hdr[0]) &&
+			      strncmp(hs_hdr(&r1, c->hdr[0]), c->hdr[1], strlen(c->hdr[1])) == 0,
+			      "line %d (%s): want %s: %s...: %.400s", c->line, c->desc, c->hdr[0],
+			      c->hdr[1], r1.raw);
+	assert_conn_in_sync(c->line, c->desc, &r1);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* HEAD of a missing page: the php page's head, the original status, no body (a pipelined GET shows any stray byte). */
+START_TEST(test_error_page_head)
+{
+	open_conn();
+	ck_assert_int_eq(hs_send_str(conn.fd,
+		"HEAD /nope HTTP/1.1\r\nHost: localhost\r\n\r\n"
+		"GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_msg(hs_read_response(&conn, &r1, true, HS_TIMEOUT_MS) == 0,
+		      "no response to the HEAD; got: %.300s", r1.raw);
+	ck_assert_msg(r1.status == 404, "HEAD: status %d: %.300s", r1.status, r1.raw);
+	ck_assert_pstr_eq(hs_hdr(&r1, "X-Error-Page"), "php");
+	ck_assert_msg(hs_read_response(&conn, &r2, false, HS_TIMEOUT_MS) == 0,
+		      "no response to the pipelined GET; got: %.300s", r2.raw);
+	ck_assert_msg(strncmp(r2.raw, "HTTP/1.1 200 ", 13) == 0,
+		      "body bytes followed the HEAD response: the next one reads %.200s", r2.raw);
+	ck_assert_str_eq(r2.body, HS_HELLO);
+	hs_conn_close(&conn);
+}
+END_TEST
+
+/* Why the .pl page was not sent, and that the failing page script was noticed, are in the error log. */
+START_TEST(test_error_page_log)
+{
+	exchange("GET /index.html HTTP/1.1\r\nHost: localhost\r\nIf-Match: \"nope\"\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 412);
+	ck_assert_msg(hs_wait_file_contains(srv.error_log, "is a script that no handler runs", 3000),
+		      "no log line for the .pl error page");
+	exchange("GET /cgi-bin/no_header.sh HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 502);
+	ck_assert_msg(hs_wait_file_contains(srv.error_log, "the error page for status 502 failed", 3000),
+		      "no log line for the failing error page script");
+}
+END_TEST
+
+/* -t: each script page is announced, the .pl one warned about; the configuration is still OK. */
+START_TEST(test_error_page_conf_check)
+{
+	char cmd[HS_PATH * 8], out[HS_PATH * 2];
+	static char text[8192];
+	int rc;
+
+	snprintf(out, sizeof out, "%s/t-check.out", srv.root);
+	snprintf(cmd, sizeof cmd, "'%s' -t -f '%s' > '%s' 2>&1", hs_bin(), srv.conf, out);
+	rc = system(cmd);
+	ck_assert_int_ge(hs_slurp(out, text, sizeof text), 0);
+	ck_assert_msg(rc == 0, "-t failed (%d): %s", rc, text);
+	ck_assert_msg(strstr(text, "syntax OK") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "'/errors/404.php' (status 404) will be run as a script (by /usr/bin/php-cgi)"),
+		      "no notice for the php page: %s", text);
+	ck_assert_msg(strstr(text, "'/cgi-bin/t-errpage.sh' (status 403) will be run as a script (under cgi.alias)"),
+		      "no notice for the sh page: %s", text);
+	ck_assert_msg(strstr(text, "warning: error_pages: '/errors/412.pl' (status 412) is a script that no handler runs"),
+		      "no warning for the .pl page: %s", text);
+	ck_assert_msg(strstr(text, "/errors/404.html") == NULL, "a plain page noted: %s", text);
+}
+END_TEST
+
+/* -t still checks that a script page exists (below cgi.directory for the alias). */
+START_TEST(test_error_page_conf_check_missing)
+{
+	char cmd[HS_PATH * 8], out[HS_PATH * 2], conf2[HS_PATH * 2];
+	static char text[8192];
+	int rc;
+
+	snprintf(conf2, sizeof conf2, "%s/t-missing.conf", srv.root);
+	snprintf(out, sizeof out, "%s/t-missing.out", srv.root);
+	/* The server's config with the 403 page renamed to a script that is not there. */
+	snprintf(cmd, sizeof cmd, "sed 's|status = 403; path = \"/cgi-bin/t-errpage.sh\"|"
+		 "status = 403; path = \"/cgi-bin/t-gone.sh\"|' '%s' > '%s'", srv.conf, conf2);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof cmd, "'%s' -t -f '%s' > '%s' 2>&1", hs_bin(), conf2, out);
+	rc = system(cmd);
+	ck_assert_int_ge(hs_slurp(out, text, sizeof text), 0);
+	ck_assert_msg(rc != 0, "-t accepted a missing error page script: %s", text);
+	ck_assert_msg(strstr(text, "'/cgi-bin/t-gone.sh' (status 403) does not exist below cgi.directory"),
+		      "%s", text);
 }
 END_TEST
 
@@ -2082,10 +2329,22 @@ static Suite *cgi_suite(void)
 	tcase_add_loop_test(tc, test_stream_http10, 0, N(http10_cases));
 	tcase_add_test(tc, test_nph);
 	tcase_add_test(tc, test_stderr_logged);
+	tcase_add_test(tc, test_stderr_escaped);
 	tcase_add_test(tc, test_head_local_redirect);
 	tcase_add_loop_test(tc, test_one_write_body, 0, N(one_write_cases));
 	tcase_add_test(tc, test_big_header_field);
 	tcase_add_test(tc, test_header_block_over_limit);
+	tcase_add_test(tc, test_zz_pool_clean);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("error_pages");
+	tcase_add_unchecked_fixture(tc, setup_error_pages, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_error_page, 0, N(errpage_cases));
+	tcase_add_test(tc, test_error_page_head);
+	tcase_add_test(tc, test_error_page_log);
+	tcase_add_test(tc, test_error_page_conf_check);
+	tcase_add_test(tc, test_error_page_conf_check_missing);
 	tcase_add_test(tc, test_zz_pool_clean);
 	suite_add_tcase(s, tc);
 

@@ -166,6 +166,9 @@ static const struct var_expect default_vars[] = {
 	{ "REMOTE_ADDR",       "192.0.2.7" },
 	{ "REMOTE_PORT",       "54321" },
 	{ "REDIRECT_STATUS",   "200" },
+	{ "REDIRECT_URL",      NULL },
+	{ "REDIRECT_QUERY_STRING", NULL },
+	{ "REDIRECT_REQUEST_METHOD", NULL },
 	{ "PATH",              "/usr/bin:/bin" },
 	{ "HTTP_HOST",         "example.com:8080" },
 	{ "HTTP_USER_AGENT",   "test/1.0" },
@@ -237,6 +240,21 @@ static void tw_other_method(struct fixture *f)
 	f->hr.method_str = fx_str(f, "BREW");
 }
 static void tw_pass_auth(struct fixture *f) { f->in.pass_authorization = true; }
+/* An error page run as a script for a POST to /missing?q=1 that found nothing. */
+static void tw_error_page(struct fixture *f)
+{
+	f->in.redirect_status = 404;
+	f->in.redirect_url = fx_str(f, "/missing");
+	f->in.redirect_query = fx_str(f, "q=1");
+	f->in.redirect_method = fx_str(f, "POST");
+}
+static void tw_error_page_noq(struct fixture *f)
+{
+	f->in.redirect_status = 500;
+	f->in.redirect_url = fx_str(f, "/boom");
+	f->in.redirect_query = (struct http_str){ NULL, 0 };
+	f->in.redirect_method = fx_str(f, "GET");
+}
 
 #define B (BASE_VARS + 1) /* with the default PATH_INFO, PATH_TRANSLATED is set */
 
@@ -292,6 +310,29 @@ static const struct env_case env_cases[] = {
 	  { { "HTTP_AUTHORIZATION", NULL } } },
 	{ __LINE__, "Authorization passed when configured", tw_pass_auth, { "Authorization: Basic YTpi", NULL }, B + 1,
 	  { { "HTTP_AUTHORIZATION", "Basic YTpi" } } },
+	{ __LINE__, "Proxy-Authorization withheld (RFC 3875 4.1.18)", NULL,
+	  { "Proxy-Authorization: Basic YTpi", NULL }, B,
+	  { { "HTTP_PROXY_AUTHORIZATION", NULL } } },
+	{ __LINE__, "proxy-authorization (any case) withheld", NULL,
+	  { "PROXY-AUTHORIZATION: Basic YTpi", "proxy-authorization: x", NULL }, B,
+	  { { "HTTP_PROXY_AUTHORIZATION", NULL } } },
+	{ __LINE__, "Proxy-Authorization withheld even with pass_authorization", tw_pass_auth,
+	  { "Authorization: Basic YTpi", "Proxy-Authorization: Basic cHJveHk=", NULL }, B + 1,
+	  { { "HTTP_AUTHORIZATION", "Basic YTpi" }, { "HTTP_PROXY_AUTHORIZATION", NULL } } },
+	{ __LINE__, "Proxy_Authorization spelled with underscore dropped", NULL,
+	  { "Proxy_Authorization: Basic YTpi", NULL }, B,
+	  { { "HTTP_PROXY_AUTHORIZATION", NULL } } },
+	/* an error page run as a script (Apache's ErrorDocument) */
+	{ __LINE__, "error page: REDIRECT_* of the original request", tw_error_page, { NULL }, B + 3,
+	  { { "REDIRECT_STATUS", "404" }, { "REDIRECT_URL", "/missing" },
+	    { "REDIRECT_QUERY_STRING", "q=1" }, { "REDIRECT_REQUEST_METHOD", "POST" },
+	    { "REQUEST_METHOD", "GET" } } },
+	{ __LINE__, "error page: REDIRECT_QUERY_STRING set when empty", tw_error_page_noq, { NULL }, B + 3,
+	  { { "REDIRECT_STATUS", "500" }, { "REDIRECT_URL", "/boom" },
+	    { "REDIRECT_QUERY_STRING", "" }, { "REDIRECT_REQUEST_METHOD", "GET" } } },
+	{ __LINE__, "error page: a client's Redirect-Status still dropped", tw_error_page,
+	  { "Redirect-Status: 200", NULL }, B + 3,
+	  { { "REDIRECT_STATUS", "404" }, { "HTTP_REDIRECT_STATUS", NULL } } },
 	/* name mangling */
 	{ __LINE__, "dashes become underscores", NULL, { "X-Forwarded-For: 198.51.100.1", NULL }, B + 1,
 	  { { "HTTP_X_FORWARDED_FOR", "198.51.100.1" } } },
@@ -317,6 +358,10 @@ static const struct env_case env_cases[] = {
 	/* httpoxy, CVE-2016-5385 */
 	{ __LINE__, "Proxy never HTTP_PROXY", NULL, { "Proxy: http://evil:3128", NULL }, B,
 	  { { "HTTP_PROXY", NULL }, { "PATH", "/usr/bin:/bin" } } },
+	{ __LINE__, "Proxy beside Proxy-Authorization", NULL,
+	  { "Proxy: http://evil", "Proxy-Authorization: Basic YTpi", "Proxy-Connection: x", NULL }, B + 1,
+	  { { "HTTP_PROXY", NULL }, { "HTTP_PROXY_AUTHORIZATION", NULL },
+	    { "HTTP_PROXY_CONNECTION", "x" } } },
 	{ __LINE__, "proxy lower case", NULL, { "proxy: http://evil", "X-A: 1", NULL }, B + 1,
 	  { { "HTTP_PROXY", NULL }, { "HTTP_X_A", "1" } } },
 	{ __LINE__, "Proxy_ spelled with underscore", NULL, { "Http_Proxy: http://evil", NULL }, B,
@@ -446,6 +491,86 @@ START_TEST(test_many_fields)
 }
 END_TEST
 
+/*
+ * 10,000 fields, each name twice and the two apart (X-F0 ... X-F4999, then
+ * again), mixed with fields that are never exported: every variable holds
+ * its two values in the order sent.
+ */
+START_TEST(test_ten_thousand_fields)
+{
+	enum { N = 10000, HALF = N / 2 };
+	struct http_header *h = calloc(N + 2, sizeof(*h));
+	char (*names)[16] = calloc(N, sizeof(*names));
+	char (*values)[16] = calloc(N, sizeof(*values));
+	char name[32], want[40];
+	struct fixture f;
+	struct cgi_env e;
+
+	ck_assert(h && names && values);
+	fx_init(&f, NULL);
+	for (size_t i = 0; i < N; i++) {
+		int w = snprintf(names[i], sizeof(names[i]), i % 2 ? "x-f%zu" : "X-F%zu", i % HALF);
+		int v = snprintf(values[i], sizeof(values[i]), "v%zu", i);
+
+		ck_assert(w > 0 && (size_t)w < sizeof(names[i]) && v > 0);
+		h[i].name = (struct http_str){ names[i], (size_t)w };
+		h[i].value = (struct http_str){ values[i], (size_t)v };
+	}
+	h[N] = (struct http_header){ { "Proxy-Authorization", 19 }, { "Basic YTpi", 10 } };
+	h[N + 1] = (struct http_header){ { "Proxy", 5 }, { "http://evil", 11 } };
+	f.hr.headers = h;
+	f.hr.nheaders = N + 2;
+	ck_assert_int_eq(cgi_env_build(&e, &f.in), 0);
+	ck_assert_uint_eq(e.n, B + HALF);
+	for (size_t i = 0; i < HALF; i += 499) {
+		snprintf(name, sizeof(name), "HTTP_X_F%zu", i);
+		snprintf(want, sizeof(want), "v%zu, v%zu", i, i + HALF);
+		check_var(&e, name, want, __LINE__, "10,000 fields");
+	}
+	check_var(&e, "HTTP_PROXY_AUTHORIZATION", NULL, __LINE__, "10,000 fields");
+	check_var(&e, "HTTP_PROXY", NULL, __LINE__, "10,000 fields");
+	cgi_env_free(&e);
+	free(values);
+	free(names);
+	free(h);
+	free(f.arena);
+}
+END_TEST
+
+/*
+ * Linear time (the case's 8 s timeout is the assertion): 100,000 distinct
+ * names took about 40 s when each field was compared with all before it,
+ * and take a fraction of a second sorted (a few seconds under ASan).
+ */
+START_TEST(test_fields_scale)
+{
+	enum { N = 100000 };
+	struct http_header *h = calloc(N, sizeof(*h));
+	char (*names)[16] = calloc(N, sizeof(*names));
+	struct fixture f;
+	struct cgi_env e;
+
+	ck_assert(h && names);
+	fx_init(&f, NULL);
+	for (size_t i = 0; i < N; i++) {
+		int w = snprintf(names[i], sizeof(names[i]), "X-%zu", (i * 7919) % N);
+
+		ck_assert(w > 0 && (size_t)w < sizeof(names[i]));
+		h[i].name = (struct http_str){ names[i], (size_t)w };
+		h[i].value = (struct http_str){ "v", 1 };
+	}
+	f.hr.headers = h;
+	f.hr.nheaders = N;
+	ck_assert_int_eq(cgi_env_build(&e, &f.in), 0);
+	ck_assert_uint_eq(e.n, B + N);
+	check_var(&e, "HTTP_X_99999", "v", __LINE__, "scale");
+	cgi_env_free(&e);
+	free(names);
+	free(h);
+	free(f.arena);
+}
+END_TEST
+
 START_TEST(test_free_resets)
 {
 	struct fixture f;
@@ -467,6 +592,7 @@ static Suite *cgi_env_suite(void)
 	Suite *s = suite_create("cgi_env");
 	TCase *core = tcase_create("core");
 	TCase *security = tcase_create("isolation");
+	TCase *scale = tcase_create("scale");
 
 	tcase_set_timeout(core, 5);
 	tcase_add_test(core, test_default_vars);
@@ -478,7 +604,12 @@ static Suite *cgi_env_suite(void)
 	tcase_add_test(security, test_values_copied);
 	tcase_add_test(security, test_many_fields);
 	tcase_add_test(security, test_free_resets);
+	tcase_add_test(security, test_ten_thousand_fields);
 	suite_add_tcase(s, security);
+
+	tcase_set_timeout(scale, 8); /* was about 40 s; under ASan on a loaded machine now about 3 s */
+	tcase_add_test(scale, test_fields_scale);
+	suite_add_tcase(s, scale);
 	return s;
 }
 

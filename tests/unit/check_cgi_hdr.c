@@ -490,6 +490,43 @@ START_TEST(test_endless_line)
 }
 END_TEST
 
+/*
+ * An error page script (Apache's ErrorDocument) answers with the original
+ * status whatever its own Status says, unless it sends the client elsewhere.
+ */
+static const struct errst_case {
+	int line;
+	const char *desc;
+	const char *head;
+	int original;
+	int want;
+} errst_cases[] = {
+	{ __LINE__, "no Status: the original", "Content-Type: text/html\n\n", 404, 404 },
+	{ __LINE__, "Status 200 does not win", "Status: 200 OK\nContent-Type: text/html\n\n", 404, 404 },
+	{ __LINE__, "another error status does not win", "Status: 500\nContent-Type: text/html\n\n", 403, 403 },
+	{ __LINE__, "204 does not win (a body would be lost)", "Status: 204\n\n", 404, 404 },
+	{ __LINE__, "client redirect: 302 kept", "Location: http://example.com/\n\n", 404, 302 },
+	{ __LINE__, "client redirect with its own 301", "Status: 301\nLocation: http://example.com/\n\n", 410, 301 },
+	{ __LINE__, "Location with Status 200: not a redirect", "Status: 200\nLocation: http://e/\n\n", 404, 404 },
+	{ __LINE__, "local Location: the original (never followed)", "Location: /elsewhere\n\n", 500, 500 },
+};
+
+START_TEST(test_error_status)
+{
+	const struct errst_case *c = &errst_cases[_i];
+	struct http_header fields[MAX_FIELDS];
+	struct cgi_hdr_parser p;
+	struct cgi_response r;
+	int got;
+
+	cgi_hdr_init(&p, MAX_BYTES, MAX_FIELDS, &r, fields);
+	ck_assert_msg(cgi_hdr_parse(&p, c->head, strlen(c->head), &r) == CGI_HDR_DONE,
+		      "line %d (%s): does not parse", c->line, c->desc);
+	got = cgi_hdr_error_status(&r, c->original);
+	ck_assert_msg(got == c->want, "line %d (%s): %d, want %d", c->line, c->desc, got, c->want);
+}
+END_TEST
+
 static Suite *cgi_hdr_suite(void)
 {
 	Suite *s = suite_create("cgi_hdr");
@@ -502,6 +539,7 @@ static Suite *cgi_hdr_suite(void)
 	tcase_add_loop_test(core, test_split, 0, NELEM(cases));
 	tcase_add_test(core, test_answer_is_final);
 	tcase_add_test(core, test_resumes);
+	tcase_add_loop_test(core, test_error_status, 0, NELEM(errst_cases));
 	suite_add_tcase(s, core);
 
 	tcase_set_timeout(limits, 5);
