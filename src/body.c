@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "log.h"
 
 void body_init(struct body *b, struct conn *c, bool chunked,
 	       int64_t content_length, bool expect_continue, int minor, int64_t limit)
@@ -30,6 +31,69 @@ int body_send_continue(struct body *b, int timeout_s)
 	return conn_write(b->conn, cont, sizeof(cont) - 1, timeout_s);
 }
 
+/* Account waited_ms of waiting and n bytes to the body window. false: too slow (logged). */
+static bool body_rate_ok(struct body *b, int64_t waited_ms, ssize_t n)
+{
+	struct conn *c = b->conn;
+	uint64_t got;
+
+	if (conn_rate_ok(&c->c_recv, waited_ms, n > 0 ? (uint64_t)n : 0, &got))
+		return true;
+	log_error(LOG_NOTICE, "[client %s:%d] sent %llu body bytes in %lld s, below "
+		  "limits.min_body_rate %u", c->c_peer, c->c_peer_port, (unsigned long long)got,
+		  (long long)(c->c_recv.r_window_ms / 1000), (unsigned)c->c_recv.r_min);
+	return false;
+}
+
+/*
+ * Read without waiting. The time since the last read that found nothing
+ * was spent waiting for the client (the caller polled its socket); time
+ * before that was the caller's own (a CGI script slow to take its stdin).
+ */
+static ssize_t body_fill_nowait(struct body *b)
+{
+	int64_t now = conn_now_ms();
+	ssize_t n = conn_fill_nowait(b->conn);
+	int e = errno;
+
+	if (!body_rate_ok(b, b->want_since_ms ? now - b->want_since_ms : 0, n)) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	b->want_since_ms = n < 0 && (e == EAGAIN || e == EWOULDBLOCK) ? now : 0;
+	errno = e;
+	return n;
+}
+
+/*
+ * Wait for bytes until deadline_ms, and no longer than timeouts.body
+ * (c_recv's window) from now; wake at each window's end to judge the rate.
+ */
+static ssize_t body_fill_wait(struct body *b, int64_t deadline_ms)
+{
+	struct conn *c = b->conn;
+	int64_t mark = conn_now_ms();
+	int64_t stall = c->c_recv.r_window_ms > 0 ? mark + c->c_recv.r_window_ms : deadline_ms;
+
+	if (deadline_ms < stall)
+		stall = deadline_ms;
+	for (;;) {
+		ssize_t n = conn_fill(c, conn_rate_until(&c->c_recv, mark, stall));
+		int e = errno;
+		int64_t now = conn_now_ms();
+
+		if (!body_rate_ok(b, now - mark, n)) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		mark = now;
+		if (n >= 0 || e != ETIMEDOUT || now >= stall) {
+			errno = e;
+			return n;
+		}
+	}
+}
+
 /* More raw bytes into the connection buffer. 1 got some, or a body_read result. */
 static ssize_t body_fill(struct body *b, int64_t deadline_ms)
 {
@@ -43,7 +107,7 @@ static ssize_t body_fill(struct body *b, int64_t deadline_ms)
 	c->c_in_len = c->c_in_pos = b->keep;
 	if (!b->continue_sent && body_send_continue(b, 10) < 0)
 		return -400;
-	n = deadline_ms < 0 ? conn_fill_nowait(c) : conn_fill(c, deadline_ms);
+	n = deadline_ms < 0 ? body_fill_nowait(b) : body_fill_wait(b, deadline_ms);
 	if (n > 0)
 		return 1;
 	if (n == 0)

@@ -506,7 +506,6 @@ out:
 static int cgi_spool_body(struct request *rq, int64_t *len)
 {
 	char buf[65536];
-	int64_t deadline = conn_now_ms() + rq->site->conf->timeouts.body * 1000LL;
 	ssize_t n;
 	int fd = open(P_tmpdir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 
@@ -515,7 +514,7 @@ static int cgi_spool_body(struct request *rq, int64_t *len)
 		return -500;
 	}
 	*len = 0;
-	while ((n = body_read(&rq->body, buf, sizeof(buf), deadline)) > 0) {
+	while ((n = body_read(&rq->body, buf, sizeof(buf), BODY_WAIT)) > 0) {
 		if (write(fd, buf, (size_t)n) != n) {
 			log_error(LOG_ERR, "spooling a request body: %s", strerror(errno));
 			close(fd);

@@ -116,6 +116,11 @@ static const struct conf_int_key conf_limits_keys[] = {
 	{ "header_bytes", 1024, 16777216, CONF_SIZE, CONF_OFF(limits.header_bytes) },
 	{ "headers", 1, 10000, CONF_SIZE, CONF_OFF(limits.headers) },
 	{ "body", 0, INT64_C(1) << 40, CONF_I64, CONF_OFF(limits.body) },
+	/* Bytes per second; 1 GiB/s is beyond any client worth cutting. 0 turns each off. */
+	{ "min_send_rate", 0, 1073741824, CONF_INT, CONF_OFF(limits.min_send_rate) },
+	{ "min_body_rate", 0, 1073741824, CONF_INT, CONF_OFF(limits.min_body_rate) },
+	/* 0 turns it off; more than the scoreboard's address table holds would mean nothing. */
+	{ "connections_per_ip", 0, 1000000, CONF_INT, CONF_OFF(limits.connections_per_ip) },
 	{ NULL, 0, 0, CONF_INT, 0 }
 };
 
@@ -687,6 +692,8 @@ static int conf_load_defaults(struct conf_ctx *x)
 	c->limits.header_bytes = 16384;
 	c->limits.headers = 100;
 	c->limits.body = 10485760;
+	c->limits.min_send_rate = 1024;
+	c->limits.min_body_rate = 1024;
 	c->cgi.limits.cpu = 30;
 	c->cgi.limits.memory = 268435456;
 	c->cgi.limits.processes = 64;

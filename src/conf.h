@@ -71,6 +71,8 @@ struct conf {
 	struct {
 		size_t request_line, header_bytes, headers;      /* 8192, 16384, 100 */
 		int64_t body;                                    /* 10485760 */
+		int min_send_rate, min_body_rate;  /* bytes/s over timeouts.send / .body windows; 1024, 1024; 0 off */
+		int connections_per_ip;            /* open connections one address may hold; 0 (off) */
 	} limits;
 
 	struct {

@@ -5,9 +5,13 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "log.h"
 
 volatile sig_atomic_t conn_stopping;
 volatile sig_atomic_t conn_retiring;
@@ -69,6 +73,8 @@ void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
 	c->c_in_len = c->c_in_pos = 0;
 	c->c_keepalive = true;
 	c->c_deadline_ms = 0;
+	c->c_ip_counted = false;
+	conn_rate_start(c, 0, 0, 0, 0);
 	c->c_peer_addr = *peer;
 	c->c_local_addr = *local;
 	conn_addr(peer, c->c_peer, sizeof(c->c_peer), &c->c_peer_port);
@@ -180,6 +186,110 @@ ssize_t conn_fill(struct conn *c, int64_t deadline_ms)
 	}
 }
 
+static void conn_rate_init(struct conn_rate *r, uint32_t min, int window_s)
+{
+	r->r_min = window_s > 0 ? min : 0;
+	r->r_window_ms = window_s * 1000LL;
+	r->r_waited_ms = 0;
+	r->r_bytes = 0;
+}
+
+void conn_rate_start(struct conn *c, uint32_t send_rate, int send_s,
+		     uint32_t body_rate, int body_s)
+{
+	conn_rate_init(&c->c_send, send_rate, send_s);
+	conn_rate_init(&c->c_recv, body_rate, body_s);
+}
+
+bool conn_rate_ok(struct conn_rate *r, int64_t waited_ms, uint64_t bytes, uint64_t *got)
+{
+	uint64_t need;
+	bool ok;
+
+	if (r->r_min == 0)
+		return true;
+	/* A fast client never waits, so its window may hold a lot: saturate, never wrap. */
+	r->r_bytes = bytes > UINT64_MAX - r->r_bytes ? UINT64_MAX : r->r_bytes + bytes;
+	if (waited_ms > 0)
+		r->r_waited_ms += waited_ms;
+	if (r->r_waited_ms < r->r_window_ms)
+		return true;
+	/* At most 4294967295 * 86400, far below 2^64: conf bounds both factors. */
+	need = (uint64_t)r->r_min * (uint64_t)(r->r_window_ms / 1000);
+	ok = r->r_bytes >= need;
+	*got = r->r_bytes;
+	r->r_waited_ms = 0;
+	r->r_bytes = 0;
+	return ok;
+}
+
+int64_t conn_rate_until(const struct conn_rate *r, int64_t now, int64_t deadline)
+{
+	int64_t end;
+
+	if (r->r_min == 0)
+		return deadline;
+	end = now + (r->r_window_ms - r->r_waited_ms);
+	return end < deadline ? end : deadline;
+}
+
+/* Bytes written to c's socket that its peer has not acknowledged yet (SIOCOUTQ), or -1. */
+static int64_t conn_unacked(const struct conn *c)
+{
+	int q;
+
+	return ioctl(c->c_fd, SIOCOUTQ, &q) == 0 && q >= 0 ? q : -1;
+}
+
+/*
+ * A write would block: wait until the client takes more. POLLOUT alone
+ * cannot tell a slow client from a gone one: Linux reports it only once a
+ * third of the send buffer (megabytes, after autotuning) is free. So the
+ * wait wakes every second and reads how much of the queue the client has
+ * taken (SIOCOUTQ): that is what the send window counts, and nothing taken
+ * for timeout_s seconds is a stall. 0, or -1 with errno (ETIMEDOUT logged).
+ */
+static int conn_wait_send(struct conn *c, int timeout_s)
+{
+	int64_t mark = conn_now_ms(), stall = mark + timeout_s * 1000LL;
+	int64_t queued = conn_unacked(c);
+
+	for (;;) {
+		int64_t until = conn_rate_until(&c->c_send, mark, stall);
+		int r = conn_wait(c, POLLOUT, until - mark > 1000 ? mark + 1000 : until);
+		int e = errno;
+		int64_t now = conn_now_ms(), q = conn_unacked(c);
+		uint64_t taken = 0, got;
+
+		if (q >= 0 && queued >= 0 && q < queued) {
+			taken = (uint64_t)(queued - q);
+			stall = now + timeout_s * 1000LL; /* the client is still there */
+		}
+		queued = q;
+		if (!conn_rate_ok(&c->c_send, now - mark, taken, &got)) {
+			log_error(LOG_NOTICE, "[client %s:%d] took %llu bytes in %lld s, below "
+				  "limits.min_send_rate %u: closing", c->c_peer, c->c_peer_port,
+				  (unsigned long long)got, (long long)(c->c_send.r_window_ms / 1000),
+				  (unsigned)c->c_send.r_min);
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		mark = now;
+		if (r > 0)
+			return 0;
+		if (e != ETIMEDOUT) {
+			errno = e;
+			return -1;
+		}
+		if (now >= stall) {
+			log_error(LOG_NOTICE, "[client %s:%d] took nothing for %d s "
+				  "(timeouts.send): closing", c->c_peer, c->c_peer_port, timeout_s);
+			errno = ETIMEDOUT;
+			return -1;
+		}
+	}
+}
+
 int conn_writev(struct conn *c, struct iovec *iov, int iovcnt, int timeout_s)
 {
 	while (iovcnt > 0) {
@@ -191,10 +301,11 @@ int conn_writev(struct conn *c, struct iovec *iov, int iovcnt, int timeout_s)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				return -1;
-			if (conn_wait(c, POLLOUT, conn_now_ms() + timeout_s * 1000LL) < 0)
+			if (conn_wait_send(c, timeout_s) < 0)
 				return -1;
 			continue;
 		}
+		/* A short write leaves the rest of the iovec to send: never take it as done. */
 		while (iovcnt > 0 && (size_t)n >= iov->iov_len) {
 			n -= (ssize_t)iov->iov_len;
 			iov++;
@@ -226,7 +337,7 @@ int conn_sendfile(struct conn *c, int fd, off_t off, uint64_t len, int timeout_s
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				return -1;
-			if (conn_wait(c, POLLOUT, conn_now_ms() + timeout_s * 1000LL) < 0)
+			if (conn_wait_send(c, timeout_s) < 0)
 				return -1;
 			continue;
 		}

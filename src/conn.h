@@ -5,7 +5,11 @@
  * here, so a TLS connection can later stand behind the same four calls. The
  * socket is non-blocking; each call waits in poll(2) for at most its timeout
  * and gives up with errno ETIMEDOUT, or EINTR once the worker is told to
- * stop. Writes either send everything or fail. conn owns its input buffer,
+ * stop. Writes either send everything or fail. Each direction also has a
+ * minimum rate (limits.min_send_rate, limits.min_body_rate) judged over
+ * windows of its timeout: a client that moves fewer bytes than the rate
+ * asks for in a window is cut and logged, so trickling one byte before
+ * each timeout cannot hold a worker for hours. conn owns its input buffer,
  * allocated once per worker and reused for every connection, holding the
  * bytes of the current request and any pipelined ones after it.
  */
@@ -21,6 +25,19 @@
 #include <sys/uio.h>
 #include <time.h>
 
+/*
+ * One direction's minimum rate. The window's clock runs only while conn
+ * waits for the client (a write that would block, a body read with nothing
+ * to read), so time the server spends elsewhere (a slow CGI script, the
+ * disk) is never held against the client.
+ */
+struct conn_rate {
+	uint32_t r_min;                /* bytes per second; 0: off */
+	int64_t r_window_ms;           /* the direction's timeout */
+	int64_t r_waited_ms;           /* waited in this window so far */
+	uint64_t r_bytes;              /* moved in this window so far */
+};
+
 struct conn {
 	int c_fd;
 	char c_peer[INET6_ADDRSTRLEN]; /* client address, text */
@@ -33,6 +50,10 @@ struct conn {
 	size_t c_in_pos;               /* start of the unconsumed bytes */
 	bool c_keepalive;              /* keep the connection after this response */
 	int64_t c_deadline_ms;         /* set by a hand-back from the keeper: the head's deadline; 0 none */
+	struct conn_rate c_send;       /* response bytes, reset per request */
+	struct conn_rate c_recv;       /* request-body bytes, reset per request */
+	uint8_t c_ip_key[16];          /* the peer as IPv6 (IPv4 mapped), for limits.connections_per_ip */
+	bool c_ip_counted;             /* counted in the scoreboard's per-address table */
 };
 
 /* Set by the worker's signal handler: blocking waits give up with EINTR. */
@@ -81,7 +102,27 @@ ssize_t conn_fill(struct conn *c, int64_t deadline_ms);
 /* Read bytes available now, without waiting: >0, 0 EOF, -1 with EAGAIN or an error. */
 ssize_t conn_fill_nowait(struct conn *c);
 
-/* Send all of iov; no progress for timeout_s seconds is a failure. 0 or -1. */
+/*
+ * Start both rate windows afresh, for a new request: send_rate over
+ * send_s-second windows, body_rate over body_s-second windows (0: off).
+ */
+void conn_rate_start(struct conn *c, uint32_t send_rate, int send_s,
+		     uint32_t body_rate, int body_s);
+
+/*
+ * Account waited_ms of waiting for the client and bytes moved. At the end
+ * of each window: false when fewer than r_min bytes per second of it moved
+ * (*got set to that window's bytes), and the next window starts either way.
+ */
+bool conn_rate_ok(struct conn_rate *r, int64_t waited_ms, uint64_t bytes, uint64_t *got);
+
+/* When a wait that starts at now must wake for the window's end: min(that, deadline). */
+int64_t conn_rate_until(const struct conn_rate *r, int64_t now, int64_t deadline);
+
+/*
+ * Send all of iov; no progress for timeout_s seconds, or a window of
+ * c_send below its rate, is a failure (ETIMEDOUT, logged). 0 or -1.
+ */
 int conn_writev(struct conn *c, struct iovec *iov, int iovcnt, int timeout_s);
 int conn_write(struct conn *c, const void *buf, size_t len, int timeout_s);
 

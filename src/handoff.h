@@ -26,6 +26,8 @@
 #define HANDOFF_FIRST 0x1u   /* no request has been served on this connection yet */
 #define HANDOFF_LINGER 0x2u  /* closing: already shut down for writing; drain until EOF or the
 				deadline, then close; never back to a worker */
+#define HANDOFF_COUNTED 0x4u /* counted in the scoreboard's address table: whoever closes it
+				for good uncounts it (scoreboard.h) */
 
 struct handoff {
 	int fd;                      /* the client socket */

@@ -48,6 +48,7 @@ struct keeper {
 	int ep;
 	int inbox, outbox, ctl;
 	struct sb_global *g;
+	struct sb_iptab *ips;
 	struct kconn **heap;          /* min-heap on k_deadline_ms: the watched connections */
 	size_t nheap, heap_cap;
 	struct kconn *q_head, *q_tail; /* ready for a worker, oldest first */
@@ -260,6 +261,15 @@ static int kc_append(struct kconn *c, const char *src, size_t n)
 	return 0;
 }
 
+/* c's descriptor is closed for good: its address holds one connection less. */
+static void kc_uncount(struct keeper *k, const struct kconn *c)
+{
+	uint8_t key[SB_IP_KEY];
+
+	if (k->ips && (c->k_flags & HANDOFF_COUNTED) && scoreboard_ip_key(&c->k_peer, key))
+		scoreboard_ip_drop(k->ips, key);
+}
+
 /* Forget c; its descriptor has been closed or sent. */
 static void kc_free(struct keeper *k, struct kconn *c)
 {
@@ -281,6 +291,7 @@ static void keeper_close(struct keeper *k, struct kconn *c)
 {
 	keeper_unwatch(k, c);
 	close(c->k_fd);
+	kc_uncount(k, c);
 	kc_free(k, c);
 }
 
@@ -321,9 +332,13 @@ static void keeper_take(struct keeper *k, const struct handoff *h)
 	struct kconn *c = calloc(1, sizeof(*c));
 
 	if (!c) {
+		struct kconn tmp = { .k_flags = h->flags, .k_peer = h->peer };
+
 		log_error(LOG_ERR, "keeper: out of memory, passing a connection on");
-		if (handoff_send(k->outbox, h) < 0)
+		if (handoff_send(k->outbox, h) < 0) {
 			close(h->fd);
+			kc_uncount(k, &tmp);
+		}
 		return;
 	}
 	keeper_count(k, +1);
@@ -337,6 +352,7 @@ static void keeper_take(struct keeper *k, const struct handoff *h)
 	if (h->len > 0 && kc_append(c, h->buf, h->len) < 0) {
 		log_error(LOG_ERR, "keeper: out of memory, closing %s", KC_PEER(c));
 		close(c->k_fd);
+		kc_uncount(k, c);
 		kc_free(k, c);
 		return;
 	}
@@ -474,6 +490,7 @@ static int keeper_send(struct keeper *k, struct kconn *c)
 	default:
 		log_error(LOG_ERR, "keeper: outbox: %s; closing %s", strerror(errno), KC_PEER(c));
 		close(c->k_fd);
+		kc_uncount(k, c);
 		return 0;
 	}
 }
@@ -611,10 +628,14 @@ static void keeper_exit(struct keeper *k, int status) __attribute__((noreturn));
 static void keeper_exit(struct keeper *k, int status)
 {
 	log_error(LOG_INFO, "keeper: exiting, closing %zu connections", k->held);
-	for (size_t i = 0; i < k->nheap; i++)
+	for (size_t i = 0; i < k->nheap; i++) {
 		close(k->heap[i]->k_fd);
-	for (struct kconn *c = k->q_head; c; c = c->k_next)
+		kc_uncount(k, k->heap[i]);
+	}
+	for (struct kconn *c = k->q_head; c; c = c->k_next) {
 		close(c->k_fd);
+		kc_uncount(k, c);
+	}
 	k->held = 0;
 	keeper_count(k, 0);
 	_exit(status);
@@ -624,6 +645,7 @@ void keeper_main(const struct keeper_args *a)
 {
 	struct keeper k = {
 		.ep = -1, .inbox = a->inbox, .outbox = a->outbox, .ctl = a->ctl, .g = a->g,
+		.ips = a->ips,
 	};
 	struct epoll_event ev[KEEPER_BATCH];
 	sigset_t wait_mask;

@@ -12,7 +12,8 @@
  * read, and it is passed on the same way so the worker answers 408; or it is
  * closed without a word (the client went away, or its deadline passed before
  * it sent anything). The keeper never parses, answers or logs requests. It
- * owns the connections it holds and keeps their number in g->keeper_conns.
+ * owns the connections it holds and keeps their number in g->keeper_conns;
+ * closing one counted in the address table (HANDOFF_COUNTED), it uncounts it.
  * The master supervises it: it exits when the master's ctl socket reaches
  * end-of-file or on SIGTERM, SIGINT or SIGQUIT, closing every connection.
  */
@@ -26,6 +27,7 @@ struct keeper_args {
 	int outbox;         /* send end: connections to current-generation workers (handoff_send) */
 	int ctl;            /* from the master (ctl_recv): CTL_OUTBOX replaces outbox (close the old), CTL_LOGS -> log_adopt(err, acc) using flags bits */
 	struct sb_global *g; /* the keeper stores how many connections it holds in g->keeper_conns; may be NULL */
+	struct sb_iptab *ips; /* uncounts a HANDOFF_COUNTED connection it closes (scoreboard.h); may be NULL */
 };
 
 /*

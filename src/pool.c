@@ -205,6 +205,7 @@ static void pool_keeper_child(struct pool *p, const struct pool_gen *g, int ctl)
 {
 	struct keeper_args a = {
 		.inbox = p->inbox[0], .outbox = g->outbox[0], .ctl = ctl, .g = p->sb.g,
+		.ips = p->sb.ips,
 	};
 
 	pool_child_close(p);
@@ -384,6 +385,12 @@ static void pool_keeper_gone(struct pool *p, int status)
 	p->keeper = 0;
 	p->sb.g->keeper_pid = 0;
 	p->sb.g->keeper_conns = 0;
+	/*
+	 * Its counts in the address table went with it, and which they were is
+	 * unknown: forget all, erring towards admitting (scoreboard.h).
+	 */
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		scoreboard_ip_clear(p->sb.ips);
 	/* Not faster than once a second, so a keeper that cannot start does not spin. */
 	if (quick)
 		p->keeper_after_ms = pool_now_ms() + 1000;
@@ -442,6 +449,8 @@ void pool_reap(struct pool *p)
 		p->sb.g->bytes_gone += s->bytes;
 		if (s->idle_counted)
 			scoreboard_idle_add(&p->sb, -1); /* it died idle: nobody else will uncount it */
+		if (s->ip_held)
+			scoreboard_ip_drop(p->sb.ips, s->ip_key); /* it died holding a connection */
 		crashes += pool_worker_gone(p, s, slot, status);
 		exits++;
 		pool_close(&p->ctl[slot]);

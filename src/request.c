@@ -64,7 +64,6 @@ const char *request_header(const struct request *rq, const char *name, size_t *l
 int request_discard_body(struct request *rq)
 {
 	char sink[16384];
-	int64_t deadline;
 	ssize_t n;
 
 	if (body_done(&rq->body))
@@ -78,8 +77,8 @@ int request_discard_body(struct request *rq)
 		rq->body.done = true;
 		return 0;
 	}
-	deadline = conn_now_ms() + rq->site->conf->timeouts.body * 1000LL;
-	while ((n = body_read(&rq->body, sink, sizeof(sink), deadline)) > 0)
+	/* timeouts.body bounds each wait and limits.min_body_rate the pace (body.h). */
+	while ((n = body_read(&rq->body, sink, sizeof(sink), BODY_WAIT)) > 0)
 		;
 	if (n == 0)
 		return 0;

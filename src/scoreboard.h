@@ -12,18 +12,33 @@
  * request line, which a reader copies and NUL-terminates itself. The idle
  * count is the one field several processes change: it is atomic, so the
  * worker that takes the last idle place can tell at once and wake the master.
+ *
+ * The address table counts each client address's open connections for
+ * limits.connections_per_ip, wherever they are (a worker, the keeper, a
+ * hand-off queue): a connection is counted once when a worker accepts it
+ * and uncounted once when it is finally closed, by whichever process holds
+ * it then; a hand-off moves it without a change. Workers, the keeper and
+ * the master change it under one process-shared robust mutex, so a process
+ * killed inside cannot wedge the rest. A worker notes the address it holds
+ * a count for in its slot, so the master can give back the count of a
+ * worker that died holding a connection; a keeper that dies takes its
+ * counts with it (the master clears the table: it errs towards admitting).
  */
 #ifndef PFHTTPD_SCOREBOARD_H
 #define PFHTTPD_SCOREBOARD_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
 
 #define SB_MAX_SLOTS 4096            /* = the largest workers.max conf accepts */
 #define SB_LINE_MAX 128              /* request line kept for the status page */
+#define SB_IP_SLOTS 65536            /* client addresses counted at once (limits.connections_per_ip) */
+#define SB_IP_KEY 16                 /* an address as IPv6; IPv4 as ::ffff:a.b.c.d */
 
 enum sb_state {
 	SB_EMPTY = 0,   /* no worker in this slot */
@@ -48,6 +63,8 @@ struct sb_slot {
 	volatile int idle_counted;    /* the worker is counted in sb_global.idle */
 	volatile int retiring;        /* the master told it to finish (reload, shrink) */
 	char request[SB_LINE_MAX];    /* request line in progress; may be mid-update */
+	volatile int ip_held;         /* the worker holds a count in the address table for ip_key */
+	uint8_t ip_key[SB_IP_KEY];
 };
 
 struct sb_global {
@@ -60,10 +77,25 @@ struct sb_global {
 	int idle;                           /* current-generation idle workers (atomic) */
 };
 
+/* One address and its open connections; count 0: a free entry. */
+struct sb_ip {
+	uint8_t key[SB_IP_KEY];
+	uint32_t count;
+};
+
+/* Open addressing with linear probing; deletion shifts back, so no tombstones pile up. */
+struct sb_iptab {
+	pthread_mutex_t lock;
+	uint64_t seed;                      /* random: addresses chosen to collide cannot be */
+	uint32_t used;                      /* entries with a count */
+	struct sb_ip ent[SB_IP_SLOTS];
+};
+
 struct scoreboard {
 	struct sb_global *g;
 	struct sb_slot *slots;
 	size_t nslots;
+	struct sb_iptab *ips;
 };
 
 /* 0, or -1 with errno. */
@@ -84,6 +116,22 @@ void scoreboard_set_request(struct sb_slot *s, const char *line, size_t len);
 
 /* Atomic idle count: +1 / -1; each returns the count after the change. */
 int scoreboard_idle_add(struct scoreboard *sb, int delta);
+
+/* The table key of a peer address (IPv4-mapped IPv6 counts as its IPv4). false: not IP. */
+bool scoreboard_ip_key(const struct sockaddr_storage *ss, uint8_t key[SB_IP_KEY]);
+
+/*
+ * Count one more connection from key, unless it holds limit already:
+ * 1 counted; 0 refused, *count set to what it holds; -1 not counted (the
+ * table is full or its lock failed, logged): admit the client uncounted.
+ */
+int scoreboard_ip_take(struct sb_iptab *t, const uint8_t key[SB_IP_KEY], int limit, int *count);
+
+/* Uncount one connection from key (nothing when key holds none). */
+void scoreboard_ip_drop(struct sb_iptab *t, const uint8_t key[SB_IP_KEY]);
+
+/* Forget every count (the master, after the keeper died with its connections). */
+void scoreboard_ip_clear(struct sb_iptab *t);
 
 /* Short name of a state for the status page ("idle", "reading", ...). */
 const char *scoreboard_state_name(int state);

@@ -113,6 +113,49 @@ static void worker_idle(bool idle)
 	}
 }
 
+/* The worker now holds a count for c's address: note it where the master can give it back. */
+static void worker_ip_hold(struct conn *c)
+{
+	c->c_ip_counted = true;
+	memcpy(w.a->slot->ip_key, c->c_ip_key, sizeof(c->c_ip_key));
+	w.a->slot->ip_held = 1;
+}
+
+/* c left this worker: closed for good (uncount its address), or handed on (the count goes with it). */
+static void worker_ip_let_go(struct conn *c, bool closed)
+{
+	if (!c->c_ip_counted)
+		return;
+	w.a->slot->ip_held = 0;
+	if (closed)
+		scoreboard_ip_drop(w.a->sb->ips, c->c_ip_key);
+	c->c_ip_counted = false;
+}
+
+/*
+ * limits.connections_per_ip: count c's address, or refuse it. Refused, it
+ * is closed at once, before a byte is read, so an address that holds its
+ * share already gets nothing more of the keeper or the pool.
+ */
+static bool worker_ip_admit(struct conn *c)
+{
+	int limit = w.a->site->conf->limits.connections_per_ip, held = 0, r;
+
+	if (limit <= 0 || !w.a->sb->ips || !scoreboard_ip_key(&c->c_peer_addr, c->c_ip_key))
+		return true;
+	r = scoreboard_ip_take(w.a->sb->ips, c->c_ip_key, limit, &held);
+	if (r == 1)
+		worker_ip_hold(c);
+	else if (r < 0)
+		log_error(LOG_WARN, "[client %s:%d] not counted for limits.connections_per_ip: "
+			  "the address table is full", c->c_peer, c->c_peer_port);
+	else
+		log_error(LOG_NOTICE, "[client %s:%d] %d connections from %s exceed "
+			  "limits.connections_per_ip %d: closing", c->c_peer, c->c_peer_port,
+			  held + 1, c->c_peer, limit);
+	return r != 0;
+}
+
 /* The keeper's queue was full: give it a moment to catch up, once. */
 static bool worker_handoff_retry(const struct handoff *h)
 {
@@ -133,7 +176,7 @@ static bool worker_handoff(struct conn *c, bool first, uint32_t flags)
 	if (w.a->inbox < 0 || len >= HANDOFF_MAX_BYTES)
 		return false;
 	h->fd = c->c_fd;
-	h->flags = (first ? HANDOFF_FIRST : 0) | flags;
+	h->flags = (first ? HANDOFF_FIRST : 0) | (c->c_ip_counted ? HANDOFF_COUNTED : 0) | flags;
 	h->deadline_ms = c->c_deadline_ms;
 	h->header_ms = (uint32_t)w.a->site->conf->timeouts.header * 1000u;
 	h->len = (uint32_t)len;
@@ -146,6 +189,7 @@ static bool worker_handoff(struct conn *c, bool first, uint32_t flags)
 		return false;
 	}
 	c->c_deadline_ms = 0;
+	worker_ip_let_go(c, false);
 	conn_release(c);
 	return true;
 }
@@ -182,6 +226,7 @@ static void worker_close(struct conn *c)
 {
 	if (w.a->inbox < 0 || !conn_shutdown(c)) {
 		conn_close(c);
+		worker_ip_let_go(c, true);
 		return;
 	}
 	if (!conn_linger(c, conn_now_ms() + WORKER_LINGER_GRACE_MS)) {
@@ -191,6 +236,7 @@ static void worker_close(struct conn *c)
 			return;
 	}
 	conn_close(c); /* shut down already: drains what is left, at once if EOF came */
+	worker_ip_let_go(c, true);
 }
 
 /*
@@ -219,6 +265,9 @@ static void worker_serve(struct request_ctx *x, struct conn *c, bool first)
 
 		x->last = cf->workers.max_requests > 0 &&
 			  w.a->slot->requests + 1 >= (uint64_t)cf->workers.max_requests;
+		/* Each response and each body has its own minimum-rate windows (conn.h). */
+		conn_rate_start(c, (uint32_t)cf->limits.min_send_rate, cf->timeouts.send,
+				(uint32_t)cf->limits.min_body_rate, cf->timeouts.body);
 		next = request_serve(x, w.a->site, c, first);
 		if (next == REQUEST_NEXT && worker_must_let_go(x, c)) {
 			if (worker_let_go(c))
@@ -257,8 +306,13 @@ static void worker_serve_accepted(struct request_ctx *x, struct conn *c, int fd,
 		close(fd);
 		return;
 	}
-	worker_tcp_nodelay(fd);
 	conn_open(c, fd, peer, &local);
+	if (!worker_ip_admit(c)) {
+		conn_release(c);
+		close(fd); /* nothing read, nothing to drain: at once */
+		return;
+	}
+	worker_tcp_nodelay(fd);
 	worker_serve(x, c, true);
 }
 
@@ -271,6 +325,8 @@ static void worker_serve_handed(struct request_ctx *x, struct conn *c)
 	memcpy(c->c_in, h->buf, h->len);
 	c->c_in_len = h->len;
 	c->c_deadline_ms = h->deadline_ms;
+	if ((h->flags & HANDOFF_COUNTED) && scoreboard_ip_key(&h->peer, c->c_ip_key))
+		worker_ip_hold(c);
 	worker_serve(x, c, (h->flags & HANDOFF_FIRST) != 0);
 }
 

@@ -790,20 +790,31 @@ static void setup_short_timeouts(void)
 	hs_setup_or_abort(&srv, "timeouts = { header = 2; body = 2; keepalive = 2; send = 30; cgi = 60; };\n");
 }
 
+/*
+ * What each stalled client must get: nothing at all for a connection that
+ * never started a request (RFC 9112 9.5 lets a server close an idle one);
+ * 408 for a head that stops (RFC 9110 15.5.9); the answer already decided
+ * from the head for a body that stops (a POST to a file is 405 whatever
+ * its body; the unread rest ends the connection).
+ */
 static const struct slow_case {
 	int line;
 	const char *desc;
 	const char *partial;    /* sent, then nothing more */
-	const char *want;       /* the answer must start so; NULL: a silent close or any whole response */
+	const char *answer;     /* the status line's start, or NULL: closed without a byte */
 } slow_cases[] = {
-	{ __LINE__, "nothing at all: closed silently", "", "" },
-	{ __LINE__, "half a request line: 408", "GET /hello.txt HT", "HTTP/1.1 408 " },
-	{ __LINE__, "head without its empty line: 408", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n", "HTTP/1.1 408 " },
-	{ __LINE__, "half a HEAD: 408 without a body", "HEAD /hello.txt HTTP/1.1\r\nHost: local", "HTTP/1.1 408 " },
+	{ __LINE__, "nothing at all", "", NULL },
+	{ __LINE__, "half a request line", "GET /hello.txt HT", "HTTP/1.1 408 " },
+	{ __LINE__, "head without its empty line", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n",
+	  "HTTP/1.1 408 " },
+	{ __LINE__, "half a HEAD: 408 without a body", "HEAD /hello.txt HTTP/1.1\r\nHost: local",
+	  "HTTP/1.1 408 " },
 	{ __LINE__, "body shorter than Content-Length",
-	  "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\nabc", NULL },
+	  "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\nabc",
+	  "HTTP/1.1 405 " },
 	{ __LINE__, "chunked body that stops",
-	  "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", NULL },
+	  "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
+	  "HTTP/1.1 405 " },
 };
 
 START_TEST(test_slow_client)
@@ -820,21 +831,21 @@ START_TEST(test_slow_client)
 		      c->line, c->desc);
 	ck_assert_msg(hs_now_ms() - t0 >= 1000, "line %d (%s): closed after %lld ms, before the timeout",
 		      c->line, c->desc, hs_now_ms() - t0);
-	/* If anything was sent, it is a whole HTTP/1.1 response (408 or 405), never garbage. */
-	ck_assert_msg(conn.len == 0 || strncmp(conn.buf, "HTTP/1.1 ", 9) == 0,
-		      "line %d (%s): got %.100s", c->line, c->desc, conn.buf);
-	if (c->want != NULL && c->want[0] == '\0')
-		ck_assert_msg(conn.len == 0, "line %d (%s): want a silent close, got %.100s",
+	if (c->answer == NULL)
+		ck_assert_msg(conn.len == 0, "line %d (%s): expected a silent close, got %.100s",
 			      c->line, c->desc, conn.buf);
-	if (c->want != NULL && c->want[0] != '\0') {
+	else
+		ck_assert_msg(conn.len > strlen(c->answer) &&
+			      strncmp(conn.buf, c->answer, strlen(c->answer)) == 0 &&
+			      hs_contains(conn.buf, conn.len, "\r\nConnection: close\r\n"),
+			      "line %d (%s): expected %s... with Connection: close, got %.100s",
+			      c->line, c->desc, c->answer, conn.len ? conn.buf : "(nothing)");
+	/* RFC 9110 9.3.2: the 408 to a HEAD is a head alone. */
+	if (c->answer != NULL && strncmp(c->partial, "HEAD ", 5) == 0) {
 		const char *end = memmem(conn.buf, conn.len, "\r\n\r\n", 4);
 
-		ck_assert_msg(conn.len >= strlen(c->want) && strncmp(conn.buf, c->want, strlen(c->want)) == 0,
-			      "line %d (%s): want %s, got %.100s", c->line, c->desc, c->want, conn.buf);
-		/* RFC 9110 9.3.2: the 408 to a HEAD is a head alone. */
-		if (strncmp(c->partial, "HEAD ", 5) == 0)
-			ck_assert_msg(end != NULL && (size_t)(end + 4 - conn.buf) == conn.len,
-				      "line %d (%s): bytes after the head of a 408 to HEAD", c->line, c->desc);
+		ck_assert_msg(end != NULL && (size_t)(end + 4 - conn.buf) == conn.len,
+			      "line %d (%s): bytes after the head of a 408 to HEAD", c->line, c->desc);
 	}
 	hs_conn_close(&conn);
 

@@ -101,7 +101,7 @@ static const char full_conf[] =
 	"workers = { start = 2; min_spare = 1; max_spare = 3; max = 10; max_requests = 0; };\n"
 	"timeouts = { header = 11; body = 31; keepalive = 0; send = 32; cgi = 61; graceful = 45; };\n"
 	"limits = { request_line = 4096; header_bytes = 8192; headers = 50;\n"
-	"           body = 1000000000000L; };\n"
+	"           body = 1000000000000L; min_send_rate = 64; min_body_rate = 0; connections_per_ip = 8; };\n"
 	"cgi = {\n"
 	"  alias = \"/scripts/\";\n"
 	"  directory = \"cgi-bin\";\n"
@@ -263,6 +263,9 @@ START_TEST(test_full_numbers)
 	ck_assert_uint_eq(c.limits.header_bytes, 8192);
 	ck_assert_uint_eq(c.limits.headers, 50);
 	ck_assert(c.limits.body == INT64_C(1000000000000));
+	ck_assert_int_eq(c.limits.min_send_rate, 64);
+	ck_assert_int_eq(c.limits.min_body_rate, 0);
+	ck_assert_int_eq(c.limits.connections_per_ip, 8);
 	conf_free(&c);
 }
 END_TEST
@@ -343,6 +346,9 @@ START_TEST(test_defaults_numbers)
 	ck_assert_uint_eq(c.limits.header_bytes, 16384);
 	ck_assert_uint_eq(c.limits.headers, 100);
 	ck_assert(c.limits.body == 10485760);
+	ck_assert_int_eq(c.limits.min_send_rate, 1024);
+	ck_assert_int_eq(c.limits.min_body_rate, 1024);
+	ck_assert_int_eq(c.limits.connections_per_ip, 0);
 	ck_assert(!c.cgi.enabled);
 	ck_assert_str_eq(c.cgi.alias, "/cgi-bin/");
 	ck_assert_str_eq(c.cgi.path, "/usr/local/bin:/usr/bin:/bin");
@@ -647,6 +653,24 @@ static const struct err_case err_cases[] = {
 	{ __LINE__, "limits.body above 1 TiB", NULL,
 	  "limits = {\n  body = 1099511627777L;\n};\n", 2,
 	  "limits.body: must be between 0 and 1099511627776" },
+	{ __LINE__, "limits.min_send_rate negative", NULL,
+	  "limits = {\n  min_send_rate = -1;\n};\n", 2,
+	  "limits.min_send_rate: must be between 0 and 1073741824" },
+	{ __LINE__, "limits.min_send_rate above 1 GiB/s", NULL,
+	  "limits = { min_send_rate = 1073741825; };\n", 1,
+	  "limits.min_send_rate: must be between 0 and 1073741824" },
+	{ __LINE__, "limits.min_body_rate above 1 GiB/s", NULL,
+	  "\nlimits = { min_body_rate = 2000000000; };\n", 2,
+	  "limits.min_body_rate: must be between 0 and 1073741824" },
+	{ __LINE__, "limits.min_body_rate a string", NULL,
+	  "limits = { min_body_rate = \"fast\"; };\n", 1,
+	  "limits.min_body_rate: must be an integer" },
+	{ __LINE__, "limits.connections_per_ip negative", NULL,
+	  "limits = { connections_per_ip = -3; };\n", 1,
+	  "limits.connections_per_ip: must be between 0 and 1000000" },
+	{ __LINE__, "limits.connections_per_ip above a million", NULL,
+	  "limits = {\n\n  connections_per_ip = 1000001;\n};\n", 3,
+	  "limits.connections_per_ip: must be between 0 and 1000000" },
 	{ __LINE__, "cgi.limits.memory negative", NULL,
 	  "cgi = { limits = { memory = -1; }; };\n", 1, "cgi.limits.memory: must be 0 or more" },
 	{ __LINE__, "plain literal above 32 bits", NULL,

@@ -39,6 +39,7 @@ struct kt {
 	int ctl;         /* the master's end */
 	int lfd;         /* where the test's clients connect */
 	struct sb_global *g;
+	struct scoreboard sb; /* only its address table (kt_start_counting), else zeroed */
 };
 
 static struct handoff h; /* 33 KiB: not on the stack */
@@ -60,7 +61,7 @@ static int kt_listen(void)
 	return fd;
 }
 
-static void kt_start(struct kt *t)
+static void kt_start_with(struct kt *t, struct sb_iptab *ips)
 {
 	int in[2], out[2], ctl[2];
 
@@ -76,7 +77,8 @@ static void kt_start(struct kt *t)
 	t->pid = fork();
 	ck_assert(t->pid >= 0);
 	if (t->pid == 0) {
-		struct keeper_args a = { .inbox = in[1], .outbox = out[0], .ctl = ctl[1], .g = t->g };
+		struct keeper_args a = { .inbox = in[1], .outbox = out[0], .ctl = ctl[1], .g = t->g,
+					 .ips = ips };
 
 		/* The keeper must hold nothing of the test's ends, or they could not close. */
 		close(in[0]);
@@ -92,6 +94,19 @@ static void kt_start(struct kt *t)
 	t->inbox = in[0];
 	t->outbox = out[1];
 	t->ctl = ctl[0];
+}
+
+static void kt_start(struct kt *t)
+{
+	memset(&t->sb, 0, sizeof(t->sb));
+	kt_start_with(t, NULL);
+}
+
+/* A keeper that uncounts what it closes in a real (shared) address table. */
+static void kt_start_counting(struct kt *t)
+{
+	ck_assert_int_eq(scoreboard_create(&t->sb), 0);
+	kt_start_with(t, t->sb.ips);
 }
 
 /* Wait up to ms for the keeper to exit; its wait status, or -1. */
@@ -138,16 +153,16 @@ static int kt_connect(struct kt *t, int *cli)
 	return fd;
 }
 
-/* Hand fd to the keeper, as a worker does; retry while its inbox is full. */
-static void kt_give(struct kt *t, int fd, const char *bytes, int64_t deadline_ms,
-		    uint32_t header_ms)
+/* Hand fd to the keeper, as a worker does, with extra flags; retry while its inbox is full. */
+static void kt_give_flags(struct kt *t, int fd, const char *bytes, int64_t deadline_ms,
+			  uint32_t header_ms, uint32_t flags)
 {
 	socklen_t pl = sizeof(h.peer), ll = sizeof(h.local);
 	int64_t end = conn_now_ms() + 3000;
 
 	memset(&h, 0, sizeof(h));
 	h.fd = fd;
-	h.flags = HANDOFF_FIRST;
+	h.flags = HANDOFF_FIRST | flags;
 	h.deadline_ms = deadline_ms;
 	h.header_ms = header_ms;
 	h.len = (uint32_t)strlen(bytes);
@@ -161,6 +176,12 @@ static void kt_give(struct kt *t, int fd, const char *bytes, int64_t deadline_ms
 		ck_assert(conn_now_ms() < end);
 		poll(&pfd, 1, 100);
 	}
+}
+
+static void kt_give(struct kt *t, int fd, const char *bytes, int64_t deadline_ms,
+		    uint32_t header_ms)
+{
+	kt_give_flags(t, fd, bytes, deadline_ms, header_ms, 0);
 }
 
 /* Take a connection from outbox within ms: 1 (in h), 0 none came. */
@@ -530,6 +551,81 @@ START_TEST(test_ctl_eof_and_logs)
 }
 END_TEST
 
+/* How many connections 127.0.0.1 holds in t's table now (a take at limit 1000000 and a drop). */
+static int ip_count(struct kt *t)
+{
+	static const uint8_t lo[SB_IP_KEY] = { [10] = 0xff, [11] = 0xff, 127, 0, 0, 1 };
+	int held = 0, r = scoreboard_ip_take(t->sb.ips, lo, 1, &held);
+
+	if (r == 1) {
+		scoreboard_ip_drop(t->sb.ips, lo);
+		return 0;
+	}
+	ck_assert_int_eq(r, 0);
+	return held;
+}
+
+static int wait_ip_count(struct kt *t, int n, int ms)
+{
+	int64_t end = conn_now_ms() + ms;
+
+	while (ip_count(t) != n) {
+		if (conn_now_ms() >= end)
+			return 0;
+		usleep(2000);
+	}
+	return 1;
+}
+
+/*
+ * limits.connections_per_ip: the keeper gives back the count of every
+ * counted connection it closes for good (client gone, deadline, a closing
+ * one drained), keeps it for one passed to a worker, and never touches the
+ * table for an uncounted one.
+ */
+START_TEST(test_counted_connections)
+{
+	static const uint8_t lo[SB_IP_KEY] = { [10] = 0xff, [11] = 0xff, 127, 0, 0, 1 };
+	struct kt t;
+	int held, cli[4], fd[4];
+
+	kt_start_counting(&t);
+	for (int i = 0; i < 4; i++) {
+		fd[i] = kt_connect(&t, &cli[i]);
+		ck_assert_int_eq(scoreboard_ip_take(t.sb.ips, lo, 100, &held), 1);
+	}
+	ck_assert_int_eq(ip_count(&t), 4);
+	kt_give_flags(&t, fd[0], "", conn_now_ms() + 5000, 5000, HANDOFF_COUNTED);
+	kt_give_flags(&t, fd[1], "", conn_now_ms() + 300, 5000, HANDOFF_COUNTED);
+	kt_give_flags(&t, fd[2], "", conn_now_ms() + 5000, 5000, HANDOFF_COUNTED);
+	kt_give_flags(&t, fd[3], "", conn_now_ms() + 5000, 5000, HANDOFF_LINGER | HANDOFF_COUNTED);
+	ck_assert(wait_conns(&t, 4, 2000));
+	ck_assert_int_eq(ip_count(&t), 4);
+	close(cli[0]);                          /* the client goes away */
+	shutdown(cli[3], SHUT_WR);              /* the closing one reaches EOF */
+	ck_assert(wait_ip_count(&t, 2, 2000));
+	ck_assert(closed_within(cli[1], 2000)); /* its deadline */
+	ck_assert(wait_ip_count(&t, 1, 2000));
+	write_all(cli[2], REQ);                 /* to a worker: the count goes with it */
+	ck_assert_int_eq(kt_take(t.outbox, 2000), 1);
+	ck_assert(h.flags & HANDOFF_COUNTED);
+	ck_assert(wait_conns(&t, 0, 2000));
+	ck_assert_int_eq(ip_count(&t), 1);
+	close(h.fd);
+	/* Uncounted: closing it leaves the table alone. */
+	fd[0] = kt_connect(&t, &cli[0]);
+	kt_give(&t, fd[0], "", conn_now_ms() + 5000, 5000);
+	ck_assert(wait_conns(&t, 1, 2000));
+	close(cli[0]);
+	ck_assert(wait_conns(&t, 0, 2000));
+	ck_assert_int_eq(ip_count(&t), 1);
+	kt_stop(&t);
+	for (int i = 1; i < 4; i++)
+		close(cli[i]);
+	scoreboard_destroy(&t.sb);
+}
+END_TEST
+
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *keeper_suite(void)
@@ -545,6 +641,7 @@ static Suite *keeper_suite(void)
 	tcase_add_loop_test(core, test_ready_passed_at_once, 0, NELEM(at_once));
 	tcase_add_test(core, test_slow_head);
 	tcase_add_test(core, test_client_gone);
+	tcase_add_test(core, test_counted_connections);
 	suite_add_tcase(s, core);
 
 	tcase_set_timeout(timeouts, 10);

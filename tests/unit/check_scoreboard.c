@@ -1,0 +1,197 @@
+/*
+ * Unit tests for scoreboard's address table (limits.connections_per_ip):
+ * address keys, counting up to a limit, freeing at zero, lookups that
+ * survive deletions in the middle of a probe run, a full table, and a
+ * holder that dies with the lock.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "scoreboard.h"
+#include "unit.h"
+
+static struct scoreboard sb;
+
+static void setup(void)
+{
+	ck_assert_int_eq(scoreboard_create(&sb), 0);
+}
+
+static void teardown(void)
+{
+	scoreboard_destroy(&sb);
+}
+
+static struct sockaddr_storage addr_of(int family, const char *text)
+{
+	struct sockaddr_storage ss;
+
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = (sa_family_t)family;
+	if (family == AF_INET)
+		ck_assert_int_eq(inet_pton(AF_INET, text, &((struct sockaddr_in *)&ss)->sin_addr), 1);
+	else if (family == AF_INET6)
+		ck_assert_int_eq(inet_pton(AF_INET6, text, &((struct sockaddr_in6 *)&ss)->sin6_addr), 1);
+	return ss;
+}
+
+static const struct key_case {
+	int line;
+	const char *desc;
+	int family;
+	const char *addr;
+	bool ok;
+	const char *as;          /* the IPv6 text its key must equal */
+} key_cases[] = {
+	{ __LINE__, "IPv4 as IPv4-mapped", AF_INET, "192.0.2.7", true, "::ffff:192.0.2.7" },
+	{ __LINE__, "IPv4-mapped IPv6 is its IPv4", AF_INET6, "::ffff:192.0.2.7", true, "::ffff:192.0.2.7" },
+	{ __LINE__, "IPv6 as itself", AF_INET6, "2001:db8::1", true, "2001:db8::1" },
+	{ __LINE__, "loopback IPv4", AF_INET, "127.0.0.1", true, "::ffff:127.0.0.1" },
+	{ __LINE__, "not IP: AF_UNIX", AF_UNIX, NULL, false, NULL },
+};
+
+START_TEST(test_key)
+{
+	const struct key_case *c = &key_cases[_i];
+	struct sockaddr_storage ss = addr_of(c->family, c->addr);
+	uint8_t key[SB_IP_KEY], want[SB_IP_KEY];
+
+	ck_assert_msg(scoreboard_ip_key(&ss, key) == c->ok, "line %d: %s", c->line, c->desc);
+	if (c->ok) {
+		ck_assert_int_eq(inet_pton(AF_INET6, c->as, want), 1);
+		ck_assert_msg(memcmp(key, want, SB_IP_KEY) == 0, "line %d: %s", c->line, c->desc);
+	}
+}
+END_TEST
+
+static void key_n(uint32_t n, uint8_t key[SB_IP_KEY])
+{
+	memset(key, 0, SB_IP_KEY);
+	key[0] = 0x20;
+	memcpy(key + 12, &n, sizeof(n));
+}
+
+START_TEST(test_limit_and_free)
+{
+	uint8_t a[SB_IP_KEY], b[SB_IP_KEY];
+	int held = -1;
+
+	key_n(1, a);
+	key_n(2, b);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(scoreboard_ip_take(sb.ips, a, 3, &held), 1);
+	ck_assert_int_eq(scoreboard_ip_take(sb.ips, a, 3, &held), 0);
+	ck_assert_int_eq(held, 3);
+	/* Another address is not held to a's count. */
+	ck_assert_int_eq(scoreboard_ip_take(sb.ips, b, 3, &held), 1);
+	ck_assert_uint_eq(sb.ips->used, 2);
+	scoreboard_ip_drop(sb.ips, a);
+	ck_assert_int_eq(scoreboard_ip_take(sb.ips, a, 3, &held), 1);
+	for (int i = 0; i < 3; i++)
+		scoreboard_ip_drop(sb.ips, a);
+	ck_assert_uint_eq(sb.ips->used, 1);   /* freed at zero */
+	scoreboard_ip_drop(sb.ips, a);        /* holds none: nothing happens */
+	ck_assert_uint_eq(sb.ips->used, 1);
+	scoreboard_ip_drop(sb.ips, b);
+	ck_assert_uint_eq(sb.ips->used, 0);
+}
+END_TEST
+
+/* Many keys, every other one dropped: the rest are all still found with their counts. */
+START_TEST(test_delete_keeps_runs)
+{
+	enum { N = 30000 };
+	uint8_t k[SB_IP_KEY];
+	int held;
+
+	for (uint32_t i = 0; i < N; i++) {
+		key_n(i, k);
+		ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 5, &held), 1);
+		if (i % 3 == 0)
+			ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 5, &held), 1);
+	}
+	for (uint32_t i = 0; i < N; i += 2) {
+		key_n(i, k);
+		scoreboard_ip_drop(sb.ips, k);
+	}
+	for (uint32_t i = 0; i < N; i++) {
+		int want = (i % 3 == 0 ? 2 : 1) - (i % 2 == 0);
+
+		key_n(i, k);
+		held = 0;
+		if (want == 0) {
+			ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 1, &held), 1);
+			scoreboard_ip_drop(sb.ips, k);
+		} else {
+			ck_assert_msg(scoreboard_ip_take(sb.ips, k, want, &held) == 0 && held == want,
+				      "key %u: held %d, want %d", i, held, want);
+		}
+	}
+}
+END_TEST
+
+/* Past three quarters full, a new address is admitted uncounted (-1), a known one still counts. */
+START_TEST(test_full)
+{
+	uint8_t k[SB_IP_KEY];
+	uint32_t i;
+	int held;
+
+	for (i = 0; i < SB_IP_SLOTS / 4 * 3; i++) {
+		key_n(i, k);
+		ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 10, &held), 1);
+	}
+	key_n(i, k);
+	ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 10, &held), -1);
+	key_n(0, k);
+	ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 10, &held), 1);
+}
+END_TEST
+
+/* A process killed holding the lock does not wedge the table (robust mutex). */
+START_TEST(test_holder_killed)
+{
+	uint8_t k[SB_IP_KEY];
+	int held, st;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		pthread_mutex_lock(&sb.ips->lock);
+		raise(SIGKILL);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st));
+	key_n(7, k);
+	ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 1, &held), 1);
+	ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 1, &held), 0);
+}
+END_TEST
+
+static Suite *scoreboard_suite(void)
+{
+	Suite *s = suite_create("scoreboard");
+	TCase *tc = tcase_create("iptab");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_loop_test(tc, test_key, 0, (int)(sizeof(key_cases) / sizeof(key_cases[0])));
+	tcase_add_test(tc, test_limit_and_free);
+	tcase_add_test(tc, test_delete_keeps_runs);
+	tcase_add_test(tc, test_full);
+	tcase_add_test(tc, test_holder_killed);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(scoreboard_suite());
+}
