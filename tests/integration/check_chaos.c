@@ -26,6 +26,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +90,7 @@ struct rej { int port, status; };
 struct shared {
 	volatile int stop;
 	int nfails, nkills, nrej;
-	long ok_get, ok_get_big, ok_head, ok_post, ok_post_big, ok_reused;
+	long ok_get, ok_get_big, ok_head, ok_post, ok_post_big, ok_chunked, ok_pipelined, ok_reused;
 	long slow_408, slow_silent, random_answered, random_silent, drops;
 	struct fail fails[MAX_FAILS];
 	struct kill_rec kills[MAX_KILLS];
@@ -396,30 +397,25 @@ static size_t rp_line(struct rparse *r, const char *p, size_t n)
 	return n;
 }
 
-/* Feed received bytes. 0, or -1 once the response is known to be wrong. */
-static int rp_feed(struct rparse *r, const char *p, size_t n)
+/* Feed received bytes up to the end of the response; how many it took. */
+static size_t rp_feed(struct rparse *r, const char *p, size_t n)
 {
-	while (n > 0 && r->state != RP_ERR) {
-		size_t used;
+	size_t done = 0;
 
+	while (done < n && r->state != RP_ERR && r->state != RP_DONE) {
 		switch (r->state) {
 		case RP_BODY:
 		case RP_CDATA:
-			used = rp_body(r, p, n, true);
+			done += rp_body(r, p + done, n - done, true);
 			break;
 		case RP_EOFBODY:
-			used = rp_body(r, p, n, false);
+			done += rp_body(r, p + done, n - done, false);
 			break;
-		case RP_DONE:
-			rp_fail(r, "%zu bytes after the end of the response: '%.20s'", n, p);
-			return -1;
 		default:
-			used = rp_line(r, p, n);
+			done += rp_line(r, p + done, n - done);
 		}
-		p += used;
-		n -= used;
 	}
-	return r->state == RP_ERR ? -1 : 0;
+	return done;
 }
 
 /* EOF from the server: is the response complete? */
@@ -431,52 +427,87 @@ static bool rp_eof(struct rparse *r)
 }
 
 /* ------------------------------------------------------------------------ */
-/* One exchange: send the request while reading the answer (a CGI echoes as it reads). */
+/* One exchange: send the request(s) while reading the answers (a CGI echoes as it reads). */
+
+enum ask_kind { K_GET, K_HEAD, K_POST, K_CHUNKED, K_PIPELINED };
+
+#define WIRE_CAP (2 * BIG + 65536)   /* a request as sent: a 1 MiB body, chunked */
+
+struct want { const unsigned char *body; size_t len; bool head_only; };
 
 struct ask {
-	char head[512];
-	size_t head_len;
-	const unsigned char *body;   /* the request body */
-	size_t body_len;
-	const unsigned char *expect; /* the response body */
-	size_t expect_len;
-	bool head_only;
+	enum ask_kind kind;
+	bool big;                    /* a 1 MiB body either way */
+	const unsigned char *wire;   /* every byte to send */
+	size_t wire_len;
+	int nresp;                   /* answers expected: 1, or 2 when pipelined */
+	struct want want[2];
+	char line[128];              /* the first request line, for messages */
 	size_t stop_send, stop_recv; /* a dropping client gives up after so many bytes */
 };
+
+/* A client's buffers: random body bytes, and the request as it goes out. */
+struct bufs { unsigned char *body, *wire; };
 
 enum xres { XR_OK, XR_EOF, XR_TIMEOUT, XR_CORRUPT, XR_GAVE_UP };
 
 struct xstate {
+	const struct ask *a;
 	size_t sent, got;
 	bool send_dead;
+	int cur;                     /* the answer being read */
+	struct rparse rp[2];
 };
 
-/* Send what the socket takes of the request. */
-static void x_send(int fd, const struct ask *a, struct xstate *s)
+static struct rparse *x_rp(struct xstate *s)
 {
-	const unsigned char *p = s->sent < a->head_len ? (const unsigned char *)a->head + s->sent
-						       : a->body + (s->sent - a->head_len);
-	size_t n = s->sent < a->head_len ? a->head_len - s->sent : a->body_len - (s->sent - a->head_len);
+	return &s->rp[s->cur];
+}
+
+/* Send what the socket takes of the request. */
+static void x_send(int fd, struct xstate *s)
+{
+	size_t n = s->a->wire_len - s->sent;
 	ssize_t w;
 
-	if (n > a->stop_send - s->sent)
-		n = a->stop_send - s->sent;
-	w = send(fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n > s->a->stop_send - s->sent)
+		n = s->a->stop_send - s->sent;
+	w = send(fd, s->a->wire + s->sent, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (w > 0)
 		s->sent += (size_t)w;
 	else if (w == -1 && errno != EAGAIN && errno != EINTR)
 		s->send_dead = true;  /* keep reading: the answer tells what happened */
 }
 
+/* Received bytes to the answers in turn; anything after the last one is wrong. */
+static void x_feed(struct xstate *s, const char *p, size_t n)
+{
+	while (n > 0 && x_rp(s)->state != RP_ERR) {
+		size_t used = rp_feed(x_rp(s), p, n);
+
+		p += used;
+		n -= used;
+		if (x_rp(s)->state != RP_DONE || n == 0)
+			continue;
+		if (s->cur + 1 < s->a->nresp) {
+			const struct want *w = &s->a->want[++s->cur];
+
+			rp_init(x_rp(s), w->body, w->len, w->head_only);
+		} else {
+			rp_fail(x_rp(s), "%zu bytes after the end of the response: '%.20s'", n, p);
+		}
+	}
+}
+
 /* Receive what is there. -1 connection over (EOF or reset), 0 otherwise. */
-static int x_recv(int fd, struct rparse *r, struct xstate *s)
+static int x_recv(int fd, struct xstate *s)
 {
 	static char buf[65536];
 	ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
 
 	if (n > 0) {
 		s->got += (size_t)n;
-		rp_feed(r, buf, (size_t)n);
+		x_feed(s, buf, (size_t)n);
 		return 0;
 	}
 	if (n == 0 || (errno != EAGAIN && errno != EINTR))
@@ -484,85 +515,163 @@ static int x_recv(int fd, struct rparse *r, struct xstate *s)
 	return 0;
 }
 
-static enum xres exchange(int fd, const struct ask *a, struct rparse *r, struct xstate *s,
-			  long long deadline)
+/* Where the exchange stands, or -1 while it goes on. */
+static int x_verdict(struct xstate *s, long long deadline)
 {
-	size_t total = a->head_len + a->body_len;
+	bool last = s->cur == s->a->nresp - 1;
 
-	rp_init(r, a->expect, a->expect_len, a->head_only);
+	if (x_rp(s)->state == RP_ERR)
+		return XR_CORRUPT;
+	if (last && x_rp(s)->state == RP_DONE) {
+		if (s->sent == s->a->wire_len)
+			return XR_OK;
+		rp_fail(x_rp(s), "answered after %zu of %zu request bytes", s->sent, s->a->wire_len);
+		return XR_CORRUPT;
+	}
+	if (s->sent >= s->a->stop_send || s->got >= s->a->stop_recv)
+		return XR_GAVE_UP;
+	return hs_now_ms() >= deadline ? XR_TIMEOUT : -1;
+}
+
+static enum xres exchange(int fd, const struct ask *a, struct xstate *s, long long deadline)
+{
+	int v;
+
 	memset(s, 0, sizeof *s);
-	for (;;) {
-		bool want_out = s->sent < total && s->sent < a->stop_send && !s->send_dead;
+	s->a = a;
+	rp_init(&s->rp[0], a->want[0].body, a->want[0].len, a->want[0].head_only);
+	while ((v = x_verdict(s, deadline)) < 0) {
+		bool want_out = s->sent < a->wire_len && s->sent < a->stop_send && !s->send_dead;
 		struct pollfd p = { .fd = fd, .events = POLLIN | (want_out ? POLLOUT : 0) };
-		long long left = deadline - hs_now_ms();
 
-		if (r->state == RP_ERR)
-			return XR_CORRUPT;
-		if (r->state == RP_DONE)
-			return s->sent == total ? XR_OK : (rp_fail(r, "answered after %zu of %zu request bytes",
-								   s->sent, total), XR_CORRUPT);
-		if (s->sent >= a->stop_send || s->got >= a->stop_recv)
-			return XR_GAVE_UP;
-		if (left <= 0)
-			return XR_TIMEOUT;
-		if (poll(&p, 1, (int)left) <= 0)
+		if (poll(&p, 1, (int)(deadline - hs_now_ms())) <= 0)
 			continue;
 		if (p.revents & POLLOUT)
-			x_send(fd, a, s);
-		if ((p.revents & (POLLIN | POLLHUP | POLLERR)) && x_recv(fd, r, s) == -1)
-			return rp_eof(r) && s->sent == total ? XR_OK : r->state == RP_ERR ? XR_CORRUPT : XR_EOF;
+			x_send(fd, s);
+		if (!(p.revents & (POLLIN | POLLHUP | POLLERR)) || x_recv(fd, s) == 0)
+			continue;
+		if (s->cur == a->nresp - 1 && rp_eof(x_rp(s)) && s->sent == a->wire_len)
+			return XR_OK;
+		return x_rp(s)->state == RP_ERR ? XR_CORRUPT : XR_EOF;
 	}
+	return (enum xres)v;
 }
 
 /* ------------------------------------------------------------------------ */
-/* Building requests. */
+/* Building requests into a client's buffers. */
 
-static void ask_static(struct ask *a, size_t i, bool head, bool keepalive)
+static void ask_init(struct ask *a, enum ask_kind kind, const struct bufs *b)
 {
 	memset(a, 0, sizeof *a);
-	a->head_len = (size_t)snprintf(a->head, sizeof a->head,
-		"%s /chaos/f%zu.bin HTTP/1.1\r\nHost: localhost\r\n%s\r\n",
-		head ? "HEAD" : "GET", i, keepalive ? "" : "Connection: close\r\n");
-	a->expect = file_data[i];
-	a->expect_len = file_sizes[i];
-	a->head_only = head;
+	a->kind = kind;
+	a->wire = b->wire;
+	a->nresp = 1;
 	a->stop_send = a->stop_recv = SIZE_MAX;
 }
 
-static void ask_post(struct ask *a, unsigned char *body, size_t len, bool keepalive)
+/* Append a request head to the wire. */
+static void ask_head(struct ask *a, const struct bufs *b, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void ask_head(struct ask *a, const struct bufs *b, const char *fmt, ...)
 {
-	memset(a, 0, sizeof *a);
-	fill_random(body, len, rnd());
-	a->head_len = (size_t)snprintf(a->head, sizeof a->head,
-		"POST /cgi-bin/echo_body.sh HTTP/1.1\r\nHost: localhost\r\n"
-		"Content-Type: application/octet-stream\r\nContent-Length: %zu\r\n%s\r\n",
-		len, keepalive ? "" : "Connection: close\r\n");
-	a->body = a->expect = body;
-	a->body_len = a->expect_len = len;
-	a->stop_send = a->stop_recv = SIZE_MAX;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf((char *)b->wire + a->wire_len, WIRE_CAP - a->wire_len, fmt, ap);
+	va_end(ap);
+	if (a->line[0] == '\0')
+		snprintf(a->line, sizeof a->line, "%.*s", (int)strcspn((char *)b->wire, "\r"), b->wire);
+	a->wire_len += (size_t)n;
 }
 
-/* A random normal request: a GET or HEAD of a file, or a POST to the echo script. */
-static void ask_random(struct ask *a, unsigned char *body, bool keepalive)
+static void ask_static(struct ask *a, const struct bufs *b, size_t i, bool head, bool keepalive)
 {
-	uint64_t pick = rnd() % 10;
+	ask_init(a, head ? K_HEAD : K_GET, b);
+	ask_head(a, b, "%s /chaos/f%zu.bin HTTP/1.1\r\nHost: localhost\r\n%s\r\n",
+		 head ? "HEAD" : "GET", i, keepalive ? "" : "Connection: close\r\n");
+	a->want[0] = (struct want){ file_data[i], file_sizes[i], head };
+	a->big = !head && file_sizes[i] >= BIG;
+}
 
-	if (pick < 5)
-		ask_static(a, (size_t)(rnd() % N(file_sizes)), false, keepalive);
-	else if (pick < 6)
-		ask_static(a, (size_t)(rnd() % N(file_sizes)), true, keepalive);
+/* The body in chunks of random sizes (RFC 9112 7.1), at most about 200 of them. */
+static void ask_chunks(struct ask *a, const struct bufs *b, size_t len)
+{
+	for (size_t off = 0; off < len; ) {
+		size_t c = 1 + rnd() % 65536;
+
+		if (c < len / 200)
+			c = len / 200;
+		if (c > len - off)
+			c = len - off;
+		ask_head(a, b, "%zx\r\n", c);
+		memcpy(b->wire + a->wire_len, b->body + off, c);
+		a->wire_len += c;
+		ask_head(a, b, "\r\n");
+		off += c;
+	}
+	ask_head(a, b, "0\r\n\r\n");
+}
+
+/* A POST of len random bytes to the echo script, with a Content-Length or chunked. */
+static void ask_post(struct ask *a, const struct bufs *b, size_t len, bool chunked, bool keepalive)
+{
+	ask_init(a, chunked ? K_CHUNKED : K_POST, b);
+	fill_random(b->body, len, rnd());
+	if (chunked) {
+		ask_head(a, b, "POST /cgi-bin/echo_body.sh HTTP/1.1\r\nHost: localhost\r\n"
+			 "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n%s\r\n",
+			 keepalive ? "" : "Connection: close\r\n");
+		ask_chunks(a, b, len);
+	} else {
+		ask_head(a, b, "POST /cgi-bin/echo_body.sh HTTP/1.1\r\nHost: localhost\r\n"
+			 "Content-Type: application/octet-stream\r\nContent-Length: %zu\r\n%s\r\n",
+			 len, keepalive ? "" : "Connection: close\r\n");
+		memcpy(b->wire + a->wire_len, b->body, len);
+		a->wire_len += len;
+	}
+	a->want[0] = (struct want){ b->body, len, false };
+	a->big = len >= BIG;
+}
+
+/* A POST and a GET in one go: the server must stop reading the body at its end (RFC 9112 9.3.2). */
+static void ask_pipelined(struct ask *a, const struct bufs *b, size_t post_len, size_t file)
+{
+	ask_post(a, b, post_len, rnd() % 2 == 0, true);
+	ask_head(a, b, "GET /chaos/f%zu.bin HTTP/1.1\r\nHost: localhost\r\n\r\n", file);
+	a->kind = K_PIPELINED;
+	a->nresp = 2;
+	a->want[1] = (struct want){ file_data[file], file_sizes[file], false };
+}
+
+/* A random normal request: a GET or HEAD of a file, a POST to the echo script, or two pipelined. */
+static void ask_random(struct ask *a, const struct bufs *b, bool keepalive)
+{
+	uint64_t pick = rnd() % 20;
+	size_t file = (size_t)(rnd() % N(file_sizes)), post = post_sizes[rnd() % N(post_sizes)];
+
+	if (pick < 9)
+		ask_static(a, b, file, false, keepalive);
+	else if (pick < 11)
+		ask_static(a, b, file, true, keepalive);
+	else if (pick < 18 || !keepalive)
+		ask_post(a, b, post, pick % 3 == 0, keepalive);
 	else
-		ask_post(a, body, post_sizes[rnd() % N(post_sizes)], keepalive);
+		ask_pipelined(a, b, post, file);
 }
 
 static void count_ok(const struct ask *a, bool reused)
 {
-	if (a->head_only)
-		bump(&sh->ok_head);
-	else if (strncmp(a->head, "POST", 4) == 0)
-		bump(a->body_len >= BIG ? &sh->ok_post_big : &sh->ok_post);
-	else
-		bump(a->expect_len >= BIG ? &sh->ok_get_big : &sh->ok_get);
+	static const size_t off[] = {
+		[K_GET] = offsetof(struct shared, ok_get), [K_HEAD] = offsetof(struct shared, ok_head),
+		[K_POST] = offsetof(struct shared, ok_post), [K_CHUNKED] = offsetof(struct shared, ok_chunked),
+		[K_PIPELINED] = offsetof(struct shared, ok_pipelined),
+	};
+
+	bump((long *)((char *)sh + off[a->kind]));
+	if (a->big)
+		bump(a->kind == K_GET ? &sh->ok_get_big : &sh->ok_post_big);
 	if (reused)
 		bump(&sh->ok_reused);
 }
@@ -579,10 +688,11 @@ struct story {
 	long long rest;              /* the connection has been the server's since */
 };
 
-/* How much of the request line (without its CRLF) to quote. */
-static int line_len(const char *head)
+static bool bufs_alloc(struct bufs *b)
 {
-	return (int)strcspn(head, "\r");
+	b->body = malloc(BIG);
+	b->wire = malloc(WIRE_CAP);
+	return b->body != NULL && b->wire != NULL;
 }
 
 /*
@@ -591,22 +701,23 @@ static int line_len(const char *head)
  * server: a worker killed between two requests breaks the next one.
  * false: the connection is over.
  */
-static bool normal_request(struct story *st, unsigned char *body)
+static bool normal_request(struct story *st, const struct bufs *b)
 {
-	static struct rparse r;
-	struct xstate s;
+	static struct xstate s;
 	struct ask a;
 	long long start = hs_now_ms();
 	enum xres x;
 
-	ask_random(&a, body, st->keepalive);
-	x = exchange(st->fd, &a, &r, &s, start + REQ_MS);
+	ask_random(&a, b, st->keepalive);
+	x = exchange(st->fd, &a, &s, start + REQ_MS);
 	if (x != XR_OK) {
 		record_fail(fail_of[x], st->rest, start, st->reused, s.got,
-			    "%s%.*s: %s, %zu of %zu request bytes sent, %zu received",
-			    st->reused ? "reused connection, " : "", line_len(a.head), a.head,
-			    x == XR_CORRUPT ? r.err : x == XR_EOF ? "EOF before the whole answer" : "no answer",
-			    s.sent, a.head_len + a.body_len, s.got);
+			    "%s%s%s (answer %d of %d): %s, %zu of %zu request bytes sent, %zu received",
+			    st->reused ? "reused connection, " : "", a.line,
+			    a.nresp > 1 ? " and a pipelined GET" : "", s.cur + 1, a.nresp,
+			    x == XR_CORRUPT ? x_rp(&s)->err : x == XR_EOF ? "EOF before the whole answer"
+									  : "no answer",
+			    s.sent, a.wire_len, s.got);
 		return false;
 	}
 	count_ok(&a, st->reused);
@@ -616,21 +727,20 @@ static bool normal_request(struct story *st, unsigned char *body)
 		int e = wait_eof(st->fd, CLOSE_MS);
 
 		if (e != 1)
-			record_fail(e == 0 ? F_NOCLOSE : F_CORRUPT, st->rest, st->rest, false, 0, "%.*s: %s",
-				    line_len(a.head), a.head,
-				    e == 0 ? "open 5 s after Connection: close" : "bytes after the response");
+			record_fail(e == 0 ? F_NOCLOSE : F_CORRUPT, st->rest, st->rest, false, 0, "%s: %s",
+				    a.line, e == 0 ? "open 5 s after Connection: close" : "bytes after the response");
 		return false;
 	}
-	return !r.close;
+	return !x_rp(&s)->close;
 }
 
 /* Connections of up to six requests (keep-alive), or of one (Connection: close). */
 static void normal_client(int id)
 {
-	unsigned char *body = malloc(BIG);
+	struct bufs b;
 	struct story st = { .keepalive = id % 2 == 0 };
 
-	if (body == NULL)
+	if (!bufs_alloc(&b))
 		_exit(1);
 	while (!sh->stop) {
 		st.rest = hs_now_ms();
@@ -642,11 +752,10 @@ static void normal_client(int id)
 			continue;
 		}
 		for (int n = st.keepalive ? 1 + (int)(rnd() % 6) : 1; n > 0 && !sh->stop; n--)
-			if (!normal_request(&st, body))
+			if (!normal_request(&st, &b))
 				break;
 		close(st.fd);
 	}
-	free(body);
 }
 
 /*
@@ -785,10 +894,9 @@ static void random_client(void)
 }
 
 /* Go away early: at once, mid-head, mid-body, or mid-response, with a FIN or a reset. */
-static void drop_one(unsigned char *body)
+static void drop_one(const struct bufs *b)
 {
-	static struct rparse r;
-	struct xstate s;
+	static struct xstate s;
 	struct ask a;
 	int fd = chaos_connect(2000, NULL);
 
@@ -796,22 +904,22 @@ static void drop_one(unsigned char *body)
 		return;
 	switch (rnd() % 4) {
 	case 0:  /* part of a head */
-		ask_static(&a, N(file_sizes) - 1, false, true);
-		a.stop_send = rnd() % a.head_len;
+		ask_static(&a, b, N(file_sizes) - 1, false, true);
+		a.stop_send = rnd() % a.wire_len;
 		break;
 	case 1:  /* part of a 1 MiB body */
-		ask_post(&a, body, BIG, true);
-		a.stop_send = a.head_len + rnd() % BIG;
+		ask_post(&a, b, BIG, rnd() % 2 == 0, true);
+		a.stop_send = rnd() % a.wire_len;
 		break;
 	case 2:  /* part of a 1 MiB file */
-		ask_static(&a, N(file_sizes) - 1, false, true);
+		ask_static(&a, b, N(file_sizes) - 1, false, true);
 		a.stop_recv = rnd() % BIG;
 		break;
 	default: /* part of a 1 MiB echo */
-		ask_post(&a, body, BIG, true);
+		ask_post(&a, b, BIG, rnd() % 2 == 0, true);
 		a.stop_recv = rnd() % BIG;
 	}
-	exchange(fd, &a, &r, &s, hs_now_ms() + REQ_MS);
+	exchange(fd, &a, &s, hs_now_ms() + REQ_MS);
 	if (rnd() % 2)
 		close_rst(fd);
 	else
@@ -821,15 +929,14 @@ static void drop_one(unsigned char *body)
 
 static void drop_client(void)
 {
-	unsigned char *body = malloc(BIG);
+	struct bufs b;
 
-	if (body == NULL)
+	if (!bufs_alloc(&b))
 		_exit(1);
 	while (!sh->stop) {
-		drop_one(body);
+		drop_one(&b);
 		hs_sleep_ms(10);
 	}
-	free(body);
 }
 
 static pid_t spawn_client(void (*fn)(int), int id)
@@ -1074,11 +1181,12 @@ static void summary(const struct sample *q, const struct sample *w, const struct
 {
 	if (getenv("PFHTTPD_CHAOS_VERBOSE") == NULL)
 		return;
-	fprintf(stderr, "chaos: GET %ld (1 MiB: %ld), HEAD %ld, POST %ld (1 MiB: %ld), reused %ld; "
+	fprintf(stderr, "chaos: GET %ld (1 MiB: %ld), HEAD %ld, POST %ld (1 MiB: %ld), chunked %ld, "
+		"pipelined %ld, reused %ld; "
 		"failures %d (%d at a kill, %d idle); %d kills, %d HUPs; slowloris 408 %ld, silent %ld; random answered %ld, "
 		"silent %ld; rejections %d; drops %ld\n",
-		sh->ok_get, sh->ok_get_big, sh->ok_head, sh->ok_post, sh->ok_post_big, sh->ok_reused,
-		sh->nfails, nkill_excused, nidle_excused, sh->nkills, nhup, sh->slow_408, sh->slow_silent, sh->random_answered,
+		sh->ok_get, sh->ok_get_big, sh->ok_head, sh->ok_post, sh->ok_post_big, sh->ok_chunked,
+		sh->ok_pipelined, sh->ok_reused, sh->nfails, nkill_excused, nidle_excused, sh->nkills, nhup, sh->slow_408, sh->slow_silent, sh->random_answered,
 		sh->random_silent, sh->nrej, sh->drops);
 	fprintf(stderr, "chaos: own fds master %d (%d children) -> %d (%d), keeper %d -> %d; "
 		"rss master %ld -> %ld KiB, keeper %ld -> %ld KiB\n",
@@ -1147,23 +1255,28 @@ static void teardown(void)
 /* Before the storm: one of each normal request must work, or the storm proves nothing. */
 static void sanity(void)
 {
-	static unsigned char body[BIG];
-	static struct rparse r;
-	struct xstate s;
+	static struct xstate s;
+	struct bufs b;
 	struct ask a;
 
-	for (size_t i = 0; i < N(file_sizes) + 1; i++) {
+	ck_assert(bufs_alloc(&b));
+	for (size_t i = 0; i < N(file_sizes) + 3; i++) {
 		int fd = chaos_connect(HS_TIMEOUT_MS, NULL);
 
 		ck_assert_msg(fd != -1, "connect: %s", strerror(errno));
 		if (i < N(file_sizes))
-			ask_static(&a, i, false, false);
+			ask_static(&a, &b, i, false, false);
+		else if (i < N(file_sizes) + 2)
+			ask_post(&a, &b, BIG, i % 2 == 0, false);
 		else
-			ask_post(&a, body, BIG, false);
-		ck_assert_msg(exchange(fd, &a, &r, &s, hs_now_ms() + REQ_MS) == XR_OK,
-			      "before the storm, %.40s: %s (%zu bytes received)", a.head, r.err, s.got);
+			ask_pipelined(&a, &b, 65536, 3);
+		ck_assert_msg(exchange(fd, &a, &s, hs_now_ms() + REQ_MS) == XR_OK,
+			      "before the storm, %s (answer %d of %d): %s (%zu bytes received)",
+			      a.line, s.cur + 1, a.nresp, x_rp(&s)->err, s.got);
 		close(fd);
 	}
+	free(b.body);
+	free(b.wire);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1223,9 +1336,10 @@ START_TEST(test_chaos)
 	ck_assert_msg(sh->nfails <= MAX_FAILS, "more than %d failures", MAX_FAILS);
 	ck_assert_msg(sh->nkills >= 5 && nhup >= 6, "only %d kills and %d HUPs", sh->nkills, nhup);
 	ck_assert_msg(sh->ok_get > 20 && sh->ok_get_big > 0 && sh->ok_head > 0 && sh->ok_post > 10 &&
-		      sh->ok_post_big > 0 && sh->ok_reused > 10,
-		      "too few answers to judge: GET %ld (1 MiB %ld), HEAD %ld, POST %ld (1 MiB %ld), reused %ld",
-		      sh->ok_get, sh->ok_get_big, sh->ok_head, sh->ok_post, sh->ok_post_big, sh->ok_reused);
+		      sh->ok_post_big > 0 && sh->ok_chunked > 0 && sh->ok_pipelined > 0 && sh->ok_reused > 10,
+		      "too few answers to judge: GET %ld (1 MiB %ld), HEAD %ld, POST %ld (1 MiB %ld), "
+		      "chunked %ld, pipelined %ld, reused %ld", sh->ok_get, sh->ok_get_big, sh->ok_head,
+		      sh->ok_post, sh->ok_post_big, sh->ok_chunked, sh->ok_pipelined, sh->ok_reused);
 	ck_assert_msg(zombies == 0, "5 s after the storm, %d processes below the master are neither a "
 		      "live worker nor the keeper:%s", zombies, tree);
 	ck_assert_msg(end.fd_master <= quiet.fd_master + FD_MARGIN,
