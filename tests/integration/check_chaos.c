@@ -77,7 +77,7 @@ static const char *const fail_names[] = { "connect", "EOF/reset", "timeout", "co
 
 struct fail {
 	long long t0, t1;            /* the connection was the server's from t0; failure seen at t1 */
-	long long sent;              /* the request started */
+	long long rest, sent;        /* the previous answer was read; this request started */
 	bool reused;                 /* on a kept-alive connection */
 	int kind;
 	size_t got;                  /* response bytes received */
@@ -111,10 +111,18 @@ static void bump(long *counter)
 	__atomic_fetch_add(counter, 1, __ATOMIC_SEQ_CST);
 }
 
-static void record_fail(int kind, long long t0, long long sent, bool reused, size_t got,
-			const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* One normal connection's story so far. */
+struct story {
+	int fd;
+	bool keepalive, reused;
+	long long since;             /* the server has held the connection since (at most) */
+	long long rest;              /* the previous answer was read */
+};
 
-static void record_fail(int kind, long long t0, long long sent, bool reused, size_t got,
+static void record_fail(int kind, const struct story *st, long long sent, size_t got,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void record_fail(int kind, const struct story *st, long long sent, size_t got,
 			const char *fmt, ...)
 {
 	int i = take(&sh->nfails, MAX_FAILS);
@@ -122,10 +130,11 @@ static void record_fail(int kind, long long t0, long long sent, bool reused, siz
 
 	if (i < 0)
 		return;
-	sh->fails[i].t0 = t0;
+	sh->fails[i].t0 = st->since;
 	sh->fails[i].t1 = hs_now_ms();
+	sh->fails[i].rest = st->rest;
 	sh->fails[i].sent = sent;
-	sh->fails[i].reused = reused;
+	sh->fails[i].reused = st->reused;
 	sh->fails[i].kind = kind;
 	sh->fails[i].got = got;
 	va_start(ap, fmt);
@@ -261,9 +270,10 @@ static void rp_init(struct rparse *r, const unsigned char *expect, size_t len, b
 	r->head_only = head_only;
 }
 
-static void rp_fail(struct rparse *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The response is wrong: say why, and stop. Returns -1. */
+static int rp_fail(struct rparse *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void rp_fail(struct rparse *r, const char *fmt, ...)
+static int rp_fail(struct rparse *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -271,6 +281,7 @@ static void rp_fail(struct rparse *r, const char *fmt, ...)
 	vsnprintf(r->err, sizeof r->err, fmt, ap);
 	va_end(ap);
 	r->state = RP_ERR;
+	return -1;
 }
 
 /* The value of field name in a complete head (CRLF lines), into out; false when absent. */
@@ -293,7 +304,8 @@ static bool rp_field(const char *head, const char *name, char *out, size_t cap)
 	return false;
 }
 
-static void rp_head_done(struct rparse *r)
+/* The head is complete: check the status and learn the framing. 0 or -1. */
+static int rp_head_done(struct rparse *r)
 {
 	char v[256], *e;
 
@@ -318,6 +330,7 @@ static void rp_head_done(struct rparse *r)
 		r->state = r->chunked ? RP_CSIZE : RP_EOFBODY;
 	}
 	r->llen = 0;
+	return 0;
 }
 
 /* Body bytes: compare them with what is expected at pos. */
@@ -346,8 +359,8 @@ static size_t rp_body(struct rparse *r, const char *p, size_t n, bool bounded)
 	return k;
 }
 
-/* One line of the chunked framing has ended (CRLF stripped). */
-static void rp_chunk_line(struct rparse *r)
+/* One line of the chunked framing has ended (CRLF stripped). 0 or -1. */
+static int rp_chunk_line(struct rparse *r)
 {
 	char *e;
 
@@ -360,17 +373,17 @@ static void rp_chunk_line(struct rparse *r)
 			return rp_fail(r, "bad chunk size line '%.40s'", r->line);
 		r->state = r->left > 0 ? RP_CDATA : RP_TRAILER;
 		if (r->left == 0 && r->pos != r->expect_len)
-			rp_fail(r, "chunked body of %zu bytes, want %zu", r->pos, r->expect_len);
-		return;
+			return rp_fail(r, "chunked body of %zu bytes, want %zu", r->pos, r->expect_len);
+		return 0;
 	case RP_CCRLF:
 		if (r->line[0] != '\0')
 			return rp_fail(r, "no CRLF after a chunk");
 		r->state = RP_CSIZE;
-		return;
+		return 0;
 	default: /* RP_TRAILER */
 		if (r->line[0] == '\0')
 			r->state = RP_DONE;
-		return;
+		return 0;
 	}
 }
 
@@ -543,8 +556,9 @@ static enum xres exchange(int fd, const struct ask *a, struct xstate *s, long lo
 	while ((v = x_verdict(s, deadline)) < 0) {
 		bool want_out = s->sent < a->wire_len && s->sent < a->stop_send && !s->send_dead;
 		struct pollfd p = { .fd = fd, .events = POLLIN | (want_out ? POLLOUT : 0) };
+		long long left = deadline - hs_now_ms();
 
-		if (poll(&p, 1, (int)(deadline - hs_now_ms())) <= 0)
+		if (poll(&p, 1, left > 0 ? (int)left : 0) <= 0)
 			continue;
 		if (p.revents & POLLOUT)
 			x_send(fd, s);
@@ -681,13 +695,6 @@ static void count_ok(const struct ask *a, bool reused)
 
 static const int fail_of[] = { [XR_EOF] = F_EOF, [XR_TIMEOUT] = F_TIMEOUT, [XR_CORRUPT] = F_CORRUPT };
 
-/* One normal connection's story so far. */
-struct story {
-	int fd;
-	bool keepalive, reused;
-	long long rest;              /* the connection has been the server's since */
-};
-
 static bool bufs_alloc(struct bufs *b)
 {
 	b->body = malloc(BIG);
@@ -697,8 +704,10 @@ static bool bufs_alloc(struct bufs *b)
 
 /*
  * One request on the connection (with Connection: close unless keep-alive).
- * A failure's interval starts when the connection was last at rest on the
- * server: a worker killed between two requests breaks the next one.
+ * A failure's interval starts with the previous request on the connection
+ * (or its connect): a worker killed after it sent an answer breaks the next
+ * request, or the answer itself if its reset arrives before the client has
+ * read it.
  * false: the connection is over.
  */
 static bool normal_request(struct story *st, const struct bufs *b)
@@ -711,7 +720,7 @@ static bool normal_request(struct story *st, const struct bufs *b)
 	ask_random(&a, b, st->keepalive);
 	x = exchange(st->fd, &a, &s, start + REQ_MS);
 	if (x != XR_OK) {
-		record_fail(fail_of[x], st->rest, start, st->reused, s.got,
+		record_fail(fail_of[x], st, start, s.got,
 			    "%s%s%s (answer %d of %d): %s, %zu of %zu request bytes sent, %zu received",
 			    st->reused ? "reused connection, " : "", a.line,
 			    a.nresp > 1 ? " and a pipelined GET" : "", s.cur + 1, a.nresp,
@@ -722,12 +731,13 @@ static bool normal_request(struct story *st, const struct bufs *b)
 	}
 	count_ok(&a, st->reused);
 	st->reused = true;
+	st->since = start;
 	st->rest = hs_now_ms();
 	if (!st->keepalive) {
 		int e = wait_eof(st->fd, CLOSE_MS);
 
 		if (e != 1)
-			record_fail(e == 0 ? F_NOCLOSE : F_CORRUPT, st->rest, st->rest, false, 0, "%s: %s",
+			record_fail(e == 0 ? F_NOCLOSE : F_CORRUPT, st, st->rest, 0, "%s: %s",
 				    a.line, e == 0 ? "open 5 s after Connection: close" : "bytes after the response");
 		return false;
 	}
@@ -743,11 +753,11 @@ static void normal_client(int id)
 	if (!bufs_alloc(&b))
 		_exit(1);
 	while (!sh->stop) {
-		st.rest = hs_now_ms();
+		st.since = st.rest = hs_now_ms();
 		st.reused = false;
 		st.fd = chaos_connect(REQ_MS, NULL);
 		if (st.fd == -1) {
-			record_fail(F_CONNECT, st.rest, st.rest, false, 0, "connect: %s", strerror(errno));
+			record_fail(F_CONNECT, &st, st.rest, 0, "connect: %s", strerror(errno));
 			hs_sleep_ms(100);
 			continue;
 		}
@@ -871,14 +881,19 @@ static void random_client(void)
 		size_t n = random_payload(req, sizeof req - 8), got = 0;
 		long long end = hs_now_ms() + REJECT_MS;
 
-		if (fd == -1)
+		if (fd == -1) {
+			hs_sleep_ms(50);
 			continue;
+		}
 		(void)!send(fd, req, n, MSG_NOSIGNAL);
-		while (got + 1 < sizeof ans && hs_now_ms() < end) {
+		while (got + 1 < sizeof ans) {
 			struct pollfd p = { .fd = fd, .events = POLLIN };
+			long long left = end - hs_now_ms();
 			ssize_t r;
 
-			if (poll(&p, 1, (int)(end - hs_now_ms())) <= 0)
+			if (left <= 0)
+				break;
+			if (poll(&p, 1, (int)left) <= 0)
 				continue;
 			r = recv(fd, ans + got, sizeof ans - 1 - got, 0);
 			if (r <= 0)
@@ -1078,7 +1093,7 @@ static bool by_kill(const struct fail *f)
  */
 static bool by_idle(const struct fail *f)
 {
-	return f->kind == F_EOF && f->reused && f->got == 0 && f->sent - f->t0 >= KEEPALIVE_MS - 500;
+	return f->kind == F_EOF && f->reused && f->got == 0 && f->sent - f->rest >= KEEPALIVE_MS - 500;
 }
 
 static int cmp_rej(const void *a, const void *b)
@@ -1192,9 +1207,13 @@ static void summary(const struct sample *q, const struct sample *w, const struct
 		"rss master %ld -> %ld KiB, keeper %ld -> %ld KiB\n",
 		q->fd_master, q->kids, e->fd_master, e->kids, q->fd_keeper, e->fd_keeper,
 		w->rss_master, e->rss_master, w->rss_keeper, e->rss_keeper);
+	for (int i = 0; i < sh->nkills && i < MAX_KILLS; i++)
+		fprintf(stderr, "chaos: SIGKILL to %d at %lld..%lld\n", (int)sh->kills[i].pid,
+			sh->kills[i].t0, sh->kills[i].t1);
 	for (int i = 0; i < sh->nfails && i < MAX_FAILS; i++)
-		fprintf(stderr, "chaos: %s failure at %lld..%lld: %s\n", fail_names[sh->fails[i].kind],
-			sh->fails[i].t0, sh->fails[i].t1, sh->fails[i].what);
+		fprintf(stderr, "chaos: %s failure, held %lld..%lld, rest %lld, sent %lld: %s\n",
+			fail_names[sh->fails[i].kind], sh->fails[i].t0, sh->fails[i].t1, sh->fails[i].rest,
+			sh->fails[i].sent, sh->fails[i].what);
 }
 
 /* ------------------------------------------------------------------------ */
