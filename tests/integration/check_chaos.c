@@ -90,7 +90,7 @@ struct rej { int port, status; };
 struct shared {
 	volatile int stop;
 	int nfails, nkills, nrej;
-	long ok_get, ok_get_big, ok_head, ok_post, ok_post_big, ok_chunked, ok_pipelined, ok_reused;
+	long ok_get, ok_get_big, ok_head, ok_range, ok_post, ok_post_big, ok_chunked, ok_pipelined, ok_reused;
 	long slow_408, slow_silent, random_answered, random_silent, drops;
 	struct fail fails[MAX_FAILS];
 	struct kill_rec kills[MAX_KILLS];
@@ -249,25 +249,26 @@ static int wait_eof(int fd, int timeout_ms)
 
 enum rp_state { RP_HEAD, RP_BODY, RP_EOFBODY, RP_CSIZE, RP_CDATA, RP_CCRLF, RP_TRAILER, RP_DONE, RP_ERR };
 
+/* What one answer must be: its status and exactly these body bytes (none sent for HEAD). */
+struct want { int status; const unsigned char *body; size_t len; bool head_only; };
+
 struct rparse {
 	enum rp_state state;
-	const unsigned char *expect;
-	size_t expect_len, pos;      /* body bytes checked so far */
+	struct want w;
+	size_t pos;                  /* body bytes checked so far */
 	uint64_t left;               /* of the Content-Length or of the chunk */
-	bool head_only, chunked, close;
+	bool chunked, close;
 	int status;
 	char line[8192];
 	size_t llen;
 	char err[160];
 };
 
-static void rp_init(struct rparse *r, const unsigned char *expect, size_t len, bool head_only)
+static void rp_init(struct rparse *r, const struct want *w)
 {
 	memset(r, 0, sizeof *r);
 	r->state = RP_HEAD;
-	r->expect = expect;
-	r->expect_len = len;
-	r->head_only = head_only;
+	r->w = *w;
 }
 
 /* The response is wrong: say why, and stop. Returns -1. */
@@ -312,19 +313,23 @@ static int rp_head_done(struct rparse *r)
 	r->line[r->llen] = '\0';
 	if (strncmp(r->line, "HTTP/1.1 ", 9) != 0 || sscanf(r->line + 9, "%3d", &r->status) != 1)
 		return rp_fail(r, "bad status line: %.60s", r->line);
-	if (r->status != 200)
-		return rp_fail(r, "status %d, want 200: %.80s", r->status, r->line);
+	if (r->status == 100) {  /* RFC 9110 15.2.1: an interim answer to Expect; the real one follows */
+		r->llen = 0;
+		return 0;
+	}
+	if (r->status != r->w.status)
+		return rp_fail(r, "status %d, want %d: %.80s", r->status, r->w.status, r->line);
 	r->close = rp_field(r->line, "Connection", v, sizeof v) && strcasestr(v, "close") != NULL;
 	r->chunked = rp_field(r->line, "Transfer-Encoding", v, sizeof v);
 	if (r->chunked && strcasecmp(v, "chunked") != 0)
 		return rp_fail(r, "Transfer-Encoding: %s", v);
 	if (rp_field(r->line, "Content-Length", v, sizeof v)) {
 		r->left = strtoull(v, &e, 10);
-		if (r->chunked || e == v || *e != '\0' || r->left != r->expect_len)
-			return rp_fail(r, "Content-Length: %s, want %zu%s", v, r->expect_len,
+		if (r->chunked || e == v || *e != '\0' || r->left != r->w.len)
+			return rp_fail(r, "Content-Length: %s, want %zu%s", v, r->w.len,
 				       r->chunked ? " (and chunked)" : "");
-		r->state = r->head_only || r->left == 0 ? RP_DONE : RP_BODY;
-	} else if (r->head_only) {
+		r->state = r->w.head_only || r->left == 0 ? RP_DONE : RP_BODY;
+	} else if (r->w.head_only) {
 		r->state = RP_DONE;
 	} else {
 		r->state = r->chunked ? RP_CSIZE : RP_EOFBODY;
@@ -338,17 +343,17 @@ static size_t rp_body(struct rparse *r, const char *p, size_t n, bool bounded)
 {
 	size_t k = bounded && n > r->left ? (size_t)r->left : n;
 
-	if (r->pos + k > r->expect_len) {
-		rp_fail(r, "body longer than %zu bytes", r->expect_len);
+	if (r->pos + k > r->w.len) {
+		rp_fail(r, "body longer than %zu bytes", r->w.len);
 		return n;
 	}
-	if (memcmp(p, r->expect + r->pos, k) != 0) {
+	if (memcmp(p, r->w.body + r->pos, k) != 0) {
 		size_t i = 0;
 
-		while (p[i] == (char)r->expect[r->pos + i])
+		while (p[i] == (char)r->w.body[r->pos + i])
 			i++;
 		rp_fail(r, "body byte %zu is 0x%02x, want 0x%02x", r->pos + i,
-			(unsigned char)p[i], r->expect[r->pos + i]);
+			(unsigned char)p[i], r->w.body[r->pos + i]);
 		return n;
 	}
 	r->pos += k;
@@ -372,8 +377,8 @@ static int rp_chunk_line(struct rparse *r)
 		if (e == r->line || (*e != '\0' && *e != ';'))
 			return rp_fail(r, "bad chunk size line '%.40s'", r->line);
 		r->state = r->left > 0 ? RP_CDATA : RP_TRAILER;
-		if (r->left == 0 && r->pos != r->expect_len)
-			return rp_fail(r, "chunked body of %zu bytes, want %zu", r->pos, r->expect_len);
+		if (r->left == 0 && r->pos != r->w.len)
+			return rp_fail(r, "chunked body of %zu bytes, want %zu", r->pos, r->w.len);
 		return 0;
 	case RP_CCRLF:
 		if (r->line[0] != '\0')
@@ -434,7 +439,7 @@ static size_t rp_feed(struct rparse *r, const char *p, size_t n)
 /* EOF from the server: is the response complete? */
 static bool rp_eof(struct rparse *r)
 {
-	if (r->state == RP_EOFBODY && r->pos == r->expect_len)
+	if (r->state == RP_EOFBODY && r->pos == r->w.len)
 		r->state = RP_DONE;
 	return r->state == RP_DONE;
 }
@@ -442,11 +447,9 @@ static bool rp_eof(struct rparse *r)
 /* ------------------------------------------------------------------------ */
 /* One exchange: send the request(s) while reading the answers (a CGI echoes as it reads). */
 
-enum ask_kind { K_GET, K_HEAD, K_POST, K_CHUNKED, K_PIPELINED };
+enum ask_kind { K_GET, K_HEAD, K_RANGE, K_POST, K_CHUNKED, K_PIPELINED };
 
 #define WIRE_CAP (2 * BIG + 65536)   /* a request as sent: a 1 MiB body, chunked */
-
-struct want { const unsigned char *body; size_t len; bool head_only; };
 
 struct ask {
 	enum ask_kind kind;
@@ -505,7 +508,7 @@ static void x_feed(struct xstate *s, const char *p, size_t n)
 		if (s->cur + 1 < s->a->nresp) {
 			const struct want *w = &s->a->want[++s->cur];
 
-			rp_init(x_rp(s), w->body, w->len, w->head_only);
+			rp_init(x_rp(s), w);
 		} else {
 			rp_fail(x_rp(s), "%zu bytes after the end of the response: '%.20s'", n, p);
 		}
@@ -552,7 +555,7 @@ static enum xres exchange(int fd, const struct ask *a, struct xstate *s, long lo
 
 	memset(s, 0, sizeof *s);
 	s->a = a;
-	rp_init(&s->rp[0], a->want[0].body, a->want[0].len, a->want[0].head_only);
+	rp_init(&s->rp[0], &a->want[0]);
 	while ((v = x_verdict(s, deadline)) < 0) {
 		bool want_out = s->sent < a->wire_len && s->sent < a->stop_send && !s->send_dead;
 		struct pollfd p = { .fd = fd, .events = POLLIN | (want_out ? POLLOUT : 0) };
@@ -605,8 +608,19 @@ static void ask_static(struct ask *a, const struct bufs *b, size_t i, bool head,
 	ask_init(a, head ? K_HEAD : K_GET, b);
 	ask_head(a, b, "%s /chaos/f%zu.bin HTTP/1.1\r\nHost: localhost\r\n%s\r\n",
 		 head ? "HEAD" : "GET", i, keepalive ? "" : "Connection: close\r\n");
-	a->want[0] = (struct want){ file_data[i], file_sizes[i], head };
+	a->want[0] = (struct want){ 200, file_data[i], file_sizes[i], head };
 	a->big = !head && file_sizes[i] >= BIG;
+}
+
+/* A GET of one random byte range of a file (RFC 9110 14.2): 206 and exactly those bytes. */
+static void ask_range(struct ask *a, const struct bufs *b, size_t i, bool keepalive)
+{
+	size_t first = (size_t)(rnd() % file_sizes[i]), last = first + (size_t)(rnd() % (file_sizes[i] - first));
+
+	ask_init(a, K_RANGE, b);
+	ask_head(a, b, "GET /chaos/f%zu.bin HTTP/1.1\r\nHost: localhost\r\nRange: bytes=%zu-%zu\r\n%s\r\n",
+		 i, first, last, keepalive ? "" : "Connection: close\r\n");
+	a->want[0] = (struct want){ 206, file_data[i] + first, last - first + 1, false };
 }
 
 /* The body in chunks of random sizes (RFC 9112 7.1), at most about 200 of them. */
@@ -639,13 +653,15 @@ static void ask_post(struct ask *a, const struct bufs *b, size_t len, bool chunk
 			 keepalive ? "" : "Connection: close\r\n");
 		ask_chunks(a, b, len);
 	} else {
+		/* Like curl, sometimes with Expect: 100-continue, but sending the body at once (RFC 9110 10.1.1). */
 		ask_head(a, b, "POST /cgi-bin/echo_body.sh HTTP/1.1\r\nHost: localhost\r\n"
-			 "Content-Type: application/octet-stream\r\nContent-Length: %zu\r\n%s\r\n",
-			 len, keepalive ? "" : "Connection: close\r\n");
+			 "Content-Type: application/octet-stream\r\nContent-Length: %zu\r\n%s%s\r\n",
+			 len, keepalive ? "" : "Connection: close\r\n",
+			 rnd() % 3 == 0 ? "Expect: 100-continue\r\n" : "");
 		memcpy(b->wire + a->wire_len, b->body, len);
 		a->wire_len += len;
 	}
-	a->want[0] = (struct want){ b->body, len, false };
+	a->want[0] = (struct want){ 200, b->body, len, false };
 	a->big = len >= BIG;
 }
 
@@ -656,17 +672,19 @@ static void ask_pipelined(struct ask *a, const struct bufs *b, size_t post_len, 
 	ask_head(a, b, "GET /chaos/f%zu.bin HTTP/1.1\r\nHost: localhost\r\n\r\n", file);
 	a->kind = K_PIPELINED;
 	a->nresp = 2;
-	a->want[1] = (struct want){ file_data[file], file_sizes[file], false };
+	a->want[1] = (struct want){ 200, file_data[file], file_sizes[file], false };
 }
 
-/* A random normal request: a GET or HEAD of a file, a POST to the echo script, or two pipelined. */
+/* A random normal request: a GET, HEAD or range of a file, a POST to the echo script, or two pipelined. */
 static void ask_random(struct ask *a, const struct bufs *b, bool keepalive)
 {
 	uint64_t pick = rnd() % 20;
 	size_t file = (size_t)(rnd() % N(file_sizes)), post = post_sizes[rnd() % N(post_sizes)];
 
-	if (pick < 9)
+	if (pick < 7)
 		ask_static(a, b, file, false, keepalive);
+	else if (pick < 9)
+		ask_range(a, b, 1 + file % (N(file_sizes) - 1), keepalive);  /* not the empty file */
 	else if (pick < 11)
 		ask_static(a, b, file, true, keepalive);
 	else if (pick < 18 || !keepalive)
@@ -679,6 +697,7 @@ static void count_ok(const struct ask *a, bool reused)
 {
 	static const size_t off[] = {
 		[K_GET] = offsetof(struct shared, ok_get), [K_HEAD] = offsetof(struct shared, ok_head),
+		[K_RANGE] = offsetof(struct shared, ok_range),
 		[K_POST] = offsetof(struct shared, ok_post), [K_CHUNKED] = offsetof(struct shared, ok_chunked),
 		[K_PIPELINED] = offsetof(struct shared, ok_pipelined),
 	};
@@ -1196,12 +1215,12 @@ static void summary(const struct sample *q, const struct sample *w, const struct
 {
 	if (getenv("PFHTTPD_CHAOS_VERBOSE") == NULL)
 		return;
-	fprintf(stderr, "chaos: GET %ld (1 MiB: %ld), HEAD %ld, POST %ld (1 MiB: %ld), chunked %ld, "
+	fprintf(stderr, "chaos: GET %ld (1 MiB: %ld), HEAD %ld, range %ld, POST %ld (1 MiB: %ld), chunked %ld, "
 		"pipelined %ld, reused %ld; "
 		"failures %d (%d at a kill, %d idle); %d kills, %d HUPs; slowloris 408 %ld, silent %ld; random answered %ld, "
 		"silent %ld; rejections %d; drops %ld\n",
-		sh->ok_get, sh->ok_get_big, sh->ok_head, sh->ok_post, sh->ok_post_big, sh->ok_chunked,
-		sh->ok_pipelined, sh->ok_reused, sh->nfails, nkill_excused, nidle_excused, sh->nkills, nhup, sh->slow_408, sh->slow_silent, sh->random_answered,
+		sh->ok_get, sh->ok_get_big, sh->ok_head, sh->ok_range, sh->ok_post, sh->ok_post_big,
+		sh->ok_chunked, sh->ok_pipelined, sh->ok_reused, sh->nfails, nkill_excused, nidle_excused, sh->nkills, nhup, sh->slow_408, sh->slow_silent, sh->random_answered,
 		sh->random_silent, sh->nrej, sh->drops);
 	fprintf(stderr, "chaos: own fds master %d (%d children) -> %d (%d), keeper %d -> %d; "
 		"rss master %ld -> %ld KiB, keeper %ld -> %ld KiB\n",
@@ -1354,11 +1373,12 @@ START_TEST(test_chaos)
 		      nkill, sh->nkills);
 	ck_assert_msg(sh->nfails <= MAX_FAILS, "more than %d failures", MAX_FAILS);
 	ck_assert_msg(sh->nkills >= 5 && nhup >= 6, "only %d kills and %d HUPs", sh->nkills, nhup);
-	ck_assert_msg(sh->ok_get > 20 && sh->ok_get_big > 0 && sh->ok_head > 0 && sh->ok_post > 10 &&
-		      sh->ok_post_big > 0 && sh->ok_chunked > 0 && sh->ok_pipelined > 0 && sh->ok_reused > 10,
-		      "too few answers to judge: GET %ld (1 MiB %ld), HEAD %ld, POST %ld (1 MiB %ld), "
+	ck_assert_msg(sh->ok_get > 20 && sh->ok_get_big > 0 && sh->ok_head > 0 && sh->ok_range > 0 &&
+		      sh->ok_post > 10 && sh->ok_post_big > 0 && sh->ok_chunked > 0 && sh->ok_pipelined > 0 &&
+		      sh->ok_reused > 10,
+		      "too few answers to judge: GET %ld (1 MiB %ld), HEAD %ld, range %ld, POST %ld (1 MiB %ld), "
 		      "chunked %ld, pipelined %ld, reused %ld", sh->ok_get, sh->ok_get_big, sh->ok_head,
-		      sh->ok_post, sh->ok_post_big, sh->ok_chunked, sh->ok_pipelined, sh->ok_reused);
+		      sh->ok_range, sh->ok_post, sh->ok_post_big, sh->ok_chunked, sh->ok_pipelined, sh->ok_reused);
 	ck_assert_msg(zombies == 0, "5 s after the storm, %d processes below the master are neither a "
 		      "live worker nor the keeper:%s", zombies, tree);
 	ck_assert_msg(end.fd_master <= quiet.fd_master + FD_MARGIN,
