@@ -92,6 +92,7 @@ struct shared {
 	int nfails, nkills, nrej;
 	long ok_get, ok_get_big, ok_head, ok_range, ok_post, ok_post_big, ok_chunked, ok_pipelined, ok_reused;
 	long slow_408, slow_silent, random_answered, random_silent, drops;
+	long statuses[600];          /* what the slowloris and random clients were answered */
 	struct fail fails[MAX_FAILS];
 	struct kill_rec kills[MAX_KILLS];
 	struct rej rej[MAX_REJ];
@@ -145,6 +146,9 @@ static void record_fail(int kind, const struct story *st, long long sent, size_t
 static void record_rejection(int port, int status)
 {
 	int i = take(&sh->nrej, MAX_REJ);
+
+	if (status >= 100 && status < 600)
+		bump(&sh->statuses[status]);
 
 	if (i >= 0) {
 		sh->rej[i].port = port;
@@ -1226,6 +1230,11 @@ static void summary(const struct sample *q, const struct sample *w, const struct
 		"rss master %ld -> %ld KiB, keeper %ld -> %ld KiB\n",
 		q->fd_master, q->kids, e->fd_master, e->kids, q->fd_keeper, e->fd_keeper,
 		w->rss_master, e->rss_master, w->rss_keeper, e->rss_keeper);
+	fprintf(stderr, "chaos: garbage answered with");
+	for (int i = 100; i < 600; i++)
+		if (sh->statuses[i] > 0)
+			fprintf(stderr, " %d x%ld", i, sh->statuses[i]);
+	fprintf(stderr, "\n");
 	for (int i = 0; i < sh->nkills && i < MAX_KILLS; i++)
 		fprintf(stderr, "chaos: SIGKILL to %d at %lld..%lld\n", (int)sh->kills[i].pid,
 			sh->kills[i].t0, sh->kills[i].t1);
@@ -1393,6 +1402,10 @@ START_TEST(test_chaos)
 	ck_assert_msg(sh->nrej > 0 && sh->slow_408 > 0, "no rejection to check (%d, 408s %ld)",
 		      sh->nrej, sh->slow_408);
 	ck_assert_msg(sh->nrej <= MAX_REJ, "more than %d rejections", MAX_REJ);
+	/* Garbage is the client's fault: 4xx, or 501/505 for what the server does not do; never a fault of its own. */
+	for (int st = 500; st < 600; st++)
+		ck_assert_msg(sh->statuses[st] == 0 || st == 501 || st == 505,
+			      "garbage was answered %d (%ld times)", st, sh->statuses[st]);
 	ck_assert_msg(lost == NULL, "a client got %d on port %d, with no \"[client 127.0.0.1:%d] %d\" "
 		      "in the error log (%d rejections received, %d logged)", lost ? lost->status : 0,
 		      lost ? lost->port : 0, lost ? lost->port : 0, lost ? lost->status : 0, sh->nrej, nlog);
