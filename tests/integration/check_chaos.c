@@ -42,10 +42,10 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 #define CHAOS_MS      20000   /* the whole storm */
-#define WARM_MS       3000    /* memory and descriptors are sampled here... */
-#define HUP_FIRST_MS  1000    /* ...and compared with the end */
-#define KILL_FIRST_MS 2500
-#define EVERY_MS      3000    /* a SIGHUP, and a SIGKILL, this often */
+#define WARM_MS       3000    /* memory is sampled here, to compare with the end */
+#define HUP_FIRST_MS  1000    /* the first SIGHUP... */
+#define KILL_FIRST_MS 2500    /* ...and SIGKILL to a worker... */
+#define EVERY_MS      3000    /* ...and the next ones this often */
 #define REQ_MS        15000   /* one normal exchange, however loaded the machine */
 #define KEEPALIVE_MS  2000    /* timeouts.keepalive */
 #define CLOSE_MS      5000    /* the server closes after "Connection: close" */
@@ -1328,24 +1328,21 @@ static void sanity(void)
 
 /* ------------------------------------------------------------------------ */
 
-START_TEST(test_chaos)
-{
-	pid_t pids[NNORMAL + NRANDOM + NDROP + 1], keeper;
-	struct sample quiet, warm = { 0 }, end = { 0 };
-	int np = 0, nhup = 0, nkill = 0, nidle = 0, nlog, zombies;
-	char why[256] = "", tree[512];
-	const struct rej *lost;
+/* What the storm left, for the checks. */
+struct outcome {
+	pid_t keeper;
+	struct sample quiet, warm, end;
+	int nhup, nkill, nidle, nlog, strays;
 	bool storm_ok, clients_ok;
+	char why[256], tree[512];
+	const struct rej *lost;
+};
 
-	rng = (uint64_t)hs_now_ms() | 1;
-	sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ck_assert(sh != MAP_FAILED);
-	start_server();
-	keeper = hs_keeper_pid(srv.pid);
-	ck_assert_msg(keeper > 0, "no keeper");
-	sanity();
-	hs_sleep_ms(500);  /* the keeper drains the closed connections */
-	take_sample(&quiet, keeper);
+/* Start the clients, run the storm, stop the clients, let the server settle, and look. */
+static void run(struct outcome *o)
+{
+	pid_t pids[NNORMAL + NRANDOM + NDROP + 1];
+	int np = 0;
 
 	for (int i = 0; i < NNORMAL; i++)
 		pids[np++] = spawn_client(run_normal, i);
@@ -1357,48 +1354,66 @@ START_TEST(test_chaos)
 	for (int i = 0; i < np; i++)
 		ck_assert_msg(pids[i] > 0, "fork: %s", strerror(errno));
 
-	storm_ok = storm(keeper, &warm, &nhup, why, sizeof why);
-	clients_ok = stop_clients(pids, np);
-	zombies = settle_tree(5000, tree, sizeof tree);
-	settle_fds(&end, &quiet, keeper);
-	for (int i = 0; i < sh->nfails && i < MAX_FAILS; i++)
+	o->storm_ok = storm(o->keeper, &o->warm, &o->nhup, o->why, sizeof o->why);
+	o->clients_ok = stop_clients(pids, np);
+	o->strays = settle_tree(5000, o->tree, sizeof o->tree);
+	settle_fds(&o->end, &o->quiet, o->keeper);
+	for (int i = 0; i < sh->nfails && i < MAX_FAILS; i++) {
 		if (by_idle(&sh->fails[i]))
-			nidle++;
+			o->nidle++;
 		else
-			nkill += by_kill(&sh->fails[i]);
-	lost = unlogged_rejection(&nlog);
-	summary(&quiet, &warm, &end, nhup, nkill, nidle);
+			o->nkill += by_kill(&sh->fails[i]);
+	}
+	o->lost = unlogged_rejection(&o->nlog);
+	summary(&o->quiet, &o->warm, &o->end, o->nhup, o->nkill, o->nidle);
+}
 
-	ck_assert_msg(storm_ok, "%s", why);
-	ck_assert_msg(clients_ok, "a client did not stop within its own bounds");
+static void check_processes(const struct outcome *o)
+{
+	ck_assert_msg(o->storm_ok, "%s", o->why);
+	ck_assert_msg(o->clients_ok, "a client did not stop within its own bounds");
 	ck_assert_msg(alive(srv.pid), "the master died");
-	ck_assert_msg(hs_keeper_pid(srv.pid) == keeper, "the keeper is %d, was %d",
-		      (int)hs_keeper_pid(srv.pid), (int)keeper);
+	ck_assert_msg(hs_keeper_pid(srv.pid) == o->keeper, "the keeper is %d, was %d",
+		      (int)hs_keeper_pid(srv.pid), (int)o->keeper);
+	ck_assert_msg(sh->nkills >= 5 && o->nhup >= 6, "only %d kills and %d HUPs", sh->nkills, o->nhup);
+	ck_assert_msg(o->strays == 0, "5 s after the storm, %d processes below the master are neither a "
+		      "live worker nor the keeper:%s", o->strays, o->tree);
+}
+
+static void check_answers(const struct outcome *o)
+{
 	for (int i = 0; i < sh->nfails && i < MAX_FAILS; i++)
 		ck_assert_msg(by_idle(&sh->fails[i]) || by_kill(&sh->fails[i]),
 			      "normal client, %s: %s (no worker killed meanwhile)",
 			      fail_names[sh->fails[i].kind], sh->fails[i].what);
-	ck_assert_msg(nkill <= sh->nkills, "%d failures excused by %d kills: a kill breaks one connection",
-		      nkill, sh->nkills);
+	ck_assert_msg(o->nkill <= sh->nkills, "%d failures excused by %d kills: a kill breaks one connection",
+		      o->nkill, sh->nkills);
 	ck_assert_msg(sh->nfails <= MAX_FAILS, "more than %d failures", MAX_FAILS);
-	ck_assert_msg(sh->nkills >= 5 && nhup >= 6, "only %d kills and %d HUPs", sh->nkills, nhup);
 	ck_assert_msg(sh->ok_get > 20 && sh->ok_get_big > 0 && sh->ok_head > 0 && sh->ok_range > 0 &&
 		      sh->ok_post > 10 && sh->ok_post_big > 0 && sh->ok_chunked > 0 && sh->ok_pipelined > 0 &&
 		      sh->ok_reused > 10,
 		      "too few answers to judge: GET %ld (1 MiB %ld), HEAD %ld, range %ld, POST %ld (1 MiB %ld), "
 		      "chunked %ld, pipelined %ld, reused %ld", sh->ok_get, sh->ok_get_big, sh->ok_head,
 		      sh->ok_range, sh->ok_post, sh->ok_post_big, sh->ok_chunked, sh->ok_pipelined, sh->ok_reused);
-	ck_assert_msg(zombies == 0, "5 s after the storm, %d processes below the master are neither a "
-		      "live worker nor the keeper:%s", zombies, tree);
-	ck_assert_msg(end.fd_master <= quiet.fd_master + FD_MARGIN,
+}
+
+static void check_resources(const struct outcome *o)
+{
+	ck_assert_msg(o->end.fd_master <= o->quiet.fd_master + FD_MARGIN,
 		      "master: %d descriptors besides its children's at the end, %d before the storm",
-		      end.fd_master, quiet.fd_master);
-	ck_assert_msg(end.fd_keeper <= quiet.fd_keeper + FD_MARGIN,
-		      "keeper: %d descriptors at the end, %d before the storm", end.fd_keeper, quiet.fd_keeper);
-	ck_assert_msg(end.rss_master <= warm.rss_master + RSS_MARGIN_KB,
-		      "master: VmRSS %ld KiB at the end, %ld after warm-up", end.rss_master, warm.rss_master);
-	ck_assert_msg(end.rss_keeper <= warm.rss_keeper + RSS_MARGIN_KB,
-		      "keeper: VmRSS %ld KiB at the end, %ld after warm-up", end.rss_keeper, warm.rss_keeper);
+		      o->end.fd_master, o->quiet.fd_master);
+	ck_assert_msg(o->end.fd_keeper <= o->quiet.fd_keeper + FD_MARGIN,
+		      "keeper: %d descriptors at the end, %d before the storm", o->end.fd_keeper, o->quiet.fd_keeper);
+	ck_assert_msg(o->end.rss_master <= o->warm.rss_master + RSS_MARGIN_KB,
+		      "master: VmRSS %ld KiB at the end, %ld after warm-up", o->end.rss_master, o->warm.rss_master);
+	ck_assert_msg(o->end.rss_keeper <= o->warm.rss_keeper + RSS_MARGIN_KB,
+		      "keeper: VmRSS %ld KiB at the end, %ld after warm-up", o->end.rss_keeper, o->warm.rss_keeper);
+}
+
+static void check_rejections(const struct outcome *o)
+{
+	const struct rej *l = o->lost;
+
 	ck_assert_msg(sh->nrej > 0 && sh->slow_408 > 0, "no rejection to check (%d, 408s %ld)",
 		      sh->nrej, sh->slow_408);
 	ck_assert_msg(sh->nrej <= MAX_REJ, "more than %d rejections", MAX_REJ);
@@ -1406,9 +1421,31 @@ START_TEST(test_chaos)
 	for (int st = 500; st < 600; st++)
 		ck_assert_msg(sh->statuses[st] == 0 || st == 501 || st == 505,
 			      "garbage was answered %d (%ld times)", st, sh->statuses[st]);
-	ck_assert_msg(lost == NULL, "a client got %d on port %d, with no \"[client 127.0.0.1:%d] %d\" "
-		      "in the error log (%d rejections received, %d logged)", lost ? lost->status : 0,
-		      lost ? lost->port : 0, lost ? lost->port : 0, lost ? lost->status : 0, sh->nrej, nlog);
+	ck_assert_msg(l == NULL, "a client got %d on port %d, with no \"[client 127.0.0.1:%d] %d\" "
+		      "in the error log (%d rejections received, %d logged)", l ? l->status : 0,
+		      l ? l->port : 0, l ? l->port : 0, l ? l->status : 0, sh->nrej, o->nlog);
+}
+
+START_TEST(test_chaos)
+{
+	static struct outcome o;
+
+	memset(&o, 0, sizeof o);
+	rng = (uint64_t)hs_now_ms() | 1;
+	sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert(sh != MAP_FAILED);
+	start_server();
+	o.keeper = hs_keeper_pid(srv.pid);
+	ck_assert_msg(o.keeper > 0, "no keeper");
+	sanity();
+	hs_sleep_ms(500);  /* the keeper drains the closed connections */
+	take_sample(&o.quiet, o.keeper);
+
+	run(&o);
+	check_processes(&o);
+	check_answers(&o);
+	check_resources(&o);
+	check_rejections(&o);
 }
 END_TEST
 
