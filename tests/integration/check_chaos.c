@@ -61,6 +61,13 @@
 #define FD_MARGIN     2       /* descriptors master or keeper may gain */
 #define RSS_MARGIN_KB 512     /* resident memory they may gain (malloc arenas, page rounding) */
 
+/* ASan's quarantine keeps freed memory resident: there VmRSS says nothing, LeakSanitizer does. */
+#ifdef __SANITIZE_ADDRESS__
+#define RSS_CHECKED   false
+#else
+#define RSS_CHECKED   true
+#endif
+
 /* The static files, each with its own pseudo-random bytes. */
 static const size_t file_sizes[] = { 0, 1, 1000, 16384, 65537, 300001, BIG };
 static unsigned char *file_data[N(file_sizes)];
@@ -1389,9 +1396,9 @@ static void check_answers(const struct outcome *o)
 	ck_assert_msg(o->nkill <= sh->nkills, "%d failures excused by %d kills: a kill breaks one connection",
 		      o->nkill, sh->nkills);
 	ck_assert_msg(sh->nfails <= MAX_FAILS, "more than %d failures", MAX_FAILS);
-	ck_assert_msg(sh->ok_get > 20 && sh->ok_get_big > 0 && sh->ok_head > 0 && sh->ok_range > 0 &&
-		      sh->ok_post > 10 && sh->ok_post_big > 0 && sh->ok_chunked > 0 && sh->ok_pipelined > 0 &&
-		      sh->ok_reused > 10,
+	ck_assert_msg(sh->ok_get > 10 && sh->ok_get_big > 0 && sh->ok_head > 0 && sh->ok_range > 0 &&
+		      sh->ok_post > 5 && sh->ok_post_big > 0 && sh->ok_chunked > 0 && sh->ok_pipelined > 0 &&
+		      sh->ok_reused > 5,
 		      "too few answers to judge: GET %ld (1 MiB %ld), HEAD %ld, range %ld, POST %ld (1 MiB %ld), "
 		      "chunked %ld, pipelined %ld, reused %ld", sh->ok_get, sh->ok_get_big, sh->ok_head,
 		      sh->ok_range, sh->ok_post, sh->ok_post_big, sh->ok_chunked, sh->ok_pipelined, sh->ok_reused);
@@ -1404,10 +1411,20 @@ static void check_resources(const struct outcome *o)
 		      o->end.fd_master, o->quiet.fd_master);
 	ck_assert_msg(o->end.fd_keeper <= o->quiet.fd_keeper + FD_MARGIN,
 		      "keeper: %d descriptors at the end, %d before the storm", o->end.fd_keeper, o->quiet.fd_keeper);
-	ck_assert_msg(o->end.rss_master <= o->warm.rss_master + RSS_MARGIN_KB,
+	ck_assert_msg(!RSS_CHECKED || o->end.rss_master <= o->warm.rss_master + RSS_MARGIN_KB,
 		      "master: VmRSS %ld KiB at the end, %ld after warm-up", o->end.rss_master, o->warm.rss_master);
-	ck_assert_msg(o->end.rss_keeper <= o->warm.rss_keeper + RSS_MARGIN_KB,
+	ck_assert_msg(!RSS_CHECKED || o->end.rss_keeper <= o->warm.rss_keeper + RSS_MARGIN_KB,
 		      "keeper: VmRSS %ld KiB at the end, %ld after warm-up", o->end.rss_keeper, o->warm.rss_keeper);
+}
+
+/* Under make SAN=1, a worker that hit a sanitizer report died with its client: say why. */
+static void check_sanitizers(void)
+{
+	char line[512];
+
+	ck_assert_msg(!hs_find_line(srv.err_path, "Sanitizer", NULL, line, sizeof line) &&
+		      !hs_find_line(srv.err_path, "runtime error", NULL, line, sizeof line),
+		      "the server's stderr: %s", line);
 }
 
 static void check_rejections(const struct outcome *o)
@@ -1435,13 +1452,15 @@ START_TEST(test_chaos)
 	sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ck_assert(sh != MAP_FAILED);
 	start_server();
-	o.keeper = hs_keeper_pid(srv.pid);
-	ck_assert_msg(o.keeper > 0, "no keeper");
+	for (long long end = hs_now_ms() + HS_TIMEOUT_MS; o.keeper == 0 && hs_now_ms() < end; hs_sleep_ms(20))
+		o.keeper = hs_keeper_pid(srv.pid);
+	ck_assert_msg(o.keeper > 0, "no keeper %d ms after the start", HS_TIMEOUT_MS);
 	sanity();
 	hs_sleep_ms(500);  /* the keeper drains the closed connections */
 	take_sample(&o.quiet, o.keeper);
 
 	run(&o);
+	check_sanitizers();
 	check_processes(&o);
 	check_answers(&o);
 	check_resources(&o);
