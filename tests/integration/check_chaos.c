@@ -1,16 +1,19 @@
 /*
  * check_chaos — twenty seconds of everything at once (issue 7): normal
- * clients (keep-alive and not; GET, HEAD and CGI POST up to 1 MiB, every
- * byte checked), slowloris clients, clients that send random bytes, clients
- * that go away mid-request and mid-response, a SIGHUP every 3 s and a
- * worker killed with SIGKILL every 3 s.
+ * clients (keep-alive and not; GET, HEAD and ranges of files up to 1 MiB,
+ * CGI POSTs up to 1 MiB with a Content-Length, chunked or with Expect:
+ * 100-continue, a POST and a GET pipelined; every byte checked),
+ * slowloris clients, clients that send random bytes, clients that go away
+ * mid-request and mid-response, a SIGHUP every 3 s and a worker killed with
+ * SIGKILL every 3 s.
  *
  * Pass: no normal client sees a failed or corrupted answer, except a
  * connection that broke (EOF or reset) while a worker was being killed, and
  * no more of those than kills (a worker serves one connection at a time);
  * master and keeper keep their PIDs; their descriptors and memory do not
- * grow; no zombie is left; every 4xx/5xx a client received has its
- * error-log line ("[client 127.0.0.1:PORT] STATUS").
+ * grow; no zombie or stray script is left; garbage never gets a server
+ * fault (500); every 4xx/5xx a client received has its error-log line
+ * ("[client 127.0.0.1:PORT] STATUS"); no sanitizer report (make SAN=1).
  *
  * The clients are forked processes (PR_SET_PDEATHSIG, every wait bounded);
  * they report through one shared anonymous mapping, and only the test
