@@ -560,6 +560,17 @@ int cgi_serve(struct request *rq, const struct cgi_target *t)
 		}
 	} else if (rq->hr.content_length > 0) {
 		len = rq->hr.content_length;
+		/*
+		 * RFC 9110 15.2: interim answers come before the final one. The
+		 * pump reads the body while it sends the script's answer, so a
+		 * "100 Continue" sent when it first needs the socket would land
+		 * inside that answer: invite the body before the script can speak.
+		 */
+		if (body_send_continue(&rq->body, rq->site->conf->timeouts.send) < 0) {
+			rq->conn->c_keepalive = false;
+			rq->body.done = true;
+			return -1;
+		}
 	} else if ((in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
 		st = 500;
 		why = "cannot open /dev/null";

@@ -705,6 +705,17 @@ int hs_fd_count(pid_t pid)
 	return n;
 }
 
+long hs_rss_kb(pid_t pid)
+{
+	char path[64], buf[4096];
+	const char *v;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if (hs_slurp(path, buf, sizeof buf) <= 0 || (v = strstr(buf, "\nVmRSS:")) == NULL)
+		return -1;
+	return strtol(v + 8, NULL, 10);
+}
+
 bool hs_wait_children(pid_t pid, int n, int timeout_ms)
 {
 	pid_t kids[64];

@@ -152,6 +152,9 @@ ssize_t hs_cmdline(pid_t pid, char *buf, size_t cap);
 /* Entries in /proc/PID/fd, or -1. */
 int hs_fd_count(pid_t pid);
 
+/* VmRSS of pid in KiB (/proc/PID/status), or -1. */
+long hs_rss_kb(pid_t pid);
+
 /* State letter from /proc/PID/stat ('R', 'S', 'Z', ...), or 0 when gone. */
 char hs_proc_state(pid_t pid);
 
