@@ -49,6 +49,7 @@ struct cgi_io {
 	enum cgi_mode mode;
 	enum cgi_end end;
 	bool sent;                    /* a response head went to the client */
+	int body_err;                 /* the status a failed body read gave, or 0 */
 	bool watch_client;            /* poll the client for POLLRDHUP (cgi_io_client_gone) */
 	int64_t cl_left;              /* CGI_M_LENGTH: bytes still allowed */
 	int64_t last_activity, start; /* conn_now_ms() */
@@ -314,7 +315,9 @@ static void cgi_io_refill(struct cgi_io *io)
 	} else if (n == 0) {
 		cgi_io_close(&io->p->in_fd);
 	} else if (n != BODY_AGAIN) {
-		io->end = CGI_END_ABORT; /* the client went away mid-body */
+		/* Cut short (the client went away), too slow (408) or too long (413). */
+		io->end = CGI_END_ABORT;
+		io->body_err = (int)-n;
 		io->rq->conn->c_keepalive = false;
 	}
 }
@@ -506,6 +509,11 @@ static int cgi_io_answer(struct cgi_io *io)
 	switch (io->end) {
 	case CGI_END_ABORT:
 		rq->conn->c_keepalive = false;
+		/* A body that failed before the script answered still gets its status
+		 * (408 for a client below limits.min_body_rate); a client that is
+		 * gone simply does not read it. */
+		if (io->body_err && !io->sent)
+			return http_error(rq, io->body_err, NULL, "request body not received");
 		return -1;
 	case CGI_END_TIMEOUT:
 		if (!io->sent)
@@ -557,6 +565,7 @@ int cgi_io_run(struct request *rq, const struct cgi_target *t, struct cgi_proc *
 	io->p = p;
 	io->mode = t->nph ? CGI_M_RAW : CGI_M_HEAD;
 	io->end = CGI_END_EOF;
+	io->body_err = 0;
 	io->sent = false;
 	io->watch_client = true;
 	io->head_len = io->in_len = io->in_off = io->err_len = 0;

@@ -1049,6 +1049,46 @@ START_TEST(test_expect_continue)
 }
 END_TEST
 
+/*
+ * Expect: 100-continue with the body sent at once, not waiting for the 100
+ * (RFC 9110 10.1.1 allows it): a 100, if any, comes before the final
+ * answer and never inside it (RFC 9110 15.2). The pump once sent it the
+ * first time it read more body, after the script's answer had started.
+ */
+START_TEST(test_expect_continue_body_at_once)
+{
+	enum { LEN = 200000 };
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	char *req = malloc(LEN + 512), *out = malloc(LEN + 8192);
+	size_t hl;
+
+	need_script("echo");
+	ck_assert_ptr_nonnull(req);
+	ck_assert_ptr_nonnull(out);
+	hl = (size_t)sprintf(req, "POST /cgi-bin/echo HTTP/1.1\r\nHost: localhost\r\n"
+			     "Content-Length: %d\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", LEN);
+	for (size_t i = 0; i < LEN; i++)
+		req[hl + i] = (char)('a' + i % 26);
+	for (int round = 0; round < 5; round++) {
+		ssize_t n = hs_exchange_raw(&srv, req, hl + LEN, out, LEN + 8192, HS_TIMEOUT_MS * 2);
+		const char *p = out, *end;
+
+		ck_assert_msg(n > 0, "round %d: no answer", round);
+		if ((size_t)n >= sizeof cont - 1 && memcmp(p, cont, sizeof cont - 1) == 0)
+			p += sizeof cont - 1;
+		ck_assert_msg(strncmp(p, "HTTP/1.1 200 ", 13) == 0, "round %d: %.200s", round, p);
+		end = memmem(p, (size_t)(out + n - p), "\r\n\r\n", 4);
+		ck_assert_ptr_nonnull(end);
+		end += 4;
+		ck_assert_msg(out + n - end == LEN && memcmp(end, req + hl, LEN) == 0,
+			      "round %d: the echoed body differs (%zd bytes after the head; a 100 inside it?)",
+			      round, out + n - end);
+	}
+	free(req);
+	free(out);
+}
+END_TEST
+
 /* Content-Length over limits.body: 413 at once, and the script never runs. */
 START_TEST(test_body_too_large)
 {
@@ -2316,6 +2356,7 @@ static Suite *cgi_suite(void)
 	tcase_add_test(tc, test_echo_8mb_length);
 	tcase_add_test(tc, test_echo_8mb_chunked);
 	tcase_add_test(tc, test_expect_continue);
+	tcase_add_test(tc, test_expect_continue_body_at_once);
 	tcase_add_test(tc, test_body_too_large);
 	tcase_add_test(tc, test_ignore_body);
 	tcase_add_test(tc, test_big_before_read);

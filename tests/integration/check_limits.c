@@ -55,15 +55,23 @@ static void start(const char *extra)
 		"# big.bin through the CGI pump: its writes to the client are conn_writev's.\n"
 		"printf 'Content-Type: application/octet-stream\\r\\n\\r\\n'\n"
 		"exec cat \"$DOCUMENT_ROOT/big.bin\"\n";
+	static const char count_sh[] =
+		"#!/bin/sh\n"
+		"# Reads the whole body before answering, as a form handler does.\n"
+		"n=$(wc -c)\n"
+		"printf 'Content-Type: text/plain\\r\\n\\r\\n%s\\n' \"$n\"\n";
 	char conf[2048], msg[4096], path[HS_PATH + 32];
 
 	if (hs_root_init(&srv) < 0 || hs_fixtures(&srv) < 0 ||
 	    put_pattern("htdocs/big.bin", BIG_LEN) < 0 ||
-	    hs_copy_cgi(&srv, "cgi-bin") < 0 || hs_put_str(&srv, "cgi-bin/cat.sh", cat_sh) < 0) {
+	    hs_copy_cgi(&srv, "cgi-bin") < 0 || hs_put_str(&srv, "cgi-bin/cat.sh", cat_sh) < 0 ||
+	    hs_put_str(&srv, "cgi-bin/count.sh", count_sh) < 0) {
 		hs_destroy(&srv);
 		ck_abort_msg("cannot create the fixtures");
 	}
 	snprintf(path, sizeof path, "%s/cgi-bin/cat.sh", srv.root);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	snprintf(path, sizeof path, "%s/cgi-bin/count.sh", srv.root);
 	ck_assert_int_eq(chmod(path, 0755), 0);
 	snprintf(conf, sizeof conf,
 		 "cgi = { alias = \"/cgi-bin/\"; directory = \"cgi-bin\"; };\n"
@@ -373,6 +381,31 @@ START_TEST(test_slow_body_408)
 END_TEST
 
 /*
+ * The same pace with a Content-Length, to a script that reads its stdin:
+ * the body is fed through the CGI pump while the script waits for it, and a
+ * body too slow before the script answered is still exactly 408.
+ */
+START_TEST(test_slow_cl_body_408)
+{
+	char body[101], out[8192];
+	int fd;
+
+	memset(body, 'x', 100);
+	body[100] = '\0';
+	start("timeouts = { header = 10; body = 2; keepalive = 2; send = 30; cgi = 60; };\n");
+	fd = dial(0);
+	ck_assert_int_eq(hs_send_str(fd, "POST /cgi-bin/count.sh HTTP/1.1\r\nHost: localhost\r\n"
+					 "Content-Length: 100\r\n\r\n"), 0);
+	trickle(fd, body, 500, out, sizeof out);
+	ck_assert_msg(strncmp(out, "HTTP/1.1 408 ", 13) == 0, "got %.100s", out);
+	ck_assert_ptr_nonnull(strstr(out, "\r\nConnection: close\r\n"));
+	ck_assert(log_has("below limits.min_body_rate 1024", 5000));
+	close(fd);
+	assert_serving();
+}
+END_TEST
+
+/*
  * The same pace on the discard path (a body to a static file, answered 405
  * without reading it): the discard is cut too, and the connection closed.
  */
@@ -451,6 +484,7 @@ static Suite *limits_suite(void)
 	suite_add_tcase(s, tc);
 	tc = hs_tcase("body", 40, teardown);
 	tcase_add_test(tc, test_slow_body_408);
+	tcase_add_test(tc, test_slow_cl_body_408);
 	tcase_add_test(tc, test_slow_body_discarded);
 	suite_add_tcase(s, tc);
 	tc = hs_tcase("per_ip", 30, teardown);
