@@ -13,6 +13,7 @@
 
 #include "cgi_env.h"
 #include "cgi_io.h"
+#include "cov.h"
 #include "conf.h"
 #include "http_resp.h"
 #include "log.h"
@@ -216,6 +217,7 @@ static void cgi_child(const struct request *rq, const struct cgi_target *t,
 	/* argv[0] only, plus the script for an interpreter: never the query string. */
 	argv[0] = (char *)(t->interpreter ? t->interpreter : t->filename);
 	argv[1] = t->interpreter ? (char *)t->filename : NULL;
+	cov_flush();
 	execve(argv[0], argv, envp);
 	dprintf(STDERR_FILENO, "pfhttpd: cannot execute '%s': %s\n", argv[0], strerror(errno));
 	_exit(127);
