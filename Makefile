@@ -154,10 +154,16 @@ check: deps browser-deps service-deps
 # worker loses only that worker's counts. The suites' status is this
 # target's status, after the report.
 COV_LCOV := lcov --quiet --rc lcov_branch_coverage=1
+.PHONY: coverage-build
+coverage-build: $(BUILD)/pfhttpd $(UNIT) $(INTEG)
 coverage:
 	$(call install_missing,$(DEB_PKGS) $(COVERAGE_PKGS))
-	if [ -d build/cov ]; then find build/cov -name '*.gcda' -delete; fi
-	@status=0; $(MAKE) --no-print-directory COV=1 unit integration || status=$$?; \
+	$(MAKE) COV=1 coverage-build
+	find build/cov -name '*.gcda' -delete
+	@# Workers, the keeper and scripts that run as another user (www-data,
+	@# nobody: the privilege tests) must be able to add their counters too.
+	chmod 0777 build/cov/obj
+	@status=0; umask 000; $(MAKE) --no-print-directory COV=1 unit integration || status=$$?; \
 	$(COV_LCOV) --capture --directory build/cov/obj --output-file build/cov/all.info && \
 	$(COV_LCOV) --extract build/cov/all.info '$(CURDIR)/src/*' --output-file build/cov/src.info && \
 	lcov --rc lcov_branch_coverage=1 --list build/cov/src.info && \
