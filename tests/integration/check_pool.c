@@ -455,6 +455,40 @@ START_TEST(test_keeper_killed)
 }
 END_TEST
 
+/*
+ * A head that stalls past 32 KiB (HANDOFF_MAX_BYTES, more than one hand-off
+ * message carries) stays with its worker instead of going to the keeper,
+ * and is answered when it completes; nothing is lost on the way.
+ */
+START_TEST(test_big_partial_head_stays)
+{
+	static char head[48 * 1024];
+	struct hs_conn c;
+	size_t n;
+
+	start_pool("limits = { request_line = 8192; header_bytes = 65536; headers = 100; "
+		   "body = 10485760; };\n");
+	n = (size_t)snprintf(head, sizeof head, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n");
+	for (int i = 0; i < 40; i++) {
+		n += (size_t)snprintf(head + n, sizeof head - n, "X-Pad-%02d: ", i);
+		memset(head + n, 'a', 990);
+		n += 990;
+		n += (size_t)snprintf(head + n, sizeof head - n, "\r\n");
+	}
+	ck_assert_uint_gt(n, 32768);
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send(c.fd, head, n), 0);
+	hs_sleep_ms(500); /* far past the worker's hand-off grace */
+	ck_assert_int_eq(hs_send_str(c.fd, "Connection: close\r\n\r\n"), 0);
+	ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	hs_conn_close(&c);
+	ck_assert_msg(hs_file_count(srv.error_log, "cannot hand a connection") == 0,
+		      "a hand-off was tried and failed");
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 
 static Suite *pool_suite(void)
@@ -471,6 +505,7 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, test_idle_connections_cost_no_worker);
 	tcase_add_test(tc, test_slowloris);
 	tcase_add_test(tc, test_keeper_killed);
+	tcase_add_test(tc, test_big_partial_head_stays);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -390,8 +390,8 @@ START_TEST(test_ipv6_reload_keeps_socket)
 	}
 	srv.port = hs_free_port();
 	snprintf(pidfile, sizeof pidfile, "%s/run.pid", srv.root);
-	snprintf(conf, sizeof conf, "listen = [ \"127.0.0.1:%d\", \"[::1]:%d\" ];\npid_file = \"run.pid\";\n",
-		 srv.port, port6);
+	snprintf(conf, sizeof conf, "listen = [ \"127.0.0.1:%d\", \"[::1]:%d\" ];\npid_file = \"run.pid\";\n"
+		 "log_level = \"debug\";\n", srv.port, port6);
 	ck_assert_int_eq(hs_write_conf(&srv, conf), 0);
 	expect_exit(pf("-f", srv.conf, NULL, NULL), 0, NULL, "detached start on [::1]");
 	detached = daemon_pid(pidfile);
@@ -402,10 +402,21 @@ START_TEST(test_ipv6_reload_keeps_socket)
 	a.sin6_port = htons((uint16_t)port6);
 	ck_assert_msg(connect(c6, (struct sockaddr *)&a, sizeof a) == 0, "[::1]:%d: %s", port6,
 		      strerror(errno));
-	ck_assert_int_eq(hs_send_str(c6, HELLO_REQ), 0);
+	/* Kept alive: the idle connection goes to the keeper, which names the IPv6 peer when it closes. */
+	ck_assert_int_eq(hs_send_str(c6, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
 	n = (int)read(c6, text, sizeof text - 1);
-	close(c6);
 	ck_assert_msg(n > 12 && strncmp(text, "HTTP/1.1 200", 12) == 0, "[::1]: %.100s", n > 0 ? text : "");
+	{
+		struct sockaddr_in6 me;
+		socklen_t len = sizeof me;
+		char want[96];
+
+		ck_assert_int_eq(getsockname(c6, (struct sockaddr *)&me, &len), 0);
+		snprintf(want, sizeof want, "keeper: ::1:%d: closed by the client", ntohs(me.sin6_port));
+		hs_sleep_ms(300); /* past the worker's grace: the keeper holds it */
+		close(c6);
+		expect_log(want, "an idle IPv6 client closing");
+	}
 
 	ino = listen6_inode(port6);
 	ck_assert_msg(ino != 0, "nothing listens on [::1]:%d", port6);

@@ -67,8 +67,8 @@ START_TEST(test_whole_area)
 	proctitle_init(3, argv_);
 	expect_env_copied();
 	ck_assert_ptr_null(argv_[1]);
-	proctitle_set("pfhttpd: %s process", "worker");
-	ck_assert_str_eq(area, "pfhttpd: worker process");
+	proctitle_set("pf: %s", "w");
+	ck_assert_str_eq(area, "pf: w");
 	for (size_t i = strlen(area); i < end; i++)
 		ck_assert_msg(area[i] == '\0', "byte %zu is %#x", i, area[i]);
 	ck_assert_int_eq(area[end], 'Z'); /* nothing past the area */
