@@ -576,6 +576,70 @@ START_TEST(test_old_generation_outlives_graceful)
 }
 END_TEST
 
+/* How many sleep10.sh scripts a worker runs (its direct children: not the shell's own forks). */
+static int scripts_running(void)
+{
+	pid_t d[256];
+	char cmd[512], path[64], stat[512];
+	int n = hs_descendants(srv.pid, d, 256), k = 0, ppid;
+
+	for (int i = 0; i < n; i++) {
+		if (hs_cmdline(d[i], cmd, sizeof cmd) <= 0 || !strstr(cmd, "sleep10.sh"))
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)d[i]);
+		if (hs_slurp(path, stat, sizeof stat) <= 0 || !strrchr(stat, ')') ||
+		    sscanf(strrchr(stat, ')') + 1, " %*c %d", &ppid) != 1)
+			continue;
+		if (hs_cmdline(ppid, cmd, sizeof cmd) > 0 && strncmp(cmd, "pfhttpd:", 8) == 0)
+			k++;
+	}
+	return k;
+}
+
+/*
+ * Reloads faster than requests finish: 17 generations, each with a request
+ * still running (more than the 16 the master tracks, so it stops waiting
+ * for the oldest). Every request is still answered, and so is a new one.
+ */
+#define NGEN 17
+START_TEST(test_reloads_faster_than_requests)
+{
+	struct hs_conn *c = calloc(NGEN, sizeof(*c));
+	struct hs_response *r = calloc(1, sizeof(*r));
+	char extra[512], want[64];
+
+	ck_assert(c != NULL && r != NULL);
+	ck_assert_int_eq(hs_copy_cgi(&srv, "cgi-bin"), 0);
+	snprintf(extra, sizeof extra,
+		 "cgi = { alias = \"/cgi-bin/\"; directory = \"%s/cgi-bin\"; };\n"
+		 "workers = { start = 2; min_spare = 1; max_spare = 4; max = 40; max_requests = 0; };\n",
+		 srv.root);
+	start(extra);
+	for (int i = 0; i < NGEN; i++) {
+		long long end = hs_now_ms() + HS_TIMEOUT_MS;
+
+		ck_assert_int_eq(hs_conn_open(&srv, &c[i]), 0);
+		ck_assert_int_eq(hs_send_str(c[i].fd, "GET /cgi-bin/sleep10.sh HTTP/1.1\r\nHost: a\r\n"
+					     "Connection: close\r\n\r\n"), 0);
+		while (scripts_running() < i + 1 && hs_now_ms() < end)
+			hs_sleep_ms(20);
+		ck_assert_msg(scripts_running() >= i + 1, "request %d did not start", i);
+		ck_assert_int_eq(kill(srv.pid, SIGHUP), 0);
+		snprintf(want, sizeof want, RELOADED "%d)", i + 2);
+		expect_log(want, "a reload with requests running");
+	}
+	ck_assert_int_eq(get_status(), 200);
+	for (int i = 0; i < NGEN; i++) {
+		ck_assert_msg(hs_read_response(&c[i], r, false, 20000) == 0, "request %d: no answer", i);
+		ck_assert_msg(r->status == 200 && strcmp(r->body, "slept\n") == 0,
+			      "request %d: %d %s", i, r->status, r->body);
+		hs_conn_close(&c[i]);
+	}
+	free(r);
+	free(c);
+}
+END_TEST
+
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *startup_suite(void)
@@ -603,11 +667,12 @@ static Suite *startup_suite(void)
 
 	tc = tcase_create("reload");
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 40);
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_reload_fails_check);
 	tcase_add_test(tc, test_reload_fails_bind);
 	tcase_add_test(tc, test_reopen_fails);
 	tcase_add_test(tc, test_old_generation_outlives_graceful);
+	tcase_add_test(tc, test_reloads_faster_than_requests);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("stop");

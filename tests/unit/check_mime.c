@@ -321,6 +321,39 @@ START_TEST(test_system_file)
 }
 END_TEST
 
+/* A NUL byte hides the rest of a line from string functions: refused, with its line. */
+START_TEST(test_nul_byte)
+{
+	static const char text[] = "a/b x\ntext/pl\0ain y\n";
+	struct mime_table *t = mime_new();
+	char path[] = "/tmp/pfhttpd-mime-nul.XXXXXX", err[256] = "", want[96];
+	int fd = mkstemp(path);
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert_int_eq(mime_load(t, path, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: NUL byte in line", path);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "%s", err);
+	ck_assert_int_eq(unlink(path), 0);
+	mime_free(t);
+}
+END_TEST
+
+/* A directory opens but cannot be read: the read error is reported, not an empty table. */
+START_TEST(test_read_error)
+{
+	struct mime_table *t = mime_new();
+	char err[256] = "";
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(mime_load(t, "/tmp", err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "/tmp: ") == err && strstr(err, "Is a directory"), "%s", err);
+	mime_free(t);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
 	mime_free(NULL);
@@ -354,6 +387,8 @@ static Suite *mime_suite(void)
 	tcase_add_loop_test(bad, test_bad_lines, 0, NELEM(bad_cases));
 	tcase_add_test(bad, test_missing_file);
 	tcase_add_test(bad, test_short_err);
+	tcase_add_test(bad, test_nul_byte);
+	tcase_add_test(bad, test_read_error);
 	suite_add_tcase(s, bad);
 	return s;
 }
