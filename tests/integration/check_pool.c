@@ -489,6 +489,57 @@ START_TEST(test_big_partial_head_stays)
 }
 END_TEST
 
+/* The soft "Max open files" of /proc/PID/limits, or -1. */
+static long soft_nofile(pid_t pid)
+{
+	char path[64], buf[8192], *p;
+	long soft = -1;
+
+	snprintf(path, sizeof path, "/proc/%d/limits", (int)pid);
+	if (hs_slurp(path, buf, sizeof buf) > 0 && (p = strstr(buf, "Max open files")) != NULL)
+		sscanf(p + strlen("Max open files"), "%ld", &soft);
+	return soft;
+}
+
+/*
+ * Started with a soft descriptor limit below what the master wants for its
+ * control sockets and the keeper for its connections: the master raises
+ * its own (up to the hard limit), the keeper goes to the hard limit, and
+ * workers (so CGI scripts) keep the limit the server was started with.
+ */
+START_TEST(test_nofile_limits)
+{
+	struct rlimit rl;
+	pid_t w[8], keeper;
+	long want_master;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <= 1000) {
+		printf("SKIP: hard descriptor limit %lu leaves nothing to raise\n",
+		       (unsigned long)rl.rlim_max);
+		return;
+	}
+	rl.rlim_cur = 1000;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	hs_setup_or_abort(&srv, NULL);
+	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
+	/* pool.c: SB_MAX_SLOTS (4096) control sockets and 1024 more, as far as the hard limit allows. */
+	want_master = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 4096 + 1024 ? 4096 + 1024
+										 : (long)rl.rlim_max;
+	ck_assert_int_eq(soft_nofile(srv.pid), want_master);
+	keeper = hs_keeper_pid(srv.pid);
+	ck_assert_int_gt(keeper, 0);
+	if (rl.rlim_max != RLIM_INFINITY)
+		ck_assert_int_eq(soft_nofile(keeper), (long)rl.rlim_max);
+	ck_assert_int_eq(hs_workers(srv.pid, w, 8), 2);
+	ck_assert_int_eq(soft_nofile(w[0]), 1000);
+	ck_assert_int_eq(soft_nofile(w[1]), 1000);
+	ck_assert_int_eq(hs_exchange(&srv, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n"
+				     "Connection: close\r\n\r\n", &resp), 0);
+	ck_assert_int_eq(resp.status, 200);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 
 static Suite *pool_suite(void)
@@ -506,6 +557,7 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, test_slowloris);
 	tcase_add_test(tc, test_keeper_killed);
 	tcase_add_test(tc, test_big_partial_head_stays);
+	tcase_add_test(tc, test_nofile_limits);
 	suite_add_tcase(s, tc);
 	return s;
 }
