@@ -20,7 +20,9 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +164,45 @@ START_TEST(test_signal_no_server)
 
 	ck_assert_int_eq(hs_put_str(&srv, "run.pid", "garbage\n"), 0);
 	expect_exit(pf("-s", "stop", "-f", srv.conf), 1, "holds no pid", "a pid file of garbage");
+}
+END_TEST
+
+/*
+ * -s from a user who may not signal the server (it runs as root here): the
+ * pid file names a live pfhttpd, so the reason is the kill() itself.
+ */
+START_TEST(test_signal_not_permitted)
+{
+	char *argv[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+			 (char *)hs_bin(), "-s", "reload", "-f", srv.conf, NULL };
+	int st;
+
+	if (geteuid() != 0 || access(argv[0], X_OK) != 0) {
+		printf("SKIP: needs root and setpriv(1)\n");
+		return;
+	}
+	start("pid_file = \"run.pid\";\n");
+	/* The other user must read the configuration and what it names (not the logs). */
+	{
+		char run[sizeof srv.root], *slash;
+		struct stat rst;
+
+		snprintf(run, sizeof run, "%s", srv.root);
+		slash = strrchr(run, '/');
+		ck_assert_ptr_nonnull(slash);
+		*slash = '\0'; /* the harness's directory for this run, above the server root */
+		ck_assert_int_eq(stat(run, &rst), 0);
+		ck_assert_int_eq(chmod(run, 0755), 0);
+		ck_assert_int_eq(chmod(srv.root, 0755), 0);
+		ck_assert_int_eq(chmod(srv.conf, 0644), 0);
+		st = hs_run(argv, 10000, out, sizeof out);
+		ck_assert_int_eq(chmod(run, rst.st_mode & 07777), 0);
+	}
+	ck_assert_msg(st != -1, "-s as nobody did not exit");
+	expect_exit(st, 1, "cannot send reload to pid ", "-s reload as nobody");
+	ck_assert_msg(strstr(out, "Operation not permitted") != NULL, "%s", out);
+	ck_assert_msg(hs_file_count(srv.error_log, "reloading") == 0, "it reloaded: %s", error_log());
+	ck_assert_int_eq(get_status(), 200);
 }
 END_TEST
 
@@ -429,6 +470,47 @@ START_TEST(test_ipv6_reload_keeps_socket)
 }
 END_TEST
 
+/*
+ * Root without CAP_SETUID and CAP_SETGID (a container that dropped them):
+ * workers and the keeper cannot become their users, so they exit at once
+ * (status 1) and say why; none ever serves as root; the master backs off
+ * instead of forking in a loop, and still stops cleanly.
+ */
+START_TEST(test_identity_switch_fails)
+{
+	struct hs_conn c;
+	int st;
+
+	if (geteuid() != 0 || getpwnam("www-data") == NULL || getpwnam("nobody") == NULL) {
+		printf("SKIP: needs root and the users www-data and nobody\n");
+		return;
+	}
+	/* This test's process only (Check forks one per test); the server inherits the bounding set. */
+	ck_assert_int_eq(prctl(PR_CAPBSET_DROP, CAP_SETUID, 0, 0, 0), 0);
+	ck_assert_int_eq(prctl(PR_CAPBSET_DROP, CAP_SETGID, 0, 0, 0), 0);
+	start("user = \"www-data\";\nkeeper_user = \"nobody\";\n#omit allow_root\n");
+	expect_log("worker: cannot switch identity: Operation not permitted", "no CAP_SETUID");
+	expect_log("keeper: cannot switch identity: Operation not permitted", "no CAP_SETUID");
+	expect_log("exited with status 1", "no CAP_SETUID");
+	expect_log("workers die right after starting; next start in ", "no CAP_SETUID");
+	/* Nobody answers: a connection gets no response (and certainly not from root). */
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, HELLO_REQ), 0);
+	{
+		struct hs_response *r = calloc(1, sizeof(*r));
+
+		ck_assert_ptr_nonnull(r);
+		ck_assert_msg(hs_read_response(&c, r, false, 1000) == -1, "answered: %d", r->status);
+		free(r);
+	}
+	hs_conn_close(&c);
+	ck_assert_int_eq(hs_proc_state(srv.pid) != 0 && hs_proc_state(srv.pid) != 'Z', 1);
+	ck_assert_int_eq(kill(srv.pid, SIGTERM), 0);
+	st = hs_wait_exit(&srv, 10000);
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status %#x", st);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* Reloads and reopens that fail: the server keeps what it had */
 
@@ -654,6 +736,7 @@ static Suite *startup_suite(void)
 	tcase_add_test(tc, test_usage_errors);
 	tcase_add_test(tc, test_signal_no_server);
 	tcase_add_test(tc, test_missing_conf_file);
+	tcase_add_test(tc, test_signal_not_permitted);
 	tcase_add_loop_test(tc, test_check_fails_t, 0, NELEM(check_cases));
 	tcase_add_loop_test(tc, test_check_fails_start, 0, NELEM(check_cases));
 	suite_add_tcase(s, tc);
@@ -664,6 +747,7 @@ static Suite *startup_suite(void)
 	tcase_add_test(tc, test_port_in_use);
 	tcase_add_test(tc, test_daemon);
 	tcase_add_test(tc, test_ipv6_reload_keeps_socket);
+	tcase_add_test(tc, test_identity_switch_fails);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reload");
