@@ -11,6 +11,7 @@
 #include "harness.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -540,6 +541,67 @@ START_TEST(test_nofile_limits)
 }
 END_TEST
 
+/* The lowest descriptor number pid has free (where its next open() lands), or -1. */
+static int lowest_free_fd(pid_t pid)
+{
+	char path[64];
+	bool used[1024] = { false };
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] != '.' && fd >= 0 && fd < 1024)
+			used[fd] = true;
+	}
+	closedir(d);
+	for (int i = 0; i < 1024; i++)
+		if (!used[i])
+			return i;
+	return -1;
+}
+
+/*
+ * Workers with no descriptor to spare: accept() fails with EMFILE.
+ * Each says so in the error log and waits before trying again (no busy
+ * loop); the master and the keeper go on.
+ */
+START_TEST(test_accept_emfile)
+{
+	pid_t w[8], keeper;
+	int fd;
+
+	hs_setup_or_abort(&srv, NULL);
+	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
+	ck_assert_int_eq(hs_workers(srv.pid, w, 8), 2);
+	/* Each worker's limit lowered (prlimit(2)) to its lowest free number: accept()'s is refused. */
+	for (int i = 0; i < 2; i++) {
+		int n = lowest_free_fd(w[i]);
+		struct rlimit rl;
+
+		ck_assert_int_gt(n, 0);
+		ck_assert_int_eq(prlimit(w[i], RLIMIT_NOFILE, NULL, &rl), 0);
+		rl.rlim_cur = (rlim_t)n;
+		ck_assert_int_eq(prlimit(w[i], RLIMIT_NOFILE, &rl, NULL), 0);
+	}
+	fd = hs_connect(&srv);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(hs_wait_file_contains(srv.error_log, "accept: Too many open files", HS_TIMEOUT_MS),
+		      "no EMFILE line");
+	hs_sleep_ms(500);
+	/* At most one line per worker per 100 ms: 2 workers, 0.5 s, and slack for the load. */
+	ck_assert_int_lt(hs_file_count(srv.error_log, "accept: Too many open files"), 40);
+	keeper = hs_keeper_pid(srv.pid);
+	ck_assert_int_gt(keeper, 0);
+	ck_assert_int_eq(hs_workers(srv.pid, w, 8), 2);
+	close(fd);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 
 static Suite *pool_suite(void)
@@ -558,6 +620,7 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, test_keeper_killed);
 	tcase_add_test(tc, test_big_partial_head_stays);
 	tcase_add_test(tc, test_nofile_limits);
+	tcase_add_test(tc, test_accept_emfile);
 	suite_add_tcase(s, tc);
 	return s;
 }

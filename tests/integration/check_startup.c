@@ -335,6 +335,28 @@ START_TEST(test_port_in_use)
 }
 END_TEST
 
+/*
+ * The pid file cannot be written although its directory looks writable (to
+ * root, /proc does): the start fails with FILE:LINE and the reason, in the
+ * foreground and detached alike; detached, the error log has it too (the
+ * terminal may be gone), and no server is left behind.
+ */
+START_TEST(test_pid_file_unwritable)
+{
+	char extra[128], want[160];
+
+	snprintf(extra, sizeof extra, "pid_file = \"/proc/pfhttpd-test-%d.pid\";\n", (int)getpid());
+	snprintf(want, sizeof want, "pid_file: cannot write pid_file '/proc/pfhttpd-test-%d.pid': ",
+		 (int)getpid());
+	srv.port = hs_free_port();
+	write_conf_port(srv.port, extra);
+	expect_exit(pf("-F", "-f", srv.conf, NULL), 1, want, "-F, pid file unwritable");
+	expect_exit(pf("-f", srv.conf, NULL, NULL), 1, want, "detached, pid file unwritable");
+	expect_log(want, "detached, pid file unwritable");
+	ck_assert_msg(!hs_port_listening(srv.port), "a server still listens on port %d", srv.port);
+}
+END_TEST
+
 /* The daemon the pid file names: a pfhttpd we started (else 0). */
 static pid_t daemon_pid(const char *pidfile)
 {
@@ -746,6 +768,7 @@ static Suite *startup_suite(void)
 	tcase_set_timeout(tc, 40);
 	tcase_add_test(tc, test_port_in_use);
 	tcase_add_test(tc, test_daemon);
+	tcase_add_test(tc, test_pid_file_unwritable);
 	tcase_add_test(tc, test_ipv6_reload_keeps_socket);
 	tcase_add_test(tc, test_identity_switch_fails);
 	suite_add_tcase(s, tc);
