@@ -568,12 +568,14 @@ static int lowest_free_fd(pid_t pid)
 /*
  * Workers with no descriptor to spare: accept() fails with EMFILE.
  * Each says so in the error log and waits before trying again (no busy
- * loop); the master and the keeper go on.
+ * loop); the master and the keeper go on, and once descriptors are free
+ * again the client that waited is served.
  */
 START_TEST(test_accept_emfile)
 {
-	pid_t w[8], keeper;
-	int fd;
+	struct rlimit was[2];
+	pid_t w[8];
+	struct hs_conn c;
 
 	hs_setup_or_abort(&srv, NULL);
 	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
@@ -584,21 +586,28 @@ START_TEST(test_accept_emfile)
 		struct rlimit rl;
 
 		ck_assert_int_gt(n, 0);
-		ck_assert_int_eq(prlimit(w[i], RLIMIT_NOFILE, NULL, &rl), 0);
+		ck_assert_int_eq(prlimit(w[i], RLIMIT_NOFILE, NULL, &was[i]), 0);
+		rl = was[i];
 		rl.rlim_cur = (rlim_t)n;
 		ck_assert_int_eq(prlimit(w[i], RLIMIT_NOFILE, &rl, NULL), 0);
 	}
-	fd = hs_connect(&srv);
-	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n"
+				     "Connection: close\r\n\r\n"), 0);
 	ck_assert_msg(hs_wait_file_contains(srv.error_log, "accept: Too many open files", HS_TIMEOUT_MS),
 		      "no EMFILE line");
 	hs_sleep_ms(500);
 	/* At most one line per worker per 100 ms: 2 workers, 0.5 s, and slack for the load. */
 	ck_assert_int_lt(hs_file_count(srv.error_log, "accept: Too many open files"), 40);
-	keeper = hs_keeper_pid(srv.pid);
-	ck_assert_int_gt(keeper, 0);
+	ck_assert_int_gt(hs_keeper_pid(srv.pid), 0);
 	ck_assert_int_eq(hs_workers(srv.pid, w, 8), 2);
-	close(fd);
+	/* Descriptors free again: the client that waited in the listen queue is served. */
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(prlimit(w[i], RLIMIT_NOFILE, &was[i], NULL), 0);
+	ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	hs_conn_close(&c);
 }
 END_TEST
 
