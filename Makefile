@@ -41,8 +41,6 @@ DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi man-db groff-base me
 BROWSER_PKGS := chromium chromium-driver
 # install-check's: systemd-analyze verify of the unit, logrotate -d; SKIP without them.
 SERVICE_PKGS := systemd logrotate
-# make coverage's: gcov comes with gcc; lcov and genhtml summarise it.
-COVERAGE_PKGS := lcov
 
 SRCS     := $(wildcard src/*.c)
 OBJS     := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -70,7 +68,7 @@ SUBST    := sed -e 's|/usr/local/sbin/pfhttpd|$(SBINDIR)/pfhttpd|g' \
 # keeper is created and the log directory given to group adm.
 REAL     := [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]
 
-.PHONY: all run check unit integration deps browser-deps service-deps clean install uninstall man-check install-check coverage
+.PHONY: all run check unit integration deps browser-deps service-deps clean install uninstall man-check install-check
 all: $(BUILD)/pfhttpd
 
 # Installs only what is missing, and says what it installs. Uses sudo when not root.
@@ -153,8 +151,10 @@ check: deps browser-deps service-deps
 # _exit()); one killed by a signal writes nothing, so a test that SIGKILLs a
 # worker loses only that worker's counts. The suites' status is this
 # target's status, after the report.
+# make coverage's Debian packages: gcov comes with gcc; lcov and genhtml summarise it.
+COVERAGE_PKGS := lcov
 COV_LCOV := lcov --quiet --rc lcov_branch_coverage=1
-.PHONY: coverage-build
+.PHONY: coverage coverage-build
 coverage-build: $(BUILD)/pfhttpd $(UNIT) $(INTEG)
 coverage:
 	$(call install_missing,$(DEB_PKGS) $(COVERAGE_PKGS))
