@@ -7,6 +7,7 @@
 #   make install  install under PREFIX (default /usr/local), staged under DESTDIR if set
 #   make uninstall  remove what make install put (not the configuration, the logs or the user)
 #   make man-check  the man pages format without a warning
+#   make coverage   unit + integration suites under gcov; line and branch coverage of src/ (lcov)
 
 VERSION  := 0.1.0
 ifeq ($(origin CC),default)
@@ -23,10 +24,19 @@ CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 LDFLAGS  += -fsanitize=address,undefined
 BUILD    := build/san
 endif
+# COV=1 (make coverage): gcov instrumentation, -O0 so lines map to code, in
+# build/cov. PFHTTPD_COVERAGE lets processes that leave through _exit() flush
+# their counters first (src/cov.h); nothing else changes.
+ifeq ($(COV),1)
+CFLAGS   += -O0 --coverage -DPFHTTPD_COVERAGE
+LDFLAGS  += --coverage
+BUILD    := build/cov
+endif
 
 # Debian packages the build, the tests and `make run` need (man-db and
 # groff-base: man-check).
-DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi man-db groff-base
+# media-types: /etc/mime.types, which `mime_types` names by default.
+DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi man-db groff-base media-types
 # The end-to-end browser test's; if they cannot be installed, that test says SKIP.
 BROWSER_PKGS := chromium chromium-driver
 # install-check's: systemd-analyze verify of the unit, logrotate -d; SKIP without them.
@@ -132,6 +142,38 @@ check: deps browser-deps service-deps
 	$(MAKE) install-check
 	$(MAKE) unit
 	$(MAKE) integration
+
+# ---- make coverage -------------------------------------------------------
+# Builds with COV=1 into build/cov, clears old counters, runs the unit and
+# integration suites, then prints line and branch coverage of src/ per file
+# and in total; HTML in build/cov/html. Server processes are forked children:
+# each writes its counters when it exits (exit(), or __gcov_dump() before an
+# _exit()); one killed by a signal writes nothing, so a test that SIGKILLs a
+# worker loses only that worker's counts. The suites' status is this
+# target's status, after the report.
+# make coverage's Debian packages: gcov comes with gcc; lcov and genhtml summarise it.
+COVERAGE_PKGS := lcov
+COV_LCOV := lcov --quiet --rc lcov_branch_coverage=1
+.PHONY: coverage coverage-build
+coverage-build: $(BUILD)/pfhttpd $(UNIT) $(INTEG)
+coverage:
+	$(call install_missing,$(DEB_PKGS) $(COVERAGE_PKGS))
+	$(MAKE) COV=1 coverage-build
+	find build/cov -name '*.gcda' -delete
+	@# Workers, the keeper and scripts that run as another user (www-data,
+	@# nobody: the privilege tests) must be able to add their counters too.
+	chmod 0777 build/cov/obj
+	@status=0; umask 000; $(MAKE) --no-print-directory COV=1 unit integration || status=$$?; \
+	$(COV_LCOV) --capture --directory build/cov/obj --output-file build/cov/all.info && \
+	$(COV_LCOV) --extract build/cov/all.info '$(CURDIR)/src/*' --output-file build/cov/src.info && \
+	lcov --rc lcov_branch_coverage=1 --list build/cov/src.info && \
+	genhtml --quiet --branch-coverage --output-directory build/cov/html build/cov/src.info && \
+	echo "pfhttpd: coverage of src/ (lines, branches):" && \
+	lcov --rc lcov_branch_coverage=1 --summary build/cov/src.info 2>&1 | grep -E 'lines|branches' && \
+	echo "pfhttpd: HTML report in build/cov/html/index.html" || status=1; \
+	if [ $$status -ne 0 ]; then echo "pfhttpd: some suites failed (see above); coverage is of what ran"; fi; \
+	exit $$status
+# ---- end of make coverage -------------------------------------------------
 
 # man --warnings and groff -ww print nothing for either page.
 man-check:

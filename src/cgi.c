@@ -14,6 +14,7 @@
 
 #include "cgi_env.h"
 #include "cgi_io.h"
+#include "cov.h"
 #include "conf.h"
 #include "http_resp.h"
 #include "log.h"
@@ -281,6 +282,7 @@ static void cgi_child_exec(const struct cgi_target *t, const struct cgi_script *
 	/* argv[0] only, plus the script for an interpreter: never the query string. */
 	char *argv[3] = { (char *)t->filename, NULL, NULL };
 
+	cov_flush();
 	if (t->interpreter) {
 		/*
 		 * php-cgi opens SCRIPT_FILENAME by its name, which we cannot

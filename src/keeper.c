@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "cov.h"
 #include "ctl.h"
 #include "handoff.h"
 #include "log.h"
@@ -638,6 +639,7 @@ static void keeper_exit(struct keeper *k, int status)
 	}
 	k->held = 0;
 	keeper_count(k, 0);
+	cov_flush();
 	_exit(status);
 }
 
@@ -653,8 +655,10 @@ void keeper_main(const struct keeper_args *a)
 	keeper_signals(&wait_mask);
 	keeper_raise_nofile();
 	keeper_count(&k, 0);
-	if (keeper_setup(&k) < 0)
+	if (keeper_setup(&k) < 0) {
+		cov_flush();
 		_exit(1);
+	}
 	while (!keeper_stop) {
 		int n = epoll_pwait(k.ep, ev, KEEPER_BATCH,
 				    keeper_timeout(&k, conn_now_ms()), &wait_mask);

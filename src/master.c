@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "conf_check.h"
 #include "conn.h"
+#include "cov.h"
 #include "log.h"
 #include "mime.h"
 #include "notify.h"
@@ -237,16 +238,22 @@ static int master_daemonize(struct master *m, char *err, size_t errlen)
 	if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0)
 		goto fail;
 	if (pid > 0) {
+		int status;
+
 		close(fds[1]);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		_exit(read(fds[0], &ok, 1) == 1 && ok == 0 ? 0 : 1);
+		status = read(fds[0], &ok, 1) == 1 && ok == 0 ? 0 : 1;
+		cov_flush();
+		_exit(status);
 	}
 	close(fds[0]);
 	if (setsid() < 0 || (pid = fork()) < 0)
 		goto fail;
-	if (pid > 0)
+	if (pid > 0) {
+		cov_flush();
 		_exit(0);
+	}
 	if (chdir("/") < 0)
 		goto fail;
 	m->ready_fd = fds[1];

@@ -12,6 +12,7 @@
 
 #include "conf.h"
 #include "conn.h"
+#include "cov.h"
 #include "ctl.h"
 #include "handoff.h"
 #include "keeper.h"
@@ -132,8 +133,10 @@ static void pool_child_tie(pid_t master)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
 		log_error(LOG_WARN, "PR_SET_PDEATHSIG: %s", strerror(errno));
-	if (getppid() != master)
+	if (getppid() != master) {
+		cov_flush();
 		_exit(0); /* the master died before the line above */
+	}
 }
 
 static void pool_child_identity(const struct pool *p, const struct identity *id, bool keeper)
@@ -141,6 +144,7 @@ static void pool_child_identity(const struct pool *p, const struct identity *id,
 	if ((keeper ? identity_become_keeper(id) : identity_become_worker(id)) < 0) {
 		log_error(LOG_ERR, "%s: cannot switch identity: %s", keeper ? "keeper" : "worker",
 			  strerror(errno));
+		cov_flush();
 		_exit(1);
 	}
 	pool_child_tie(p->master);

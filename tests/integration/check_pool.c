@@ -11,6 +11,7 @@
 #include "harness.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -455,6 +456,161 @@ START_TEST(test_keeper_killed)
 }
 END_TEST
 
+/*
+ * A head that stalls past 32 KiB (HANDOFF_MAX_BYTES, more than one hand-off
+ * message carries) stays with its worker instead of going to the keeper,
+ * and is answered when it completes; nothing is lost on the way.
+ */
+START_TEST(test_big_partial_head_stays)
+{
+	static char head[48 * 1024];
+	struct hs_conn c;
+	size_t n;
+
+	start_pool("limits = { request_line = 8192; header_bytes = 65536; headers = 100; "
+		   "body = 10485760; };\n");
+	n = (size_t)snprintf(head, sizeof head, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n");
+	for (int i = 0; i < 40; i++) {
+		n += (size_t)snprintf(head + n, sizeof head - n, "X-Pad-%02d: ", i);
+		memset(head + n, 'a', 990);
+		n += 990;
+		n += (size_t)snprintf(head + n, sizeof head - n, "\r\n");
+	}
+	ck_assert_uint_gt(n, 32768);
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send(c.fd, head, n), 0);
+	hs_sleep_ms(500); /* far past the worker's hand-off grace */
+	ck_assert_int_eq(hs_send_str(c.fd, "Connection: close\r\n\r\n"), 0);
+	ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	hs_conn_close(&c);
+	ck_assert_msg(hs_file_count(srv.error_log, "cannot hand a connection") == 0,
+		      "a hand-off was tried and failed");
+}
+END_TEST
+
+/* The soft "Max open files" of /proc/PID/limits, or -1. */
+static long soft_nofile(pid_t pid)
+{
+	char path[64], buf[8192], *p;
+	long soft = -1;
+
+	snprintf(path, sizeof path, "/proc/%d/limits", (int)pid);
+	if (hs_slurp(path, buf, sizeof buf) > 0 && (p = strstr(buf, "Max open files")) != NULL)
+		sscanf(p + strlen("Max open files"), "%ld", &soft);
+	return soft;
+}
+
+/*
+ * Started with a soft descriptor limit below what the master wants for its
+ * control sockets and the keeper for its connections: the master raises
+ * its own (up to the hard limit), the keeper goes to the hard limit, and
+ * workers (so CGI scripts) keep the limit the server was started with.
+ */
+START_TEST(test_nofile_limits)
+{
+	struct rlimit rl;
+	pid_t w[8], keeper;
+	long want_master;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <= 1000) {
+		printf("SKIP: hard descriptor limit %lu leaves nothing to raise\n",
+		       (unsigned long)rl.rlim_max);
+		return;
+	}
+	rl.rlim_cur = 1000;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	hs_setup_or_abort(&srv, NULL);
+	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
+	/* pool.c: SB_MAX_SLOTS (4096) control sockets and 1024 more, as far as the hard limit allows. */
+	want_master = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 4096 + 1024 ? 4096 + 1024
+										 : (long)rl.rlim_max;
+	ck_assert_int_eq(soft_nofile(srv.pid), want_master);
+	keeper = hs_keeper_pid(srv.pid);
+	ck_assert_int_gt(keeper, 0);
+	if (rl.rlim_max != RLIM_INFINITY)
+		ck_assert_int_eq(soft_nofile(keeper), (long)rl.rlim_max);
+	ck_assert_int_eq(hs_workers(srv.pid, w, 8), 2);
+	ck_assert_int_eq(soft_nofile(w[0]), 1000);
+	ck_assert_int_eq(soft_nofile(w[1]), 1000);
+	ck_assert_int_eq(hs_exchange(&srv, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n"
+				     "Connection: close\r\n\r\n", &resp), 0);
+	ck_assert_int_eq(resp.status, 200);
+}
+END_TEST
+
+/* The lowest descriptor number pid has free (where its next open() lands), or -1. */
+static int lowest_free_fd(pid_t pid)
+{
+	char path[64];
+	bool used[1024] = { false };
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] != '.' && fd >= 0 && fd < 1024)
+			used[fd] = true;
+	}
+	closedir(d);
+	for (int i = 0; i < 1024; i++)
+		if (!used[i])
+			return i;
+	return -1;
+}
+
+/*
+ * Workers with no descriptor to spare: accept() fails with EMFILE.
+ * Each says so in the error log and waits before trying again (no busy
+ * loop); the master and the keeper go on, and once descriptors are free
+ * again the client that waited is served.
+ */
+START_TEST(test_accept_emfile)
+{
+	struct rlimit was[2];
+	pid_t w[8];
+	struct hs_conn c;
+
+	hs_setup_or_abort(&srv, NULL);
+	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
+	ck_assert_int_eq(hs_workers(srv.pid, w, 8), 2);
+	/* Each worker's limit lowered (prlimit(2)) to its lowest free number: accept()'s is refused. */
+	for (int i = 0; i < 2; i++) {
+		int n = lowest_free_fd(w[i]);
+		struct rlimit rl;
+
+		ck_assert_int_gt(n, 0);
+		ck_assert_int_eq(prlimit(w[i], RLIMIT_NOFILE, NULL, &was[i]), 0);
+		rl = was[i];
+		rl.rlim_cur = (rlim_t)n;
+		ck_assert_int_eq(prlimit(w[i], RLIMIT_NOFILE, &rl, NULL), 0);
+	}
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n"
+				     "Connection: close\r\n\r\n"), 0);
+	ck_assert_msg(hs_wait_file_contains(srv.error_log, "accept: Too many open files", HS_TIMEOUT_MS),
+		      "no EMFILE line");
+	hs_sleep_ms(500);
+	/* At most one line per worker per 100 ms: 2 workers, 0.5 s, and slack for the load. */
+	ck_assert_int_lt(hs_file_count(srv.error_log, "accept: Too many open files"), 40);
+	ck_assert_int_gt(hs_keeper_pid(srv.pid), 0);
+	ck_assert_int_eq(hs_workers(srv.pid, w, 8), 2);
+	/* Descriptors free again: the client that waited in the listen queue is served. */
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(prlimit(w[i], RLIMIT_NOFILE, &was[i], NULL), 0);
+	ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	hs_conn_close(&c);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 
 static Suite *pool_suite(void)
@@ -471,6 +627,9 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, test_idle_connections_cost_no_worker);
 	tcase_add_test(tc, test_slowloris);
 	tcase_add_test(tc, test_keeper_killed);
+	tcase_add_test(tc, test_big_partial_head_stays);
+	tcase_add_test(tc, test_nofile_limits);
+	tcase_add_test(tc, test_accept_emfile);
 	suite_add_tcase(s, tc);
 	return s;
 }

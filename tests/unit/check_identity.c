@@ -12,6 +12,7 @@
 #include <check.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -240,6 +241,89 @@ START_TEST(test_default_keeper)
 }
 END_TEST
 
+/* Not root: the keeper's name is the euid's user, or "uid N" for a uid without one. */
+START_TEST(test_keep_names)
+{
+	static const struct { int line; const char *desc; uid_t euid; const char *want; } rows[] = {
+		{ __LINE__, "a uid with a user",     65534, NULL /* getpwuid's name */ },
+		{ __LINE__, "a uid without a user",  54321, "uid 54321" },
+	};
+	const struct id_case k = { __LINE__, "not root", 1, NULL, NULL, NULL, ALLOW_ABSENT, 0, NULL,
+				   false, NULL, NULL, NULL };
+
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const struct passwd *pw = getpwuid(rows[i].euid);
+		const char *want = rows[i].want ? rows[i].want : pw ? pw->pw_name : NULL;
+		struct identity id;
+		struct conf c;
+		char err[1024] = "";
+
+		ck_assert_msg(want != NULL, "line %d: no user with uid %d here", rows[i].line,
+			      (int)rows[i].euid);
+		ck_assert_msg(rows[i].want == NULL || pw == NULL, "line %d: uid %d has a user here",
+			      rows[i].line, (int)rows[i].euid);
+		make_conf(&k, &c);
+		ck_assert_msg(identity_resolve(&c, rows[i].euid, &id, err, sizeof err) == 0, "%s", err);
+		ck_assert_msg(strcmp(id.keeper_name, want) == 0, "line %d (%s): '%s', want '%s'",
+			      rows[i].line, rows[i].desc, id.keeper_name, want);
+		identity_free(&id);
+	}
+}
+END_TEST
+
+/*
+ * The switch itself, in this test's own process (Check forks one per test):
+ * as root, become the workers' user (its groups included) or the keeper,
+ * and root is gone for good (setuid(0) fails afterwards).
+ */
+static void become(bool keeper)
+{
+	const struct id_case k = { __LINE__, "switch", 0, "www-data", "daemon", "nobody",
+				   ALLOW_ABSENT, 0, NULL, true, "www-data", "daemon", "nobody" };
+	/* Copied at once: getpwnam's buffer is reused by identity_resolve. */
+	const uid_t want_uid = must_pw(keeper ? "nobody" : "www-data")->pw_uid;
+	const gid_t want_pgid = must_pw(keeper ? "nobody" : "www-data")->pw_gid;
+	const struct group *g = getgrnam("daemon");
+	gid_t daemon_gid;
+	struct identity id;
+	struct conf c;
+	char err[1024] = "";
+	gid_t groups[64];
+	int n;
+
+	if (geteuid() != 0) {
+		printf("SKIP: the identity switch needs root\n");
+		return;
+	}
+	ck_assert_ptr_nonnull(g);
+	daemon_gid = g->gr_gid;
+	make_conf(&k, &c);
+	ck_assert_msg(identity_resolve(&c, 0, &id, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq((keeper ? identity_become_keeper(&id) : identity_become_worker(&id)), 0);
+	ck_assert_int_eq(getuid(), want_uid);
+	ck_assert_int_eq(geteuid(), want_uid);
+	ck_assert_int_eq(getgid(), keeper ? want_pgid : daemon_gid);
+	n = getgroups(64, groups);
+	ck_assert_int_ge(n, 1);
+	if (keeper)
+		ck_assert_msg(n == 1 && groups[0] == want_pgid, "keeper groups: %d", n);
+	ck_assert_int_eq(setuid(0), -1);
+	ck_assert_int_eq(seteuid(0), -1);
+	identity_free(&id);
+}
+
+START_TEST(test_become_worker)
+{
+	become(false);
+}
+END_TEST
+
+START_TEST(test_become_keeper)
+{
+	become(true);
+}
+END_TEST
+
 static Suite *identity_suite(void)
 {
 	Suite *s = suite_create("identity");
@@ -249,6 +333,9 @@ static Suite *identity_suite(void)
 	tcase_add_loop_test(core, test_resolve, 0,
 			    (int)(sizeof id_cases / sizeof id_cases[0]));
 	tcase_add_test(core, test_default_keeper);
+	tcase_add_test(core, test_keep_names);
+	tcase_add_test(core, test_become_worker);
+	tcase_add_test(core, test_become_keeper);
 	suite_add_tcase(s, core);
 	return s;
 }

@@ -1,15 +1,239 @@
 /*
- * Unit tests for log_escape: the one escaper for text a client or a script
- * controls (access-log fields, CGI stderr lines), as Apache's
- * ap_escape_logitem: '"' and '\' escaped, every other byte outside
- * printable ASCII as \xHH; an escape is never cut by the room left.
+ * Unit tests for log: opening the logs (and failing to, with FILE:LINE),
+ * the error-log line and its level filter, a long message cut and marked,
+ * the access log's Combined Log Format with its escaping and "-" for what is
+ * missing, log_adopt() replacing a log in place (SIGUSR1 reopen), and
+ * log_escape, the one escaper for text a client or a script controls
+ * (access-log fields, CGI stderr lines), as Apache's ap_escape_logitem: '"'
+ * and '\' escaped, every other byte outside printable ASCII as \xHH; an
+ * escape is never cut by the room left.
+ * Each case runs in Check's own process, so the module's static state
+ * (descriptors, level) starts fresh; files live in a temporary directory.
  */
-#include <check.h>
-#include <stdio.h>
-#include <string.h>
-
 #include "unit.h"
+#include "conf.h"
 #include "log.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[64], elog[128], alog[128];
+static char buf[32768];
+static struct conf cf;
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/pfhttpd-log.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(elog, sizeof(elog), "%s/error.log", dir);
+	snprintf(alog, sizeof(alog), "%s/access.log", dir);
+	memset(&cf, 0, sizeof(cf));
+	cf.file = "/etc/pfhttpd/t.conf";
+	cf.error_log = elog;
+	cf.access_log = alog;
+	cf.line.error_log = 7;
+	cf.line.access_log = 8;
+	log_init(0);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	log_close();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* The whole file (NUL-terminated in buf); its length. */
+static size_t slurp(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	ck_assert_int_ge(fd, 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	ck_assert_int_ge(n, 0);
+	close(fd);
+	buf[n] = '\0';
+	return (size_t)n;
+}
+
+static void open_logs(void)
+{
+	char err[512] = "";
+
+	ck_assert_msg(log_open(&cf, err, sizeof(err)) == 0, "%s", err);
+}
+
+START_TEST(test_open_errors)
+{
+	static const struct {
+		int line;
+		const char *desc;
+		bool bad_error, bad_access;
+		const char *want;
+	} rows[] = {
+		{ __LINE__, "error_log dir missing",  true,  false,
+		  "/etc/pfhttpd/t.conf:7: cannot open error_log '" },
+		{ __LINE__, "access_log dir missing", false, true,
+		  "/etc/pfhttpd/t.conf:8: cannot open access_log '" },
+		{ __LINE__, "both: error_log first",  true,  true,
+		  "/etc/pfhttpd/t.conf:7: cannot open error_log '" },
+	};
+	char bad[160], err[512];
+
+	snprintf(bad, sizeof(bad), "%s/missing/x.log", dir);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		cf.error_log = rows[i].bad_error ? bad : elog;
+		cf.access_log = rows[i].bad_access ? bad : alog;
+		err[0] = '\0';
+		ck_assert_msg(log_open(&cf, err, sizeof(err)) == -1, "line %d (%s): opened",
+			      rows[i].line, rows[i].desc);
+		ck_assert_msg(strstr(err, rows[i].want) == err && strstr(err, "No such file or directory"),
+			      "line %d (%s): %s", rows[i].line, rows[i].desc, err);
+		/* A failed open keeps the logs that were there: none here. */
+		ck_assert_int_eq(log_error_fd(), -1);
+		ck_assert_int_eq(log_access_fd(), -1);
+	}
+}
+END_TEST
+
+START_TEST(test_no_logs_configured)
+{
+	cf.error_log = NULL;
+	cf.access_log = NULL;
+	open_logs();
+	ck_assert_int_eq(log_error_fd(), -1);
+	ck_assert_int_eq(log_access_fd(), -1);
+	log_access(&(struct log_access_rec){ .status = 200 }); /* no access log: nothing, no crash */
+}
+END_TEST
+
+START_TEST(test_error_line_and_level)
+{
+	struct stat st;
+
+	open_logs();
+	ck_assert_int_eq(stat(elog, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0640);
+	log_error(LOG_ERR, "first %d", 1);
+	log_error(LOG_INFO, "dropped at the default level");
+	log_set_level(LOG_DEBUG);
+	log_error(LOG_DEBUG, "kept at debug");
+	log_set_level(LOG_ERR);
+	log_error(LOG_WARN, "dropped at error");
+	slurp(elog);
+	ck_assert_msg(buf[0] == '[' && strstr(buf, "] [error] [pid ") && strstr(buf, "] first 1\n"),
+		      "%s", buf);
+	ck_assert_msg(strstr(buf, "] [debug] [pid ") && strstr(buf, "] kept at debug\n"), "%s", buf);
+	ck_assert_msg(!strstr(buf, "dropped"), "%s", buf);
+}
+END_TEST
+
+/* A message longer than a line is cut to one line that ends in "...". */
+START_TEST(test_error_long_cut)
+{
+	char msg[5000];
+	size_t n;
+
+	memset(msg, 'x', sizeof(msg) - 1);
+	msg[sizeof(msg) - 1] = '\0';
+	open_logs();
+	log_error(LOG_ERR, "%s", msg);
+	n = slurp(elog);
+	ck_assert_uint_eq(n, 2048);
+	ck_assert_msg(memcmp(buf + n - 4, "...\n", 4) == 0, "%s", buf + n - 8);
+	ck_assert_ptr_eq(strchr(buf, '\n'), buf + n - 1);
+}
+END_TEST
+
+START_TEST(test_access_line)
+{
+	static const char req[] = "GET /a\"b\\c\x01\xff HTTP/1.1";
+	static const char ref[] = "http://r/";
+	static const char ua[] = "UA \"quoted\"";
+
+	open_logs();
+	log_access(&(struct log_access_rec){
+		.client = "192.0.2.1", .when = 0, .request_line = req, .request_line_len = sizeof(req) - 1,
+		.status = 200, .bytes = 1234, .referer = ref, .referer_len = sizeof(ref) - 1,
+		.user_agent = ua, .user_agent_len = sizeof(ua) - 1,
+	});
+	log_access(&(struct log_access_rec){ .status = 400 });
+	slurp(alog);
+	ck_assert_msg(strncmp(buf, "192.0.2.1 - - [", 15) == 0, "%s", buf);
+	ck_assert_msg(strstr(buf, "] \"GET /a\\\"b\\\\c\\x01\\xff HTTP/1.1\" 200 1234 \"http://r/\" "
+			     "\"UA \\\"quoted\\\"\"\n") != NULL, "%s", buf);
+	/* Nothing known: "-" for the client, the request, the byte count and the fields. */
+	ck_assert_msg(strstr(buf, "\n- - - [") && strstr(buf, "] \"-\" 400 - \"-\" \"-\"\n"), "%s", buf);
+}
+END_TEST
+
+/* Fields longer than their share of the line are cut, never overflow it. */
+START_TEST(test_access_long_fields)
+{
+	static char big[70000];
+	size_t n;
+
+	memset(big, '"', sizeof(big));
+	open_logs();
+	log_access(&(struct log_access_rec){
+		.client = "c", .request_line = big, .request_line_len = sizeof(big), .status = 200,
+		.referer = big, .referer_len = sizeof(big), .user_agent = big, .user_agent_len = sizeof(big),
+	});
+	n = slurp(alog);
+	ck_assert_uint_lt(n, 4096 * 3);
+	ck_assert_int_eq(buf[n - 1], '\n');
+	ck_assert_ptr_eq(strchr(buf, '\n'), buf + n - 1);
+	ck_assert_msg(strstr(buf, "\" 200 - \"") != NULL, "%.200s", buf);
+}
+END_TEST
+
+/* Reopen: the new file takes the old descriptor's number; -1 leaves a log as it is. */
+START_TEST(test_adopt)
+{
+	char elog2[160], alog2[160];
+	int efd, afd, e2, a2;
+
+	snprintf(elog2, sizeof(elog2), "%s/error.log.new", dir);
+	snprintf(alog2, sizeof(alog2), "%s/access.log.new", dir);
+	/* No logs yet: adopted descriptors are taken as they are. */
+	e2 = open(elog2, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	ck_assert_int_ge(e2, 0);
+	log_adopt(e2, -1);
+	ck_assert_int_eq(log_error_fd(), e2);
+	ck_assert_int_eq(log_access_fd(), -1);
+	log_close();
+
+	open_logs();
+	efd = log_error_fd();
+	afd = log_access_fd();
+	e2 = open(elog2, O_WRONLY | O_APPEND | O_CLOEXEC);
+	a2 = open(alog2, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	ck_assert_int_ge(e2, 0);
+	ck_assert_int_ge(a2, 0);
+	log_adopt(e2, a2);
+	ck_assert_int_eq(log_error_fd(), efd);
+	ck_assert_int_eq(log_access_fd(), afd);
+	ck_assert_int_eq(fcntl(e2, F_GETFD), -1); /* the adopted copies are closed */
+	ck_assert_int_eq(fcntl(efd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	log_error(LOG_ERR, "after the reopen");
+	log_access(&(struct log_access_rec){ .status = 204 });
+	log_adopt(-1, -1);
+	ck_assert_int_eq(log_error_fd(), efd);
+	ck_assert_uint_eq(slurp(elog), 0);
+	slurp(elog2);
+	ck_assert_msg(strstr(buf, "after the reopen\n") != NULL, "%s", buf);
+	slurp(alog2);
+	ck_assert_msg(strstr(buf, "\" 204 - ") != NULL, "%s", buf);
+}
+END_TEST
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -99,13 +323,30 @@ END_TEST
 static Suite *log_suite(void)
 {
 	Suite *s = suite_create("log");
-	TCase *tc = tcase_create("escape");
+	TCase *core = tcase_create("core");
+	TCase *bad = tcase_create("bad_input");
+	TCase *esc = tcase_create("escape");
 
-	tcase_set_timeout(tc, 5);
-	tcase_add_loop_test(tc, test_escape, 0, NELEM(cases));
-	tcase_add_test(tc, test_every_byte);
-	tcase_add_test(tc, test_used_null);
-	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(core, setup, teardown);
+	tcase_set_timeout(core, 10);
+	tcase_add_test(core, test_no_logs_configured);
+	tcase_add_test(core, test_error_line_and_level);
+	tcase_add_test(core, test_access_line);
+	tcase_add_test(core, test_adopt);
+	suite_add_tcase(s, core);
+
+	tcase_add_checked_fixture(bad, setup, teardown);
+	tcase_set_timeout(bad, 10);
+	tcase_add_test(bad, test_open_errors);
+	tcase_add_test(bad, test_error_long_cut);
+	tcase_add_test(bad, test_access_long_fields);
+	suite_add_tcase(s, bad);
+
+	tcase_set_timeout(esc, 5);
+	tcase_add_loop_test(esc, test_escape, 0, NELEM(cases));
+	tcase_add_test(esc, test_every_byte);
+	tcase_add_test(esc, test_used_null);
+	suite_add_tcase(s, esc);
 	return s;
 }
 

@@ -197,6 +197,29 @@ START_TEST(test_auto_name_one_line)
 	got = render(&v);
 	ck_assert(strncmp(got, "evil?BusyWorkers: 999\nServerVersion: ", 37) == 0);
 	free(got);
+	/* Bytes past ASCII too (DEL, UTF-8): the plain form stays ASCII. */
+	v.server_name = "caf\xc3\xa9\x7f";
+	got = render(&v);
+	ck_assert_msg(strncmp(got, "caf???\nServerVersion: ", 22) == 0, "%.40s", got);
+	free(got);
+}
+END_TEST
+
+/*
+ * A slot past workers.max whose process is gone but whose state is not
+ * yet cleared (a worker that stopped after a reload shrank the pool) still
+ * extends the scoreboard line, with its state's letter.
+ */
+START_TEST(test_auto_stopping_beyond_shown)
+{
+	struct status_view v = view(STATUS_AUTO, 2);
+	char *got, want[64];
+
+	slot(3, 0, SB_STOPPING, 0, 0, 0, NULL);
+	got = render(&v);
+	snprintf(want, sizeof want, "\nScoreboard: ...%c\n", status_letter(SB_STOPPING));
+	ck_assert_msg(strstr(got, want) != NULL, "%s", got);
+	free(got);
 }
 END_TEST
 
@@ -382,6 +405,7 @@ static Suite *status_suite(void)
 	tcase_add_loop_test(tauto, test_auto_uptime, 0,
 			    (int)(sizeof uptime_cases / sizeof uptime_cases[0]));
 	tcase_add_test(tauto, test_auto_busy_beyond_shown);
+	tcase_add_test(tauto, test_auto_stopping_beyond_shown);
 	tcase_add_test(tauto, test_auto_name_one_line);
 	tcase_add_test(html, test_html_totals_and_rows);
 	tcase_add_loop_test(html, test_html_escapes_request, 0,
