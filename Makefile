@@ -3,7 +3,11 @@
 #   make          build build/pfhttpd
 #   make run      install missing Debian packages, build, serve htdocs/ and cgi-bin/ on :8080
 #   make check    install missing Debian packages, build, run every unit and integration test
-#   make SAN=1 …  the same with AddressSanitizer + UBSan
+#   make SAN=1 …  the same with AddressSanitizer + UBSan, under build/san;
+#                 a sanitizer report from any process (a worker too) fails it
+#   make fuzz     build and run each libFuzzer harness of tests/fuzz/ for
+#                 FUZZ_SECONDS (default 20) seconds; a crash fails it
+#   make valgrind the integration suites against a server under memcheck
 #   make install  install under PREFIX (default /usr/local), staged under DESTDIR if set
 #   make uninstall  remove what make install put (not the configuration, the logs or the user)
 #   make man-check  the man pages format without a warning
@@ -23,6 +27,27 @@ ifeq ($(SAN),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
 BUILD    := build/san
+# A report goes to stderr by default, and a worker's stderr is the server's,
+# which the harness keeps in a file it deletes with the test's server root;
+# so every process writes its reports to $(SAN_DIR)/report.PID instead, and
+# `unit` and `integration` fail when that directory is not empty afterwards
+# (`check` empties it first; its install-check's reports fail `unit`).
+# The directory is world-writable (sticky): workers of a test may run as
+# another user. LeakSanitizer's suppressions: tests/fuzz/lsan.supp.
+SAN_DIR  := $(CURDIR)/$(BUILD)/sanitizer
+export ASAN_OPTIONS := log_path=$(SAN_DIR)/report:detect_leaks=1:$(ASAN_OPTIONS)
+export UBSAN_OPTIONS := log_path=$(SAN_DIR)/report:print_stacktrace=1:$(UBSAN_OPTIONS)
+export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/fuzz/lsan.supp:$(LSAN_OPTIONS)
+SAN_START := rm -rf $(SAN_DIR) && mkdir -p $(SAN_DIR) && chmod 1777 $(SAN_DIR)
+SAN_DIRS  := mkdir -p $(SAN_DIR) && chmod 1777 $(SAN_DIR)
+# Prints and removes every report (a second run starts clean), and fails.
+SAN_CHECK := if [ -n "$$(ls -A $(SAN_DIR))" ]; then \
+	  for r in $(SAN_DIR)/*; do echo "== sanitizer report $$r"; cat "$$r"; rm -f "$$r"; done; \
+	  echo "pfhttpd: the sanitizer reports above fail this run"; fail=1; fi
+else
+SAN_START := :
+SAN_DIRS  := :
+SAN_CHECK := :
 endif
 # COV=1 (make coverage): gcov instrumentation, -O0 so lines map to code, in
 # build/cov. PFHTTPD_COVERAGE lets processes that leave through _exit() flush
@@ -41,6 +66,10 @@ DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi man-db groff-base me
 BROWSER_PKGS := chromium chromium-driver
 # install-check's: systemd-analyze verify of the unit, logrotate -d; SKIP without them.
 SERVICE_PKGS := systemd logrotate
+# make fuzz's: libFuzzer and the sanitizer runtimes come with Debian's clang.
+FUZZ_PKGS := clang-14 libclang-rt-14-dev
+# make valgrind's.
+VALGRIND_PKGS := valgrind
 
 SRCS     := $(wildcard src/*.c)
 OBJS     := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -48,6 +77,39 @@ LIBOBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/check_*.c))
 INTEG    := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/check_*.c))
 HARNESS  := $(BUILD)/obj/harness.o
+
+# make fuzz: tests/fuzz/fuzz_NAME.c is a libFuzzer harness for one pure
+# module; src/ is built again with clang's coverage and ASan + UBSan into
+# build/fuzz/ (whatever SAN says). tests/fuzz/run.sh runs each one.
+FUZZ_CC      := clang-14
+FUZZ_SECONDS ?= 20
+FUZZ_DIR     := build/fuzz
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_OBJS    := $(filter-out $(FUZZ_DIR)/obj/main.o,$(SRCS:src/%.c=$(FUZZ_DIR)/obj/%.o))
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all \
+                $(filter-out -O% -g -fsanitize=% -fno-sanitize-recover=% -fno-omit-frame-pointer,$(CFLAGS))
+
+# make valgrind: build/pfhttpd (not SAN: ASan and memcheck exclude each
+# other) under memcheck, one log per process in build/valgrind/PID.log;
+# forked workers and the keeper are followed, CGI scripts are not.
+# Suites: check_http, check_cgi, check_security and check_site, the ones
+# that exercise request handling. The others find the workers and the keeper
+# by their process titles, which a process under valgrind does not show
+# (the title is written into the guest's argv, not the kernel's), so they
+# cannot run under it. Memcheck is 20-50 times slower: the harness's waits
+# (PFHTTPD_TIMEOUT_SCALE) and Check's case timeouts (CK_TIMEOUT_MULTIPLIER)
+# are stretched 10 times. Even so a few tests fail under it (a CGI timeout
+# of a few seconds, the pool checks that count workers by title): they are
+# reported, but the logs decide: tests/valgrind_check.sh fails on any
+# invalid access, use of uninitialised memory or definite leak.
+# --run-libc-freeres=no: glibc's exit-time cleanup clears environ, which
+# would turn proctitle's copy of the environment into a definite leak.
+VALGRIND_SUITES := http cgi security site
+VALGRIND_DIR := build/valgrind
+VALGRIND := valgrind --tool=memcheck --trace-children=no --child-silent-after-fork=no \
+            --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+            --show-leak-kinds=definite --run-libc-freeres=no --num-callers=30 --log-file=$(CURDIR)/$(VALGRIND_DIR)/%p.log
 
 # make install. The files name the /usr/local paths; they are rewritten for
 # another PREFIX on the way in.
@@ -68,7 +130,7 @@ SUBST    := sed -e 's|/usr/local/sbin/pfhttpd|$(SBINDIR)/pfhttpd|g' \
 # keeper is created and the log directory given to group adm.
 REAL     := [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]
 
-.PHONY: all run check unit integration deps browser-deps service-deps clean install uninstall man-check install-check
+.PHONY: all run check unit integration deps browser-deps service-deps clean install uninstall man-check install-check fuzz valgrind
 all: $(BUILD)/pfhttpd
 
 # Installs only what is missing, and says what it installs. Uses sudo when not root.
@@ -130,13 +192,18 @@ run: deps
 	$(BUILD)/pfhttpd -F -f etc/pfhttpd-local.conf
 
 unit: $(UNIT)
-	@fail=0; for t in $(UNIT); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+	@$(SAN_DIRS)
+	@fail=0; for t in $(UNIT); do echo "== $$t"; $$t || fail=1; done; \
+	  $(SAN_CHECK); exit $$fail
 
 integration: $(BUILD)/pfhttpd $(INTEG)
+	@$(SAN_DIRS)
 	@fail=0; for t in $(INTEG); do echo "== $$t"; \
-	  PFHTTPD_BIN=$(BUILD)/pfhttpd PFHTTPD_SRC=$(CURDIR) $$t || fail=1; done; exit $$fail
+	  PFHTTPD_BIN=$(BUILD)/pfhttpd PFHTTPD_SRC=$(CURDIR) $$t || fail=1; done; \
+	  $(SAN_CHECK); exit $$fail
 
 check: deps browser-deps service-deps
+	@$(SAN_START)
 	$(MAKE) all
 	$(MAKE) man-check
 	$(MAKE) install-check
@@ -174,6 +241,42 @@ coverage:
 	if [ $$status -ne 0 ]; then echo "pfhttpd: some suites failed (see above); coverage is of what ran"; fi; \
 	exit $$status
 # ---- end of make coverage -------------------------------------------------
+
+# A crash, sanitizer report, leak or hang fails it and names the reproducer
+# (build/fuzz/crashes/); new inputs go to build/fuzz/corpus/, never into
+# tests/fuzz/corpus/. make fuzz FUZZ_SECONDS=300 for a longer run.
+fuzz:
+	$(call install_missing,$(FUZZ_PKGS))
+	$(MAKE) $(FUZZ_BINS)
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_DIR) $(FUZZ_NAMES)
+
+$(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) | $(FUZZ_DIR)/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+	  $$(pkg-config --cflags $(PKGS)) -c -o $@ $<
+
+$(FUZZ_DIR)/libpfhttpd.a: $(FUZZ_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_DIR)/libpfhttpd.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  $(FUZZ_DIR)/libpfhttpd.a $$(pkg-config --libs $(PKGS))
+
+$(FUZZ_DIR)/obj:
+	mkdir -p $@
+
+valgrind:
+ifeq ($(SAN),1)
+	@echo "pfhttpd: make valgrind runs the plain build; ASan and memcheck exclude each other"; exit 1
+endif
+	$(call install_missing,$(VALGRIND_PKGS))
+	$(MAKE) $(BUILD)/pfhttpd $(VALGRIND_SUITES:%=$(BUILD)/tests/check_%)
+	rm -rf $(VALGRIND_DIR) && mkdir -p $(VALGRIND_DIR) && chmod 1777 $(VALGRIND_DIR)
+	@for t in $(VALGRIND_SUITES); do echo "== $(BUILD)/tests/check_$$t under valgrind"; \
+	  PFHTTPD_WRAP="$(VALGRIND)" PFHTTPD_TIMEOUT_SCALE=10 CK_TIMEOUT_MULTIPLIER=10 \
+	  PFHTTPD_BIN=$(BUILD)/pfhttpd PFHTTPD_SRC=$(CURDIR) $(BUILD)/tests/check_$$t || \
+	  echo "pfhttpd: check_$$t had failures under valgrind (see above); the logs decide"; done
+	sh tests/valgrind_check.sh $(VALGRIND_DIR)
 
 # man --warnings and groff -ww print nothing for either page.
 man-check:

@@ -302,6 +302,9 @@ static void worker_serve_accepted(struct request_ctx *x, struct conn *c, int fd,
 	struct sockaddr_storage local;
 	socklen_t llen = sizeof(local);
 
+	/* The kernel fills only the address's own length; the whole struct may
+	 * travel to the keeper (handoff_send), so no stack bytes go with it. */
+	memset(&local, 0, sizeof(local));
 	if (getsockname(fd, (struct sockaddr *)&local, &llen) < 0) {
 		close(fd);
 		return;
@@ -334,7 +337,10 @@ static void worker_serve_handed(struct request_ctx *x, struct conn *c)
 static int worker_accept(int lfd, struct sockaddr_storage *peer)
 {
 	socklen_t plen = sizeof(*peer);
-	int fd = accept4(lfd, (struct sockaddr *)peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd;
+
+	memset(peer, 0, sizeof(*peer)); /* as local in worker_serve_accepted */
+	fd = accept4(lfd, (struct sockaddr *)peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd >= 0)
 		return fd;

@@ -95,6 +95,27 @@ long long hs_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int hs_timeout_scale(void)
+{
+	const char *s = getenv("PFHTTPD_TIMEOUT_SCALE");
+	char *end;
+	long k;
+
+	if (s == NULL || *s == '\0')
+		return 1;
+	k = strtol(s, &end, 10);
+	if (*end != '\0' || k < 1)
+		return 1;
+	return k > 100 ? 100 : (int)k;
+}
+
+/* Every bounded wait of the harness ends here: stretched for a slow server
+ * (make valgrind sets PFHTTPD_TIMEOUT_SCALE), never shortened. */
+static long long hs_deadline(int ms)
+{
+	return hs_now_ms() + (long long)ms * hs_timeout_scale();
+}
+
 void hs_sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -137,7 +158,7 @@ ssize_t hs_slurp(const char *path, char *buf, size_t cap)
 bool hs_wait_file_contains(const char *path, const char *needle, int timeout_ms)
 {
 	static char buf[HS_MAX_RESP];
-	long long end = hs_now_ms() + timeout_ms;
+	long long end = hs_deadline(timeout_ms);
 
 	do {
 		ssize_t n = hs_slurp(path, buf, sizeof buf);
@@ -185,7 +206,7 @@ int hs_file_count(const char *path, const char *needle)
 
 bool hs_wait_file_count(const char *path, const char *needle, int n, int timeout_ms)
 {
-	long long end = hs_now_ms() + timeout_ms;
+	long long end = hs_deadline(timeout_ms);
 
 	do {
 		if (hs_file_count(path, needle) >= n)
@@ -500,7 +521,7 @@ static pid_t spawn(char *const argv[], const char *out_path)
 			dup2(nul, 0);
 		dup2(out, 1);
 		dup2(out, 2);
-		execv(argv[0], argv);
+		execvp(argv[0], argv);
 		dprintf(2, "harness: exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
@@ -719,7 +740,7 @@ long hs_rss_kb(pid_t pid)
 bool hs_wait_children(pid_t pid, int n, int timeout_ms)
 {
 	pid_t kids[64];
-	long long end = hs_now_ms() + timeout_ms;
+	long long end = hs_deadline(timeout_ms);
 
 	do {
 		if (hs_workers(pid, kids, 64) == n)
@@ -747,7 +768,7 @@ static void reap_group(pid_t pgrp)
 /* Bounded wait for our child pid; the wait status, or -1 on timeout. */
 static int wait_child(pid_t pid, int timeout_ms)
 {
-	long long end = hs_now_ms() + timeout_ms;
+	long long end = hs_deadline(timeout_ms);
 	int st;
 
 	for (;;) {
@@ -779,7 +800,7 @@ static int stop_pid(pid_t pid, int timeout_ms)
 			;
 	}
 	/* Leftover workers keep the group id alive, so it cannot be reused. */
-	end = hs_now_ms() + 1000;
+	end = hs_deadline(1000);
 	while (kill(-pid, 0) == 0 && hs_now_ms() < end) {
 		reap_group(pid);
 		hs_sleep_ms(20);
@@ -834,21 +855,54 @@ void hs_destroy(struct hs_server *s)
 	s->root[0] = '\0';
 }
 
+/*
+ * PFHTTPD_WRAP: a command the server runs under, its words split at blanks
+ * (make valgrind: "valgrind --log-file=... "). Puts them in argv[0..);
+ * their count, or -1 when there are more than max or the text is too long.
+ */
+static int wrap_argv(char **argv, int max)
+{
+	static char words[4096];
+	const char *w = getenv("PFHTTPD_WRAP");
+	char *save = NULL;
+	int n = 0;
+
+	if (w == NULL)
+		return 0;
+	if (strlen(w) >= sizeof words)
+		return -1;
+	memcpy(words, w, strlen(w) + 1);
+	for (char *t = strtok_r(words, " \t", &save); t != NULL; t = strtok_r(NULL, " \t", &save)) {
+		if (n == max)
+			return -1;
+		argv[n++] = t;
+	}
+	return n;
+}
+
 int hs_start(struct hs_server *s, const char *extra, char *msg, size_t msglen)
 {
 	static char out[8192];
-	char *argv[] = { (char *)hs_bin(), "-F", "-f", s->conf, NULL };
+	char *argv[HS_WRAP_MAX + 5];
+	int nwrap = wrap_argv(argv, HS_WRAP_MAX);
 	struct hs_reg *e;
+
+	if (nwrap < 0) {
+		snprintf(msg, msglen, "PFHTTPD_WRAP: more than %d words or 4 KiB", HS_WRAP_MAX);
+		return -1;
+	}
+	memcpy(argv + nwrap, (char *[]){ (char *)hs_bin(), "-F", "-f", s->conf, NULL },
+	       5 * sizeof argv[0]);
 
 	/* Orphaned workers of a master that died first come to us to be reaped. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	e = reg_find(s->root) != NULL ? reg_find(s->root) : reg_add(s->root);
-	if (access(argv[0], X_OK) == -1) {
-		snprintf(msg, msglen, "%s: not executable: %s", argv[0], strerror(errno));
+	if (access(hs_bin(), X_OK) == -1) {
+		snprintf(msg, msglen, "%s: not executable: %s", hs_bin(), strerror(errno));
 		return -1;
 	}
 	for (int attempt = 0; attempt < 5; attempt++) {
-		long long end = hs_now_ms() + HS_TIMEOUT_MS;
+		long long end = hs_deadline(HS_TIMEOUT_MS);
 
 		s->port = hs_free_port();
 		if (s->port <= 0 || hs_write_conf(s, extra) == -1) {
@@ -1133,7 +1187,7 @@ static ssize_t read_chunked(struct hs_conn *c, struct hs_response *r, size_t off
 
 int hs_read_response(struct hs_conn *c, struct hs_response *r, bool head, int timeout_ms)
 {
-	long long deadline = hs_now_ms() + timeout_ms;
+	long long deadline = hs_deadline(timeout_ms);
 	const char *te, *cl;
 	char *hend;
 	size_t end;
@@ -1205,7 +1259,7 @@ int hs_read_response(struct hs_conn *c, struct hs_response *r, bool head, int ti
 
 int hs_wait_eof(struct hs_conn *c, int timeout_ms)
 {
-	long long deadline = hs_now_ms() + timeout_ms;
+	long long deadline = hs_deadline(timeout_ms);
 
 	for (;;) {
 		int n;
@@ -1308,7 +1362,7 @@ int hs_wait_exit(struct hs_server *s, int timeout_ms)
 
 bool hs_wait_gone(pid_t pid, int timeout_ms)
 {
-	long long end = hs_now_ms() + timeout_ms;
+	long long end = hs_deadline(timeout_ms);
 
 	do {
 		char st;

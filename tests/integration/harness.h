@@ -12,6 +12,10 @@
  * process died, and hs_main() sweeps every leftover child and removes the
  * run's temporary directory once the suite is over.
  * It never links against src/: only the binary's observable behaviour counts.
+ * Two variables serve a slow server (make valgrind): PFHTTPD_WRAP, a command
+ * the server is started under ("valgrind --log-file=..."), and
+ * PFHTTPD_TIMEOUT_SCALE, an integer 1..100 every bounded wait of the harness
+ * is multiplied by (Check's own CK_TIMEOUT_MULTIPLIER stretches the cases').
  */
 #ifndef PFHTTPD_HARNESS_H
 #define PFHTTPD_HARNESS_H
@@ -26,6 +30,7 @@
 #define HS_MAX_RESP    (256 * 1024)  /* largest response a test may read */
 #define HS_MAX_HDRS    64
 #define HS_PATH        512
+#define HS_WRAP_MAX    32            /* words of PFHTTPD_WRAP */
 
 /* The fixture file sizes and contents every suite may rely on. */
 #define HS_HELLO       "Hello, world!\n"          /* htdocs/hello.txt */
@@ -250,6 +255,9 @@ int hs_main(Suite *suite);
 
 /* Parse an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); -1 when malformed. */
 time_t hs_parse_date(const char *s);
+
+/* PFHTTPD_TIMEOUT_SCALE (1..100), or 1. */
+int hs_timeout_scale(void);
 
 /* Milliseconds on the monotonic clock. */
 long long hs_now_ms(void);
