@@ -196,10 +196,14 @@ unit: $(UNIT)
 	@fail=0; for t in $(UNIT); do echo "== $$t"; $$t || fail=1; done; \
 	  $(SAN_CHECK); exit $$fail
 
+# TEST_JOBS suites at a time (tests/run_suites.sh says why), the longest first.
+TEST_JOBS ?= 3
+INTEG_FIRST := $(addprefix $(BUILD)/tests/check_,limits cgi chaos pool startup http browser lifecycle)
+INTEG_ORDER := $(filter $(INTEG_FIRST),$(INTEG)) $(filter-out $(INTEG_FIRST),$(INTEG))
 integration: $(BUILD)/pfhttpd $(INTEG)
 	@$(SAN_DIRS)
-	@fail=0; for t in $(INTEG); do echo "== $$t"; \
-	  PFHTTPD_BIN=$(BUILD)/pfhttpd PFHTTPD_SRC=$(CURDIR) $$t || fail=1; done; \
+	@fail=0; PFHTTPD_BIN=$(BUILD)/pfhttpd PFHTTPD_SRC=$(CURDIR) \
+	  sh tests/run_suites.sh $(TEST_JOBS) $(INTEG_ORDER) || fail=1; \
 	  $(SAN_CHECK); exit $$fail
 
 check: deps browser-deps service-deps
