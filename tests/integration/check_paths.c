@@ -60,7 +60,8 @@ static const struct { const char *name; const char *text; mode_t mode; } scripts
 	  "#!/bin/sh\n# Silent for a second, then answers.\nsleep 1\n"
 	  "printf 'Content-Type: text/plain\\r\\nContent-Length: 6\\r\\n\\r\\nslept\\n'\n", 0755 },
 	{ "cgi-bin/t-echo.sh",
-	  "#!/bin/sh\n# Sends back its request body.\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\ncat\n", 0755 },
+	  "#!/bin/sh\n# Reads its whole request body, then sends it back (one line).\nb=$(cat)\n"
+	  "printf 'Content-Type: text/plain\\r\\n\\r\\n%s\\n' \"$b\"\n", 0755 },
 	/* Error pages: each is fine when conf_check looks and broken at run time. */
 	{ "cgi-bin/nph-err.sh",
 	  "#!/bin/sh\n# An nph- error page, which cannot keep the original status.\n"
