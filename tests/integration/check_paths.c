@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -521,6 +522,114 @@ START_TEST(test_redirect_too_long)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/*
+ * Workers that are not root (user = "www-data"), so the file system's own
+ * permissions decide: an execute-only binary runs from an O_PATH descriptor
+ * (cgi_open), a script or file the worker may not read is refused with 403.
+ * Root only (the server must be able to change user); a SKIP line otherwise.
+ */
+
+static bool unpriv_skip;
+
+/* mkdtemp made the run directory and the root 0700: open them to the workers. */
+static void open_root(void)
+{
+	char parent[HS_PATH];
+	char *slash;
+
+	snprintf(parent, sizeof parent, "%s", srv.root);
+	slash = strrchr(parent, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	if (strncmp(parent, "/tmp/pfhttpd-test-", 18) == 0 && chmod(parent, 0755) == -1)
+		ck_abort_msg("chmod %s: %s", parent, strerror(errno));
+	if (chmod(srv.root, 0755) == -1)
+		ck_abort_msg("chmod %s: %s", srv.root, strerror(errno));
+}
+
+static void put_mode(const char *rel, const void *data, size_t len, mode_t mode)
+{
+	char path[HS_PATH * 2];
+
+	root_path(rel, path, sizeof path);
+	if (hs_put(&srv, rel, data, len) == -1 || chmod(path, mode) == -1)
+		ck_abort_msg("cannot write %s", path);
+}
+
+static void put_text(const char *rel, const char *text, mode_t mode)
+{
+	put_mode(rel, text, strlen(text), mode);
+}
+
+static void setup_unpriv(void)
+{
+	static char bin[4 << 20];
+	char msg[4096];
+	ssize_t n;
+
+	unpriv_skip = geteuid() != 0 || getpwnam("www-data") == NULL;
+	if (unpriv_skip)
+		return;
+	if (hs_root_init(&srv) == -1 || hs_fixtures(&srv) == -1)
+		ck_abort_msg("cannot create the server root");
+	open_root();
+	n = hs_slurp("/bin/cat", bin, sizeof bin);
+	if (n <= 0 || (size_t)n >= sizeof bin - 1)
+		ck_abort_msg("cannot read /bin/cat");
+	put_mode("cgi-bin/t-xonly", bin, (size_t)n, 0711);      /* root's: www-data may only execute it */
+	put_text("cgi-bin/t-private.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n"
+		 "pfhttpd-private-ran\\n'\n", 0700);                 /* root's only */
+	put_text("htdocs/private.txt", "pfhttpd-private-file\n", 0600);
+	put_text("htdocs/private.php", "<?php echo 'pfhttpd-private-php';\n", 0600);
+	if (hs_start(&srv, "user = \"www-data\";\nlog_level = \"info\";\n"
+		     "cgi = { alias = \"/cgi-bin/\"; directory = \"cgi-bin\";\n"
+		     "  handlers = ( { extension = \".php\"; interpreter = \"/usr/bin/php-cgi\"; } ); };\n",
+		     msg, sizeof msg) == -1) {
+		hs_destroy(&srv);
+		ck_abort_msg("cannot start %s: %s", hs_bin(), msg);
+	}
+}
+
+static const struct unpriv_case {
+	int line;
+	const char *desc;
+	const char *req;
+	int status;
+	const char *body;        /* exact body on 200 */
+	const char *log;         /* an error-log line holds this, or NULL */
+} unpriv_cases[] = {
+	{ __LINE__, "an execute-only binary runs from an O_PATH descriptor",
+	  "POST /cgi-bin/t-xonly HTTP/1.1\r\nHost: a\r\nContent-Length: 32\r\n\r\n"
+	  "Content-Type: text/plain\r\n\r\nxo!\n", 200, "xo!\n", NULL },
+	{ __LINE__, "a script the worker may not execute is refused",
+	  "GET /cgi-bin/t-private.sh HTTP/1.1\r\nHost: a\r\n\r\n", 403, NULL, "script is not executable" },
+	{ __LINE__, "a handler's file the worker may not read is refused",
+	  "GET /private.php HTTP/1.1\r\nHost: a\r\n\r\n", 403, NULL, "cannot open the script" },
+	{ __LINE__, "a file the worker may not read is forbidden",
+	  "GET /private.txt HTTP/1.1\r\nHost: a\r\n\r\n", 403, NULL, "permission denied by the file system" },
+};
+
+START_TEST(test_unpriv)
+{
+	const struct unpriv_case *c = &unpriv_cases[_i];
+
+	if (unpriv_skip) {
+		printf("SKIP: test_unpriv needs root and the user www-data\n");
+		return;
+	}
+	exchange(c->req, &r1);
+	ck_assert_msg(r1.status == c->status, "line %d (%s): status %d, want %d: %.300s",
+		      c->line, c->desc, r1.status, c->status, r1.raw);
+	if (c->body)
+		ck_assert_msg(strcmp(r1.body, c->body) == 0, "line %d (%s): %.300s", c->line, c->desc, r1.raw);
+	ck_assert_msg(!hs_contains(r1.raw, r1.raw_len, "pfhttpd-private"), "line %d (%s): %.300s",
+		      c->line, c->desc, r1.raw);
+	if (c->log)
+		assert_logged(c->line, c->desc, c->log, NULL);
+}
+END_TEST
+
 static Suite *paths_suite(void)
 {
 	Suite *s = suite_create("paths");
@@ -542,6 +651,10 @@ static Suite *paths_suite(void)
 	tcase_add_loop_test(tc, test_static, 0, N(static_cases));
 	tcase_add_test(tc, test_redirect_escaped);
 	tcase_add_test(tc, test_redirect_too_long);
+	suite_add_tcase(s, tc);
+	tc = hs_tcase("unprivileged", 30, NULL);
+	tcase_add_unchecked_fixture(tc, setup_unpriv, teardown);
+	tcase_add_loop_test(tc, test_unpriv, 0, N(unpriv_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
