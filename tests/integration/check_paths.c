@@ -98,6 +98,7 @@ static const struct { const char *name; const char *text; mode_t mode; } scripts
 	"cgi = { alias = \"/cgi-bin/\"; directory = \"cgi-bin\";\n" \
 	"  handlers = ( { extension = \".php\"; interpreter = \"/usr/bin/php-cgi\"; } ); };\n" \
 	"limits = { request_line = 16384; header_bytes = 32768; headers = 100; body = 1000; };\n" \
+	"status = { allow = [ \"127.0.0.1\" ]; };\n" \
 	ERROR_PAGES
 
 static void root_path(const char *rel, char *out, size_t cap)
@@ -366,6 +367,17 @@ START_TEST(test_options_star)
 	ck_assert_msg(hs_hdr(&r1, "Allow") && strcmp(hs_hdr(&r1, "Allow"), "GET, HEAD, POST, OPTIONS") == 0,
 		      "%.300s", r1.raw);
 	ck_assert_uint_eq(r1.body_len, 0);
+}
+END_TEST
+
+/* A query that does not ask for ?auto keeps the status page HTML (status.c). */
+START_TEST(test_status_other_query)
+{
+	exchange("GET /server-status?refresh=5 HTTP/1.1\r\nHost: a\r\n\r\n", &r1);
+	ck_assert_msg(r1.status == 200, "%.300s", r1.raw);
+	ck_assert_msg(hs_hdr(&r1, "Content-Type") && strncmp(hs_hdr(&r1, "Content-Type"), "text/html", 9) == 0,
+		      "%.300s", r1.raw);
+	ck_assert_msg(hs_contains(r1.body, r1.body_len, "<html"), "%.300s", r1.body);
 }
 END_TEST
 
@@ -645,6 +657,7 @@ static Suite *paths_suite(void)
 	tcase_add_test(tc, test_http10_expect);
 	tcase_add_test(tc, test_expect_unwanted_body);
 	tcase_add_test(tc, test_options_star);
+	tcase_add_test(tc, test_status_other_query);
 	tcase_add_loop_test(tc, test_errpage_fails, 0, N(errpage_cases));
 	tcase_add_test(tc, test_errpage_file_gone);
 	tcase_add_test(tc, test_errpage_file_extra);
