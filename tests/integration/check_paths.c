@@ -43,6 +43,13 @@ static const struct { const char *name; const char *text; mode_t mode; } scripts
 	{ "cgi-bin/t-loop.sh",
 	  "#!/bin/sh\n# A local redirect to itself, for ever.\n"
 	  "printf 'Location: /cgi-bin/t-loop.sh\\r\\n\\r\\n'\n", 0755 },
+	{ "cgi-bin/t-redir-long.sh",
+	  "#!/bin/sh\n# A local redirect longer than the 8192 bytes a redirect target may have.\n"
+	  "printf 'Location: /'\nhead -c 8300 /dev/zero | tr '\\000' a\nprintf '\\r\\n\\r\\n'\n", 0755 },
+	{ "cgi-bin/t-server.sh",
+	  "#!/bin/sh\n# Tries to set the Server and Date fields, which are the server's own.\n"
+	  "printf 'Content-Type: text/plain\\r\\nServer: pfhttpd-forged\\r\\n"
+	  "Date: Thu, 01 Jan 1970 00:00:00 GMT\\r\\nX-Mine: kept\\r\\n\\r\\nok\\n'\n", 0755 },
 	{ "cgi-bin/t-errlong.sh",
 	  "#!/bin/sh\n# One stderr line of 3000 bytes, longer than a log line holds.\n"
 	  "head -c 3000 /dev/zero | tr '\\000' y >&2\necho >&2\n"
@@ -215,6 +222,8 @@ static const struct alias_case {
 	  "PATH_INFO=/pi\nSCRIPT_NAME=/cgi-bin/sub/t-env.sh\nQUERY_STRING=a=1&b=2\nREQUEST_METHOD=GET\n", NULL },
 	{ __LINE__, "a local redirect loop ends in 500", "/cgi-bin/t-loop.sh", 500, NULL,
 	  "too many or too long local redirects" },
+	{ __LINE__, "a local redirect too long to keep ends in 500", "/cgi-bin/t-redir-long.sh", 500, NULL,
+	  "too many or too long local redirects" },
 };
 
 START_TEST(test_alias)
@@ -367,6 +376,28 @@ START_TEST(test_options_star)
 	ck_assert_msg(hs_hdr(&r1, "Allow") && strcmp(hs_hdr(&r1, "Allow"), "GET, HEAD, POST, OPTIONS") == 0,
 		      "%.300s", r1.raw);
 	ck_assert_uint_eq(r1.body_len, 0);
+}
+END_TEST
+
+/* RFC 9110 9.3.6: CONNECT is a proxy's method: 501 from an origin server. */
+START_TEST(test_connect)
+{
+	exchange("CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n", &r1);
+	ck_assert_msg(r1.status == 501, "%.300s", r1.raw);
+	assert_logged(__LINE__, "CONNECT", "method not implemented", "a:443");
+}
+END_TEST
+
+/* Server and Date are the server's own (RFC 3875 6.3 leaves them to it); other fields pass. */
+START_TEST(test_cgi_server_date)
+{
+	exchange("GET /cgi-bin/t-server.sh HTTP/1.1\r\nHost: a\r\n\r\n", &r1);
+	ck_assert_msg(r1.status == 200 && strcmp(r1.body, "ok\n") == 0, "%.300s", r1.raw);
+	ck_assert_int_eq(hs_hdr_count(&r1, "Server"), 1);
+	ck_assert_int_eq(hs_hdr_count(&r1, "Date"), 1);
+	ck_assert_msg(strncmp(hs_hdr(&r1, "Server"), "pfhttpd/", 8) == 0, "%.300s", r1.raw);
+	ck_assert_msg(strcmp(hs_hdr(&r1, "Date"), "Thu, 01 Jan 1970 00:00:00 GMT") != 0, "%.300s", r1.raw);
+	ck_assert_msg(hs_hdr(&r1, "X-Mine") && strcmp(hs_hdr(&r1, "X-Mine"), "kept") == 0, "%.300s", r1.raw);
 }
 END_TEST
 
@@ -658,6 +689,8 @@ static Suite *paths_suite(void)
 	tcase_add_test(tc, test_expect_unwanted_body);
 	tcase_add_test(tc, test_options_star);
 	tcase_add_test(tc, test_status_other_query);
+	tcase_add_test(tc, test_connect);
+	tcase_add_test(tc, test_cgi_server_date);
 	tcase_add_loop_test(tc, test_errpage_fails, 0, N(errpage_cases));
 	tcase_add_test(tc, test_errpage_file_gone);
 	tcase_add_test(tc, test_errpage_file_extra);
