@@ -54,6 +54,11 @@ static const struct { const char *name; const char *text; mode_t mode; } scripts
 	  "#!/bin/sh\n# One stderr line of 3000 bytes, longer than a log line holds.\n"
 	  "head -c 3000 /dev/zero | tr '\\000' y >&2\necho >&2\n"
 	  "printf 'Content-Type: text/plain\\r\\n\\r\\nok\\n'\n", 0755 },
+	{ "cgi-bin/t-errcrlf.sh",
+	  "#!/bin/sh\n# A stderr line ended by CRLF, then 1000 control bytes on one line.\n"
+	  "printf 'pfhttpd-crlf-line\\r\\n' >&2\n"
+	  "head -c 1000 /dev/zero | tr '\\000' '\\001' >&2\necho >&2\n"
+	  "printf 'Content-Type: text/plain\\r\\n\\r\\nok\\n'\n", 0755 },
 	{ "cgi-bin/t-errpart.sh",
 	  "#!/bin/sh\n# Ends with stderr text that no newline closes.\n"
 	  "printf 'Content-Type: text/plain\\r\\n\\r\\nok\\n'\n"
@@ -269,6 +274,25 @@ START_TEST(test_stderr_long_line)
 		      "want three error-log pieces of the long stderr line");
 	ck_assert_msg(hs_file_count(srv.error_log, y1024) >= 2, "no full 1024-byte piece");
 	ck_assert_msg(hs_file_count(srv.error_log, y1025) == 0, "a piece longer than 1024 bytes");
+}
+END_TEST
+
+/*
+ * A stderr line's CR before its LF is the line end, not a byte to show; and
+ * a line whose escaped form (\xHH, four bytes for one) outgrows a log line
+ * is logged in several, with no byte lost.
+ */
+START_TEST(test_stderr_crlf_and_escapes)
+{
+	exchange("GET /cgi-bin/t-errcrlf.sh HTTP/1.1\r\nHost: a\r\n\r\n", &r1);
+	ck_assert_msg(r1.status == 200 && strcmp(r1.body, "ok\n") == 0, "%.300s", r1.raw);
+	assert_logged(__LINE__, "CRLF stderr line", "t-errcrlf.sh: pfhttpd-crlf-line", NULL);
+	ck_assert_msg(!hs_file_count(srv.error_log, "pfhttpd-crlf-line\\x0d"), "the CR was logged");
+	ck_assert_msg(hs_wait_file_count(srv.error_log, "\\x01", 1000, 3000),
+		      "want all 1000 escaped bytes, got %d", hs_file_count(srv.error_log, "\\x01"));
+	ck_assert_int_eq(hs_file_count(srv.error_log, "\\x01"), 1000);
+	ck_assert_msg(hs_file_count(srv.error_log, "t-errcrlf.sh: \\x01") >= 4,
+		      "4000 escaped bytes fit in no fewer than four log lines");
 }
 END_TEST
 
@@ -682,6 +706,7 @@ static Suite *paths_suite(void)
 	tcase_add_loop_test(tc, test_alias, 0, N(alias_cases));
 	tcase_add_test(tc, test_stderr_long_line);
 	tcase_add_test(tc, test_stderr_partial_line);
+	tcase_add_test(tc, test_stderr_crlf_and_escapes);
 	tcase_add_test(tc, test_killed_after_answer);
 	tcase_add_test(tc, test_nph_not_http);
 	tcase_add_test(tc, test_pipelined_half_close);
