@@ -282,7 +282,7 @@ static void cgi_child_exec(const struct cgi_target *t, const struct cgi_script *
 	/* argv[0] only, plus the script for an interpreter: never the query string. */
 	char *argv[3] = { (char *)t->filename, NULL, NULL };
 
-	cov_flush();
+	/* cov_flush() right before each exec: what this function counted is written too. */
 	if (t->interpreter) {
 		/*
 		 * php-cgi opens SCRIPT_FILENAME by its name, which we cannot
@@ -291,10 +291,12 @@ static void cgi_child_exec(const struct cgi_target *t, const struct cgi_script *
 		 */
 		argv[0] = (char *)t->interpreter;
 		argv[1] = (char *)t->filename;
+		cov_flush();
 		execve(argv[0], argv, envp);
 	} else {
 		if (sc->shebang && fcntl(CGI_SCRIPT_FD, F_SETFD, 0) < 0)
 			_exit(127);
+		cov_flush();
 		syscall(SYS_execveat, CGI_SCRIPT_FD, "", argv, envp, AT_EMPTY_PATH);
 	}
 	dprintf(STDERR_FILENO, "pfhttpd: cannot execute '%s': %s\n", argv[0], strerror(errno));

@@ -679,6 +679,27 @@ static const struct err_case err_cases[] = {
 	{ __LINE__, "hex literal above 32 bits", NULL,
 	  "workers = { start = 0x100000001; };\n", 1,
 	  "start: integer 0x100000001 does not fit in 32 bits; write it as 0x100000001L" },
+	{ __LINE__, "decimal literal past 64 bits (strtoull ERANGE)", NULL,
+	  "workers = { start = 99999999999999999999; };\n", 1,
+	  "start: integer 99999999999999999999 does not fit in 32 bits; write it as 99999999999999999999L" },
+	{ __LINE__, "upper-case hex literal above 32 bits", NULL,
+	  "workers = { start = 0X100000000; };\n", 1,
+	  "start: integer 0X100000000 does not fit in 32 bits; write it as 0X100000000L" },
+	{ __LINE__, "a float with an upper-case exponent is not scanned as an integer", NULL,
+	  "workers = {\n  start = 1E10;\n};\n", 2, "workers.start: must be an integer" },
+	{ __LINE__, "':' also names a setting for the scan's messages", NULL,
+	  "limits : { body : 5000000000; };\n", 1,
+	  "body: integer 5000000000 does not fit in 32 bits; write it as 5000000000L" },
+	{ __LINE__, "a setting name longer than the scan keeps is cut", NULL,
+	  "a234567890123456789012345678901234567890123456789012345678901234567890 = 5000000000;\n", 1,
+	  "a23456789012345678901234567890123456789012345678901234567890123: integer 5000000000 "
+	  "does not fit in 32 bits; write it as 5000000000L" },
+	{ __LINE__, "numbers inside a block comment with a lone '*' are skipped", NULL,
+	  "/* 2 * 5000000000\n   still 6000000000 */\nlimits = { body = 7000000000; };\n", 3,
+	  "body: integer 7000000000 does not fit in 32 bits; write it as 7000000000L" },
+	{ __LINE__, "an escaped quote does not end a string for the scan", NULL,
+	  "server_name = \"a\\\" 5000000000\";\nlimits = { body = 6000000000; };\n", 2,
+	  "body: integer 6000000000 does not fit in 32 bits; write it as 6000000000L" },
 	/* relations between keys */
 	{ __LINE__, "header_bytes < request_line", NULL,
 	  "limits = {\n  request_line = 8192;\n  header_bytes = 4096;\n};\n", 3,
@@ -723,6 +744,12 @@ static const struct err_case err_cases[] = {
 	  "index: 'a/index.html' must be a file name without '/'" },
 	{ __LINE__, "index dot-dot", NULL,
 	  "index = [ \"..\" ];\n", 1, "index: '..' must be a file name without '/'" },
+	{ __LINE__, "index dot", NULL,
+	  "index = [ \"a.html\",\n  \".\" ];\n", 2, "index: '.' must be a file name without '/'" },
+	{ __LINE__, "index empty name", NULL,
+	  "index = [ \"\" ];\n", 1, "index: '' must be a file name without '/'" },
+	{ __LINE__, "index entries not strings", NULL,
+	  "\nindex = [ 1, 2 ];\n", 2, "index: entries must be strings" },
 	/* error_pages */
 	{ __LINE__, "error page status 399", NULL,
 	  "error_pages = (\n  { status = 399; path = \"/e.html\"; }\n);\n", 2,
@@ -759,9 +786,21 @@ static const struct err_case err_cases[] = {
 	  "cgi = { handlers = (\n  { extension = \".php\"; interpreter = \"/a\"; },\n"
 	  "  { extension = \".php\"; interpreter = \"/b\"; } ); };\n", 3,
 	  "cgi.handlers[1].extension: duplicate handler for '.php'" },
+	{ __LINE__, "cgi handler without extension", NULL,
+	  "cgi = { handlers = (\n  { interpreter = \"/a\"; }\n); };\n", 2,
+	  "cgi.handlers[0].extension: required but not set" },
+	{ __LINE__, "cgi handler extension only a dot", NULL,
+	  "cgi = { handlers = (\n  { extension = \".\"; interpreter = \"/a\"; }\n); };\n", 2,
+	  "cgi.handlers[0].extension: must start with '.', e.g. \".php\"" },
+	{ __LINE__, "cgi handler extension with a slash", NULL,
+	  "cgi = { handlers = (\n  { extension = \".a/b\"; interpreter = \"/a\"; }\n); };\n", 2,
+	  "cgi.handlers[0].extension: must start with '.', e.g. \".php\"" },
 	{ __LINE__, "cgi handler without interpreter", NULL,
 	  "cgi = { handlers = (\n  { extension = \".php\"; }\n); };\n", 2,
 	  "cgi.handlers[0].interpreter: required but not set" },
+	{ __LINE__, "server_root missing: the first path below it says so", NULL,
+	  "\nserver_root = \"nope\";\n", 0,
+	  "document_root: '%s/nope/htdocs': No such file or directory" },
 	{ __LINE__, "cgi directory missing", NULL,
 	  "cgi = {\n  directory = \"nope\";\n};\n", 2,
 	  "cgi.directory: '%s/nope': No such file or directory" },
@@ -806,6 +845,15 @@ static const struct err_case err_cases[] = {
 	  "status.path: must be a normalised URL path starting with '/', e.g. \"/server-status\"" },
 	{ __LINE__, "status path with a double slash", NULL,
 	  "status = { path = \"//status\"; };\n", 1,
+	  "status.path: must be a normalised URL path starting with '/', e.g. \"/server-status\"" },
+	{ __LINE__, "status path with a control character", NULL,
+	  "status = { path = \"/a\\tb\"; };\n", 1,
+	  "status.path: must be a normalised URL path starting with '/', e.g. \"/server-status\"" },
+	{ __LINE__, "status path with a DEL or non-ASCII byte", NULL,
+	  "status = { path = \"/st\\x7fatus\"; };\n", 1,
+	  "status.path: must be a normalised URL path starting with '/', e.g. \"/server-status\"" },
+	{ __LINE__, "status path with a percent", NULL,
+	  "status = { path = \"/st%41tus\"; };\n", 1,
 	  "status.path: must be a normalised URL path starting with '/', e.g. \"/server-status\"" },
 	{ __LINE__, "status path empty", NULL,
 	  "status = { path = \"\"; };\n", 1, "status.path: must not be empty" },
@@ -907,6 +955,11 @@ static void check_setup(void)
 	tmp_path("afile", target, sizeof target);
 	tmp_path("htdocs/out.html", path, sizeof path);
 	ck_assert_int_eq(symlink(target, path), 0);
+	write_mode("cgi-bin/noexec.sh", "#!/bin/sh\n", 0644);
+	tmp_path("cgi-bin/out.sh", path, sizeof path);
+	ck_assert_int_eq(symlink(target, path), 0);
+	tmp_path("bin/loop", path, sizeof path);
+	ck_assert_int_eq(symlink("loop", path), 0);
 }
 
 /* Copies in to out with every "@T" replaced by tmpdir. */
@@ -1004,6 +1057,14 @@ static const struct check_case check_cases[] = {
 	  "  { extension = \".sh\"; interpreter = \"@T/bin/interp\"; },\n"
 	  "  { extension = \".x\"; interpreter = \"@T/bin/noexec\"; } ); };\n", 4,
 	  "cgi.handlers: interpreter '@T/bin/noexec' is not executable" },
+	{ __LINE__, "interpreter below a file", ANYONE,
+	  ROOT_OK "cgi = { handlers = (\n"
+	  "  { extension = \".sh\"; interpreter = \"@T/afile/sh\"; } ); };\n", 3,
+	  "cgi.handlers: interpreter '@T/afile/sh' does not exist" },
+	{ __LINE__, "interpreter a symlink loop: the reason is given", ANYONE,
+	  ROOT_OK "cgi = { handlers = (\n"
+	  "  { extension = \".sh\"; interpreter = \"@T/bin/loop\"; } ); };\n", 3,
+	  "cgi.handlers: interpreter '@T/bin/loop': Too many levels of symbolic links" },
 	{ __LINE__, "interpreter a directory", ANYONE,
 	  ROOT_OK "cgi = { handlers = (\n"
 	  "  { extension = \".sh\"; interpreter = \"@T/bin\"; } ); };\n", 3,
@@ -1020,6 +1081,14 @@ static const struct check_case check_cases[] = {
 	{ __LINE__, "error page leads outside document_root", ANYONE,
 	  ROOT_OK "error_pages = ( { status = 403; path = \"/out.html\"; } );\n", 2,
 	  "error_pages: '/out.html' (status 403) leads outside document_root '@T/htdocs'" },
+	{ __LINE__, "error page under cgi.alias not executable", ANYONE,
+	  ROOT_OK "cgi = { alias = \"/cgi-bin/\"; };\n"
+	  "error_pages = ( { status = 500; path = \"/cgi-bin/noexec.sh\"; } );\n", 3,
+	  "error_pages: '/cgi-bin/noexec.sh' (status 500) is a script under cgi.alias but not executable" },
+	{ __LINE__, "error page under cgi.alias leads outside cgi.directory", ANYONE,
+	  ROOT_OK "cgi = { alias = \"/cgi-bin/\"; };\n"
+	  "error_pages = ( { status = 500; path = \"/cgi-bin/out.sh\"; } );\n", 3,
+	  "error_pages: '/cgi-bin/out.sh' (status 500) leads outside cgi.directory '@T/cgi-bin'" },
 	{ __LINE__, "error page below a file", ANYONE,
 	  ROOT_OK "error_pages = ( { status = 403; path = \"/errors/404.html/x\"; } );\n", 2,
 	  "error_pages: '/errors/404.html/x' (status 403) does not exist below "

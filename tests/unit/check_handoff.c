@@ -58,6 +58,7 @@ static const struct ready_case ready_cases[] = {
 	{ __LINE__, "LF CRLF head",               0, "GET / HTTP/1.1\nHost: a\n\r\n", 0, 0, 1 },
 	{ __LINE__, "CRLF LF head",               0, "GET / HTTP/1.1\r\nHost: a\r\n\n", 0, 0, 1 },
 	{ __LINE__, "request line then LF LF",    0, "GET / HTTP/1.0\n\n", 0, 0, 1 },
+	{ __LINE__, "LF CR then a field: no end", 0, "GET / HTTP/1.1\n\rHost", 0, 0, 0 },
 	{ __LINE__, "128 empty lines: tolerated", 128, "", 0, 0, 0 },
 	{ __LINE__, "128 empty lines + request",  128, "GET / HT", 0, 0, 0 },
 	{ __LINE__, "129 empty lines: 400",       129, "", 0, 0, 1 },

@@ -124,6 +124,7 @@ static const char override_file[] =
 	"application/x-empty\n"
 	"image/x-first dup\n"
 	"image/x-second dup\n"
+	"text/x-ws\vvt1\fff1\r\n"
 	"application/x-nonl last";
 
 static const struct lookup_case override_cases[] = {
@@ -134,6 +135,8 @@ static const struct lookup_case override_cases[] = {
 	{ __LINE__, "type lowered",            "/a.log",   "text/plain; charset=utf-8" },
 	{ __LINE__, "ext lowered",             "/a.log2",  "text/plain; charset=utf-8" },
 	{ __LINE__, "later line wins",         "/a.dup",   "image/x-second" },
+	{ __LINE__, "VT separates (isspace)",  "/a.vt1",   "text/x-ws; charset=utf-8" },
+	{ __LINE__, "FF separates, CRLF ends", "/a.ff1",   "text/x-ws; charset=utf-8" },
 	{ __LINE__, "no final newline",        "/a.last",  "application/x-nonl" },
 	{ __LINE__, "built-in kept",           "/a.png",   "image/png" },
 	{ __LINE__, "htm not overridden",      "/a.htm",   "text/html; charset=utf-8" },
