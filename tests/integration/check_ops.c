@@ -18,6 +18,7 @@
 #include "harness.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <pwd.h>
 #include <regex.h>
@@ -637,6 +638,43 @@ static bool get_tagged(const char *path, const char *tag)
 	return hs_exchange(&srv, req, &resp) == 0 && resp.status == 200;
 }
 
+/* True once no worker has a descriptor open on path, within timeout_ms. */
+static bool workers_leave(const char *path, int timeout_ms)
+{
+	long long end = hs_now_ms() + timeout_ms;
+
+	do {
+		pid_t w[64];
+		int n = hs_workers(srv.pid, w, 64);
+		bool held = false;
+
+		for (int i = 0; i < n && !held; i++) {
+			char dir[64], link[HS_PATH + 64], target[HS_PATH + 64];
+			DIR *d;
+			struct dirent *e;
+
+			snprintf(dir, sizeof dir, "/proc/%d/fd", (int)w[i]);
+			if (!(d = opendir(dir)))
+				continue;
+			while (!held && (e = readdir(d))) {
+				ssize_t k;
+
+				snprintf(link, sizeof link, "%s/%s", dir, e->d_name);
+				k = readlink(link, target, sizeof target - 1);
+				if (k > 0) {
+					target[k] = '\0';
+					held = strcmp(target, path) == 0;
+				}
+			}
+			closedir(d);
+		}
+		if (n > 0 && !held)
+			return true;
+		hs_sleep_ms(20);
+	} while (hs_now_ms() < end);
+	return false;
+}
+
 START_TEST(test_reopen_logs)
 {
 	char old_access[HS_PATH + 8], old_error[HS_PATH + 8], tag[64];
@@ -660,6 +698,10 @@ START_TEST(test_reopen_logs)
 		moved = hs_wait_file_contains(srv.access_log, tag, 100);
 	}
 	ck_assert_msg(moved, "no access line in the new access.log within 3 s of SIGUSR1");
+	/* One worker has the new logs; each adopts them in its own SIGUSR1
+	 * handler, so wait until none still holds the renamed file. */
+	ck_assert_msg(workers_leave(old_access, 3000), "a worker still writes %s 3 s after SIGUSR1",
+		      old_access);
 	for (int i = 0; i < 6; i++) {
 		snprintf(tag, sizeof tag, "after%d", i);
 		ck_assert(get_tagged("/hello.txt?", tag));
