@@ -358,72 +358,47 @@ static size_t trickle(int fd, const char *s, int gap_ms, char *out, size_t cap)
 }
 
 /*
- * A chunked body at two bytes a second to a script, timeouts.body = 2:
- * never a 2 s stall, but far below min_body_rate 1024: exactly 408.
+ * A body at two bytes a second, timeouts.body = 2: never a 2 s stall, but
+ * far below min_body_rate 1024. The body is cut and logged on every path
+ * that reads one, with the status that path owes (408 while the answer is
+ * still to come; a static file's 405, decided from the head, otherwise),
+ * and the connection is closed.
  */
-START_TEST(test_slow_body_408)
+static const struct slow_body_case {
+	int line;
+	const char *desc;
+	const char *head;
+	const char *body;
+	const char *want;
+} slow_body_cases[] = {
+	{ __LINE__, "chunked to a script: spooled before it starts",
+	  "POST /cgi-bin/cl.sh HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n",
+	  "1\r\na\r\n1\r\nb\r\n1\r\nc\r\n1\r\nd\r\n1\r\ne\r\n1\r\nf\r\n"
+	  "1\r\ng\r\n1\r\nh\r\n1\r\ni\r\n1\r\nj\r\n0\r\n\r\n", "HTTP/1.1 408 " },
+	{ __LINE__, "Content-Length to a script reading stdin: through the CGI pump",
+	  "POST /cgi-bin/count.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 20\r\n\r\n",
+	  "xxxxxxxxxxxxxxxxxxxx", "HTTP/1.1 408 " },
+	{ __LINE__, "to a static file: the discard path",
+	  "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 20\r\n\r\n",
+	  "xxxxxxxxxxxxxxxxxxxx", "HTTP/1.1 405 " },
+};
+
+START_TEST(test_slow_body)
 {
-	static const char body[] = "1\r\na\r\n1\r\nb\r\n1\r\nc\r\n1\r\nd\r\n1\r\ne\r\n1\r\nf\r\n"
-				   "1\r\ng\r\n1\r\nh\r\n1\r\ni\r\n1\r\nj\r\n0\r\n\r\n";
+	const struct slow_body_case *c = &slow_body_cases[_i];
 	char out[8192];
 	int fd;
 
 	start("timeouts = { header = 10; body = 2; keepalive = 2; send = 30; cgi = 60; };\n");
 	fd = dial(0);
-	ck_assert_int_eq(hs_send_str(fd, "POST /cgi-bin/cl.sh HTTP/1.1\r\nHost: localhost\r\n"
-					 "Transfer-Encoding: chunked\r\n\r\n"), 0);
-	trickle(fd, body, 500, out, sizeof out);
-	ck_assert_msg(strncmp(out, "HTTP/1.1 408 ", 13) == 0, "got %.100s", out);
-	ck_assert(log_has("below limits.min_body_rate 1024", 5000));
-	close(fd);
-	assert_serving();
-}
-END_TEST
-
-/*
- * The same pace with a Content-Length, to a script that reads its stdin:
- * the body is fed through the CGI pump while the script waits for it, and a
- * body too slow before the script answered is still exactly 408.
- */
-START_TEST(test_slow_cl_body_408)
-{
-	char body[101], out[8192];
-	int fd;
-
-	memset(body, 'x', 100);
-	body[100] = '\0';
-	start("timeouts = { header = 10; body = 2; keepalive = 2; send = 30; cgi = 60; };\n");
-	fd = dial(0);
-	ck_assert_int_eq(hs_send_str(fd, "POST /cgi-bin/count.sh HTTP/1.1\r\nHost: localhost\r\n"
-					 "Content-Length: 100\r\n\r\n"), 0);
-	trickle(fd, body, 500, out, sizeof out);
-	ck_assert_msg(strncmp(out, "HTTP/1.1 408 ", 13) == 0, "got %.100s", out);
-	ck_assert_ptr_nonnull(strstr(out, "\r\nConnection: close\r\n"));
-	ck_assert(log_has("below limits.min_body_rate 1024", 5000));
-	close(fd);
-	assert_serving();
-}
-END_TEST
-
-/*
- * The same pace on the discard path (a body to a static file, answered 405
- * without reading it): the discard is cut too, and the connection closed.
- */
-START_TEST(test_slow_body_discarded)
-{
-	char body[101], out[8192];
-	int fd;
-
-	memset(body, 'x', 100);
-	body[100] = '\0';
-	start("timeouts = { header = 10; body = 2; keepalive = 2; send = 30; cgi = 60; };\n");
-	fd = dial(0);
-	ck_assert_int_eq(hs_send_str(fd, "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\n"
-					 "Content-Length: 100\r\n\r\n"), 0);
-	trickle(fd, body, 500, out, sizeof out);
-	ck_assert(log_has("below limits.min_body_rate 1024", 5000));
-	ck_assert_msg(strncmp(out, "HTTP/1.1 405 ", 13) == 0, "got %.100s", out);
-	ck_assert_ptr_nonnull(strstr(out, "\r\nConnection: close\r\n"));
+	ck_assert_int_eq(hs_send_str(fd, c->head), 0);
+	trickle(fd, c->body, 500, out, sizeof out);
+	ck_assert_msg(strncmp(out, c->want, strlen(c->want)) == 0, "line %d (%s): got %.100s",
+		      c->line, c->desc, out);
+	ck_assert_msg(strstr(out, "\r\nConnection: close\r\n") != NULL, "line %d (%s): no close: %.200s",
+		      c->line, c->desc, out);
+	ck_assert_msg(log_has("below limits.min_body_rate 1024", 5000), "line %d (%s): no log line",
+		      c->line, c->desc);
 	close(fd);
 	assert_serving();
 }
@@ -483,9 +458,7 @@ static Suite *limits_suite(void)
 	tcase_add_test(tc, test_bursty_reader_gets_all);
 	suite_add_tcase(s, tc);
 	tc = hs_tcase("body", 40, teardown);
-	tcase_add_test(tc, test_slow_body_408);
-	tcase_add_test(tc, test_slow_cl_body_408);
-	tcase_add_test(tc, test_slow_body_discarded);
+	tcase_add_loop_test(tc, test_slow_body, 0, (int)(sizeof(slow_body_cases) / sizeof(slow_body_cases[0])));
 	suite_add_tcase(s, tc);
 	tc = hs_tcase("per_ip", 30, teardown);
 	tcase_add_test(tc, test_connections_per_ip);
