@@ -41,13 +41,9 @@ static struct hs_response resp;
 static void start_pool(const char *workers)
 {
 	char extra[2048], msg[9000];
-	struct rlimit rl;
 
-	/* 200 client sockets here, as many in the server: it inherits this limit. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 4096) {
-		rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	/* Hundreds of client sockets here, as many in the server: it inherits this limit. */
+	hs_raise_nofile(4096);
 	if (hs_root_init(&srv) == -1 || hs_fixtures(&srv) == -1 || hs_copy_cgi(&srv, "cgi-bin") == -1) {
 		hs_destroy(&srv);
 		ck_abort_msg("cannot create the server root fixtures");

@@ -157,6 +157,9 @@ ssize_t hs_cmdline(pid_t pid, char *buf, size_t cap);
 /* Entries in /proc/PID/fd, or -1. */
 int hs_fd_count(pid_t pid);
 
+/* Raise this process's RLIMIT_NOFILE soft limit to want (at most the hard limit). */
+void hs_raise_nofile(unsigned long want);
+
 /* VmRSS of pid in KiB (/proc/PID/status), or -1. */
 long hs_rss_kb(pid_t pid);
 

@@ -56,31 +56,6 @@ static int same_file(int a, int b)
 	       sa.st_dev == sb.st_dev;
 }
 
-/* Send a raw datagram: len bytes of payload and nfds descriptors. */
-static void raw_send(const void *buf, size_t len, const int *fds, int nfds)
-{
-	union {
-		struct cmsghdr align;
-		char b[CMSG_SPACE(8 * sizeof(int))];
-	} ctl;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (nfds > 0) {
-		struct cmsghdr *cm;
-
-		memset(&ctl, 0, sizeof(ctl));
-		msg.msg_control = ctl.b;
-		msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
-		memcpy(CMSG_DATA(cm), fds, (size_t)nfds * sizeof(int));
-	}
-	ck_assert_int_eq(sendmsg(sv[0], &msg, 0), (ssize_t)len);
-}
-
 START_TEST(test_roundtrip_logs)
 {
 	static const struct {
@@ -154,15 +129,15 @@ START_TEST(test_recv_drops_malformed)
 	int w, fd = marker(&w), many[CTL_MAX_FDS + 2], wm[CTL_MAX_FDS + 2];
 	struct ctl_msg got, good = { .type = CTL_OUTBOX, .nfds = 0 };
 	signal(SIGPIPE, SIG_IGN); /* the checks below write to pipes whose readers are gone */
-	raw_send(wire, 8, NULL, 0);                        /* short */
-	raw_send(longer, sizeof(longer), NULL, 0);         /* long */
-	raw_send(wire, sizeof(wire), NULL, 0);             /* says 1 fd, carries none */
+	unit_send_fds(sv[0], wire, 8, NULL, 0);                        /* short */
+	unit_send_fds(sv[0], longer, sizeof(longer), NULL, 0);         /* long */
+	unit_send_fds(sv[0], wire, sizeof(wire), NULL, 0);             /* says 1 fd, carries none */
 	wire[2] = 0;
-	raw_send(wire, sizeof(wire), &fd, 1);              /* says 0 fds, carries 1 */
+	unit_send_fds(sv[0], wire, sizeof(wire), &fd, 1);              /* says 0 fds, carries 1 */
 	for (int i = 0; i < CTL_MAX_FDS + 2; i++)
 		many[i] = marker(&wm[i]);
 	wire[2] = CTL_MAX_FDS + 2;
-	raw_send(wire, sizeof(wire), many, CTL_MAX_FDS + 2); /* too many */
+	unit_send_fds(sv[0], wire, sizeof(wire), many, CTL_MAX_FDS + 2); /* too many */
 	ck_assert_int_eq(ctl_send(sv[0], &good), 0);
 
 	ck_assert_int_eq(ctl_recv(sv[1], &got), 1);

@@ -266,31 +266,6 @@ static const struct bad_case bad_cases[] = {
 	{ __LINE__, "longer than any",      BAD_LONG },
 };
 
-/* Send raw bytes with nfds descriptors. */
-static void send_raw(int sock, const void *buf, size_t len, const int *fds, int nfds)
-{
-	union {
-		struct cmsghdr align;
-		char b[CMSG_SPACE(4 * sizeof(int))];
-	} ctl;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (nfds > 0) {
-		struct cmsghdr *cm;
-
-		memset(&ctl, 0, sizeof(ctl));
-		msg.msg_control = ctl.b;
-		msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
-		memcpy(CMSG_DATA(cm), fds, (size_t)nfds * sizeof(int));
-	}
-	ck_assert_int_eq(sendmsg(sock, &msg, MSG_DONTWAIT), (ssize_t)len);
-}
-
 /* The bytes of a valid message with len payload bytes, as handoff_send() writes them. */
 static size_t valid_wire(char *out, size_t cap, uint32_t len)
 {
@@ -328,23 +303,23 @@ START_TEST(test_malformed_dropped)
 	switch (c.kind) {
 	case BAD_MAGIC:
 		wire[0] ^= 0x55;
-		send_raw(sv[0], wire, n, fds, 1);
+		unit_send_fds(sv[0], wire, n, fds, 1);
 		break;
 	case BAD_SHORT:
-		send_raw(sv[0], wire, 8, fds, 1);
+		unit_send_fds(sv[0], wire, 8, fds, 1);
 		break;
 	case BAD_LEN:
-		send_raw(sv[0], wire, n - 1, fds, 1);
+		unit_send_fds(sv[0], wire, n - 1, fds, 1);
 		break;
 	case BAD_NOFD:
-		send_raw(sv[0], wire, n, NULL, 0);
+		unit_send_fds(sv[0], wire, n, NULL, 0);
 		break;
 	case BAD_TWOFDS:
-		send_raw(sv[0], wire, n, fds, 2);
+		unit_send_fds(sv[0], wire, n, fds, 2);
 		break;
 	case BAD_LONG:
 		memset(wire + n, 'x', sizeof(wire) - n);
-		send_raw(sv[0], wire, sizeof(wire), fds, 1);
+		unit_send_fds(sv[0], wire, sizeof(wire), fds, 1);
 		break;
 	}
 	close(fds[0]);
@@ -452,8 +427,8 @@ START_TEST(test_ctl_bad)
 	ck_assert_int_eq(errno, EINVAL);
 
 	mkpipe(p);
-	send_raw(sv[0], lie, sizeof(lie), &p[1], 1);
-	send_raw(sv[0], "x", 1, &p[1], 1);
+	unit_send_fds(sv[0], lie, sizeof(lie), &p[1], 1);
+	unit_send_fds(sv[0], "x", 1, &p[1], 1);
 	close(p[1]);
 	ck_assert_int_eq(ctl_recv(sv[1], &r), 0);
 	ck_assert(pipe_eof(p[0], 1000));
