@@ -1,0 +1,559 @@
+/*
+ * check_faults — the error paths of the real server, provoked by fault
+ * injection: the server runs under libfiu's preload libraries (Debian's
+ * fiu-utils: fiu_run_preload.so gives each process a control FIFO,
+ * fiu_posix_preload.so wraps malloc, fork, bind, write...) plus our
+ * fiu_extra.so for the Linux calls libfiu does not wrap (accept4, pipe2,
+ * epoll_pwait, sendfile, openat2). This is what `fiu-run -x` does, with one
+ * more library in LD_PRELOAD. A failure is switched on in ONE process, the
+ * master, the keeper or a worker, by its pid with fiu-ctrl, and each test
+ * asserts what the server must then do: the status it answers, its
+ * error-log line, and that it serves again once the fault is gone.
+ */
+#include "harness.h"
+
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FIU_LIBS "/usr/lib/fiu"
+#define GET_HELLO "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+#define GET_CGI   "GET /cgi-bin/status.sh HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+
+/* One worker: a fault switched on in it meets the next request for sure. */
+#define ONE_WORKER "workers = { start = 1; min_spare = 0; max_spare = 1; max = 1; max_requests = 0; };\n"
+#define CGI_CONF \
+	"cgi = { alias = \"/cgi-bin/\"; directory = \"%s/cgi-bin\";\n" \
+	"  path = \"/usr/bin:/bin\"; };\n"
+
+static struct hs_server srv;
+static struct hs_response resp;
+static char fifo[HS_PATH + 16], preload[3 * PATH_MAX], enable_env[512];
+static const char *wrap[5];
+
+static void teardown(void)
+{
+	hs_destroy(&srv);
+}
+
+/* The directory of this suite's binary, where make puts fiu_extra.so. */
+static void extra_lib(char *out, size_t cap)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *slash;
+
+	ck_assert_msg(n > 0, "readlink /proc/self/exe: %s", strerror(errno));
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	*slash = '\0';
+	ck_assert_msg((size_t)snprintf(out, cap, "%s/fiu_extra.so", self) < cap, "path too long");
+}
+
+/*
+ * Start the server under the fault-injection libraries with config extra
+ * (one %s: the server root) and the fiu commands in enable ("" for none),
+ * which are in force from its first instruction on.
+ */
+static void start(const char *extra, const char *enable)
+{
+	char conf[2048], msg[9000], lib[PATH_MAX];
+
+	extra_lib(lib, sizeof lib);
+	ck_assert_msg(access(FIU_LIBS "/fiu_posix_preload.so", R_OK) == 0 && access(lib, R_OK) == 0,
+		      "fault injection needs Debian's fiu-utils and %s (make deps; make integration)", lib);
+	if (hs_root_init(&srv) == -1 || hs_fixtures(&srv) == -1 || hs_copy_cgi(&srv, "cgi-bin") == -1) {
+		hs_destroy(&srv);
+		ck_abort_msg("cannot create the server root fixtures");
+	}
+	snprintf(fifo, sizeof fifo, "FIU_CTRL_FIFO=%s/fiu", srv.root);
+	snprintf(enable_env, sizeof enable_env, "FIU_ENABLE=%s", enable);
+	snprintf(preload, sizeof preload, "LD_PRELOAD=%s/fiu_run_preload.so %s/fiu_posix_preload.so %s",
+		 FIU_LIBS, FIU_LIBS, lib);
+	wrap[0] = "env";
+	wrap[1] = fifo;
+	wrap[2] = enable_env;
+	wrap[3] = preload;
+	wrap[4] = NULL;
+	srv.wrap = wrap;
+	snprintf(conf, sizeof conf, extra, srv.root);
+	if (hs_start(&srv, conf, msg, sizeof msg) == -1) {
+		hs_destroy(&srv);
+		ck_abort_msg("cannot start %s: %s", hs_bin(), msg);
+	}
+}
+
+/* fiu-ctrl -c cmd pid: switch a failure point of that one process on or off. */
+static void fiu_ctrl(pid_t pid, const char *cmd)
+{
+	char pidbuf[16], prefix[HS_PATH + 8], out[2048];
+	char *argv[] = { "fiu-ctrl", "-f", prefix, "-c", (char *)cmd, pidbuf, NULL };
+	int st;
+
+	ck_assert_int_gt(pid, 1);
+	snprintf(pidbuf, sizeof pidbuf, "%d", (int)pid);
+	snprintf(prefix, sizeof prefix, "%s/fiu", srv.root);
+	st = hs_run(argv, HS_TIMEOUT_MS * hs_timeout_scale(), out, sizeof out);
+	ck_assert_msg(st == 0, "fiu-ctrl -c '%s' %d: status %d: %s", cmd, (int)pid, st, out);
+}
+
+static void fiu_ctrl_workers(const char *cmd)
+{
+	pid_t w[16];
+	int n = hs_workers(srv.pid, w, 16);
+
+	ck_assert_int_gt(n, 0);
+	for (int i = 0; i < n; i++)
+		fiu_ctrl(w[i], cmd);
+}
+
+static pid_t only_worker(void)
+{
+	pid_t w[4];
+
+	ck_assert_msg(hs_wait_children(srv.pid, 1, HS_TIMEOUT_MS), "not exactly one worker");
+	ck_assert_int_eq(hs_workers(srv.pid, w, 4), 1);
+	return w[0];
+}
+
+/* The keeper of the master, waited for (bounded): it starts after the listeners. */
+static pid_t keeper(void)
+{
+	long long end = hs_now_ms() + HS_TIMEOUT_MS * hs_timeout_scale();
+
+	while (hs_keeper_pid(srv.pid) == 0 && hs_now_ms() < end)
+		hs_sleep_ms(50);
+	return hs_keeper_pid(srv.pid);
+}
+
+static void expect(const char *req, int status)
+{
+	ck_assert_msg(hs_exchange(&srv, req, &resp) == 0, "no response to %.40s", req);
+	ck_assert_int_eq(resp.status, status);
+}
+
+static void expect_log(const char *needle)
+{
+	ck_assert_msg(hs_wait_file_contains(srv.error_log, needle, HS_TIMEOUT_MS),
+		      "no error-log line with '%s'", needle);
+}
+
+/* The log holds no line of a process killed by a crash signal. */
+static void assert_no_crash(void)
+{
+	char line[512];
+
+	ck_assert_msg(!hs_find_line(srv.error_log, "killed by signal", NULL, line, sizeof line) ||
+		      strstr(line, "signal 9 ") != NULL, "a process crashed: %s", line);
+	ck_assert_msg(hs_proc_state(srv.pid) != 0 && keeper() > 0,
+		      "the master or the keeper is gone");
+}
+
+/*
+ * fork() failing in the master: a dead worker cannot be replaced. Each
+ * attempt is logged, attempts are spaced (not a busy loop), the remaining
+ * worker keeps serving, and the pool is whole again once fork works.
+ */
+START_TEST(master_fork_fails)
+{
+	pid_t w[4];
+	int tries;
+
+	start("%.0s", "");
+	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
+	ck_assert_int_eq(hs_workers(srv.pid, w, 4), 2);
+	fiu_ctrl(srv.pid, "enable name=posix/proc/fork,failinfo=11");
+	ck_assert_int_eq(kill(w[0], SIGKILL), 0);
+	ck_assert(hs_wait_gone(w[0], HS_TIMEOUT_MS));
+	ck_assert(hs_wait_file_count(srv.error_log, "fork: Resource temporarily unavailable", 2,
+				     HS_TIMEOUT_MS));
+	hs_sleep_ms(1000);
+	tries = hs_file_count(srv.error_log, "fork: Resource temporarily unavailable");
+	ck_assert_msg(tries <= 20, "%d fork attempts in ~2 s: the master spins", tries);
+	ck_assert_int_eq(hs_workers(srv.pid, w, 4), 1);
+	expect(GET_HELLO, 200);
+	fiu_ctrl(srv.pid, "disable name=posix/proc/fork");
+	ck_assert_msg(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS), "the pool did not recover");
+	expect(GET_HELLO, 200);
+	assert_no_crash();
+}
+END_TEST
+
+/*
+ * accept4() failing with EMFILE in every worker: each logs it and backs
+ * off; the waiting client is neither dropped nor answered with garbage, and
+ * is served once descriptors are back. ECONNABORTED (the client left the
+ * queue) is silent and harmless.
+ */
+START_TEST(accept_fails)
+{
+	struct hs_conn c;
+	pid_t before[4], after[4];
+
+	start("%.0s", "");
+	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
+	ck_assert_int_eq(hs_workers(srv.pid, before, 4), 2);
+	fiu_ctrl_workers("enable name=posix/io/net/accept4,failinfo=24");
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, GET_HELLO), 0);
+	expect_log("accept: Too many open files");
+	fiu_ctrl_workers("disable name=posix/io/net/accept4");
+	ck_assert_msg(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS) == 0,
+		      "the client that waited through EMFILE got no answer");
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	hs_conn_close(&c);
+
+	fiu_ctrl_workers("enable name=posix/io/net/accept4,failinfo=103,onetime");
+	expect(GET_HELLO, 200);
+	ck_assert_int_eq(hs_workers(srv.pid, after, 4), 2);
+	ck_assert_msg((after[0] == before[0] || after[0] == before[1]) &&
+		      (after[1] == before[0] || after[1] == before[1]), "a worker was replaced");
+	ck_assert_int_eq(hs_file_count(srv.error_log, "Software caused connection abort"), 0);
+	assert_no_crash();
+}
+END_TEST
+
+/* pipe2() or fork() failing as a CGI script starts: 500, logged, and the next request runs it. */
+START_TEST(cgi_spawn_fails)
+{
+	static const char *const points[] = { "linux/io/pipe2", "posix/proc/fork" };
+	char cmd[128];
+	pid_t w;
+
+	start(ONE_WORKER CGI_CONF, "");
+	w = only_worker();
+	for (size_t i = 0; i < sizeof points / sizeof points[0]; i++) {
+		int logged = hs_file_count(srv.error_log, "cannot start CGI script");
+
+		snprintf(cmd, sizeof cmd, "enable name=%s,failinfo=24,onetime", points[i]);
+		fiu_ctrl(w, cmd);
+		expect(GET_CGI, 500);
+		ck_assert_msg(hs_wait_file_count(srv.error_log, "cannot start CGI script", logged + 1,
+						 HS_TIMEOUT_MS), "%s: no error-log line", points[i]);
+		expect(GET_CGI, 418);
+		ck_assert_str_eq(resp.body, "short and stout\n");
+	}
+	ck_assert_int_eq(only_worker(), w);
+	assert_no_crash();
+}
+END_TEST
+
+/*
+ * Opening a static file fails: what the errno means decides the status.
+ * Out of descriptors is the server's trouble (500, logged); a file that
+ * vanished is 404; permission is 403.
+ */
+START_TEST(static_open_fails)
+{
+	static const struct { int line; const char *why; int err; int status; const char *log; } rows[] = {
+		{ __LINE__, "EMFILE: server's fault", EMFILE, 500, "open '/hello.txt': Too many open files" },
+		{ __LINE__, "ENFILE: server's fault", ENFILE, 500, "open '/hello.txt': Too many open files in system" },
+		{ __LINE__, "ENOENT: gone",           ENOENT, 404, NULL },
+		{ __LINE__, "EACCES: forbidden",      EACCES, 403, NULL },
+	};
+	char cmd[128];
+	pid_t w;
+
+	start(ONE_WORKER, "");
+	w = only_worker();
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		snprintf(cmd, sizeof cmd, "enable name=linux/io/openat2,failinfo=%d,onetime", rows[i].err);
+		fiu_ctrl(w, cmd);
+		ck_assert_msg(hs_exchange(&srv, GET_HELLO, &resp) == 0, "line %d: no answer", rows[i].line);
+		ck_assert_msg(resp.status == rows[i].status, "line %d (%s): %d, want %d",
+			      rows[i].line, rows[i].why, resp.status, rows[i].status);
+		if (rows[i].log != NULL)
+			expect_log(rows[i].log);
+		expect(GET_HELLO, 200);
+	}
+	assert_no_crash();
+}
+END_TEST
+
+/*
+ * sendfile() failing mid-body: the head has gone out with its
+ * Content-Length, so the only honest end is closing the connection
+ * (RFC 9112 8: the client sees an incomplete message), never keep-alive.
+ */
+START_TEST(sendfile_fails)
+{
+	struct hs_conn c;
+	int r;
+
+	/* A long keep-alive: only the failure may end the connection within the wait. */
+	start(ONE_WORKER "timeouts = { header = 10; body = 30; keepalive = 60; send = 30; cgi = 60; };\n", "");
+	fiu_ctrl(only_worker(), "enable name=linux/io/sendfile,failinfo=5,onetime");
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	r = hs_wait_eof(&c, HS_TIMEOUT_MS);
+	ck_assert_msg(r == 1, "the connection stayed open after a failed body");
+	ck_assert_msg(hs_contains(c.buf, c.len, "HTTP/1.1 200") && hs_contains(c.buf, c.len, "Content-Length: 14"),
+		      "no head: %.*s", (int)c.len, c.buf);
+	ck_assert_msg(!hs_contains(c.buf, c.len, HS_HELLO), "the body arrived although sendfile failed");
+	hs_conn_close(&c);
+	expect(GET_HELLO, 200);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	assert_no_crash();
+}
+END_TEST
+
+/*
+ * epoll_pwait() failing in the keeper: it cannot go on, so it exits; the
+ * master logs it and starts a new keeper, and keep-alive works again.
+ */
+START_TEST(keeper_epoll_fails)
+{
+	struct hs_conn c;
+	pid_t k;
+	int r;
+
+	start(ONE_WORKER, "");
+	k = keeper();
+	ck_assert_int_gt(k, 0);
+	fiu_ctrl(k, "enable name=linux/io/epoll_pwait,failinfo=9");
+	/* An idle keep-alive connection goes to the keeper, whose wait then ends. */
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	expect_log("keeper: epoll_pwait: Bad file descriptor");
+	ck_assert(hs_wait_gone(k, HS_TIMEOUT_MS));
+	expect_log("exited with status 1");
+	r = hs_wait_eof(&c, HS_TIMEOUT_MS);
+	ck_assert_msg(r == 1, "the keeper's connection was not closed");
+	hs_conn_close(&c);
+	ck_assert_msg(keeper() > 0 && keeper() != k, "no new keeper");
+	/* The new keeper holds a connection between two requests again. */
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+		ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+		ck_assert_int_eq(resp.status, 200);
+		hs_sleep_ms(200);
+	}
+	hs_conn_close(&c);
+	assert_no_crash();
+}
+END_TEST
+
+/*
+ * SIGHUP with a new listen address whose socket cannot be made: the reload
+ * fails as a whole, is logged, and the old configuration keeps serving;
+ * once the fault is gone the same reload succeeds.
+ */
+START_TEST(reload_bind_fails)
+{
+	static const char *const points[] = { "posix/io/net/bind", "posix/io/net/socket" };
+	char extra[512], msg[256];
+	int port2 = hs_free_port();
+
+	start("%.0s", "");
+	ck_assert_int_gt(port2, 0);
+	snprintf(extra, sizeof extra, "listen = [ \"127.0.0.1:%d\", \"127.0.0.1:%d\" ];\n", srv.port, port2);
+	ck_assert_int_eq(hs_write_conf(&srv, extra), 0);
+	for (size_t i = 0; i < sizeof points / sizeof points[0]; i++) {
+		char cmd[128];
+		int failed = hs_file_count(srv.error_log, "reload failed");
+
+		snprintf(cmd, sizeof cmd, "enable name=%s,failinfo=98", points[i]);
+		fiu_ctrl(srv.pid, cmd);
+		ck_assert_int_eq(kill(srv.pid, SIGHUP), 0);
+		ck_assert_msg(hs_wait_file_count(srv.error_log, "still serving the previous configuration",
+						 failed + 1, HS_TIMEOUT_MS), "%s: no reload-failed line", points[i]);
+		snprintf(cmd, sizeof cmd, "disable name=%s", points[i]);
+		fiu_ctrl(srv.pid, cmd);
+		expect(GET_HELLO, 200);
+		ck_assert_msg(!hs_port_listening(port2), "%s: the failed reload left port %d open",
+			      points[i], port2);
+	}
+	ck_assert_int_eq(kill(srv.pid, SIGHUP), 0);
+	expect_log("configuration reloaded (generation 2)");
+	snprintf(msg, sizeof msg, "%d", port2);
+	for (long long end = hs_now_ms() + HS_TIMEOUT_MS; !hs_port_listening(port2) && hs_now_ms() < end; )
+		hs_sleep_ms(50);
+	ck_assert_msg(hs_port_listening(port2), "port %s not listening after the good reload", msg);
+	expect(GET_HELLO, 200);
+	assert_no_crash();
+}
+END_TEST
+
+/* Is raw[0..len) empty (a closed connection) or one well-formed response? */
+static bool well_formed(const char *raw, size_t len, int *status)
+{
+	const char *end = memmem(raw, len, "\r\n\r\n", 4);
+	int st;
+
+	*status = 0;
+	if (len == 0)
+		return true;
+	if (end == NULL || sscanf(raw, "HTTP/1.1 %3d ", &st) != 1 || st < 100 || st > 599)
+		return false;
+	*status = st;
+	return true;
+}
+
+/*
+ * malloc(), calloc() and realloc() failing now and then in the only worker
+ * while requests come: the worker may answer 500 or close, never crash or
+ * send a broken response; master and keeper are not touched; once the
+ * fault is gone, everything is answered right.
+ */
+START_TEST(malloc_fails_randomly)
+{
+	static const char *const reqs[] = {
+		GET_HELLO,
+		GET_CGI,
+		"GET /nonexistent HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+		"GET /sub HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+		"POST /cgi-bin/echo_body.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
+		"Connection: close\r\n\r\nhello",
+	};
+	static char raw[HS_MAX_RESP];
+	int ok = 0;
+
+	start(ONE_WORKER CGI_CONF, "");
+	fiu_ctrl(only_worker(), "enable_random name=libc/mm/*,probability=0.05");
+	for (int i = 0; i < 60; i++) {
+		const char *rq = reqs[i % (sizeof reqs / sizeof reqs[0])];
+		ssize_t n = hs_exchange_raw(&srv, rq, strlen(rq), raw, sizeof raw, HS_TIMEOUT_MS);
+		int st;
+
+		ck_assert_msg(n >= 0, "request %d: no answer nor close within the bound", i);
+		ck_assert_msg(well_formed(raw, (size_t)n, &st), "request %d: malformed answer: %.200s", i, raw);
+		ok += st > 0 && st < 500;
+		/* A worker that left is replaced without the fault: put it back. */
+		if (i % 10 == 9)
+			fiu_ctrl(only_worker(), "enable_random name=libc/mm/*,probability=0.05");
+	}
+	ck_assert_msg(ok > 0, "not one request succeeded under a 5%% malloc failure rate");
+	fiu_ctrl(only_worker(), "disable name=libc/mm/*");
+	expect(GET_HELLO, 200);
+	expect(GET_CGI, 418);
+	assert_no_crash();
+}
+END_TEST
+
+/*
+ * The master cannot set up: no listening socket (an address family the
+ * kernel lacks, or no descriptors), no shared state for the pool. It says
+ * why on stderr and exits non-zero, instead of running half a server.
+ */
+START_TEST(startup_fails)
+{
+	static const struct { int line; const char *enable; const char *says; } rows[] = {
+		{ __LINE__, "enable name=posix/io/net/socket,failinfo=97", "listen: no address could be used" },
+		{ __LINE__, "enable name=posix/io/net/socket,failinfo=24", "Too many open files" },
+		{ __LINE__, "enable name=posix/io/net/bind,failinfo=98", "Address already in use" },
+		{ __LINE__, "enable name=posix/io/net/socketpair,failinfo=24",
+		  "cannot create the pool's shared state: Too many open files" },
+		{ __LINE__, "enable name=linux/io/pipe2,failinfo=23",
+		  "cannot create the pool's shared state: Too many open files in system" },
+		{ __LINE__, "enable name=posix/mm/mmap,failinfo=12",
+		  "cannot create the pool's shared state: Cannot allocate memory" },
+	};
+	static char out[16384];
+	char lib[PATH_MAX];
+
+	extra_lib(lib, sizeof lib);
+	ck_assert_int_eq(hs_root_init(&srv), 0);
+	ck_assert_int_eq(hs_fixtures(&srv), 0);
+	srv.port = hs_free_port();
+	ck_assert_int_eq(hs_write_conf(&srv, ""), 0);
+	snprintf(fifo, sizeof fifo, "FIU_CTRL_FIFO=%s/fiu", srv.root);
+	snprintf(preload, sizeof preload, "LD_PRELOAD=%s/fiu_run_preload.so %s/fiu_posix_preload.so %s",
+		 FIU_LIBS, FIU_LIBS, lib);
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		char *argv[] = { "env", fifo, enable_env, preload, (char *)hs_bin(), "-F", "-f", srv.conf, NULL };
+		int st;
+
+		snprintf(enable_env, sizeof enable_env, "FIU_ENABLE=%s", rows[i].enable);
+		st = hs_run(argv, HS_TIMEOUT_MS * hs_timeout_scale(), out, sizeof out);
+		ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) != 0,
+			      "line %d: status %d: %s", rows[i].line, st, out);
+		ck_assert_msg(strstr(out, rows[i].says) != NULL, "line %d: want '%s' in: %s",
+			      rows[i].line, rows[i].says, out);
+		ck_assert_msg(!hs_port_listening(srv.port), "line %d: still listening", rows[i].line);
+	}
+}
+END_TEST
+
+/* Out of memory as a reload begins: it fails as a whole and the old configuration serves on. */
+START_TEST(reload_oom)
+{
+	start("%.0s", "");
+	fiu_ctrl(srv.pid, "enable name=libc/mm/calloc,failinfo=12,onetime");
+	ck_assert_int_eq(kill(srv.pid, SIGHUP), 0);
+	expect_log("reload failed: out of memory; still serving the previous configuration");
+	expect(GET_HELLO, 200);
+	ck_assert_int_eq(kill(srv.pid, SIGHUP), 0);
+	expect_log("configuration reloaded (generation 2)");
+	expect(GET_HELLO, 200);
+	assert_no_crash();
+}
+END_TEST
+
+/*
+ * The keeper cannot hold an idle keep-alive connection (epoll_ctl fails, or
+ * no memory for it): it logs that and passes the connection back to the
+ * workers, so the client's next request on it is still answered.
+ */
+START_TEST(keeper_cannot_hold)
+{
+	static const struct { int line; const char *enable; const char *log; } rows[] = {
+		{ __LINE__, "enable name=linux/io/epoll_ctl,failinfo=12,onetime",
+		  "keeper: cannot watch a connection, passing it on: Cannot allocate memory" },
+		{ __LINE__, "enable name=libc/mm/calloc,failinfo=12,onetime",
+		  "keeper: out of memory, passing a connection on" },
+	};
+	struct hs_conn c;
+
+	start(ONE_WORKER "timeouts = { header = 10; body = 30; keepalive = 60; send = 30; cgi = 60; };\n", "");
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		fiu_ctrl(keeper(), rows[i].enable);
+		ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+		for (int j = 0; j < 2; j++) {
+			ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+			ck_assert_msg(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS) == 0,
+				      "line %d: request %d on the connection: no answer", rows[i].line, j + 1);
+			ck_assert_int_eq(resp.status, 200);
+			if (j == 0)
+				ck_assert_msg(hs_wait_file_contains(srv.error_log, rows[i].log, HS_TIMEOUT_MS),
+					      "line %d: no '%s'", rows[i].line, rows[i].log);
+		}
+		hs_conn_close(&c);
+	}
+	assert_no_crash();
+}
+END_TEST
+
+static Suite *faults_suite(void)
+{
+	Suite *s = suite_create("faults");
+	TCase *tc = hs_tcase("faults", 30, teardown);
+
+	tcase_add_test(tc, master_fork_fails);
+	tcase_add_test(tc, accept_fails);
+	tcase_add_test(tc, cgi_spawn_fails);
+	tcase_add_test(tc, static_open_fails);
+	tcase_add_test(tc, sendfile_fails);
+	tcase_add_test(tc, keeper_epoll_fails);
+	tcase_add_test(tc, reload_bind_fails);
+	tcase_add_test(tc, malloc_fails_randomly);
+	tcase_add_test(tc, startup_fails);
+	tcase_add_test(tc, reload_oom);
+	tcase_add_test(tc, keeper_cannot_hold);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return hs_main(faults_suite());
+}

@@ -1,0 +1,156 @@
+/*
+ * fiu_extra — failure points for the Linux calls pfhttpd makes that
+ * libfiu's own POSIX preload library (fiu_posix_preload.so, Debian's
+ * libfiu0) does not wrap: accept4, pipe2, socketpair, epoll_*, sendfile,
+ * setsockopt, dup2, setsid, getrlimit, setrlimit and syscall(SYS_openat2).
+ *
+ * Contract: preloaded after fiu_run_preload.so and fiu_posix_preload.so
+ * (check_faults does it), each wrapper asks libfiu whether its point
+ * (named as in libfiu's function_list, "posix/..." or "linux/...") should
+ * fail; if so it returns the call's failure value with errno set to the
+ * point's failinfo (as libfiu's own wrappers do: "failinfo=24" is EMFILE),
+ * or to a plausible default when failinfo is 0. Otherwise it calls the real
+ * function. It is test code: it never links into pfhttpd.
+ */
+#define FIU_ENABLE 1   /* fiu.h: the real calls, not its no-op stubs */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fiu.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* The real function named sym (first call resolves it). */
+#define REAL(sym) \
+	static __typeof__(&sym) real_##sym; \
+	if (real_##sym == NULL) \
+		real_##sym = (__typeof__(&sym))dlsym(RTLD_NEXT, #sym)
+
+/* Should point fail? Then errno is its failinfo, or dflt. */
+static int fails(const char *point, int dflt)
+{
+	if (fiu_fail(point) == 0)
+		return 0;
+	errno = fiu_failinfo() != NULL ? (int)(intptr_t)fiu_failinfo() : dflt;
+	return 1;
+}
+
+int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+	REAL(accept4);
+	if (fails("posix/io/net/accept4", EMFILE))
+		return -1;
+	return real_accept4(fd, addr, len, flags);
+}
+
+int pipe2(int fds[2], int flags)
+{
+	REAL(pipe2);
+	if (fails("linux/io/pipe2", EMFILE))
+		return -1;
+	return real_pipe2(fds, flags);
+}
+
+int socketpair(int dom, int type, int proto, int sv[2])
+{
+	REAL(socketpair);
+	if (fails("posix/io/net/socketpair", EMFILE))
+		return -1;
+	return real_socketpair(dom, type, proto, sv);
+}
+
+int epoll_create1(int flags)
+{
+	REAL(epoll_create1);
+	if (fails("linux/io/epoll_create1", EMFILE))
+		return -1;
+	return real_epoll_create1(flags);
+}
+
+int epoll_ctl(int ep, int op, int fd, struct epoll_event *ev)
+{
+	REAL(epoll_ctl);
+	if (fails("linux/io/epoll_ctl", ENOMEM))
+		return -1;
+	return real_epoll_ctl(ep, op, fd, ev);
+}
+
+int epoll_pwait(int ep, struct epoll_event *ev, int max, int ms, const sigset_t *mask)
+{
+	REAL(epoll_pwait);
+	if (fails("linux/io/epoll_pwait", EBADF))
+		return -1;
+	return real_epoll_pwait(ep, ev, max, ms, mask);
+}
+
+ssize_t sendfile(int out, int in, off_t *off, size_t n)
+{
+	REAL(sendfile);
+	if (fails("linux/io/sendfile", EIO))
+		return -1;
+	return real_sendfile(out, in, off, n);
+}
+
+int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	REAL(setsockopt);
+	if (fails("posix/io/net/setsockopt", ENOMEM))
+		return -1;
+	return real_setsockopt(fd, level, name, val, len);
+}
+
+int dup2(int from, int to)
+{
+	REAL(dup2);
+	if (fails("posix/io/oc/dup2", EBADF))
+		return -1;
+	return real_dup2(from, to);
+}
+
+pid_t setsid(void)
+{
+	REAL(setsid);
+	if (fails("posix/proc/setsid", EPERM))
+		return -1;
+	return real_setsid();
+}
+
+int getrlimit(__rlimit_resource_t res, struct rlimit *rl)
+{
+	REAL(getrlimit);
+	if (fails("posix/proc/getrlimit", EINVAL))
+		return -1;
+	return real_getrlimit(res, rl);
+}
+
+int setrlimit(__rlimit_resource_t res, const struct rlimit *rl)
+{
+	REAL(setrlimit);
+	if (fails("posix/proc/setrlimit", EPERM))
+		return -1;
+	return real_setrlimit(res, rl);
+}
+
+/*
+ * syscall(2) takes at most six arguments, each a register-sized word on
+ * Linux; passing six longs through is what glibc's own syscall() reads.
+ */
+long syscall(long nr, ...)
+{
+	REAL(syscall);
+	va_list ap;
+	long a[6];
+
+	va_start(ap, nr);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (nr == SYS_openat2 && fails("linux/io/openat2", EMFILE))
+		return -1;
+	return real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
