@@ -35,7 +35,8 @@
 static struct hs_server srv;
 static struct hs_response resp;
 static char fifo[HS_PATH + 16], preload[3 * PATH_MAX], enable_env[512];
-static const char *wrap[5];
+static const char *wrap[8];
+static const char *soft_nofile; /* "--nofile=SOFT:HARD" for prlimit(1), or NULL */
 
 static void teardown(void)
 {
@@ -74,13 +75,15 @@ static void start(const char *extra, const char *enable)
 	}
 	snprintf(fifo, sizeof fifo, "FIU_CTRL_FIFO=%s/fiu", srv.root);
 	snprintf(enable_env, sizeof enable_env, "FIU_ENABLE=%s", enable);
-	snprintf(preload, sizeof preload, "LD_PRELOAD=%s/fiu_run_preload.so %s/fiu_posix_preload.so %s",
-		 FIU_LIBS, FIU_LIBS, lib);
+	snprintf(preload, sizeof preload, "LD_PRELOAD=%s %s/fiu_run_preload.so %s/fiu_posix_preload.so",
+		 lib, FIU_LIBS, FIU_LIBS);
 	wrap[0] = "env";
 	wrap[1] = fifo;
 	wrap[2] = enable_env;
 	wrap[3] = preload;
-	wrap[4] = NULL;
+	wrap[4] = soft_nofile != NULL ? "prlimit" : NULL;
+	wrap[5] = soft_nofile;
+	wrap[6] = NULL;
 	srv.wrap = wrap;
 	snprintf(conf, sizeof conf, extra, srv.root);
 	if (hs_start(&srv, conf, msg, sizeof msg) == -1) {
@@ -474,6 +477,8 @@ START_TEST(startup_fails)
 		  "cannot create the pool's shared state: Too many open files in system" },
 		{ __LINE__, "enable name=posix/mm/mmap,failinfo=12",
 		  "cannot create the pool's shared state: Cannot allocate memory" },
+		{ __LINE__, "enable name=posix/io/net/setsockopt,failinfo=22", "Invalid argument" },
+		{ __LINE__, "enable name=posix/io/net/listen,failinfo=98", "Address already in use" },
 	};
 	static char out[16384];
 	char lib[PATH_MAX];
@@ -484,8 +489,8 @@ START_TEST(startup_fails)
 	srv.port = hs_free_port();
 	ck_assert_int_eq(hs_write_conf(&srv, ""), 0);
 	snprintf(fifo, sizeof fifo, "FIU_CTRL_FIFO=%s/fiu", srv.root);
-	snprintf(preload, sizeof preload, "LD_PRELOAD=%s/fiu_run_preload.so %s/fiu_posix_preload.so %s",
-		 FIU_LIBS, FIU_LIBS, lib);
+	snprintf(preload, sizeof preload, "LD_PRELOAD=%s %s/fiu_run_preload.so %s/fiu_posix_preload.so",
+		 lib, FIU_LIBS, FIU_LIBS);
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		char *argv[] = { "env", fifo, enable_env, preload, (char *)hs_bin(), "-F", "-f", srv.conf, NULL };
 		int st;
@@ -528,6 +533,9 @@ START_TEST(keeper_cannot_hold)
 		  "keeper: cannot watch a connection, passing it on: Cannot allocate memory" },
 		{ __LINE__, "enable name=libc/mm/calloc,failinfo=12,onetime",
 		  "keeper: out of memory, passing a connection on" },
+		/* A failed receive leaves the message queued: the next wakeup takes it. */
+		{ __LINE__, "enable name=posix/io/net/recvmsg,failinfo=12,onetime",
+		  "keeper: inbox: Cannot allocate memory" },
 	};
 	struct hs_conn c;
 
@@ -550,6 +558,159 @@ START_TEST(keeper_cannot_hold)
 }
 END_TEST
 
+/*
+ * The keeper cannot set up (epoll_create1 fails in every new keeper): each
+ * one exits 1, the master logs it and tries again about once a second, the
+ * workers serve meanwhile, and a keeper stays once the fault is gone.
+ */
+START_TEST(keeper_cannot_start)
+{
+	int exits;
+	pid_t k;
+
+	start("%.0s", "enable name=linux/io/epoll_create1,failinfo=24");
+	expect_log("keeper: epoll_create1: Too many open files");
+	ck_assert(hs_wait_file_count(srv.error_log, "exited with status 1", 2, HS_TIMEOUT_MS));
+	expect(GET_HELLO, 200);
+	exits = hs_file_count(srv.error_log, "exited with status 1");
+	ck_assert_msg(exits <= 10, "%d keeper exits so soon: no back-off", exits);
+	fiu_ctrl(srv.pid, "disable name=linux/io/epoll_create1");
+	hs_sleep_ms(1500);
+	k = keeper();
+	ck_assert_int_gt(k, 0);
+	hs_sleep_ms(500);
+	ck_assert_msg(keeper() == k && hs_proc_state(k) != 'Z', "the keeper did not stay");
+	expect(GET_HELLO, 200);
+	assert_no_crash();
+}
+END_TEST
+
+/*
+ * socketpair() or fork() failing in the master while it replaces a worker
+ * and the keeper: both logged, both retried, both back once it works.
+ */
+START_TEST(master_respawn_fails)
+{
+	static const struct { int line; const char *point; const char *log; } rows[] = {
+		{ __LINE__, "posix/io/net/socketpair", "socketpair: Too many open files" },
+		{ __LINE__, "posix/proc/fork",         "fork: Too many open files" },
+	};
+	char cmd[128];
+	pid_t w[4], k;
+
+	start("%.0s", "");
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		int logged = hs_file_count(srv.error_log, rows[i].log);
+
+		ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
+		ck_assert_int_eq(hs_workers(srv.pid, w, 4), 2);
+		k = keeper();
+		ck_assert_int_gt(k, 0);
+		snprintf(cmd, sizeof cmd, "enable name=%s,failinfo=24", rows[i].point);
+		fiu_ctrl(srv.pid, cmd);
+		ck_assert_int_eq(kill(w[0], SIGKILL), 0);
+		ck_assert_int_eq(kill(k, SIGKILL), 0);
+		ck_assert(hs_wait_gone(w[0], HS_TIMEOUT_MS) && hs_wait_gone(k, HS_TIMEOUT_MS));
+		ck_assert_msg(hs_wait_file_count(srv.error_log, rows[i].log, logged + 3, HS_TIMEOUT_MS),
+			      "line %d: not logged and retried", rows[i].line);
+		ck_assert_int_eq(hs_keeper_pid(srv.pid), 0);
+		expect(GET_HELLO, 200);
+		snprintf(cmd, sizeof cmd, "disable name=%s", rows[i].point);
+		fiu_ctrl(srv.pid, cmd);
+		ck_assert_msg(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS) && keeper() > 0,
+			      "line %d: the pool did not recover", rows[i].line);
+	}
+	expect(GET_HELLO, 200);
+	assert_no_crash();
+}
+END_TEST
+
+/*
+ * Resource limits cannot be read or set (a container that forbids it): the
+ * master, the keeper, the workers and the scripts' setup each warn and go
+ * on with what they have; nothing stops serving.
+ */
+START_TEST(rlimits_fail)
+{
+	static const struct { int line; const char *enable; const char *logs[3]; } rows[] = {
+		{ __LINE__, "enable name=posix/proc/setrlimit,failinfo=1",
+		  { "worker: RLIMIT_NOFILE: Operation not permitted",
+		    "keeper: setrlimit(RLIMIT_NOFILE): Operation not permitted",
+		    "pfhttpd: setrlimit: Operation not permitted" } },
+		{ __LINE__, "enable name=posix/proc/getrlimit,failinfo=22",
+		  { "keeper: getrlimit(RLIMIT_NOFILE): Invalid argument", NULL, NULL } },
+	};
+
+	/* A soft limit below the hard one, so that every process has a limit to set. */
+	soft_nofile = "--nofile=1024:4096";
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		start("cgi = { alias = \"/cgi-bin/\"; directory = \"%s/cgi-bin\"; path = \"/usr/bin:/bin\";\n"
+		      "  limits = { cpu = 30; }; };\n", rows[i].enable);
+		ck_assert(keeper() > 0);
+		expect(GET_HELLO, 200);
+		expect(GET_CGI, 418);
+		for (int j = 0; j < 3 && rows[i].logs[j] != NULL; j++)
+			ck_assert_msg(hs_wait_file_contains(srv.error_log, rows[i].logs[j], HS_TIMEOUT_MS),
+				      "line %d: no '%s'", rows[i].line, rows[i].logs[j]);
+		/* The master's own comes before the error log is open: on stderr. */
+		ck_assert_msg(i != 0 || hs_wait_file_contains(srv.err_path, "] RLIMIT_NOFILE: Operation not permitted",
+							      HS_TIMEOUT_MS), "the master did not warn");
+		assert_no_crash();
+		hs_destroy(&srv);
+	}
+	soft_nofile = NULL;
+}
+END_TEST
+
+/*
+ * A keep-alive connection cannot go from the worker to the keeper
+ * (sendmsg fails): the worker logs it and keeps the connection itself, so
+ * the client's next request on it is answered.
+ */
+START_TEST(worker_cannot_hand_off)
+{
+	struct hs_conn c;
+
+	start(ONE_WORKER "timeouts = { header = 10; body = 30; keepalive = 60; send = 30; cgi = 60; };\n", "");
+	fiu_ctrl(only_worker(), "enable name=posix/io/net/sendmsg/fds,failinfo=9,onetime");
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	for (int j = 0; j < 2; j++) {
+		ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+		ck_assert_msg(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS) == 0, "request %d: no answer", j + 1);
+		ck_assert_int_eq(resp.status, 200);
+		if (j == 0)
+			expect_log("cannot hand a connection to the keeper: Bad file descriptor");
+	}
+	hs_conn_close(&c);
+	assert_no_crash();
+}
+END_TEST
+
+/*
+ * The keeper cannot give a connection back to a worker (sendmsg on the
+ * outbox fails for good): it closes that one connection and logs it; the
+ * client sees a close, never a hang, and the next connection works.
+ */
+START_TEST(keeper_outbox_fails)
+{
+	struct hs_conn c;
+
+	start(ONE_WORKER "timeouts = { header = 10; body = 30; keepalive = 60; send = 30; cgi = 60; };\n", "");
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	hs_sleep_ms(300); /* now idle in the keeper */
+	fiu_ctrl(keeper(), "enable name=posix/io/net/sendmsg/fds,failinfo=9,onetime");
+	ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_msg(hs_wait_eof(&c, HS_TIMEOUT_MS) == 1 && c.len == 0, "no clean close: %.*s", (int)c.len, c.buf);
+	expect_log("keeper: outbox: Bad file descriptor; closing 127.0.0.1");
+	hs_conn_close(&c);
+	expect(GET_HELLO, 200);
+	assert_no_crash();
+}
+END_TEST
+
 static Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -566,6 +727,11 @@ static Suite *faults_suite(void)
 	tcase_add_test(tc, startup_fails);
 	tcase_add_test(tc, reload_oom);
 	tcase_add_test(tc, keeper_cannot_hold);
+	tcase_add_test(tc, keeper_cannot_start);
+	tcase_add_test(tc, master_respawn_fails);
+	tcase_add_test(tc, rlimits_fail);
+	tcase_add_test(tc, worker_cannot_hand_off);
+	tcase_add_test(tc, keeper_outbox_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }

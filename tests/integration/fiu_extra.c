@@ -2,20 +2,30 @@
  * fiu_extra — failure points for the Linux calls pfhttpd makes that
  * libfiu's own POSIX preload library (fiu_posix_preload.so, Debian's
  * libfiu0) does not wrap: accept4, pipe2, socketpair, epoll_*, sendfile,
- * setsockopt, dup2, setsid, getrlimit, setrlimit and syscall(SYS_openat2).
+ * setsockopt, dup2, setsid, getrlimit, setrlimit and syscall(SYS_openat2);
+ * and "posix/io/net/sendmsg/fds", sendmsg() passing descriptors only (a
+ * connection handed between worker and keeper, not a response's bytes).
  *
- * Contract: preloaded after fiu_run_preload.so and fiu_posix_preload.so
- * (check_faults does it), each wrapper asks libfiu whether its point
+ * Contract: preloaded before fiu_run_preload.so and fiu_posix_preload.so
+ * (check_faults does it; its sendmsg then calls theirs), each wrapper asks libfiu whether its point
  * (named as in libfiu's function_list, "posix/..." or "linux/...") should
  * fail; if so it returns the call's failure value with errno set to the
  * point's failinfo (as libfiu's own wrappers do: "failinfo=24" is EMFILE),
  * or to a plausible default when failinfo is 0. Otherwise it calls the real
  * function. It is test code: it never links into pfhttpd.
+ *
+ * It also starts every thread with all signals blocked. The only threads in
+ * pfhttpd's processes are libfiu's remote-control ones, which do not block
+ * signals and give up on their FIFO at the first EINTR: a SIGCHLD the
+ * master blocks while busy went to that thread, and fiu-ctrl lost the
+ * process. Blocked there, signals reach the thread that waits for them.
  */
 #define FIU_ENABLE 1   /* fiu.h: the real calls, not its no-op stubs */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fiu.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <sys/epoll.h>
@@ -40,12 +50,33 @@ static int fails(const char *point, int dflt)
 	return 1;
 }
 
+int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+	REAL(pthread_create);
+	sigset_t all, old;
+	int r;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = real_pthread_create(t, attr, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
 	REAL(accept4);
 	if (fails("posix/io/net/accept4", EMFILE))
 		return -1;
 	return real_accept4(fd, addr, len, flags);
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	REAL(sendmsg);
+	if (msg->msg_controllen > 0 && fails("posix/io/net/sendmsg/fds", EBADF))
+		return -1;
+	return real_sendmsg(fd, msg, flags);
 }
 
 int pipe2(int fds[2], int flags)
