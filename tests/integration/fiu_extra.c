@@ -5,6 +5,14 @@
  * setsockopt, dup2, setsid, getrlimit, setrlimit and syscall(SYS_openat2);
  * and "posix/io/net/sendmsg/fds", sendmsg() passing descriptors only (a
  * connection handed between worker and keeper, not a response's bytes).
+ * And "pfhttpd/mm/malloc", ".../calloc", ".../realloc", ".../strdup": an
+ * allocation asked for by pfhttpd's own code (the caller's address lies in
+ * the executable), so that out-of-memory paths can be walked without
+ * failing inside libconfig, which crashes when its malloc fails.
+ * Likewise "pfhttpd/io/open" and "pfhttpd/io/write": libfiu's own
+ * posix/io/oc/open and posix/io/rw/write also strike its remote-control
+ * thread, which reopens and answers on its FIFO, so a "onetime" failure
+ * could be spent there instead of in pfhttpd.
  *
  * Contract: preloaded before fiu_run_preload.so and fiu_posix_preload.so
  * (check_faults does it; its sendmsg then calls theirs), each wrapper asks libfiu whether its point
@@ -22,7 +30,12 @@
  */
 #define FIU_ENABLE 1   /* fiu.h: the real calls, not its no-op stubs */
 #include <dlfcn.h>
+#include <link.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fiu.h>
 #include <pthread.h>
 #include <signal.h>
@@ -48,6 +61,110 @@ static int fails(const char *point, int dflt)
 		return 0;
 	errno = fiu_failinfo() != NULL ? (int)(intptr_t)fiu_failinfo() : dflt;
 	return 1;
+}
+
+/* The executable's code, found on first use (dl_iterate_phdr lists it first). */
+static uintptr_t exe_lo, exe_hi;
+
+static int exe_range(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	(void)data;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+			exe_lo = info->dlpi_addr + ph->p_vaddr;
+			exe_hi = exe_lo + ph->p_memsz;
+		}
+	}
+	return 1; /* the first object is the executable: stop */
+}
+
+static bool from_exe(const void *ra)
+{
+	if (exe_hi == 0)
+		dl_iterate_phdr(exe_range, NULL);
+	return (uintptr_t)ra >= exe_lo && (uintptr_t)ra < exe_hi;
+}
+
+/*
+ * dlsym() may allocate: while it looks up the next allocator, glibc's own
+ * serves (the same heap, so free() takes either).
+ */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+static __thread int resolving;
+
+#define NEXT(sym, fallback) \
+	static __typeof__(&sym) next_##sym; \
+	if (next_##sym == NULL) { \
+		if (resolving) \
+			return fallback; \
+		resolving = 1; \
+		next_##sym = (__typeof__(&sym))dlsym(RTLD_NEXT, #sym); \
+		resolving = 0; \
+	}
+
+void *malloc(size_t n)
+{
+	NEXT(malloc, __libc_malloc(n));
+	if (from_exe(__builtin_return_address(0)) && fails("pfhttpd/mm/malloc", ENOMEM))
+		return NULL;
+	return next_malloc(n);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	NEXT(calloc, __libc_calloc(n, size));
+	if (from_exe(__builtin_return_address(0)) && fails("pfhttpd/mm/calloc", ENOMEM))
+		return NULL;
+	return next_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n)
+{
+	NEXT(realloc, __libc_realloc(p, n));
+	if (from_exe(__builtin_return_address(0)) && fails("pfhttpd/mm/realloc", ENOMEM))
+		return NULL;
+	return next_realloc(p, n);
+}
+
+char *strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d;
+
+	if (from_exe(__builtin_return_address(0)) && fails("pfhttpd/mm/strdup", ENOMEM))
+		return NULL;
+	d = malloc(n); /* from here: not pfhttpd's call */
+	return d != NULL ? memcpy(d, s, n) : NULL;
+}
+
+int open(const char *path, int flags, ...)
+{
+	REAL(open);
+	mode_t mode = 0;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_list ap;
+
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (from_exe(__builtin_return_address(0)) && fails("pfhttpd/io/open", EMFILE))
+		return -1;
+	return real_open(path, flags, mode);
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+	REAL(write);
+	if (from_exe(__builtin_return_address(0)) && fails("pfhttpd/io/write", EIO))
+		return -1;
+	return real_write(fd, buf, n);
 }
 
 int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
