@@ -245,18 +245,16 @@ END_TEST
  */
 START_TEST(cgi_spawn_fails)
 {
-	static const struct { int line; const char *enable; const char *req; const char *log; int next; } rows[] = {
-		{ __LINE__, "enable name=linux/io/pipe2,failinfo=24,onetime", GET_CGI,
-		  "cannot start CGI script", 418 },
-		{ __LINE__, "enable name=posix/proc/fork,failinfo=11,onetime", GET_CGI,
-		  "cannot start CGI script", 418 },
-		{ __LINE__, "enable name=pfhttpd/io/open,failinfo=24,onetime", POST_CHUNKED_CGI,
+	static const struct { int line; const char *point; int err; const char *req; const char *log; int next; } rows[] = {
+		{ __LINE__, "linux/io/pipe2", EMFILE, GET_CGI, "cannot start CGI script", 418 },
+		{ __LINE__, "posix/proc/fork", EAGAIN, GET_CGI, "cannot start CGI script", 418 },
+		{ __LINE__, "pfhttpd/io/open", EMFILE, POST_CHUNKED_CGI,
 		  "cannot create a temporary file in /tmp: Too many open files", 200 },
-		{ __LINE__, "enable name=pfhttpd/io/write,failinfo=28,onetime", POST_CHUNKED_CGI,
+		{ __LINE__, "pfhttpd/io/write", ENOSPC, POST_CHUNKED_CGI,
 		  "spooling a request body: No space left on device", 200 },
-		{ __LINE__, "enable name=pfhttpd/io/open,failinfo=23,onetime", GET_CGI,
-		  "cannot open /dev/null", 418 },
+		{ __LINE__, "pfhttpd/io/open", ENFILE, GET_CGI, "cannot open /dev/null", 418 },
 	};
+	char cmd[128];
 	pid_t w;
 
 	start(ONE_WORKER CGI_CONF, "");
@@ -264,8 +262,18 @@ START_TEST(cgi_spawn_fails)
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		int logged = hs_file_count(srv.error_log, rows[i].log);
 
-		fiu_ctrl(w, rows[i].enable);
+		/* The worker is done with the last request (its access-log line is a write). */
+		ck_assert(hs_wait_file_count(srv.access_log, " HTTP/1.1\" ", (int)(2 * i), HS_TIMEOUT_MS));
+		/*
+		 * On for one request, then off: a onetime failure could be spent
+		 * elsewhere. Not write's: the error-log line is a write too.
+		 */
+		snprintf(cmd, sizeof cmd, "enable name=%s,failinfo=%d%s", rows[i].point, rows[i].err,
+			 rows[i].err == ENOSPC ? ",onetime" : "");
+		fiu_ctrl(w, cmd);
 		ck_assert_msg(hs_exchange(&srv, rows[i].req, &resp) == 0, "line %d: no answer", rows[i].line);
+		snprintf(cmd, sizeof cmd, "disable name=%s", rows[i].point);
+		fiu_ctrl(w, cmd);
 		ck_assert_msg(resp.status == 500, "line %d: %d, want 500", rows[i].line, resp.status);
 		ck_assert_msg(hs_wait_file_count(srv.error_log, rows[i].log, logged + 1, HS_TIMEOUT_MS),
 			      "line %d: no error-log line '%s'", rows[i].line, rows[i].log);
@@ -455,7 +463,7 @@ START_TEST(malloc_fails_randomly)
 
 	start(ONE_WORKER CGI_CONF, "");
 	fiu_ctrl(only_worker(), "enable_random name=libc/mm/*,probability=0.05");
-	for (int i = 0; i < 60; i++) {
+	for (int i = 0; i < 40; i++) {
 		const char *rq = reqs[i % (sizeof reqs / sizeof reqs[0])];
 		ssize_t n = hs_exchange_raw(&srv, rq, strlen(rq), raw, sizeof raw, HS_TIMEOUT_MS);
 		int st;
@@ -469,6 +477,19 @@ START_TEST(malloc_fails_randomly)
 	}
 	ck_assert_msg(ok > 0, "not one request succeeded under a 5%% malloc failure rate");
 	fiu_ctrl(only_worker(), "disable name=libc/mm/*");
+	/* pfhttpd's own allocations only, more often: its out-of-memory paths. */
+	for (int i = 0; i < 30; i++) {
+		const char *rq = reqs[i % (sizeof reqs / sizeof reqs[0])];
+		ssize_t n;
+		int st;
+
+		if (i % 5 == 0)
+			fiu_ctrl(only_worker(), "enable_random name=pfhttpd/mm/*,probability=0.2");
+		n = hs_exchange_raw(&srv, rq, strlen(rq), raw, sizeof raw, HS_TIMEOUT_MS);
+		ck_assert_msg(n >= 0, "request %d: no answer nor close within the bound", i);
+		ck_assert_msg(well_formed(raw, (size_t)n, &st), "request %d: malformed answer: %.200s", i, raw);
+	}
+	fiu_ctrl(only_worker(), "disable name=pfhttpd/mm/*");
 	expect(GET_HELLO, 200);
 	expect(GET_CGI, 418);
 	/*
@@ -767,7 +788,7 @@ START_TEST(config_load_oom)
 	snprintf(preload, sizeof preload, "LD_PRELOAD=%s %s/fiu_run_preload.so %s/fiu_posix_preload.so",
 		 lib, FIU_LIBS, FIU_LIBS);
 	for (size_t i = 0; i < sizeof probability / sizeof probability[0]; i++) {
-		for (int run = 0; run < 15; run++) {
+		for (int run = 0; run < 10; run++) {
 			char *argv[] = { "env", fifo, enable_env, preload, (char *)hs_bin(), "-t", "-f", srv.conf, NULL };
 			int st;
 
@@ -786,6 +807,45 @@ START_TEST(config_load_oom)
 		}
 	}
 	ck_assert_msg(ok > 0 && oom > 0, "%d runs OK, %d out of memory: the fault did not bite", ok, oom);
+}
+END_TEST
+
+/*
+ * Reading a held connection goes wrong in the keeper. EAGAIN is routine
+ * (the next wakeup reads), so the request is answered; a real read error,
+ * or no memory to keep the bytes, closes that connection and says so.
+ */
+START_TEST(keeper_read_fails)
+{
+	static const struct { int line; const char *enable; const char *log; } rows[] = {
+		{ __LINE__, "enable name=pfhttpd/io/read,failinfo=11,onetime", NULL },
+		{ __LINE__, "enable name=pfhttpd/io/read,failinfo=5,onetime", "keeper: 127.0.0.1" },
+		{ __LINE__, "enable name=pfhttpd/mm/realloc,failinfo=12,onetime",
+		  "keeper: out of memory, closing 127.0.0.1" },
+	};
+	struct hs_conn c;
+
+	start(ONE_WORKER "log_level = \"debug\";\n"
+	      "timeouts = { header = 10; body = 30; keepalive = 60; send = 30; cgi = 60; };\n", "");
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+		ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+		ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+		hs_sleep_ms(300); /* now idle in the keeper */
+		fiu_ctrl(keeper(), rows[i].enable);
+		ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+		if (rows[i].log == NULL) {
+			ck_assert_msg(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS) == 0 && resp.status == 200,
+				      "line %d: the request after EAGAIN was not answered", rows[i].line);
+		} else {
+			ck_assert_msg(hs_wait_eof(&c, HS_TIMEOUT_MS) == 1 && c.len == 0,
+				      "line %d: no clean close: %.*s", rows[i].line, (int)c.len, c.buf);
+			expect_log(rows[i].log);
+		}
+		hs_conn_close(&c);
+	}
+	expect(GET_HELLO, 200);
+	assert_no_crash();
 }
 END_TEST
 
@@ -811,6 +871,7 @@ static Suite *faults_suite(void)
 	tcase_add_test(tc, worker_cannot_hand_off);
 	tcase_add_test(tc, keeper_outbox_fails);
 	tcase_add_test(tc, config_load_oom);
+	tcase_add_test(tc, keeper_read_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,7 +9,7 @@
  * allocation asked for by pfhttpd's own code (the caller's address lies in
  * the executable), so that out-of-memory paths can be walked without
  * failing inside libconfig, which crashes when its malloc fails.
- * Likewise "pfhttpd/io/open" and "pfhttpd/io/write": libfiu's own
+ * Likewise "pfhttpd/io/open", "pfhttpd/io/read" and "pfhttpd/io/write": libfiu's own
  * posix/io/oc/open and posix/io/rw/write also strike its remote-control
  * thread, which reopens and answers on its FIFO, so a "onetime" failure
  * could be spent there instead of in pfhttpd.
@@ -54,10 +54,29 @@
 	if (real_##sym == NULL) \
 		real_##sym = (__typeof__(&sym))dlsym(RTLD_NEXT, #sym)
 
+/*
+ * Once exit() runs, nothing fails any more: under make coverage gcov writes
+ * its counters then, from code linked into the executable, and crashes
+ * when an allocation it makes fails. Registered at the first check, so
+ * after the handler that runs the destructors: it runs before them.
+ */
+static volatile int exiting;
+
+static void stop_failing(void)
+{
+	exiting = 1;
+}
+
 /* Should point fail? Then errno is its failinfo, or dflt. */
 static int fails(const char *point, int dflt)
 {
-	if (fiu_fail(point) == 0)
+	static int registered;
+
+	if (!registered) {
+		registered = 1;
+		atexit(stop_failing);
+	}
+	if (exiting || fiu_fail(point) == 0)
 		return 0;
 	errno = fiu_failinfo() != NULL ? (int)(intptr_t)fiu_failinfo() : dflt;
 	return 1;
@@ -157,6 +176,14 @@ int open(const char *path, int flags, ...)
 	if (from_exe(__builtin_return_address(0)) && fails("pfhttpd/io/open", EMFILE))
 		return -1;
 	return real_open(path, flags, mode);
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+	REAL(read);
+	if (from_exe(__builtin_return_address(0)) && fails("pfhttpd/io/read", EIO))
+		return -1;
+	return real_read(fd, buf, n);
 }
 
 ssize_t write(int fd, const void *buf, size_t n)
