@@ -509,18 +509,23 @@ END_TEST
  */
 START_TEST(startup_fails)
 {
-	static const struct { int line; const char *enable; const char *says; } rows[] = {
-		{ __LINE__, "enable name=posix/io/net/socket,failinfo=97", "listen: no address could be used" },
-		{ __LINE__, "enable name=posix/io/net/socket,failinfo=24", "Too many open files" },
-		{ __LINE__, "enable name=posix/io/net/bind,failinfo=98", "Address already in use" },
+	static const struct { int line; const char *enable; const char *says; bool daemon; } rows[] = {
+		{ __LINE__, "enable name=posix/io/net/socket,failinfo=97", "listen: no address could be used", false },
+		{ __LINE__, "enable name=posix/io/net/socket,failinfo=24", "Too many open files", false },
+		{ __LINE__, "enable name=posix/io/net/bind,failinfo=98", "Address already in use", false },
 		{ __LINE__, "enable name=posix/io/net/socketpair,failinfo=24",
-		  "cannot create the pool's shared state: Too many open files" },
+		  "cannot create the pool's shared state: Too many open files", false },
 		{ __LINE__, "enable name=linux/io/pipe2,failinfo=23",
-		  "cannot create the pool's shared state: Too many open files in system" },
+		  "cannot create the pool's shared state: Too many open files in system", false },
 		{ __LINE__, "enable name=posix/mm/mmap,failinfo=12",
-		  "cannot create the pool's shared state: Cannot allocate memory" },
-		{ __LINE__, "enable name=posix/io/net/setsockopt,failinfo=22", "Invalid argument" },
-		{ __LINE__, "enable name=posix/io/net/listen,failinfo=98", "Address already in use" },
+		  "cannot create the pool's shared state: Cannot allocate memory", false },
+		{ __LINE__, "enable name=posix/io/net/setsockopt,failinfo=22", "Invalid argument", false },
+		{ __LINE__, "enable name=posix/io/net/listen,failinfo=98", "Address already in use", false },
+		/* Without -F: detaching fails, and the starting process says so. */
+		{ __LINE__, "enable name=posix/proc/setsid,failinfo=1",
+		  "cannot detach: Operation not permitted", true },
+		{ __LINE__, "enable name=posix/proc/fork,failinfo=11",
+		  "cannot detach: Resource temporarily unavailable", true },
 	};
 	static char out[16384];
 	char lib[PATH_MAX];
@@ -537,6 +542,8 @@ START_TEST(startup_fails)
 		char *argv[] = { "env", fifo, enable_env, preload, (char *)hs_bin(), "-F", "-f", srv.conf, NULL };
 		int st;
 
+		if (rows[i].daemon)
+			memmove(argv + 5, argv + 6, 3 * sizeof argv[0]); /* drop -F */
 		snprintf(enable_env, sizeof enable_env, "FIU_ENABLE=%s", rows[i].enable);
 		st = hs_run(argv, HS_TIMEOUT_MS * hs_timeout_scale(), out, sizeof out);
 		ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) != 0,
