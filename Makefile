@@ -61,7 +61,10 @@ endif
 # Debian packages the build, the tests and `make run` need (man-db and
 # groff-base: man-check).
 # media-types: /etc/mime.types, which `mime_types` names by default.
-DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi man-db groff-base media-types
+# fiu-utils and libfiu-dev: check_faults runs the server under libfiu's
+# fault-injection preload libraries and builds its own (fiu_extra.so).
+DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi man-db groff-base media-types \
+	    fiu-utils libfiu-dev
 # The end-to-end browser test's; if they cannot be installed, that test says SKIP.
 BROWSER_PKGS := chromium chromium-driver
 # install-check's: systemd-analyze verify of the unit, logrotate -d; SKIP without them.
@@ -77,6 +80,7 @@ LIBOBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/check_*.c))
 INTEG    := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/check_*.c))
 HARNESS  := $(BUILD)/obj/harness.o
+FIU_EXTRA := $(BUILD)/tests/fiu_extra.so
 
 # make fuzz: tests/fuzz/fuzz_NAME.c is a libFuzzer harness for one pure
 # module; src/ is built again with clang's coverage and ASan + UBSan into
@@ -172,8 +176,16 @@ $(BUILD)/tests/check_%: tests/unit/check_%.c tests/unit/unit.h $(LIBOBJS) | $(BU
 	  $(LDFLAGS) $$(pkg-config --libs check $(PKGS))
 
 $(INTEG): $(BUILD)/tests/check_%: tests/integration/check_%.c tests/integration/harness.h $(HARNESS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) -Itests/integration $$(pkg-config --cflags check) -o $@ $(filter-out %.h,$^) \
+	$(CC) $(CFLAGS) -Itests/integration $$(pkg-config --cflags check) -o $@ $(filter-out %.h %.so,$^) \
 	  $(LDFLAGS) $$(pkg-config --libs check)
+
+# check_faults preloads it into the server (next to the suite's binary);
+# never instrumented: it is a test tool, not code under test.
+$(FIU_EXTRA): tests/integration/fiu_extra.c | $(BUILD)/tests
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared \
+	  $$(pkg-config --cflags libfiu) -o $@ $< $$(pkg-config --libs libfiu) -ldl
+
+$(BUILD)/tests/check_faults: $(FIU_EXTRA)
 
 # As root, etc/pfhttpd-local.conf's user www-data runs the workers and CGI
 # scripts (and the keeper runs as pfhttpd or nobody), so this checkout must
@@ -198,9 +210,9 @@ unit: $(UNIT)
 
 # TEST_JOBS suites at a time (tests/run_suites.sh says why), the longest first.
 TEST_JOBS ?= 3
-INTEG_FIRST := $(addprefix $(BUILD)/tests/check_,limits cgi chaos pool startup http browser lifecycle)
+INTEG_FIRST := $(addprefix $(BUILD)/tests/check_,limits cgi faults chaos pool startup http browser lifecycle)
 INTEG_ORDER := $(filter $(INTEG_FIRST),$(INTEG)) $(filter-out $(INTEG_FIRST),$(INTEG))
-integration: $(BUILD)/pfhttpd $(INTEG)
+integration: $(BUILD)/pfhttpd $(INTEG) $(FIU_EXTRA)
 	@$(SAN_DIRS)
 	@fail=0; PFHTTPD_BIN=$(BUILD)/pfhttpd PFHTTPD_SRC=$(CURDIR) \
 	  sh tests/run_suites.sh $(TEST_JOBS) $(INTEG_ORDER) || fail=1; \

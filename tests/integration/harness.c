@@ -861,13 +861,21 @@ void hs_destroy(struct hs_server *s)
  * (make valgrind: "valgrind --log-file=... "). Puts them in argv[0..);
  * their count, or -1 when there are more than max or the text is too long.
  */
-static int wrap_argv(char **argv, int max)
+static int wrap_argv(const struct hs_server *s, char **argv, int max)
 {
 	static char words[4096];
 	const char *w = getenv("PFHTTPD_WRAP");
 	char *save = NULL;
 	int n = 0;
 
+	if (s->wrap != NULL) {
+		for (; s->wrap[n] != NULL; n++) {
+			if (n == max)
+				return -1;
+			argv[n] = (char *)s->wrap[n];
+		}
+		return n;
+	}
 	if (w == NULL)
 		return 0;
 	if (strlen(w) >= sizeof words)
@@ -885,7 +893,7 @@ int hs_start(struct hs_server *s, const char *extra, char *msg, size_t msglen)
 {
 	static char out[8192];
 	char *argv[HS_WRAP_MAX + 5];
-	int nwrap = wrap_argv(argv, HS_WRAP_MAX);
+	int nwrap = wrap_argv(s, argv, HS_WRAP_MAX);
 	struct hs_reg *e;
 
 	if (nwrap < 0) {

@@ -53,6 +53,12 @@ struct hs_server {
 	pid_t pid;                   /* the master, or 0 */
 	pid_t owner;                 /* the process that started it */
 	int port;
+	/*
+	 * A command this server is started under (NULL-terminated words, at
+	 * most HS_WRAP_MAX), in place of PFHTTPD_WRAP; NULL: PFHTTPD_WRAP.
+	 * check_faults runs the server under libfiu's preload libraries so.
+	 */
+	const char *const *wrap;
 };
 
 struct hs_response {
