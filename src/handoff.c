@@ -186,9 +186,10 @@ int handoff_recv(int sock, struct handoff *h)
 }
 
 /*
- * Where the request line starts: the length of the empty lines (CRLF or a
- * bare LF, as the worker's parser accepts) before it. *more is set when the
- * buffer ends inside them, or in a CR that may yet become CRLF.
+ * Where the request line starts: the length of the empty lines (CRLF, as
+ * the worker's parser accepts) before it; past HANDOFF_MAX_LEADING at a
+ * bare LF, which the parser refuses. *more is set when the buffer ends
+ * inside them, or in a CR that may yet become CRLF.
  */
 static size_t handoff_skip_empty(const char *buf, size_t len, bool *more)
 {
@@ -197,7 +198,7 @@ static size_t handoff_skip_empty(const char *buf, size_t len, bool *more)
 	*more = false;
 	while (i < len && i <= HANDOFF_MAX_LEADING) {
 		if (buf[i] == '\n')
-			i++;
+			return HANDOFF_MAX_LEADING + 1; /* a bare LF: the worker's 400 */
 		else if (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n')
 			i += 2;
 		else if (buf[i] == '\r' && i + 1 == len)
@@ -207,6 +208,26 @@ static size_t handoff_skip_empty(const char *buf, size_t len, bool *more)
 	}
 	*more = i <= HANDOFF_MAX_LEADING;
 	return i;
+}
+
+/*
+ * Whether the line that ends at the CRLF before lf could still be the start
+ * of a request: true for every line but the request line, which must have
+ * the two spaces of "method SP request-target SP HTTP-version" (RFC 9112
+ * 3). "GET /" (HTTP/0.9) is the worker's 400 at once, not a head to wait
+ * for until the header timeout. The first line is the one with no LF
+ * before it; looking back stops at the previous LF, so a head is read
+ * back once in all, however it arrives.
+ */
+static bool handoff_line_ok(const char *line, const char *lf)
+{
+	const char *sp1, *sp2;
+
+	if (memrchr(line, '\n', (size_t)(lf - line)))
+		return true;
+	sp1 = memchr(line, ' ', (size_t)(lf - line));
+	sp2 = sp1 ? memrchr(sp1 + 1, ' ', (size_t)(lf - sp1 - 1)) : NULL;
+	return sp2 != NULL && sp2 > sp1 + 1;
 }
 
 int handoff_head_ready_from(const char *buf, size_t len, size_t seen)
@@ -238,9 +259,12 @@ int handoff_head_ready_from(const char *buf, size_t len, size_t seen)
 	from = seen > start + 2 ? seen - 2 : start;
 	for (const char *p = buf + from, *end = buf + len;
 	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
-		if (p + 1 < end && p[1] == '\n')
+		/* A bare LF, anywhere in the head, is the worker's 400 (RFC 9112 2.2). */
+		if (p[-1] != '\r')
 			return 1;
 		if (p + 2 < end && p[1] == '\r' && p[2] == '\n')
+			return 1;
+		if (!handoff_line_ok(buf + start, p))
 			return 1;
 	}
 	return 0;

@@ -607,6 +607,40 @@ START_TEST(test_header_count_too_many)
 }
 END_TEST
 
+/*
+ * The same after a pause: a connection quiet for a moment is held by the
+ * keeper, which must pass an answer-now head (a bare LF, an HTTP/0.9 line)
+ * to a worker at once, not at the header timeout (10 s here).
+ */
+static const struct late_bad_case {
+	int line;
+	const char *desc;
+	const char *req;
+} late_bad_cases[] = {
+	{ __LINE__, "HTTP/0.9 request line", "GET /\r\n" },
+	{ __LINE__, "bare LF after the request line", "GET / HTTP/1.1\nHost: a" },
+	{ __LINE__, "bare LF after a field", "GET / HTTP/1.1\r\nHost: a\nX" },
+	{ __LINE__, "leading bare LF", "\nGET" },
+};
+
+START_TEST(test_bad_line_after_pause)
+{
+	const struct late_bad_case *c = &late_bad_cases[_i];
+	long long t0;
+
+	open_conn();
+	hs_sleep_ms(200);
+	t0 = hs_now_ms();
+	ck_assert_int_eq(hs_send_str(conn.fd, c->req), 0);
+	ck_assert_msg(hs_read_response(&conn, &r1, false, 5000) == 0, "line %d (%s): no answer: %.100s",
+		      c->line, c->desc, r1.raw);
+	ck_assert_msg(r1.status == 400, "line %d (%s): status %d", c->line, c->desc, r1.status);
+	ck_assert_msg(hs_now_ms() - t0 < 5000, "line %d (%s): answered after %lld ms",
+		      c->line, c->desc, hs_now_ms() - t0);
+	hs_conn_close(&conn);
+}
+END_TEST
+
 START_TEST(test_http09_gets_status_line)
 {
 	ssize_t n = hs_exchange_raw(&srv, "GET /\r\n", 7, raw, sizeof raw, HS_TIMEOUT_MS);
@@ -1123,6 +1157,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_header_bytes_too_many);
 	tcase_add_test(tc, test_header_count_too_many);
 	tcase_add_test(tc, test_http09_gets_status_line);
+	tcase_add_loop_test(tc, test_bad_line_after_pause, 0, (int)(sizeof(late_bad_cases) / sizeof(late_bad_cases[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase("connection", setup);
