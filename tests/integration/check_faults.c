@@ -885,5 +885,17 @@ static Suite *faults_suite(void)
 
 int main(void)
 {
+#ifdef __SANITIZE_ADDRESS__
+	/*
+	 * libfiu's preloaded wrappers (malloc among them) would have to come
+	 * before ASan's runtime, which refuses to start then ("ASan runtime
+	 * does not come first"): fault injection runs on the plain build, the
+	 * sanitizers on everything else.
+	 */
+	puts("SKIP: check_faults: LD_PRELOAD fault injection and ASan exclude each other");
+	(void)faults_suite;
+	return 0;
+#else
 	return hs_main(faults_suite());
+#endif
 }
