@@ -115,8 +115,9 @@ static void uri_pop(const char *out, size_t *w)
 
 /*
  * Apply one segment to the output stack out[0..*w), which holds "/seg"
- * entries. Returns 0, 400 (climbs above the root) or 403 (a dotfile). *dir is set when the segment leaves the path
- * naming a directory ("." or "..").
+ * entries. Returns 0, 400 (climbs above the root) or 403 (a dotfile).
+ * *dir is set when the segment leaves the path naming a directory ("." or
+ * "..").
  */
 static int uri_segment(char *out, size_t *w, const char *seg, size_t len,
 		       bool *dir)
