@@ -13,12 +13,14 @@
 #include <check.h>
 #include <errno.h>
 #include <ftw.h>
+#include <grp.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Set up once per TCase in the parent, so every forked test sees it. */
@@ -939,6 +941,8 @@ static void check_setup(void)
 	char path[PATH_MAX], target[PATH_MAX];
 
 	setup();
+	/* Rows for an unprivileged user run as nobody (see check_as_nobody): let it in. */
+	ck_assert_int_eq(chmod(tmpdir, 0755), 0);
 	mkdir_in_tmp("logs");
 	mkdir_in_tmp("bin");
 	mkdir_in_tmp("rodir");
@@ -1089,6 +1093,9 @@ static const struct check_case check_cases[] = {
 	  ROOT_OK "cgi = { alias = \"/cgi-bin/\"; };\n"
 	  "error_pages = ( { status = 500; path = \"/cgi-bin/out.sh\"; } );\n", 3,
 	  "error_pages: '/cgi-bin/out.sh' (status 500) leads outside cgi.directory '@T/cgi-bin'" },
+	{ __LINE__, "error page is document_root itself", ANYONE,
+	  ROOT_OK "error_pages = ( { status = 403; path = \"/\"; } );\n", 2,
+	  "error_pages: '/' (status 403) is not a regular file" },
 	{ __LINE__, "error page below a file", ANYONE,
 	  ROOT_OK "error_pages = ( { status = 403; path = \"/errors/404.html/x\"; } );\n", 2,
 	  "error_pages: '/errors/404.html/x' (status 403) does not exist below "
@@ -1103,6 +1110,34 @@ static void load_check(const char *text, struct conf *c)
 	load_ok("check.conf", conf, c);
 }
 
+/*
+ * A row for an unprivileged user, when the suite runs as root: conf_check in
+ * a child that dropped to nobody (65534) first, so the permission checks
+ * are really made; the child reports through its exit status.
+ */
+static void check_as_nobody(const struct check_case *k, const struct conf *c, const char *want)
+{
+	const gid_t nobody = 65534;
+	char err[2048] = "";
+	int st, rc;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (setgroups(1, &nobody) < 0 || setresgid(nobody, nobody, nobody) < 0 ||
+		    setresuid(nobody, nobody, nobody) < 0)
+			exit(2);
+		rc = conf_check(c, err, sizeof err);
+		if (rc != -1 || strcmp(err, want) != 0)
+			fprintf(stderr, "line %d (%s): rc %d\n got  '%s'\n want '%s'\n",
+				k->src_line, k->what, rc, err, want);
+		exit(rc == -1 && strcmp(err, want) == 0 ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "line %d (%s): as nobody: status %d",
+		      k->src_line, k->what, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
 START_TEST(test_check)
 {
 	const struct check_case *k = &check_cases[_i];
@@ -1111,20 +1146,28 @@ START_TEST(test_check)
 	struct conf c;
 	int rc;
 
-	if ((k->who == ROOT && !root) || (k->who == NOT_ROOT && root))
+	if (k->who == ROOT && !root)
 		return;
 	load_check(k->text, &c);
+	if (k->msg) {
+		subst(k->msg, msg, sizeof msg);
+		if (k->line > 0)
+			snprintf(want, sizeof want, "%s:%d: %s", c.file, k->line, msg);
+		else
+			snprintf(want, sizeof want, "%s: %s", c.file, msg);
+	}
+	if (k->who == NOT_ROOT && root) {
+		ck_assert_ptr_nonnull(k->msg);
+		check_as_nobody(k, &c, want);
+		conf_free(&c);
+		return;
+	}
 	rc = conf_check(&c, err, sizeof err);
 	if (!k->msg) {
 		ck_assert_msg(rc == 0, "line %d (%s): %s", k->src_line, k->what, err);
 		conf_free(&c);
 		return;
 	}
-	subst(k->msg, msg, sizeof msg);
-	if (k->line > 0)
-		snprintf(want, sizeof want, "%s:%d: %s", c.file, k->line, msg);
-	else
-		snprintf(want, sizeof want, "%s: %s", c.file, msg);
 	ck_assert_msg(rc == -1, "line %d (%s): check passed", k->src_line, k->what);
 	ck_assert_msg(strcmp(err, want) == 0, "line %d (%s):\n got  '%s'\n want '%s'",
 		      k->src_line, k->what, err, want);
@@ -1147,6 +1190,72 @@ START_TEST(test_check_cgi_directory_gone)
 	snprintf(want, sizeof want, "%s:3: cgi.directory: '%s': No such file or directory",
 		 c.file, path);
 	ck_assert_str_eq(err, want);
+	/* And a file in its place. */
+	write_mode("scripts", "", 0644);
+	ck_assert_int_eq(conf_check(&c, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s:3: cgi.directory: '%s': Not a directory", c.file, path);
+	ck_assert_str_eq(err, want);
+	conf_free(&c);
+}
+END_TEST
+
+/* What -t prints about error pages that are scripts: run as one (a notice), or never sent (a warning). */
+static const struct notice_case {
+	int src_line;
+	const char *what;
+	const char *text;            /* "@T" stands for tmpdir */
+	const char *out;             /* "@F" stands for the file; "" = nothing said */
+} notice_cases[] = {
+	{ __LINE__, "a plain file: nothing said",
+	  "error_pages = ( { status = 404; path = \"/errors/404.html\"; } );\n", "" },
+	{ __LINE__, "no error pages: nothing said", "log_level = \"info\";\n", "" },
+	{ __LINE__, "under cgi.alias: run as a script",
+	  "cgi = { alias = \"/cgi-bin/\"; };\n"
+	  "error_pages = ( { status = 500; path = \"/cgi-bin/e.sh\"; } );\n",
+	  "@F:2: notice: error_pages: '/cgi-bin/e.sh' (status 500) will be run as a script "
+	  "(under cgi.alias), as Apache's ErrorDocument\n" },
+	{ __LINE__, "a handler's extension: run by its interpreter",
+	  "cgi = { handlers = ( { extension = \".sh\"; interpreter = \"@T/bin/interp\"; } ); };\n"
+	  "error_pages = ( { status = 500; path = \"/errors/e.sh\"; } );\n",
+	  "@F:2: notice: error_pages: '/errors/e.sh' (status 500) will be run as a script "
+	  "(by @T/bin/interp), as Apache's ErrorDocument\n" },
+	{ __LINE__, "a script with CGI off: never sent",
+	  "error_pages = ( { status = 404; path = \"/errors/404.html\"; },\n"
+	  "  { status = 500; path = \"/errors/e.php\"; } );\n",
+	  "@F:2: warning: error_pages: '/errors/e.php' (status 500) is a script that no handler "
+	  "runs: it is never sent, the built-in page answers instead\n" },
+};
+
+START_TEST(test_check_notices)
+{
+	const struct notice_case *k = &notice_cases[_i];
+	char text[2048], want[4096], *got = NULL;
+	size_t len = 0, n = 0;
+	struct conf c;
+	FILE *out;
+
+	subst(k->text, text, sizeof text);
+	load_check(text, &c);
+	for (const char *o = k->out; *o; o++) {
+		if (o[0] == '@' && o[1] == 'F') {
+			n += (size_t)snprintf(want + n, sizeof want - n, "%s", c.file);
+			o++;
+		} else if (o[0] == '@' && o[1] == 'T') {
+			n += (size_t)snprintf(want + n, sizeof want - n, "%s", tmpdir);
+			o++;
+		} else {
+			want[n++] = *o;
+		}
+		ck_assert_uint_lt(n, sizeof want);
+	}
+	want[n] = '\0';
+	out = open_memstream(&got, &len);
+	ck_assert_ptr_nonnull(out);
+	conf_check_notices(&c, out);
+	ck_assert_int_eq(fclose(out), 0);
+	ck_assert_msg(strcmp(got, want) == 0, "line %d (%s):\n got  '%s'\n want '%s'",
+		      k->src_line, k->what, got, want);
+	free(got);
 	conf_free(&c);
 }
 END_TEST
@@ -1272,6 +1381,8 @@ static Suite *conf_suite(void)
 	tcase_add_loop_test(check, test_check, 0,
 			    (int)(sizeof check_cases / sizeof check_cases[0]));
 	tcase_add_test(check, test_check_cgi_directory_gone);
+	tcase_add_loop_test(check, test_check_notices, 0,
+			    (int)(sizeof notice_cases / sizeof notice_cases[0]));
 	suite_add_tcase(s, check);
 	return s;
 }

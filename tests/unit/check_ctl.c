@@ -1,11 +1,12 @@
 /*
  * Unit tests for ctl (and scm): the master's control messages over a real
  * SOCK_SEQPACKET socketpair. Good messages arrive with their descriptors
- * (close-on-exec); anything malformed (wrong size, a descriptor count that
- * does not match, too many descriptors) is dropped with its descriptors
- * closed and the next message still arrives; nothing waiting is 0 with errno
- * kept (a worker calls this from a signal handler); a closed master is -1
- * ECONNRESET; a full or closed peer never blocks or raises SIGPIPE.
+ * (close-on-exec); anything malformed (wrong size, no bytes but a
+ * descriptor, a descriptor count that does not match, too many descriptors)
+ * is dropped with its descriptors closed and the next message still
+ * arrives; nothing waiting is 0 with errno kept (a worker calls this from a
+ * signal handler); a closed master is -1 ECONNRESET; a full or closed peer
+ * never blocks or raises SIGPIPE.
  */
 #include "unit.h"
 #include "ctl.h"
@@ -130,6 +131,7 @@ START_TEST(test_recv_drops_malformed)
 	struct ctl_msg got, good = { .type = CTL_OUTBOX, .nfds = 0 };
 	signal(SIGPIPE, SIG_IGN); /* the checks below write to pipes whose readers are gone */
 	unit_send_fds(sv[0], wire, 8, NULL, 0);                        /* short */
+	unit_send_fds(sv[0], wire, 0, &fd, 1);                         /* no bytes, one fd: not EOF */
 	unit_send_fds(sv[0], longer, sizeof(longer), NULL, 0);         /* long */
 	unit_send_fds(sv[0], wire, sizeof(wire), NULL, 0);             /* says 1 fd, carries none */
 	wire[2] = 0;

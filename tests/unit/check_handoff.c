@@ -68,6 +68,8 @@ static const struct ready_case ready_cases[] = {
 	{ __LINE__, "128 empty lines: tolerated", 128, "", 0, 0, 0 },
 	{ __LINE__, "128 empty lines + request",  128, "GET / HT", 0, 0, 0 },
 	{ __LINE__, "129 empty lines: 400",       129, "", 0, 0, 1 },
+	{ __LINE__, "129 empty lines + request",  129, "GET / HTTP/1.1\r\n\r\n", 0, 0, 1 },
+	{ __LINE__, "CR, no LF, after a line",    0, "GET / HTTP/1.1\r\n\rX", 0, 0, 0 },
 	{ __LINE__, "full buffer",                0, "GET /", 0, HANDOFF_MAX_BYTES, 1 },
 	{ __LINE__, "one short of full",          0, "GET /", 0, HANDOFF_MAX_BYTES - 1, 0 },
 };
@@ -255,7 +257,7 @@ END_TEST
 
 /* ---- malformed messages ---- */
 
-enum bad_kind { BAD_MAGIC, BAD_SHORT, BAD_LEN, BAD_NOFD, BAD_TWOFDS, BAD_LONG };
+enum bad_kind { BAD_MAGIC, BAD_SHORT, BAD_LEN, BAD_NOFD, BAD_TWOFDS, BAD_LONG, BAD_EMPTY, BAD_EMPTY_TRUNC, BAD_HUGE };
 
 struct bad_case {
 	int line;
@@ -270,6 +272,9 @@ static const struct bad_case bad_cases[] = {
 	{ __LINE__, "no descriptor",        BAD_NOFD },
 	{ __LINE__, "two descriptors",      BAD_TWOFDS },
 	{ __LINE__, "longer than any",      BAD_LONG },
+	{ __LINE__, "no bytes, one fd",     BAD_EMPTY },
+	{ __LINE__, "no bytes, fds cut off", BAD_EMPTY_TRUNC },
+	{ __LINE__, "len field past max",   BAD_HUGE },
 };
 
 /* The bytes of a valid message with len payload bytes, as handoff_send() writes them. */
@@ -292,6 +297,20 @@ static size_t valid_wire(char *out, size_t cap, uint32_t len)
 	close(sv[1]);
 	close(p[0]);
 	return (size_t)n;
+}
+
+/* Where valid_wire() keeps the payload length: the first header byte that len changes. */
+static size_t len_offset(void)
+{
+	static char a[HANDOFF_MAX_BYTES + 1024], b[HANDOFF_MAX_BYTES + 1024];
+	size_t na = valid_wire(a, sizeof(a), 5), nb = valid_wire(b, sizeof(b), 6);
+	size_t i = 0;
+
+	ck_assert_uint_eq(na + 1, nb);
+	while (i < na - 5 && a[i] == b[i])
+		i++;
+	ck_assert_msg(i < na - 5, "len not found in the header");
+	return i;
 }
 
 START_TEST(test_malformed_dropped)
@@ -327,6 +346,23 @@ START_TEST(test_malformed_dropped)
 		memset(wire + n, 'x', sizeof(wire) - n);
 		unit_send_fds(sv[0], wire, sizeof(wire), fds, 1);
 		break;
+	case BAD_EMPTY:
+		unit_send_fds(sv[0], wire, 0, fds, 1);
+		break;
+	case BAD_EMPTY_TRUNC: {
+		/* More than the receiver has room for: MSG_CTRUNC, not the end of the stream. */
+		const int six[6] = { p[1], p[1], p[1], p[1], p[1], p[1] };
+
+		unit_send_fds(sv[0], wire, 0, six, 6);
+		break;
+	}
+	case BAD_HUGE: {
+		uint32_t huge = HANDOFF_MAX_BYTES + 1;
+
+		memcpy(wire + len_offset(), &huge, sizeof(huge));
+		unit_send_fds(sv[0], wire, n, fds, 1);
+		break;
+	}
 	}
 	close(fds[0]);
 	close(fds[1]);

@@ -2,19 +2,27 @@
  * Unit tests for identity: identity_resolve() over users and groups that
  * every Debian system has (root, daemon, www-data, nobody) and names that no
  * system has, as a root master (euid 0) and as an ordinary user (euid 1000)
- * would see them. The euid is only a parameter: nothing here changes ids.
- * Expected ids come from the system's own database, never hard-coded.
+ * would see them; the euid is only a parameter there. The switch itself
+ * (identity_become_*) runs in a process of its own: Check's per test, or a
+ * child the test forks, which drops to nobody or loses CAP_SETUID first to
+ * see the switch refused. Expected ids come from the system's own database,
+ * never hard-coded.
  */
 #include "unit.h"
 #include "conf.h"
 #include "identity.h"
 
 #include <check.h>
+#include <errno.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define FILE_NAME "/etc/pfhttpd/test.conf"
@@ -324,6 +332,96 @@ START_TEST(test_become_keeper)
 }
 END_TEST
 
+/*
+ * The switch refused, each in a child of this test that reports through its
+ * exit status (the errno of the failure, 100 for success): a process that
+ * is no longer root cannot drop anything (setgroups() fails first), and an
+ * identity whose target is uid 0 fails the proof that root is gone.
+ */
+enum { BECAME = 100 };
+
+static const struct refuse_case {
+	int line;
+	const char *desc;
+	bool keeper;          /* identity_become_keeper(), else _worker() */
+	bool as_nobody;       /* the child drops to 65534 first */
+	bool to_root;         /* the target uid and gid are 0 */
+	bool no_setuid;       /* the child is root without CAP_SETUID */
+	int want;             /* exit status: errno, or BECAME */
+} refuse_cases[] = {
+	{ __LINE__, "worker, child not root",    false, true,  false, false, EPERM },
+	{ __LINE__, "keeper, child not root",    true,  true,  false, false, EPERM },
+	{ __LINE__, "worker would stay root",    false, false, true,  false, EPERM },
+	{ __LINE__, "keeper would stay root",    true,  false, true,  false, EPERM },
+	{ __LINE__, "worker, setresuid refused", false, false, false, true,  EPERM },
+	{ __LINE__, "keeper, setresuid refused", true,  false, false, true,  EPERM },
+	{ __LINE__, "worker, control: drops",    false, false, false, false, BECAME },
+	{ __LINE__, "keeper, control: drops",    true,  false, false, false, BECAME },
+};
+
+/* Root without CAP_SETUID: setgroups() and setresgid() still work, setresuid() does not. */
+static int drop_cap_setuid(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -1;
+	d[CAP_TO_INDEX(CAP_SETUID)].effective &= ~CAP_TO_MASK(CAP_SETUID);
+	d[CAP_TO_INDEX(CAP_SETUID)].permitted &= ~CAP_TO_MASK(CAP_SETUID);
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+static void refuse_child(const struct refuse_case *r, struct identity *id)
+{
+	const gid_t nobody = 65534;
+	int rc;
+
+	if (r->as_nobody && (setgroups(1, &nobody) < 0 || setresgid(nobody, nobody, nobody) < 0 ||
+			     setresuid(nobody, nobody, nobody) < 0))
+		exit(99);
+	if (r->no_setuid && drop_cap_setuid() < 0)
+		exit(98);
+	if (r->to_root) {
+		id->uid = id->keeper_uid = 0;
+		id->gid = id->keeper_gid = 0;
+	}
+	errno = 0;
+	rc = r->keeper ? identity_become_keeper(id) : identity_become_worker(id);
+	/* exit(), not _exit(): coverage counters are written at exit. */
+	exit(rc == 0 ? BECAME : errno & 0x7f);
+}
+
+START_TEST(test_become_refused)
+{
+	const struct refuse_case *r = &refuse_cases[_i];
+	const struct id_case k = { __LINE__, "switch", 0, "www-data", "daemon", "nobody",
+				   ALLOW_ABSENT, 0, NULL, true, "www-data", "daemon", "nobody" };
+	struct identity id;
+	struct conf c;
+	char err[1024] = "";
+	int st;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		printf("SKIP: the identity switch needs root\n");
+		return;
+	}
+	make_conf(&k, &c);
+	ck_assert_msg(identity_resolve(&c, 0, &id, err, sizeof err) == 0, "%s", err);
+	ck_assert(id.change);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		refuse_child(r, &id);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == r->want,
+		      "line %d (%s): status %d, want %d", r->line, r->desc,
+		      WIFEXITED(st) ? WEXITSTATUS(st) : -1, r->want);
+	identity_free(&id);
+}
+END_TEST
+
 static Suite *identity_suite(void)
 {
 	Suite *s = suite_create("identity");
@@ -336,6 +434,8 @@ static Suite *identity_suite(void)
 	tcase_add_test(core, test_keep_names);
 	tcase_add_test(core, test_become_worker);
 	tcase_add_test(core, test_become_keeper);
+	tcase_add_loop_test(core, test_become_refused, 0,
+			    (int)(sizeof refuse_cases / sizeof refuse_cases[0]));
 	suite_add_tcase(s, core);
 	return s;
 }

@@ -6,10 +6,12 @@
  * name (and a value out of range is "unknown"), destroy is idempotent; and
  * the address table (limits.connections_per_ip): address keys, counting up
  * to a limit, freeing at zero, lookups that survive deletions in the middle
- * of a probe run, a full table, and a holder that dies with the lock.
+ * of a probe run (one that wraps past the last slot too), a full table,
+ * clearing, a holder that dies with the lock, and a lock left unrecoverable.
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -179,6 +181,120 @@ START_TEST(test_holder_killed)
 }
 END_TEST
 
+/*
+ * Deleting inside a probe run that wraps past the last slot to slot 0
+ * (ip_between()'s i > j side). The table three quarters full; a seed is
+ * tried until the last slot and slot 0 are both taken, so a run wraps.
+ * Drop the keys found around the wrap point: every other key keeps its
+ * count, and the dropped ones are gone.
+ */
+static void fill_until_wrap(uint32_t n)
+{
+	uint8_t k[SB_IP_KEY];
+	int held;
+
+	for (uint64_t seed = 1;; seed++) {
+		ck_assert_msg(seed < 100, "no seed gives a run that wraps");
+		scoreboard_ip_clear(sb.ips);
+		sb.ips->seed = seed; /* the table is empty: a new seed moves nothing */
+		for (uint32_t i = 0; i < n; i++) {
+			key_n(i, k);
+			ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 1, &held), 1);
+		}
+		if (sb.ips->ent[SB_IP_SLOTS - 1].count && sb.ips->ent[0].count)
+			return;
+	}
+}
+
+START_TEST(test_delete_across_wrap)
+{
+	enum { N = SB_IP_SLOTS / 4 * 3, W = 64 };
+	uint8_t k[SB_IP_KEY], gone[2 * W][SB_IP_KEY];
+	size_t ngone = 0;
+	int held;
+
+	fill_until_wrap(N);
+	for (size_t i = 0; i < 2 * W; i++) {
+		size_t slot = (SB_IP_SLOTS - W + i) & (SB_IP_SLOTS - 1);
+
+		if (sb.ips->ent[slot].count)
+			memcpy(gone[ngone++], sb.ips->ent[slot].key, SB_IP_KEY);
+	}
+	for (size_t i = 0; i < ngone; i++)
+		scoreboard_ip_drop(sb.ips, gone[i]);
+	ck_assert_uint_eq(sb.ips->used, N - ngone);
+	for (size_t i = 0; i < ngone; i++) {
+		ck_assert_int_eq(scoreboard_ip_take(sb.ips, gone[i], 1, &held), 1);
+		scoreboard_ip_drop(sb.ips, gone[i]);
+	}
+	for (uint32_t i = 0; i < N; i++) {
+		bool dropped = false;
+
+		key_n(i, k);
+		for (size_t j = 0; j < ngone && !dropped; j++)
+			dropped = memcmp(gone[j], k, SB_IP_KEY) == 0;
+		if (dropped)
+			continue;
+		held = 0;
+		ck_assert_msg(scoreboard_ip_take(sb.ips, k, 1, &held) == 0 && held == 1,
+			      "key %u: lost (held %d)", i, held);
+	}
+}
+END_TEST
+
+/* Clearing (the master, after the pool restarts) forgets every address at once. */
+START_TEST(test_clear)
+{
+	uint8_t k[SB_IP_KEY];
+	int held;
+
+	for (uint32_t i = 0; i < 100; i++) {
+		key_n(i, k);
+		ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 1, &held), 1);
+	}
+	scoreboard_ip_clear(sb.ips);
+	ck_assert_uint_eq(sb.ips->used, 0);
+	for (size_t i = 0; i < SB_IP_SLOTS; i++)
+		ck_assert_uint_eq(sb.ips->ent[i].count, 0);
+	key_n(7, k);
+	ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 1, &held), 1);
+}
+END_TEST
+
+/*
+ * A lock that can no longer be taken (a holder died and the next one gave up
+ * without pthread_mutex_consistent(): ENOTRECOVERABLE) must not wedge or
+ * crash: take admits uncounted (-1), drop and clear change nothing.
+ */
+START_TEST(test_lock_unrecoverable)
+{
+	uint8_t k[SB_IP_KEY];
+	int held = -7, st;
+	pid_t pid;
+
+	key_n(3, k);
+	ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 5, &held), 1);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		pthread_mutex_lock(&sb.ips->lock);
+		raise(SIGKILL);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_int_eq(pthread_mutex_lock(&sb.ips->lock), EOWNERDEAD);
+	ck_assert_int_eq(pthread_mutex_unlock(&sb.ips->lock), 0);
+	ck_assert_int_eq(pthread_mutex_lock(&sb.ips->lock), ENOTRECOVERABLE);
+
+	held = -7;
+	ck_assert_int_eq(scoreboard_ip_take(sb.ips, k, 5, &held), -1);
+	ck_assert_int_eq(held, -7);
+	scoreboard_ip_drop(sb.ips, k);
+	ck_assert_uint_eq(sb.ips->used, 1);
+	scoreboard_ip_clear(sb.ips);
+	ck_assert_uint_eq(sb.ips->used, 1);
+}
+END_TEST
+
 START_TEST(test_slots)
 {
 	ck_assert_uint_eq(sb.nslots, SB_MAX_SLOTS);
@@ -259,6 +375,9 @@ static Suite *scoreboard_suite(void)
 	tcase_add_test(tc, test_delete_keeps_runs);
 	tcase_add_test(tc, test_full);
 	tcase_add_test(tc, test_holder_killed);
+	tcase_add_test(tc, test_delete_across_wrap);
+	tcase_add_test(tc, test_clear);
+	tcase_add_test(tc, test_lock_unrecoverable);
 	suite_add_tcase(s, tc);
 	return s;
 }
