@@ -55,14 +55,8 @@ int handoff_head_ready(const char *buf, size_t len);
 /*
  * The same judgement for a buffer that grows: its first `seen` bytes were
  * already judged "need more", so only what follows them is searched and a
- * client sending one byte at a time costs O(1) per byte, not O(len).
- */
-int handoff_head_ready_from(const char *buf, size_t len, size_t seen);
-
-/*
- * The same judgement for a buffer that grows: its first `seen` bytes were
- * already judged "need more", so only what follows them is searched and a
- * client sending one byte at a time costs O(1) per byte, not O(len).
+ * client sending one byte at a time costs O(1) per byte, not O(len)
+ * (each line is read back once, when it ends).
  */
 int handoff_head_ready_from(const char *buf, size_t len, size_t seen);
 

@@ -252,15 +252,9 @@ static void http_error_log(const struct request *rq, int status, const char *why
 {
 	const struct http_request *hr = &rq->hr;
 	char target[256];
-	size_t n = 0;
+	/* The target is the client's bytes: escaped as every logged client text is. */
+	size_t n = log_escape(target, sizeof(target) - 1, hr->target.p, hr->target.len, NULL);
 
-	/* The target is the client's bytes: keep the log line one line and readable. */
-	for (size_t i = 0; i < hr->target.len && n + 5 < sizeof(target); i++) {
-		unsigned char ch = (unsigned char)hr->target.p[i];
-		n += (size_t)(ch >= 0x20 && ch < 0x7f && ch != '\\' ?
-			      snprintf(target + n, sizeof(target) - n, "%c", ch) :
-			      snprintf(target + n, sizeof(target) - n, "\\x%02x", ch));
-	}
 	target[n] = '\0';
 	log_error(http_error_level(status), "[client %s:%d] %d %s: %s%s%s",
 		  rq->conn->c_peer, rq->conn->c_peer_port, status, http_reason(status),
