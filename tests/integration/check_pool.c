@@ -29,6 +29,14 @@
 #define GROW_MAX_MS 5000    /* they must all be done by then (one at a time: 24 s) */
 #define NIDLE       200     /* idle or slow connections */
 #define FAST_MS     100     /* a fresh client's answer meanwhile */
+/*
+ * A starved pool answers a fresh client in seconds (timeouts.header), a
+ * working one in a few ms; on a loaded CI machine (coverage, sanitizers) a
+ * single probe can still take a scheduler quantum or two. So one probe may
+ * be slow, never unanswered, and most must be fast: SLOW_MS bounds every
+ * probe, FAST_MS the typical one (the median).
+ */
+#define SLOW_MS     1000
 #define HEADER_S    3       /* timeouts.header */
 #define HELLO_REQ   "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"
 
@@ -303,7 +311,14 @@ START_TEST(test_idle_connections_cost_no_worker)
 			      "connection %d: no 200 within 2 s (%d workers, the others idle): %.200s",
 			      i, 8, conns[i].buf);
 	}
-	dt = timed_get();
+	/* The best of three probes (see SLOW_MS): a starved pool fails all three. */
+	dt = -1;
+	for (int i = 0; i < 3 && (dt < 0 || dt >= FAST_MS); i++) {
+		long long t = timed_get();
+
+		ck_assert_msg(t >= 0, "with %d idle connections a new client got no 200", NIDLE);
+		dt = dt < 0 || t < dt ? t : dt;
+	}
 	printf("idle: a new client answered in %lld ms with %d idle connections open\n", dt, NIDLE);
 	ck_assert_msg(dt >= 0 && dt < FAST_MS, "with %d idle connections a new client took %lld ms",
 		      NIDLE, dt);
@@ -334,7 +349,7 @@ START_TEST(test_slowloris)
 	static struct pollfd pfd[NIDLE];
 	pid_t w[64];
 	long long t0, next_probe, worst = 0, end;
-	int sent = 0, done = 0, probes = 0;
+	int sent = 0, done = 0, probes = 0, slow = 0;
 
 	start_pool(POOL8);
 	ck_assert(hs_wait_children(srv.pid, 8, HS_TIMEOUT_MS));
@@ -358,10 +373,11 @@ START_TEST(test_slowloris)
 		if (now >= next_probe) {
 			long long dt = timed_get();
 
-			ck_assert_msg(dt >= 0 && dt < FAST_MS,
+			ck_assert_msg(dt >= 0 && dt < SLOW_MS,
 				      "%lld ms into the slowloris a new client took %lld ms (-1: no 200)",
 				      now - t0, dt);
 			worst = dt > worst ? dt : worst;
+			slow += dt >= FAST_MS;
 			probes++;
 			next_probe = hs_now_ms() + 250;
 		}
@@ -380,8 +396,8 @@ START_TEST(test_slowloris)
 			}
 		}
 	}
-	printf("slowloris: %d probes, slowest %lld ms; %d of %d slow clients answered\n",
-	       probes, worst, done, NIDLE);
+	printf("slowloris: %d probes, %d of them %d ms or more, slowest %lld ms; %d of %d slow clients answered\n",
+	       probes, slow, FAST_MS, worst, done, NIDLE);
 	for (int i = 0; i < NIDLE; i++) {
 		long long after = conns[i].t_status - conns[i].t0;
 
@@ -391,6 +407,7 @@ START_TEST(test_slowloris)
 			      "slow client %d got 408 after %lld ms, before timeouts.header = %d s", i, after, HEADER_S);
 	}
 	ck_assert_msg(probes >= 5, "only %d probes ran", probes);
+	ck_assert_msg(slow * 2 < probes, "%d of %d probes took %d ms or more", slow, probes, FAST_MS);
 	ck_assert_int_eq(hs_workers(srv.pid, w, 64), 8);
 	mini_close_all();
 }
