@@ -1,5 +1,6 @@
 /*
- * check_fallback — the document root stays a wall without openat2.
+ * check_fallback — the document root stays a wall without openat2, and
+ * scripts run by the kernel's rule without faccessat2.
  *
  * static.c opens files with openat2(RESOLVE_BENEATH) and, where the kernel
  * lacks it (ENOSYS, Linux < 5.6) or a seccomp filter refuses it (EPERM or
@@ -18,6 +19,10 @@
  * that leaves the root is 403, files and symlinks inside it are served,
  * dotfiles stay 403, a missing file is 404 with the configured error page
  * (also opened through static_open).
+ *
+ * The same way, the faccessat2 fallback of cgi.c (Linux < 5.8): a filter
+ * that fails faccessat2 with ENOSYS, and scripts whose owner, group and
+ * mode put each class of the kernel's execute rule to the test.
  */
 #include "harness.h"
 
@@ -27,11 +32,14 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <pwd.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -45,15 +53,15 @@
 
 static struct hs_server srv;
 
-/* Fail openat2 with err; allow everything else (and other ABIs' calls). */
-static void deny_openat2(int err)
+/* Fail system call nr with err; allow everything else (and other ABIs' calls). */
+static void deny_syscall(long nr, int err)
 {
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ((unsigned)err & SECCOMP_RET_DATA)),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
@@ -63,12 +71,17 @@ static void deny_openat2(int err)
 	ck_assert_msg(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "no_new_privs: %s", strerror(errno));
 	ck_assert_msg(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0,
 		      "seccomp: %s", strerror(errno));
-	{
-		long rc = syscall(SYS_openat2, AT_FDCWD, ".", NULL, 0);
-		int e = errno;
+}
 
-		ck_assert_msg(rc == -1 && e == err, "openat2 under the filter: %ld, %s", rc, strerror(e));
-	}
+static void deny_openat2(int err)
+{
+	long rc;
+	int e;
+
+	deny_syscall(SYS_openat2, err);
+	rc = syscall(SYS_openat2, AT_FDCWD, ".", NULL, 0);
+	e = errno;
+	ck_assert_msg(rc == -1 && e == err, "openat2 under the filter: %ld, %s", rc, strerror(e));
 }
 
 static void put_link(const char *name, const char *target)
@@ -178,6 +191,129 @@ END_TEST
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/*
+ * cgi.c asks faccessat2(AT_EACCESS | AT_EMPTY_PATH) whether the opened
+ * script may be executed; without faccessat2 (ENOSYS, Linux < 5.8) glibc
+ * refuses AT_EMPTY_PATH with EINVAL, and cgi_mode_executable() applies the
+ * kernel's rule itself (fs/namei.c): root needs any x bit; otherwise the
+ * owner's bits when the worker owns the file, else the group's when it is
+ * in the file's group, else the others' (the first class that matches
+ * decides, even when a later one would allow). Each row is a script with
+ * its owner, group and mode, run by workers that are www-data or root
+ * under a filter that fails faccessat2 with ENOSYS.
+ */
+#define RAN "pfhttpd-fallback-ran"
+
+static const struct exec_case {
+	int line;
+	const char *desc;
+	bool root;              /* the workers run as root, else as www-data */
+	const char *name;       /* below cgi-bin/ */
+	bool own, grp;          /* owner, group www-data (else root) */
+	mode_t mode;
+	int status;             /* 200 with RAN, or 403 and the log line */
+} exec_cases[] = {
+	{ __LINE__, "others may execute",             false, "t-other.sh",    false, false, 0755, 200 },
+	{ __LINE__, "only owner and group may",       false, "t-nother.sh",   false, false, 0754, 403 },
+	{ __LINE__, "the owner may",                  false, "t-owner.sh",    true,  false, 0744, 200 },
+	{ __LINE__, "the owner may not, others may",  false, "t-nowner.sh",   true,  false, 0645, 403 },
+	{ __LINE__, "the group may",                  false, "t-group.sh",    false, true,  0750, 200 },
+	{ __LINE__, "the group may not, others may",  false, "t-ngroup.sh",   false, true,  0745, 403 },
+	{ __LINE__, "root: an x bit for others only", true,  "t-rootx.sh",    true,  true,  0701, 200 },
+	{ __LINE__, "root: no x bit at all",          true,  "t-rootnx.sh",   false, false, 0644, 403 },
+};
+
+static void put_script(const struct exec_case *c, uid_t uid, gid_t gid)
+{
+	char rel[HS_PATH], path[HS_PATH * 2];
+
+	snprintf(rel, sizeof rel, "cgi-bin/%s", c->name);
+	snprintf(path, sizeof path, "%s/%s", srv.root, rel);
+	if (hs_put_str(&srv, rel, "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n"
+		       RAN "\\n'\n") == -1 ||
+	    chown(path, c->own ? uid : 0, c->grp ? gid : 0) == -1 || chmod(path, c->mode) == -1)
+		ck_abort_msg("cannot write %s: %s", path, strerror(errno));
+}
+
+/* mkdtemp made the run directory and the root 0700: open them to the workers. */
+static void open_root(void)
+{
+	char parent[HS_PATH];
+	char *slash;
+
+	snprintf(parent, sizeof parent, "%s", srv.root);
+	slash = strrchr(parent, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	if (strncmp(parent, "/tmp/pfhttpd-test-", 18) == 0 && chmod(parent, 0755) == -1)
+		ck_abort_msg("chmod %s: %s", parent, strerror(errno));
+	if (chmod(srv.root, 0755) == -1)
+		ck_abort_msg("chmod %s: %s", srv.root, strerror(errno));
+}
+
+static void exec_row(const struct exec_case *c)
+{
+	struct hs_response *r = calloc(1, sizeof(*r));
+	char req[512], found[2048];
+
+	ck_assert_ptr_nonnull(r);
+	snprintf(req, sizeof req, "GET /cgi-bin/%s HTTP/1.1\r\nHost: localhost\r\n"
+		 "Connection: close\r\n\r\n", c->name);
+	ck_assert_msg(hs_exchange(&srv, req, r) == 0, "line %d (%s): no response", c->line, c->desc);
+	ck_assert_msg(r->status == c->status, "line %d (%s): status %d, want %d: %.300s",
+		      c->line, c->desc, r->status, c->status, r->raw);
+	if (c->status == 200)
+		ck_assert_msg(strcmp(r->body, RAN "\n") == 0, "line %d (%s): body %.300s",
+			      c->line, c->desc, r->body);
+	else
+		ck_assert_msg(!hs_contains(r->raw, r->raw_len, RAN) &&
+			      hs_wait_file_contains(srv.error_log, c->name, 3000) &&
+			      hs_find_line(srv.error_log, c->name, "script is not executable",
+					   found, sizeof found),
+			      "line %d (%s): not refused as not executable: %.300s",
+			      c->line, c->desc, r->raw);
+	free(r);
+}
+
+/* _i 0: workers as www-data, 1: as root; one server each, its rows in turn. */
+START_TEST(test_exec_rule)
+{
+	const bool root = _i == 1;
+	const struct passwd *pw = getpwnam("www-data");
+	char msg[9000];
+	long rc;
+
+	if (geteuid() != 0 || pw == NULL) {
+		printf("SKIP: test_exec_rule needs root and the user www-data\n");
+		return;
+	}
+	deny_syscall(SYS_faccessat2, ENOSYS);
+	rc = syscall(SYS_faccessat2, AT_FDCWD, ".", X_OK, AT_EACCESS | AT_EMPTY_PATH);
+	ck_assert_msg(rc == -1 && errno == ENOSYS, "faccessat2 under the filter: %ld", rc);
+	ck_assert_msg(faccessat(AT_FDCWD, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) == -1 &&
+		      errno == EINVAL, "glibc without faccessat2: %s", strerror(errno));
+	if (hs_root_init(&srv) == -1 || hs_fixtures(&srv) == -1)
+		ck_abort_msg("cannot create the server root");
+	open_root();
+	for (int i = 0; i < NELEM(exec_cases); i++)
+		if (exec_cases[i].root == root)
+			put_script(&exec_cases[i], pw->pw_uid, pw->pw_gid);
+	if (hs_start(&srv, root ? "cgi = { alias = \"/cgi-bin/\"; directory = \"cgi-bin\"; };\n"
+		     : "user = \"www-data\";\n"
+		     "cgi = { alias = \"/cgi-bin/\"; directory = \"cgi-bin\"; };\n",
+		     msg, sizeof msg) == -1) {
+		hs_destroy(&srv);
+		ck_abort_msg("cannot start %s: %s", hs_bin(), msg);
+	}
+	for (int i = 0; i < NELEM(exec_cases); i++)
+		if (exec_cases[i].root == root)
+			exec_row(&exec_cases[i]);
+	hs_destroy(&srv);
+}
+END_TEST
+
+
+
 static Suite *fallback_suite(void)
 {
 	Suite *s = suite_create("fallback");
@@ -193,6 +329,12 @@ static Suite *fallback_suite(void)
 	tcase_add_checked_fixture(tc, setup_eperm, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_row, 0, NELEM(cases));
+	suite_add_tcase(s, tc);
+
+	/* Each test installs its own filter and starts its own server. */
+	tc = tcase_create("faccessat2");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_exec_rule, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -414,6 +414,23 @@ START_TEST(test_relative_below_server_root)
 }
 END_TEST
 
+/* server_root "/" joins relative paths without a doubled slash. */
+START_TEST(test_server_root_slash)
+{
+	char text[PATH_MAX + 128];
+	struct conf c;
+
+	snprintf(text, sizeof text, "server_root = \"/\";\ndocument_root = \"%s/htdocs\";\n"
+		 "access_log = \"var/log/a.log\";\n", tmpdir + 1);
+	load_ok("etc/slash.conf", text, &c);
+	ck_assert_str_eq(c.server_root, "/");
+	assert_tmp(c.document_root, "htdocs");
+	ck_assert_str_eq(c.access_log, "/var/log/a.log");
+	ck_assert_str_eq(c.cgi.directory, "/cgi-bin");
+	conf_free(&c);
+}
+END_TEST
+
 /* A config path relative to the working directory still yields absolute paths. */
 START_TEST(test_relative_config_path)
 {
@@ -702,6 +719,36 @@ static const struct err_case err_cases[] = {
 	{ __LINE__, "an escaped quote does not end a string for the scan", NULL,
 	  "server_name = \"a\\\" 5000000000\";\nlimits = { body = 6000000000; };\n", 2,
 	  "body: integer 6000000000 does not fit in 32 bits; write it as 6000000000L" },
+	{ __LINE__, "a float with a lowercase exponent is no 32-bit overflow", NULL,
+	  "workers = { start = 5000000000e0; };\n", 1, "workers.start: must be an integer" },
+	{ __LINE__, "an overflow before any setting name has no prefix", NULL,
+	  "5000000000;\n", 1,
+	  "integer 5000000000 does not fit in 32 bits; write it as 5000000000L" },
+	{ __LINE__, "a // comment hides its numbers", NULL,
+	  "// start = 5000000000\nlog_level = \"verbose\";\n", 2,
+	  "log_level: 'verbose' is not one of error, warn, notice, info, debug" },
+	{ __LINE__, "a lone slash starts no comment", NULL,
+	  "x = 1 / 5000000000;\n", 1,
+	  "x: integer 5000000000 does not fit in 32 bits; write it as 5000000000L" },
+	{ __LINE__, "a name may start with '*' (libconfig's grammar)", NULL,
+	  "*x = 5000000000;\n", 1,
+	  "*x: integer 5000000000 does not fit in 32 bits; write it as 5000000000L" },
+	{ __LINE__, "a backslash ending the file inside a string", NULL,
+	  "server_name = \"a\\", 1, "syntax error" },
+	{ __LINE__, "duplicate: the first one on the line is named", NULL,
+	  "workers = { start = 4; max = 8; start = 5; max = 9; };\n", 1,
+	  "start: duplicate setting (a key may be set only once in its group)" },
+	{ __LINE__, "duplicate whose name is apart from its '=': libconfig's words", NULL,
+	  "workers = { start\n = 4; start\n = 5; };\n", 2, "duplicate setting name" },
+	{ __LINE__, "error page path not a string", NULL,
+	  "error_pages = ( { status = 404; path = 5; } );\n", 1,
+	  "error_pages[0].path: must be a string" },
+	{ __LINE__, "handler interpreter not a string", NULL,
+	  "cgi = { handlers = ( { extension = \".php\"; interpreter = 5; } ); };\n", 1,
+	  "cgi.handlers[0].interpreter: must be a string" },
+	{ __LINE__, "unknown handler key", NULL,
+	  "cgi = { handlers = ( { extension = \".php\"; foo = 1; } ); };\n", 1,
+	  "cgi.handlers[0].foo: unknown key" },
 	/* relations between keys */
 	{ __LINE__, "header_bytes < request_line", NULL,
 	  "limits = {\n  request_line = 8192;\n  header_bytes = 4096;\n};\n", 3,
@@ -962,6 +1009,11 @@ static void check_setup(void)
 	write_mode("cgi-bin/noexec.sh", "#!/bin/sh\n", 0644);
 	tmp_path("cgi-bin/out.sh", path, sizeof path);
 	ck_assert_int_eq(symlink(target, path), 0);
+	/* "htdocs2" starts with "htdocs": a bare prefix test would let it in. */
+	mkdir_in_tmp("htdocs2");
+	write_mode("htdocs2/x.html", "<p>sibling</p>\n", 0644);
+	tmp_path("htdocs/sibling.html", path, sizeof path);
+	ck_assert_int_eq(symlink("../htdocs2/x.html", path), 0);
 	tmp_path("bin/loop", path, sizeof path);
 	ck_assert_int_eq(symlink("loop", path), 0);
 }
@@ -1093,6 +1145,9 @@ static const struct check_case check_cases[] = {
 	  ROOT_OK "cgi = { alias = \"/cgi-bin/\"; };\n"
 	  "error_pages = ( { status = 500; path = \"/cgi-bin/out.sh\"; } );\n", 3,
 	  "error_pages: '/cgi-bin/out.sh' (status 500) leads outside cgi.directory '@T/cgi-bin'" },
+	{ __LINE__, "error page in a sibling whose name extends document_root's", ANYONE,
+	  ROOT_OK "error_pages = ( { status = 403; path = \"/sibling.html\"; } );\n", 2,
+	  "error_pages: '/sibling.html' (status 403) leads outside document_root '@T/htdocs'" },
 	{ __LINE__, "error page is document_root itself", ANYONE,
 	  ROOT_OK "error_pages = ( { status = 403; path = \"/\"; } );\n", 2,
 	  "error_pages: '/' (status 403) is not a regular file" },
@@ -1365,6 +1420,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(paths, test_relative_server_root);
 	tcase_add_test(paths, test_relative_below_server_root);
 	tcase_add_test(paths, test_relative_config_path);
+	tcase_add_test(paths, test_server_root_slash);
 	tcase_add_loop_test(bad, test_errors, 0,
 			    (int)(sizeof err_cases / sizeof err_cases[0]));
 	tcase_add_test(bad, test_missing_file);

@@ -13,6 +13,7 @@
 #include "identity.h"
 
 #include <check.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -24,6 +25,98 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/*
+ * Failing lookups: the password and group databases cannot be made to fail
+ * from outside (an LDAP server that is down, a broken nsswitch.conf), so
+ * this suite defines getpwnam(3), getgrnam(3) and getgrouplist(3) itself.
+ * The executable's definitions come first in symbol resolution, so
+ * identity.c calls these; each answers from the table the running case set
+ * (fakes, grouplist_mode) and passes every other name on to the C library's
+ * own (dlsym RTLD_NEXT). Check forks per test, so a case's fakes die with it.
+ */
+struct fake {
+	const char *name;            /* NULL ends the list */
+	bool group;                  /* getgrnam's, else getpwnam's */
+	int err;                     /* not found, with this errno; -1: found */
+	unsigned id, gid;            /* found: the uid (or gid) and primary gid */
+};
+
+static const struct fake *fakes;
+
+static const struct fake *fake_find(const char *name, bool group)
+{
+	for (const struct fake *f = fakes; f && f->name; f++)
+		if (f->group == group && strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+struct passwd *getpwnam(const char *name)
+{
+	static struct passwd pw;
+	struct passwd *(*real)(const char *);
+	const struct fake *f = fake_find(name, false);
+
+	if (f && f->err >= 0) {
+		errno = f->err;
+		return NULL;
+	}
+	if (f) {
+		pw = (struct passwd){ .pw_name = (char *)f->name, .pw_uid = f->id, .pw_gid = f->gid };
+		return &pw;
+	}
+	*(void **)&real = dlsym(RTLD_NEXT, "getpwnam");
+	return real(name);
+}
+
+struct group *getgrnam(const char *name)
+{
+	struct group *(*real)(const char *);
+	const struct fake *f = fake_find(name, true);
+
+	if (f) {
+		ck_assert_int_ge(f->err, 0);
+		errno = f->err;
+		return NULL;
+	}
+	*(void **)&real = dlsym(RTLD_NEXT, "getgrnam");
+	return real(name);
+}
+
+/* How getgrouplist answers the first call; later calls are the real one's. */
+enum grouplist_mode {
+	GL_REAL,
+	GL_HINT,         /* -1 and the number needed in *ngroups, as glibc does */
+	GL_NO_HINT,      /* -1 and *ngroups untouched, as other libcs may */
+	GL_TOO_MANY,     /* -1 and a need beyond setgroups' limit, every call */
+};
+
+#define GL_HINTED 40
+
+static enum grouplist_mode grouplist_mode;
+static int grouplist_calls;
+static int grouplist_sizes[8];   /* *ngroups as each call got it */
+
+int getgrouplist(const char *user, gid_t group, gid_t *groups, int *ngroups)
+{
+	int (*real)(const char *, gid_t, gid_t *, int *);
+
+	if (grouplist_calls < 8)
+		grouplist_sizes[grouplist_calls] = *ngroups;
+	grouplist_calls++;
+	if (grouplist_mode == GL_TOO_MANY) {
+		*ngroups = 70000;
+		return -1;
+	}
+	if (grouplist_mode != GL_REAL && grouplist_calls == 1) {
+		if (grouplist_mode == GL_HINT)
+			*ngroups = GL_HINTED;
+		return -1;
+	}
+	*(void **)&real = dlsym(RTLD_NEXT, "getgrouplist");
+	return real(user, group, groups, ngroups);
+}
 
 #define FILE_NAME "/etc/pfhttpd/test.conf"
 #define NOUSER "no-such-user-pfhttpd"
@@ -422,6 +515,141 @@ START_TEST(test_become_refused)
 }
 END_TEST
 
+/*
+ * The databases answering badly, as a root master sees it: a lookup that
+ * fails is named as such (never "unknown user"), every errno getpwnam(3)
+ * NOTES lists for "not found" means unknown, and the keeper's default user
+ * "pfhttpd" is taken when it exists, "nobody" otherwise.
+ */
+#define EIO_TEXT "Input/output error"
+
+static const struct lookup_case {
+	int line;
+	const char *desc;
+	const char *user, *group, *keeper;
+	struct fake fakes[3];
+	int want_line;               /* of the error; 0: "FILE: msg" */
+	const char *msg;             /* NULL: success, the keeper is fakes[0] */
+} lookup_cases[] = {
+	{ __LINE__, "user lookup fails", "www-data", NULL, "nobody",
+	  { { "www-data", false, EIO, 0, 0 } },
+	  L_USER, "user: cannot look up user 'www-data': " EIO_TEXT },
+	{ __LINE__, "not found, errno 0", "www-data", NULL, "nobody",
+	  { { "www-data", false, 0, 0, 0 } }, L_USER, "user: unknown user 'www-data'" },
+	{ __LINE__, "not found, ENOENT", "www-data", NULL, "nobody",
+	  { { "www-data", false, ENOENT, 0, 0 } }, L_USER, "user: unknown user 'www-data'" },
+	{ __LINE__, "not found, ESRCH", "www-data", NULL, "nobody",
+	  { { "www-data", false, ESRCH, 0, 0 } }, L_USER, "user: unknown user 'www-data'" },
+	{ __LINE__, "not found, EBADF", "www-data", NULL, "nobody",
+	  { { "www-data", false, EBADF, 0, 0 } }, L_USER, "user: unknown user 'www-data'" },
+	{ __LINE__, "not found, EPERM", "www-data", NULL, "nobody",
+	  { { "www-data", false, EPERM, 0, 0 } }, L_USER, "user: unknown user 'www-data'" },
+	{ __LINE__, "group lookup fails", "www-data", "daemon", "nobody",
+	  { { "daemon", true, EIO, 0, 0 } },
+	  L_GROUP, "group: cannot look up group 'daemon': " EIO_TEXT },
+	{ __LINE__, "group not found, ESRCH", "www-data", "daemon", "nobody",
+	  { { "daemon", true, ESRCH, 0, 0 } }, L_GROUP, "group: unknown group 'daemon'" },
+	{ __LINE__, "keeper_user lookup fails", "www-data", NULL, "nobody",
+	  { { "nobody", false, EIO, 0, 0 } },
+	  L_KEEPER, "keeper_user: cannot look up user 'nobody': " EIO_TEXT },
+	{ __LINE__, "default keeper's lookup fails", "www-data", NULL, NULL,
+	  { { IDENTITY_KEEPER_DEFAULT, false, EIO, 0, 0 } },
+	  0, "keeper_user: cannot look up user '" IDENTITY_KEEPER_DEFAULT "': " EIO_TEXT },
+	{ __LINE__, "neither default keeper exists", "www-data", NULL, NULL,
+	  { { IDENTITY_KEEPER_DEFAULT, false, 0, 0, 0 },
+	    { IDENTITY_KEEPER_FALLBACK, false, ENOENT, 0, 0 } },
+	  0, "keeper_user: not set, and neither user '" IDENTITY_KEEPER_DEFAULT "' nor '"
+	  IDENTITY_KEEPER_FALLBACK "' exists; set keeper_user" },
+	{ __LINE__, "default keeper exists: it is taken", "www-data", NULL, NULL,
+	  { { IDENTITY_KEEPER_DEFAULT, false, -1, 4242, 4243 } }, 0, NULL },
+};
+
+START_TEST(test_lookup)
+{
+	const struct lookup_case *k = &lookup_cases[_i];
+	const struct id_case ik = { k->line, k->desc, 0, k->user, k->group, k->keeper,
+				    ALLOW_ABSENT, 0, NULL, false, NULL, NULL, NULL };
+	struct identity id;
+	struct conf c;
+	char err[1024] = "", want[1024];
+	int rc;
+
+	make_conf(&ik, &c);
+	fakes = k->fakes;
+	memset(&id, 0xa5, sizeof id);
+	rc = identity_resolve(&c, 0, &id, err, sizeof err);
+	fakes = NULL;
+	if (k->msg) {
+		ck_assert_msg(rc == -1, "line %d (%s): resolved", k->line, k->desc);
+		if (k->want_line > 0)
+			snprintf(want, sizeof want, "%s:%d: %s", FILE_NAME, k->want_line, k->msg);
+		else
+			snprintf(want, sizeof want, "%s: %s", FILE_NAME, k->msg);
+		ck_assert_msg(strcmp(err, want) == 0, "line %d (%s):\n got  '%s'\n want '%s'",
+			      k->line, k->desc, err, want);
+		ck_assert_ptr_null(id.groups);
+		ck_assert_ptr_null(id.keeper_name);
+		return;
+	}
+	ck_assert_msg(rc == 0, "line %d (%s): %s", k->line, k->desc, err);
+	ck_assert_str_eq(id.keeper_name, k->fakes[0].name);
+	ck_assert_int_eq(id.keeper_uid, k->fakes[0].id);
+	ck_assert_int_eq(id.keeper_gid, k->fakes[0].gid);
+	identity_free(&id);
+}
+END_TEST
+
+/*
+ * The workers' supplementary groups when the first buffer (16) is too
+ * small: glibc's hint is taken as the new size, without one the buffer
+ * doubles, and a need beyond setgroups(2)'s limit is refused.
+ */
+static const struct grouplist_case {
+	int line;
+	const char *desc;
+	enum grouplist_mode mode;
+	int second;                  /* *ngroups of the second call; 0: none */
+	const char *msg;             /* NULL: success */
+} grouplist_cases[] = {
+	{ __LINE__, "glibc's hint is the new size", GL_HINT, GL_HINTED, NULL },
+	{ __LINE__, "no hint: the buffer doubles", GL_NO_HINT, 32, NULL },
+	{ __LINE__, "too many groups", GL_TOO_MANY, 0,
+	  "user: 'www-data' is in more than 65536 groups" },
+};
+
+START_TEST(test_grouplist)
+{
+	const struct grouplist_case *g = &grouplist_cases[_i];
+	const struct id_case k = { __LINE__, "switch", 0, "www-data", NULL, "nobody",
+				   ALLOW_ABSENT, 0, NULL, true, "www-data", NULL, "nobody" };
+	struct identity id;
+	struct conf c;
+	char err[1024] = "", want[1024];
+	int rc;
+
+	make_conf(&k, &c);
+	grouplist_mode = g->mode;
+	rc = identity_resolve(&c, 0, &id, err, sizeof err);
+	grouplist_mode = GL_REAL;
+	ck_assert_int_eq(grouplist_sizes[0], 16);
+	if (g->msg) {
+		snprintf(want, sizeof want, "%s:%d: %s", FILE_NAME, L_USER, g->msg);
+		ck_assert_msg(rc == -1, "line %d (%s): resolved", g->line, g->desc);
+		ck_assert_msg(strcmp(err, want) == 0, "line %d (%s):\n got  '%s'\n want '%s'",
+			      g->line, g->desc, err, want);
+		ck_assert_int_eq(grouplist_calls, 1);
+		ck_assert_ptr_null(id.groups);
+		return;
+	}
+	ck_assert_msg(rc == 0, "line %d (%s): %s", g->line, g->desc, err);
+	ck_assert_msg(grouplist_calls == 2 && grouplist_sizes[1] == g->second,
+		      "line %d (%s): %d calls, second with %d", g->line, g->desc,
+		      grouplist_calls, grouplist_sizes[1]);
+	assert_switch(&k, &id);
+	identity_free(&id);
+}
+END_TEST
+
 static Suite *identity_suite(void)
 {
 	Suite *s = suite_create("identity");
@@ -432,6 +660,10 @@ static Suite *identity_suite(void)
 			    (int)(sizeof id_cases / sizeof id_cases[0]));
 	tcase_add_test(core, test_default_keeper);
 	tcase_add_test(core, test_keep_names);
+	tcase_add_loop_test(core, test_lookup, 0,
+			    (int)(sizeof lookup_cases / sizeof lookup_cases[0]));
+	tcase_add_loop_test(core, test_grouplist, 0,
+			    (int)(sizeof grouplist_cases / sizeof grouplist_cases[0]));
 	tcase_add_test(core, test_become_worker);
 	tcase_add_test(core, test_become_keeper);
 	tcase_add_loop_test(core, test_become_refused, 0,
