@@ -347,6 +347,7 @@ check() {
 	esac
 	code=$(curl -sS --max-time 30 -o "$body" -w '%{http_code}' "${args[@]}" \
 		"http://127.0.0.1:$PORT${S_PATH[$s]}" 2>>"$RAW/check-$name-$s.err")
+	[ -s "$RAW/check-$name-$s.err" ] || rm -f "$RAW/check-$name-$s.err"
 	if [ "$code" != 200 ]; then
 		echo "check failed: HTTP ${code:-none} (raw/check-$name-$s.body)"
 		return 1
