@@ -12,6 +12,8 @@
 #   make uninstall  remove what make install put (not the configuration, the logs or the user)
 #   make man-check  the man pages format without a warning
 #   make coverage   unit + integration suites under gcov; line and branch coverage of src/ (lcov)
+#   make bench    pfhttpd beside nginx, Apache prefork and lighttpd (bench/bench.sh);
+#                 table and chart in bench/results/<date>/; make bench QUICK=1: under 3 minutes
 
 VERSION  := 0.1.0
 ifeq ($(origin CC),default)
@@ -73,6 +75,12 @@ SERVICE_PKGS := systemd logrotate
 FUZZ_PKGS := clang-14 libclang-rt-14-dev
 # make valgrind's.
 VALGRIND_PKGS := valgrind
+# make bench's: wrk drives the load; nginx, apache2 (its prefork MPM and
+# mod_cgi) and lighttpd are the peers, fcgiwrap gives nginx its CGI rows;
+# php-cgi runs contact_form.php; gnuplot-nox draws the chart; curl checks
+# the answers; python3 writes the table. Installing them starts no service
+# here, and bench.sh never uses one: it runs its own servers.
+BENCH_PKGS := wrk nginx apache2 lighttpd fcgiwrap php-cgi gnuplot-nox curl python3
 
 SRCS     := $(wildcard src/*.c)
 OBJS     := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -134,7 +142,7 @@ SUBST    := sed -e 's|/usr/local/sbin/pfhttpd|$(SBINDIR)/pfhttpd|g' \
 # keeper is created and the log directory given to group adm.
 REAL     := [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]
 
-.PHONY: all run check unit integration deps browser-deps service-deps clean install uninstall man-check install-check fuzz valgrind
+.PHONY: all run check unit integration deps browser-deps service-deps clean install uninstall man-check install-check fuzz valgrind bench
 all: $(BUILD)/pfhttpd
 
 # Installs only what is missing, and says what it installs. Uses sudo when not root.
@@ -293,6 +301,14 @@ endif
 	  PFHTTPD_BIN=$(BUILD)/pfhttpd PFHTTPD_SRC=$(CURDIR) $(BUILD)/tests/check_$$t || \
 	  echo "pfhttpd: check_$$t had failures under valgrind (see above); the logs decide"; done
 	sh tests/valgrind_check.sh $(VALGRIND_DIR)
+
+# bench/bench.sh says what it measures and how; QUICK=1 is one round of 3 s
+# cells instead of three of 10 s. The plain build is measured (not SAN or COV).
+QUICK ?= 0
+bench:
+	$(call install_missing,$(DEB_PKGS) $(BENCH_PKGS))
+	$(MAKE) build/pfhttpd SAN= COV=
+	QUICK=$(QUICK) bash bench/bench.sh
 
 # man --warnings and groff -ww print nothing for either page.
 man-check:
