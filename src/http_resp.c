@@ -75,15 +75,43 @@ static void resp_vadd(struct request *rq, const char *fmt, va_list ap)
 		rq->out_len += (size_t)n;
 }
 
-static void resp_add(struct request *rq, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void resp_add(struct request *rq, const char *fmt, ...)
+/*
+ * Append n bytes. The head of every response is built from fixed parts,
+ * so it is copied, not formatted: the printf family's 16 calls per 1 KB
+ * response were 1.6 % of a worker's CPU samples, 0.1 % copied (perf,
+ * issue 8). resp_header keeps a format for the rare value that needs one.
+ */
+static void resp_put(struct request *rq, const char *p, size_t n)
 {
-	va_list ap;
+	if (n >= rq->out_cap - rq->out_len) {
+		rq->out_overflow = true;
+		return;
+	}
+	memcpy(rq->out + rq->out_len, p, n);
+	rq->out_len += n;
+}
 
-	va_start(ap, fmt);
-	resp_vadd(rq, fmt, ap);
-	va_end(ap);
+static void resp_puts(struct request *rq, const char *s)
+{
+	resp_put(rq, s, strlen(s));
+}
+
+/* v in decimal into buf (at least 20 bytes); returns where the digits start. */
+static char *resp_u64(uint64_t v, char buf[20])
+{
+	char *p = buf + 20;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return p;
+}
+
+static void resp_put_u64(struct request *rq, uint64_t v)
+{
+	char buf[20], *p = resp_u64(v, buf);
+
+	resp_put(rq, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void resp_start_reason(struct request *rq, int status, const char *reason, size_t len)
@@ -95,8 +123,13 @@ void resp_start_reason(struct request *rq, int status, const char *reason, size_
 	rq->out_len = 0;
 	rq->out_overflow = false;
 	rq->status = status;
-	resp_add(rq, "HTTP/1.1 %d %.*s\r\nDate: %s\r\nServer: %s\r\n",
-		 status, (int)len, reason, http_date_now(), SERVER_SOFTWARE);
+	resp_put(rq, "HTTP/1.1 ", 9);
+	resp_put_u64(rq, (uint64_t)(status < 0 ? 0 : status));
+	resp_put(rq, " ", 1);
+	resp_put(rq, reason, len);
+	resp_put(rq, "\r\nDate: ", 8);
+	resp_put(rq, http_date_now(), HTTP_DATE_LEN);
+	resp_put(rq, "\r\nServer: " SERVER_SOFTWARE "\r\n", sizeof("\r\nServer: " SERVER_SOFTWARE "\r\n") - 1);
 }
 
 void resp_start(struct request *rq, int status)
@@ -108,27 +141,42 @@ void resp_header(struct request *rq, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
-	resp_add(rq, "%s: ", name);
+	resp_puts(rq, name);
+	resp_put(rq, ": ", 2);
 	va_start(ap, fmt);
 	resp_vadd(rq, fmt, ap);
 	va_end(ap);
-	resp_add(rq, "\r\n");
+	resp_put(rq, "\r\n", 2);
+}
+
+void resp_header_str(struct request *rq, const char *name, const char *value)
+{
+	resp_puts(rq, name);
+	resp_put(rq, ": ", 2);
+	resp_puts(rq, value);
+	resp_put(rq, "\r\n", 2);
 }
 
 void resp_field(struct request *rq, struct http_str name, struct http_str value)
 {
-	resp_add(rq, "%.*s: %.*s\r\n", (int)name.len, name.p, (int)value.len, value.p);
+	resp_put(rq, name.p, name.len);
+	resp_put(rq, ": ", 2);
+	resp_put(rq, value.p, value.len);
+	resp_put(rq, "\r\n", 2);
 }
 
 void resp_end(struct request *rq, int64_t content_length)
 {
-	if (content_length >= 0)
-		resp_add(rq, "Content-Length: %lld\r\n", (long long)content_length);
+	if (content_length >= 0) {
+		resp_put(rq, "Content-Length: ", 16);
+		resp_put_u64(rq, (uint64_t)content_length);
+		resp_put(rq, "\r\n", 2);
+	}
 	if (!rq->conn->c_keepalive)
-		resp_add(rq, "Connection: close\r\n");
+		resp_puts(rq, "Connection: close\r\n");
 	else if (rq->hr.minor == 0)
-		resp_add(rq, "Connection: keep-alive\r\n"); /* HTTP/1.0 is not persistent unless told */
-	resp_add(rq, "\r\n");
+		resp_puts(rq, "Connection: keep-alive\r\n"); /* HTTP/1.0 is not persistent unless told */
+	resp_put(rq, "\r\n", 2);
 }
 
 int resp_send(struct request *rq, const void *body, size_t len)
@@ -271,8 +319,8 @@ static int http_error_file(struct request *rq, int status, const char *extra)
 		return -1;
 	resp_start(rq, status);
 	if (extra)
-		resp_add(rq, "%s", extra);
-	resp_header(rq, "Content-Type", "text/html; charset=utf-8");
+		resp_puts(rq, extra);
+	resp_header_str(rq, "Content-Type", "text/html; charset=utf-8");
 	resp_end(rq, (int64_t)st.st_size);
 	ret = resp_send(rq, NULL, 0);
 	if (ret == 0 && !rq->head_only) {
@@ -294,13 +342,13 @@ static int http_error_builtin(struct request *rq, int status, const char *extra)
 
 	resp_start(rq, status);
 	if (extra)
-		resp_add(rq, "%s", extra);
+		resp_puts(rq, extra);
 	len = snprintf(html, sizeof(html),
 		       "<!DOCTYPE html>\n<html><head><title>%d %s</title></head>\n"
 		       "<body><h1>%s</h1>\n<p>%s</p>\n<hr><address>%s</address></body></html>\n",
 		       status, http_reason(status), http_reason(status),
 		       http_error_text(status), SERVER_SOFTWARE);
-	resp_header(rq, "Content-Type", "text/html; charset=utf-8");
+	resp_header_str(rq, "Content-Type", "text/html; charset=utf-8");
 	resp_end(rq, len);
 	return resp_send(rq, html, (size_t)len);
 }
@@ -366,5 +414,5 @@ int http_error_send(struct request *rq, bool builtin)
 void resp_error_extra(struct request *rq)
 {
 	if (rq->error_extra[0])
-		resp_add(rq, "%s", rq->error_extra);
+		resp_puts(rq, rq->error_extra);
 }

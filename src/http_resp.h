@@ -35,6 +35,8 @@ void resp_start(struct request *rq, int status);
 void resp_start_reason(struct request *rq, int status, const char *reason, size_t len);
 void resp_header(struct request *rq, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A field whose value is a string, copied as it is (no formatting: the hot path's). */
+void resp_header_str(struct request *rq, const char *name, const char *value);
 /* A field given as spans (a CGI script's own fields). */
 void resp_field(struct request *rq, struct http_str name, struct http_str value);
 /* Content-Length (when len >= 0), Connection, and the empty line. */
