@@ -100,17 +100,28 @@ static void log_park(int *slot, int fd)
 	*slot = fd;
 }
 
+/* Adopt what is parked: the newest descriptors of every reopen since. */
+static void log_switch_parked(void)
+{
+	log_switch(lb_pend_err, lb_pend_acc);
+	lb_pend_err = lb_pend_acc = -1;
+	lb_pend = 0;
+}
+
 void log_adopt(int err_fd, int acc_fd)
 {
 	int saved = errno;
 
-	if (lb_busy) {
-		log_park(&lb_pend_err, err_fd);
-		log_park(&lb_pend_acc, acc_fd);
-		lb_pend = 1;
-	} else {
-		log_switch(err_fd, acc_fd);
-	}
+	log_park(&lb_pend_err, err_fd);
+	log_park(&lb_pend_acc, acc_fd);
+	lb_pend = 1;
+	/*
+	 * Outside the buffer: switch now. (A handler that comes between
+	 * log_unbusy's lb_busy = 0 and its own check takes what was parked
+	 * with it, so older descriptors can never be adopted after newer ones.)
+	 */
+	if (!lb_busy)
+		log_switch_parked();
 	errno = saved;
 }
 
@@ -137,11 +148,8 @@ static void log_unbusy(void)
 	sigfillset(&all);
 	if (sigprocmask(SIG_BLOCK, &all, &old) < 0)
 		return; /* cannot happen with a valid set; the next line retries */
-	if (lb_pend) {
-		log_switch(lb_pend_err, lb_pend_acc);
-		lb_pend_err = lb_pend_acc = -1;
-		lb_pend = 0;
-	}
+	if (lb_pend)
+		log_switch_parked();
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
