@@ -513,12 +513,6 @@ static void worker_alloc(const struct worker_args *a, struct request_ctx *x, str
 		_exit(1);
 	}
 	x->slot = a->slot;
-	w.local = calloc(a->nlfds + 1, sizeof(*w.local)); /* + 1: never calloc(0) */
-	w.local_known = calloc(a->nlfds + 1, sizeof(*w.local_known));
-	if (!w.local || !w.local_known) {
-		log_error(LOG_ERR, "worker: out of memory");
-		_exit(1);
-	}
 	for (size_t i = 0; i < a->nlfds; i++)
 		w.local_known[i] = worker_sockname(a->lfds[i], &w.local[i]) == 0 &&
 				   worker_specific(&w.local[i]);
@@ -533,6 +527,8 @@ void worker_main(const struct worker_args *a)
 	size_t n = a->nlfds + (a->outbox >= 0);
 	struct pollfd pfds[n];
 	struct epoll_event evs[n];
+	struct sockaddr_storage local[a->nlfds + 1]; /* + 1: never a zero-length array */
+	bool local_known[a->nlfds + 1];
 	struct request_ctx x;
 	struct conn c;
 
@@ -540,6 +536,8 @@ void worker_main(const struct worker_args *a)
 	worker_signals();
 	w.pfds = pfds;
 	w.npfds = n;
+	w.local = local;
+	w.local_known = local_known;
 	for (size_t i = 0; i < a->nlfds; i++)
 		pfds[i] = (struct pollfd){ .fd = a->lfds[i], .events = POLLIN };
 	if (a->outbox >= 0)
@@ -562,7 +560,5 @@ void worker_main(const struct worker_args *a)
 	request_ctx_free(&x);
 	conn_free(&c);
 	free(w.h);
-	free(w.local);
-	free(w.local_known);
 	exit(w.broken ? 1 : 0);
 }
