@@ -72,6 +72,7 @@ void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
 	c->c_fd = fd;
 	c->c_in_len = c->c_in_pos = 0;
 	c->c_keepalive = true;
+	c->c_shut = c->c_eof = false;
 	c->c_deadline_ms = 0;
 	c->c_ip_counted = false;
 	conn_rate_start(c, 0, 0, 0, 0);
@@ -88,7 +89,10 @@ void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
  */
 bool conn_shutdown(struct conn *c)
 {
-	return shutdown(c->c_fd, SHUT_WR) == 0;
+	if (shutdown(c->c_fd, SHUT_WR) < 0)
+		return false;
+	c->c_shut = true;
+	return true;
 }
 
 bool conn_linger(struct conn *c, int64_t deadline_ms)
@@ -100,8 +104,10 @@ bool conn_linger(struct conn *c, int64_t deadline_ms)
 		int64_t left = deadline_ms - conn_now_ms();
 		ssize_t n = read(c->c_fd, sink, sizeof(sink));
 
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			c->c_eof = true;
 			return true;
+		}
 		if (n > 0)
 			continue;
 		if (left <= 0 || poll(&pfd, 1, left > 100 ? 100 : (int)left) < 0)
@@ -112,7 +118,8 @@ bool conn_linger(struct conn *c, int64_t deadline_ms)
 void conn_close(struct conn *c)
 {
 	if (c->c_fd >= 0) {
-		if (conn_shutdown(c))
+		/* After worker_close's own shutdown and drain, not the same two system calls again. */
+		if (!c->c_eof && (c->c_shut || conn_shutdown(c)))
 			(void)conn_linger(c, conn_now_ms() + CONN_LINGER_MS);
 		close(c->c_fd);
 	}

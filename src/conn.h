@@ -49,6 +49,8 @@ struct conn {
 	size_t c_in_len;               /* bytes held */
 	size_t c_in_pos;               /* start of the unconsumed bytes */
 	bool c_keepalive;              /* keep the connection after this response */
+	bool c_shut;                   /* our side is shut down (conn_shutdown) */
+	bool c_eof;                    /* conn_linger saw the client's end: nothing left to drain */
 	int64_t c_deadline_ms;         /* set by a hand-back from the keeper: the head's deadline; 0 none */
 	struct conn_rate c_send;       /* response bytes, reset per request */
 	struct conn_rate c_recv;       /* request-body bytes, reset per request */

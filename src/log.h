@@ -10,6 +10,13 @@
  * left to report it). Reopening (SIGUSR1, logrotate): the master opens the
  * files anew and sends the descriptors to every child, which adopts them in
  * place (log_adopt), so lines written after the signal land in the new files.
+ * Buffered access log (log_access_buffer, what a worker uses): lines are
+ * gathered and written together, as Apache's BufferedLogs and nginx's
+ * "access_log ... buffer=" do, whole lines only, so O_APPEND still keeps
+ * every line whole; a line waits at most LOG_FLUSH_MS before it is written
+ * (the caller's idle wait wakes by log_flush_due_ms()), and log_adopt()
+ * writes what is buffered to the old file before it switches.
+ * Error-log lines are never buffered.
  */
 #ifndef PFHTTPD_LOG_H
 #define PFHTTPD_LOG_H
@@ -72,5 +79,21 @@ struct log_access_rec {
 };
 
 void log_access(const struct log_access_rec *r);
+
+/* The longest an access-log line waits in the buffer: the issue allows one second. */
+#define LOG_FLUSH_MS 1000
+
+/*
+ * Buffer access-log lines, cap bytes (0: write each line at once, the
+ * default). What was buffered is written first. A line longer than cap is
+ * written on its own; a line never straddles two writes.
+ */
+void log_access_buffer(size_t cap);
+
+/* Write the buffered access-log lines now (idle timeout, reopen, exit). */
+void log_flush(void);
+
+/* Milliseconds until the buffered lines must be written (0: now), or -1: nothing buffered. */
+int log_flush_due_ms(void);
 
 #endif

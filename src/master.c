@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -65,6 +66,13 @@ static int master_bind_one(const struct conf *cf, const struct conf_listen *l,
 	/* "[::]:80" beside "0.0.0.0:80" must not claim the IPv4 port too. */
 	if (l->addr.ss_family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
+		goto fail;
+	/*
+	 * Headers leave in one write and bodies by sendfile: Nagle would only
+	 * add delay. Linux copies TCP_NODELAY from the listening socket to every
+	 * socket accept() returns, so it is set once here, not per connection.
+	 */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
 		goto fail;
 	if (bind(fd, (const struct sockaddr *)&l->addr, l->addrlen) < 0)
 		goto fail;

@@ -253,7 +253,7 @@ static void pool_spawn_keeper(struct pool *p, const struct pool_gen *g)
 static void pool_count(const struct pool *p, unsigned gen, int *alive, int *idle)
 {
 	*alive = *idle = 0;
-	for (size_t i = 0; i < SB_MAX_SLOTS; i++) {
+	for (size_t i = 0; i < scoreboard_used(&p->sb); i++) {
 		const struct sb_slot *s = &p->sb.slots[i];
 		if (s->pid == 0 || s->generation != gen || s->retiring)
 			continue;
@@ -267,7 +267,7 @@ static void pool_shrink(struct pool *p, unsigned gen)
 {
 	struct sb_slot *pick = NULL;
 
-	for (size_t i = 0; i < SB_MAX_SLOTS; i++) {
+	for (size_t i = 0; i < scoreboard_used(&p->sb); i++) {
 		struct sb_slot *s = &p->sb.slots[i];
 		if (s->pid > 0 && s->generation == gen && !s->retiring && s->state == SB_IDLE &&
 		    (!pick || s->started >= pick->started))
@@ -311,7 +311,7 @@ static void pool_stop_old(struct pool *p, size_t i)
 	p->old[i].stopped = true;
 	log_error(LOG_WARN, "workers of generation %u still busy after timeouts.graceful: stopping them",
 		  p->old[i].gen);
-	for (size_t j = 0; j < SB_MAX_SLOTS; j++)
+	for (size_t j = 0; j < scoreboard_used(&p->sb); j++)
 		if (p->sb.slots[j].pid > 0 && p->sb.slots[j].generation == p->old[i].gen)
 			kill(p->sb.slots[j].pid, SIGTERM);
 }
@@ -323,7 +323,7 @@ static void pool_close_old(struct pool *p)
 		struct handoff h;
 		bool busy = false;
 
-		for (size_t j = 0; j < SB_MAX_SLOTS && !busy; j++)
+		for (size_t j = 0; j < scoreboard_used(&p->sb) && !busy; j++)
 			busy = p->sb.slots[j].pid != 0 && p->sb.slots[j].generation == p->old[i].gen;
 		if (busy) {
 			pool_stop_old(p, i++);
@@ -472,7 +472,7 @@ void pool_new_generation(struct pool *p, const struct pool_gen *g, const struct 
 	p->sb.g->generation = g->generation;
 	if (p->keeper > 0 && ctl_send(p->keeper_ctl, &m) < 0)
 		log_error(LOG_ERR, "cannot reach the keeper: %s", strerror(errno));
-	for (size_t i = 0; i < SB_MAX_SLOTS; i++) {
+	for (size_t i = 0; i < scoreboard_used(&p->sb); i++) {
 		struct sb_slot *s = &p->sb.slots[i];
 		if (s->pid > 0 && s->generation != g->generation) {
 			s->retiring = 1;
@@ -504,7 +504,7 @@ void pool_send_logs(struct pool *p)
 	}
 	if (p->keeper > 0)
 		(void)ctl_send(p->keeper_ctl, &m);
-	for (size_t i = 0; i < SB_MAX_SLOTS; i++) {
+	for (size_t i = 0; i < scoreboard_used(&p->sb); i++) {
 		if (p->sb.slots[i].pid <= 0 || p->ctl[i] < 0)
 			continue;
 		if (ctl_send(p->ctl[i], &m) == 0)
@@ -514,7 +514,7 @@ void pool_send_logs(struct pool *p)
 
 void pool_signal(struct pool *p, int sig)
 {
-	for (size_t i = 0; i < SB_MAX_SLOTS; i++)
+	for (size_t i = 0; i < scoreboard_used(&p->sb); i++)
 		if (p->sb.slots[i].pid > 0)
 			kill(p->sb.slots[i].pid, sig);
 	if (p->keeper > 0)
@@ -525,7 +525,7 @@ size_t pool_alive(const struct pool *p)
 {
 	size_t n = p->keeper > 0;
 
-	for (size_t i = 0; i < SB_MAX_SLOTS; i++)
+	for (size_t i = 0; i < scoreboard_used(&p->sb); i++)
 		n += p->sb.slots[i].pid != 0;
 	return n;
 }

@@ -64,15 +64,20 @@ void scoreboard_destroy(struct scoreboard *sb)
 
 int scoreboard_free_slot(const struct scoreboard *sb)
 {
-	for (size_t i = 0; i < sb->nslots; i++)
+	size_t used = scoreboard_used(sb);
+
+	for (size_t i = 0; i < used; i++)
 		if (sb->slots[i].pid == 0)
 			return (int)i;
-	return -1;
+	if (used >= sb->nslots)
+		return -1;
+	sb->g->slots_used = (unsigned)used + 1;
+	return (int)used;
 }
 
 int scoreboard_find(const struct scoreboard *sb, pid_t pid)
 {
-	for (size_t i = 0; i < sb->nslots; i++)
+	for (size_t i = 0; i < scoreboard_used(sb); i++)
 		if (sb->slots[i].pid == pid)
 			return (int)i;
 	return -1;

@@ -75,6 +75,7 @@ struct sb_global {
 	volatile int keeper_conns;          /* connections the keeper holds now */
 	volatile pid_t keeper_pid;
 	int idle;                           /* current-generation idle workers (atomic) */
+	volatile unsigned slots_used;       /* slots ever taken: every one from here on is empty */
 };
 
 /* One address and its open connections; count 0: a free entry. */
@@ -102,11 +103,21 @@ struct scoreboard {
 int scoreboard_create(struct scoreboard *sb);
 void scoreboard_destroy(struct scoreboard *sb);
 
-/* The first empty slot, or -1. */
+/*
+ * The first empty slot, or -1. Slots are taken lowest first and the scans
+ * stop at g->slots_used, so an idle master never reads (and so never maps)
+ * the pages of the thousands of slots a small pool does not use.
+ */
 int scoreboard_free_slot(const struct scoreboard *sb);
 
 /* The slot of pid, or -1. */
 int scoreboard_find(const struct scoreboard *sb, pid_t pid);
+
+/* How many slots a scan must look at: those ever taken. */
+static inline size_t scoreboard_used(const struct scoreboard *sb)
+{
+	return sb->g->slots_used;
+}
 
 /* Copy the slot's request line, NUL-terminated, into out (SB_LINE_MAX bytes). */
 void scoreboard_request_line(const struct sb_slot *s, char *out);

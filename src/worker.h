@@ -7,13 +7,16 @@
  * and is tied to the master's life (pool.c does both); never returns (exits 0 when it stops cleanly).
  * Resets the signal dispositions and mask the master set. Writes only its
  * own scoreboard slot and the shared idle count. It waits for work in
- * exactly one place, a poll() over the listening sockets and the keeper's
- * dispatch socket; while it serves a connection it waits for that
+ * exactly one place, its own epoll over the listening sockets and the
+ * keeper's dispatch socket, registered EPOLLEXCLUSIVE so that one new
+ * connection wakes one idle worker; while it serves a connection it waits for that
  * connection alone, and what would only be waiting (an idle keep-alive
  * connection, a head still arriving) it hands to the keeper. Signals:
  * TERM/INT stop at once, QUIT finishes the request in flight and closes,
  * WINCH finishes it and hands the connection to the keeper (reload, a
  * shrinking pool), USR1 adopts the log descriptors the master sent on ctl.
+ * Its access-log lines are buffered (log.h): the wait wakes to write them
+ * within a second, and every way out writes them first.
  */
 #ifndef PFHTTPD_WORKER_H
 #define PFHTTPD_WORKER_H

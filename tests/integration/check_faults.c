@@ -399,6 +399,41 @@ START_TEST(keeper_epoll_fails)
 END_TEST
 
 /*
+ * A worker's wait for work: its epoll cannot be made (epoll_create1, in a
+ * worker the master forks after the fault is on) or its wait fails
+ * (epoll_pwait): the worker logs it and exits 1 instead of spinning, the
+ * master replaces it, and the pool serves again once the fault is gone.
+ */
+START_TEST(worker_wait_fails)
+{
+	pid_t w, k;
+
+	start(ONE_WORKER, "");
+	k = keeper();
+	/* The wait fails in the one worker: it serves the request that woke it, then exits. */
+	w = only_worker();
+	fiu_ctrl(w, "enable name=linux/io/epoll_pwait,failinfo=9");
+	expect(GET_HELLO, 200);
+	expect_log("epoll_pwait: Bad file descriptor");
+	ck_assert(hs_wait_gone(w, HS_TIMEOUT_MS));
+	expect_log("exited with status 1");
+	expect(GET_HELLO, 200);
+	/* epoll_create1 fails in every worker forked from now on. */
+	fiu_ctrl(srv.pid, "enable name=linux/io/epoll_create1,failinfo=24");
+	w = only_worker();
+	ck_assert_int_eq(kill(w, SIGKILL), 0);
+	ck_assert(hs_wait_gone(w, HS_TIMEOUT_MS));
+	expect_log("worker: epoll: Too many open files");
+	fiu_ctrl(srv.pid, "disable name=linux/io/epoll_create1");
+	ck_assert_msg(hs_wait_file_count(srv.error_log, "worker: epoll:", 1, HS_TIMEOUT_MS), "not logged");
+	w = only_worker();
+	expect(GET_HELLO, 200);
+	ck_assert_int_eq(keeper(), k); /* the keeper never noticed */
+	assert_no_crash();
+}
+END_TEST
+
+/*
  * SIGHUP with a new listen address whose socket cannot be made: the reload
  * fails as a whole, is logged, and the old configuration keeps serving;
  * once the fault is gone the same reload succeeds.
@@ -623,13 +658,21 @@ END_TEST
  * The keeper cannot set up (epoll_create1 fails in every new keeper): each
  * one exits 1, the master logs it and tries again about once a second, the
  * workers serve meanwhile, and a keeper stays once the fault is gone.
+ * Workers make an epoll too (worker_epoll), so the fault is switched on in
+ * the master once its workers run, and the keeper is killed to be remade.
  */
 START_TEST(keeper_cannot_start)
 {
 	int exits;
 	pid_t k;
 
-	start("%.0s", "enable name=linux/io/epoll_create1,failinfo=24");
+	start("%.0s", "");
+	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
+	k = keeper();
+	ck_assert_int_gt(k, 0);
+	fiu_ctrl(srv.pid, "enable name=linux/io/epoll_create1,failinfo=24");
+	ck_assert_int_eq(kill(k, SIGKILL), 0);
+	ck_assert(hs_wait_gone(k, HS_TIMEOUT_MS));
 	expect_log("keeper: epoll_create1: Too many open files");
 	ck_assert(hs_wait_file_count(srv.error_log, "exited with status 1", 2, HS_TIMEOUT_MS));
 	expect(GET_HELLO, 200);
@@ -879,6 +922,7 @@ static Suite *faults_suite(void)
 	tcase_add_test(tc, static_open_fails);
 	tcase_add_test(tc, sendfile_fails);
 	tcase_add_test(tc, keeper_epoll_fails);
+	tcase_add_test(tc, worker_wait_fails);
 	tcase_add_test(tc, reload_bind_fails);
 	tcase_add_test(tc, malloc_fails_randomly);
 	tcase_add_test(tc, startup_fails);

@@ -487,8 +487,11 @@ START_TEST(test_linger)
 	if (lc->bad_fd)
 		close(sv[0]);
 	ck_assert_msg(conn_shutdown(&c) == !lc->bad_fd, "line %d (%s): shutdown", lc->line, lc->desc);
+	ck_assert_msg(c.c_shut == !lc->bad_fd, "line %d (%s): c_shut", lc->line, lc->desc);
 	r = conn_linger(&c, conn_now_ms() + lc->wait_ms);
 	ck_assert_msg(r == lc->want, "line %d (%s): %d", lc->line, lc->desc, r);
+	/* What conn_close() needs to know so as not to shut down and drain twice. */
+	ck_assert_msg(c.c_eof == lc->want, "line %d (%s): c_eof", lc->line, lc->desc);
 	if (pid > 0)
 		ck_assert_int_eq(reader_wait(pid), 0);
 	conn_free(&c);
@@ -514,9 +517,22 @@ START_TEST(test_shutdown_close)
 	/* A socket: the client sees EOF after the half-close. */
 	pair_unix(sv);
 	conn_on(&c, sv[0], 16);
+	ck_assert(!c.c_shut && !c.c_eof);
 	ck_assert(conn_shutdown(&c));
 	ck_assert_int_eq(read(sv[1], b, sizeof(b)), 0);
 	close(sv[1]);
+	conn_close(&c); /* shut down already, no EOF seen yet: it drains to the EOF */
+	ck_assert_int_eq(c.c_fd, -1);
+	ck_assert_int_eq(fcntl(sv[0], F_GETFD), -1);
+	conn_free(&c);
+
+	/* Shut down and drained already (worker_close): conn_close() only closes. */
+	pair_unix(sv);
+	conn_on(&c, sv[0], 16);
+	ck_assert(conn_shutdown(&c));
+	close(sv[1]);
+	ck_assert(conn_linger(&c, conn_now_ms() + 1000));
+	ck_assert(c.c_eof);
 	conn_close(&c);
 	ck_assert_int_eq(c.c_fd, -1);
 	ck_assert_int_eq(fcntl(sv[0], F_GETFD), -1);

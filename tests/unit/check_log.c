@@ -6,7 +6,11 @@
  * log_escape, the one escaper for text a client or a script controls
  * (access-log fields, CGI stderr lines), as Apache's ap_escape_logitem: '"'
  * and '\' escaped, every other byte outside printable ASCII as \xHH; an
- * escape is never cut by the room left.
+ * escape is never cut by the room left. The access-log buffer (a worker's):
+ * whole lines only, written together when full, at once when one line is
+ * bigger than the buffer, after a second, on log_flush() and before a
+ * reopen switches files; each write(2) is seen on its own through a
+ * datagram socket standing in for the file.
  * Each case runs in Check's own process, so the module's static state
  * (descriptors, level) starts fresh; files live in a temporary directory.
  */
@@ -19,7 +23,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static char dir[64], elog[128], alog[128];
@@ -320,12 +328,246 @@ START_TEST(test_used_null)
 }
 END_TEST
 
+
+/* ---- the access-log buffer ---- */
+
+static int dg[2];       /* the access "file": each write(2) is one datagram at dg[1] */
+
+static void setup_buf(void)
+{
+	setup();
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, dg), 0);
+	log_adopt(-1, dg[0]); /* no access log yet: taken as it is */
+}
+
+static void teardown_buf(void)
+{
+	log_access_buffer(0);
+	log_close();
+	close(dg[1]);
+	teardown();
+}
+
+/* One access-log line with a request line of rl_len bytes; the whole line's length. */
+static void line_of(size_t rl_len)
+{
+	static char rl[20000];
+
+	ck_assert_uint_le(rl_len, sizeof(rl));
+	memset(rl, 'a', rl_len);
+	log_access(&(struct log_access_rec){ .client = "c", .when = 0, .request_line = rl,
+					     .request_line_len = rl_len, .status = 200 });
+}
+
+/* The next write(2) the log made, or 0 when none waits; every one ends a line. */
+static size_t next_write(int fd)
+{
+	ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+	if (n < 0) {
+		ck_assert_int_eq(errno, EAGAIN);
+		return 0;
+	}
+	ck_assert_msg(n > 0 && buf[n - 1] == '\n', "a write that ends inside a line");
+	buf[n] = '\0';
+	return (size_t)n;
+}
+
+/* The length of a line of rl_len request bytes, measured unbuffered. */
+static size_t line_len(size_t rl_len)
+{
+	size_t n;
+
+	line_of(rl_len);
+	n = next_write(dg[1]);
+	ck_assert_uint_gt(n, rl_len < 4096 ? rl_len : 4096); /* the request line is cut at 4096 */
+	return n;
+}
+
+static const struct buf_case {
+	int line;
+	const char *desc;
+	int cap_lines, cap_extra;  /* buffer: cap_lines whole lines + cap_extra bytes */
+	int nlines;                /* lines logged (each the same length) */
+	int writes[4];             /* lines per write before log_flush(), 0-ended */
+	int on_flush;              /* lines the flush writes */
+} buf_cases[] = {
+	{ __LINE__, "off: a write per line",                      0, 0, 3, { 1, 1, 1, 0 }, 0 },
+	{ __LINE__, "3 lines fit: held until the flush",          3, 0, 3, { 0 }, 3 },
+	{ __LINE__, "the 4th does not fit: 3 go together",        3, 0, 4, { 3, 0 }, 1 },
+	{ __LINE__, "room for 2.5: never part of a line",         2, 50, 5, { 2, 2, 0 }, 1 },
+	{ __LINE__, "one byte short of a line: each on its own",  1, -1, 2, { 1, 1, 0 }, 0 },
+	{ __LINE__, "exactly one line: held",                     1, 0, 1, { 0 }, 1 },
+};
+
+START_TEST(test_buf_lines)
+{
+	const struct buf_case *c = &buf_cases[_i];
+	size_t len = line_len(100), cap = (size_t)c->cap_lines * len, n;
+	int i;
+
+	if (cap)
+		cap = (size_t)((long)cap + c->cap_extra);
+	log_access_buffer(cap);
+	for (i = 0; i < c->nlines; i++)
+		line_of(100);
+	for (i = 0; c->writes[i]; i++) {
+		n = next_write(dg[1]);
+		ck_assert_msg(n == (size_t)c->writes[i] * len, "line %d (%s): write %d: %zu bytes, want %d lines",
+			      c->line, c->desc, i, n, c->writes[i]);
+	}
+	ck_assert_msg(next_write(dg[1]) == 0, "line %d (%s): more writes than expected", c->line, c->desc);
+	ck_assert_msg((log_flush_due_ms() >= 0) == (c->on_flush > 0), "line %d (%s): due %d",
+		      c->line, c->desc, log_flush_due_ms());
+	log_flush();
+	n = next_write(dg[1]);
+	ck_assert_msg(n == (size_t)c->on_flush * len, "line %d (%s): the flush wrote %zu, want %d lines",
+		      c->line, c->desc, n, c->on_flush);
+	ck_assert_int_eq(log_flush_due_ms(), -1);
+	ck_assert_uint_eq(next_write(dg[1]), 0); /* a flush of nothing writes nothing */
+	log_flush();
+	ck_assert_uint_eq(next_write(dg[1]), 0);
+}
+END_TEST
+
+/* A line too big for the buffer: what is buffered first, then it alone, in order. */
+START_TEST(test_buf_big_line_in_order)
+{
+	size_t small = line_len(10), big = line_len(6000);
+
+	log_access_buffer(2 * small + 1);
+	line_of(10);
+	ck_assert_uint_eq(next_write(dg[1]), 0);
+	line_of(6000);
+	ck_assert_uint_eq(next_write(dg[1]), small);
+	ck_assert_uint_eq(next_write(dg[1]), big);
+	ck_assert_uint_eq(next_write(dg[1]), 0);
+	ck_assert_int_eq(log_flush_due_ms(), -1);
+}
+END_TEST
+
+/* A busy worker that never waits: a line a second old goes out with the next one. */
+START_TEST(test_buf_second_old)
+{
+	size_t len = line_len(10);
+	int due;
+
+	log_access_buffer(4096);
+	line_of(10);
+	due = log_flush_due_ms();
+	ck_assert_msg(due > 0 && due <= LOG_FLUSH_MS, "due %d", due);
+	usleep((LOG_FLUSH_MS + 50) * 1000);
+	ck_assert_int_eq(log_flush_due_ms(), 0);
+	ck_assert_uint_eq(next_write(dg[1]), 0); /* nothing writes on its own: the wait's timeout does */
+	line_of(10);
+	ck_assert_uint_eq(next_write(dg[1]), 2 * len);
+	ck_assert_int_eq(log_flush_due_ms(), -1);
+}
+END_TEST
+
+/* Reopen: what was buffered goes to the old file, before the switch; turning it off writes too. */
+START_TEST(test_buf_adopt_flushes_first)
+{
+	int nd[2];
+	size_t len = line_len(10);
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, nd), 0);
+	log_access_buffer(4096);
+	line_of(10);
+	line_of(10);
+	log_adopt(-1, dup(nd[0]));
+	ck_assert_uint_eq(next_write(dg[1]), 2 * len);
+	line_of(10);
+	ck_assert_uint_eq(next_write(nd[1]), 0);
+	log_access_buffer(0);
+	ck_assert_uint_eq(next_write(nd[1]), len);
+	ck_assert_uint_eq(next_write(dg[1]), 0);
+	close(nd[0]);
+	close(nd[1]);
+}
+END_TEST
+
+/*
+ * A reopen signal that lands while the buffer is being written (SIGUSR1 runs
+ * log_adopt in a worker's handler): it must not write the buffer again nor
+ * switch files under the write; the lines in flight go once to the old file, the parked
+ * descriptors are adopted right after it (an older parked one closed),
+ * and the next line goes to the newest file. The old "file" is a stream
+ * socket kept full, so the write blocks until the timer's handler drains it.
+ */
+static int st[2], park1[2], park2[2];
+static volatile sig_atomic_t ticks;
+static size_t drained;
+
+static void drain(void)
+{
+	char sink[4096];
+	ssize_t n;
+
+	while ((n = recv(st[1], sink, sizeof(sink), MSG_DONTWAIT)) > 0)
+		drained += (size_t)n;
+}
+
+static void on_tick(int sig)
+{
+	(void)sig;
+	drain(); /* first, so a handler that wrote the buffer again would be seen */
+	if (++ticks == 1) {
+		log_adopt(-1, park1[0]);
+		log_adopt(-1, park2[0]);
+	}
+}
+
+START_TEST(test_buf_adopt_during_write)
+{
+	struct sigaction sa = { .sa_handler = on_tick, .sa_flags = SA_RESTART };
+	struct itimerval every = { { 0, 20000 }, { 0, 20000 } }, off = { { 0, 0 }, { 0, 0 } };
+	int small = 4096, fd_old;
+	char fill[1024];
+	size_t big = line_len(16000), small_line = line_len(10), filled = 0;
+	ssize_t n;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, st), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, park1), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, park2), 0);
+	ck_assert_int_eq(setsockopt(st[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
+	fd_old = log_access_fd();
+	ck_assert_int_eq(dup2(st[0], fd_old), fd_old); /* the log's descriptor is the stream now */
+	memset(fill, 'f', sizeof(fill));
+	while ((n = send(st[0], fill, sizeof(fill), MSG_DONTWAIT)) > 0)
+		filled += (size_t)n;
+	log_access_buffer(8192);
+	line_of(16000);
+	ck_assert_int_eq(next_write(dg[1]), 0); /* buffered */
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGALRM, &sa, NULL), 0);
+	ck_assert_int_eq(setitimer(ITIMER_REAL, &every, NULL), 0);
+	log_flush(); /* blocks until the ticks drain the old file */
+	ck_assert_int_eq(setitimer(ITIMER_REAL, &off, NULL), 0);
+	ck_assert_int_ge(ticks, 1);
+	ck_assert_msg(fcntl(park1[0], F_GETFD) < 0 && errno == EBADF, "the older parked log stayed open");
+	/* The line in flight went whole to the old file, and nothing else did. */
+	drain();
+	ck_assert_uint_eq(drained, filled + big);
+	/* The next line goes to the newest file, through the same descriptor number. */
+	ck_assert_int_eq(log_access_fd(), fd_old);
+	line_of(10);
+	log_flush();
+	ck_assert_uint_eq(next_write(park2[1]), small_line); /* that line alone: nothing went twice */
+	ck_assert_uint_eq(next_write(park2[1]), 0);
+	drain();
+	ck_assert_uint_eq(drained, filled + big);
+	ck_assert_uint_eq(next_write(park1[1]), 0);
+}
+END_TEST
+
 static Suite *log_suite(void)
 {
 	Suite *s = suite_create("log");
 	TCase *core = tcase_create("core");
 	TCase *bad = tcase_create("bad_input");
 	TCase *esc = tcase_create("escape");
+	TCase *bufc = tcase_create("buffer");
 
 	tcase_add_checked_fixture(core, setup, teardown);
 	tcase_set_timeout(core, 10);
@@ -341,6 +583,15 @@ static Suite *log_suite(void)
 	tcase_add_test(bad, test_error_long_cut);
 	tcase_add_test(bad, test_access_long_fields);
 	suite_add_tcase(s, bad);
+
+	tcase_add_checked_fixture(bufc, setup_buf, teardown_buf);
+	tcase_set_timeout(bufc, 10);
+	tcase_add_loop_test(bufc, test_buf_lines, 0, NELEM(buf_cases));
+	tcase_add_test(bufc, test_buf_big_line_in_order);
+	tcase_add_test(bufc, test_buf_second_old);
+	tcase_add_test(bufc, test_buf_adopt_flushes_first);
+	tcase_add_test(bufc, test_buf_adopt_during_write);
+	suite_add_tcase(s, bufc);
 
 	tcase_set_timeout(esc, 5);
 	tcase_add_loop_test(esc, test_escape, 0, NELEM(cases));

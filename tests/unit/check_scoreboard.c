@@ -297,15 +297,29 @@ END_TEST
 
 START_TEST(test_slots)
 {
+	int i;
+
 	ck_assert_uint_eq(sb.nslots, SB_MAX_SLOTS);
+	ck_assert_uint_eq(scoreboard_used(&sb), 0);
 	ck_assert_int_eq(scoreboard_free_slot(&sb), 0);
 	ck_assert_int_eq(scoreboard_find(&sb, 1234), -1);
 	sb.slots[0].pid = 1234;
-	sb.slots[2].pid = 99;
+	/* Taken lowest first; the scans stop at the slots ever taken. */
 	ck_assert_int_eq(scoreboard_free_slot(&sb), 1);
+	sb.slots[1].pid = 98;
+	ck_assert_int_eq(scoreboard_free_slot(&sb), 2);
+	sb.slots[2].pid = 99;
+	ck_assert_uint_eq(scoreboard_used(&sb), 3);
+	sb.slots[1].pid = 0; /* a worker gone: its slot is taken again before a new one */
+	ck_assert_int_eq(scoreboard_free_slot(&sb), 1);
+	ck_assert_uint_eq(scoreboard_used(&sb), 3);
 	ck_assert_int_eq(scoreboard_find(&sb, 99), 2);
-	for (size_t i = 0; i < sb.nslots; i++)
+	sb.slots[5].pid = 5; /* never taken through free_slot: beyond the scans */
+	ck_assert_int_eq(scoreboard_find(&sb, 5), -1);
+	sb.slots[5].pid = 0;
+	while ((i = scoreboard_free_slot(&sb)) >= 0)
 		sb.slots[i].pid = (pid_t)(i + 1);
+	ck_assert_uint_eq(scoreboard_used(&sb), sb.nslots);
 	ck_assert_int_eq(scoreboard_free_slot(&sb), -1);
 	ck_assert_int_eq(scoreboard_find(&sb, (pid_t)sb.nslots), (int)sb.nslots - 1);
 	ck_assert_int_eq(scoreboard_find(&sb, (pid_t)sb.nslots + 1), -1);
