@@ -258,6 +258,13 @@ START_TEST(cgi_spawn_fails)
 		/* A step of the child fails (cgi_spawn.c): it says which, through the shared memory. */
 		{ __LINE__, "posix/io/oc/dup2", EBADF, GET_CGI,
 		  "/cgi-bin/status.sh cannot run: dup2: Bad file descriptor", 418 },
+		{ __LINE__, "posix/proc/setpgid", EPERM, GET_CGI,
+		  "/cgi-bin/status.sh cannot run: setpgid: Operation not permitted", 418 },
+		/* status.sh is a "#!" script: its descriptor becomes 3 with dup3. */
+		{ __LINE__, "linux/io/dup3", EMFILE, GET_CGI,
+		  "/cgi-bin/status.sh cannot run: dup3: Too many open files", 418 },
+		{ __LINE__, "posix/io/dir/chdir", EACCES, GET_CGI,
+		  "/cgi-bin/status.sh cannot run: chdir: Permission denied", 418 },
 		/* The body cannot be written into the script's stdin pipe: the script never starts. */
 		{ __LINE__, "pfhttpd/io/write", ENOSPC, POST_CL_CGI,
 		  "/cgi-bin/echo_body.sh': No space left on device", 200 },

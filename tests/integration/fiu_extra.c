@@ -2,8 +2,9 @@
  * fiu_extra — failure points for the Linux calls pfhttpd makes that
  * libfiu's own POSIX preload library (fiu_posix_preload.so, Debian's
  * libfiu0) does not wrap: accept4, pipe2, socketpair, epoll_*, sendfile,
- * setsockopt, dup2, setsid, getrlimit, setrlimit, clone ("linux/proc/clone":
- * a CGI script's process, cgi_spawn.c) and syscall(SYS_openat2);
+ * setsockopt, dup2, setsid, getrlimit, setrlimit, syscall(SYS_openat2), and
+ * what a CGI script's process does before its exec (cgi_spawn.c): clone
+ * ("linux/proc/clone"), setpgid, dup3 and chdir;
  * and "posix/io/net/sendmsg/fds", sendmsg() passing descriptors only (a
  * connection handed between worker and keeper, not a response's bytes).
  * And "pfhttpd/mm/malloc", ".../calloc", ".../realloc", ".../strdup": an
@@ -314,6 +315,30 @@ int dup2(int from, int to)
 	if (fails("posix/io/oc/dup2", EBADF))
 		return -1;
 	return real_dup2(from, to);
+}
+
+int setpgid(pid_t pid, pid_t pgid)
+{
+	REAL(setpgid);
+	if (fails("posix/proc/setpgid", EPERM))
+		return -1;
+	return real_setpgid(pid, pgid);
+}
+
+int dup3(int from, int to, int flags)
+{
+	REAL(dup3);
+	if (fails("linux/io/dup3", EBADF))
+		return -1;
+	return real_dup3(from, to, flags);
+}
+
+int chdir(const char *path)
+{
+	REAL(chdir);
+	if (fails("posix/io/dir/chdir", EACCES))
+		return -1;
+	return real_chdir(path);
 }
 
 pid_t setsid(void)
