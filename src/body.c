@@ -117,6 +117,30 @@ static ssize_t body_fill(struct body *b, int64_t deadline_ms)
 	return errno == ETIMEDOUT ? -408 : -400;
 }
 
+ssize_t body_peek(struct body *b, const char **p, int64_t deadline_ms)
+{
+	struct conn *c = b->conn;
+
+	while (!b->done && c->c_in_len == c->c_in_pos) {
+		ssize_t f = body_fill(b, deadline_ms);
+		if (f != 1)
+			return f;
+	}
+	if (b->done)
+		return 0;
+	*p = c->c_in + c->c_in_pos;
+	if ((uint64_t)(c->c_in_len - c->c_in_pos) > (uint64_t)b->remaining)
+		return (ssize_t)b->remaining;
+	return (ssize_t)(c->c_in_len - c->c_in_pos);
+}
+
+void body_consume(struct body *b, size_t n)
+{
+	b->conn->c_in_pos += n;
+	b->remaining -= (int64_t)n;
+	b->done = b->remaining == 0;
+}
+
 ssize_t body_read(struct body *b, char *out, size_t cap, int64_t deadline_ms)
 {
 	struct conn *c = b->conn;

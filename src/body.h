@@ -58,6 +58,17 @@ static inline bool body_done(const struct body *b) { return b->done; }
  */
 ssize_t body_read(struct body *b, char *out, size_t cap, int64_t deadline_ms);
 
+/*
+ * The next Content-Length body bytes without copying them: *p points into
+ * the connection's input buffer (filled first, as body_read does, when it
+ * holds none), valid until the next body call; body_consume() marks n of
+ * them read. Returns the count (> 0), 0 at the end of the body, or what
+ * body_read would. A chunked body must be decoded: use body_read.
+ * A CGI script's stdin takes the bytes from there (issue 8: no copy).
+ */
+ssize_t body_peek(struct body *b, const char **p, int64_t deadline_ms);
+void body_consume(struct body *b, size_t n);
+
 /* Send "HTTP/1.1 100 Continue" if the client asked for it and it is not sent yet. 0 or -1. */
 int body_send_continue(struct body *b, int timeout_s);
 

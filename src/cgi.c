@@ -2,19 +2,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgi_env.h"
 #include "cgi_io.h"
-#include "cov.h"
+#include "cgi_spawn.h"
 #include "conf.h"
 #include "http_resp.h"
 #include "log.h"
@@ -218,40 +216,6 @@ int cgi_resolve(struct request *rq, struct cgi_target *t)
 	return cgi_resolve_handler(rq, t);
 }
 
-/* In the child: everything the worker changed goes back to the defaults before exec. */
-static void cgi_child_signals(void)
-{
-	static const int sigs[] = { SIGTERM, SIGINT, SIGQUIT, SIGPIPE, SIGHUP,
-				    SIGUSR1, SIGCHLD, SIGALRM };
-	sigset_t none;
-
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-static void cgi_child_limits(const struct conf *cf)
-{
-	struct { int res; int64_t v; } lim[] = {
-		{ RLIMIT_CPU, cf->cgi.limits.cpu },
-		{ RLIMIT_AS, cf->cgi.limits.memory },
-		{ RLIMIT_NPROC, cf->cgi.limits.processes },
-	};
-
-	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
-		struct rlimit rl = { (rlim_t)lim[i].v, (rlim_t)lim[i].v };
-		if (lim[i].v > 0 && setrlimit(lim[i].res, &rl) < 0)
-			dprintf(STDERR_FILENO, "pfhttpd: setrlimit: %s\n", strerror(errno));
-	}
-}
-
-/*
- * The script's descriptor, as the child sees it. Fixed, so that the one
- * descriptor a "#!" script keeps (see cgi_child_exec) is always the same.
- */
-#define CGI_SCRIPT_FD 3
-
 /*
  * The opened script: cgi_open() checked this very descriptor, and the child
  * executes it, so a file swapped in under the same name between the check
@@ -263,72 +227,47 @@ struct cgi_script {
 };
 
 /*
- * Execute the checked descriptor (execveat with AT_EMPTY_PATH, Linux 3.19).
+ * How the script is executed (cgi_spawn runs it).
  *
- * A binary runs from its close-on-exec descriptor: the script has 0, 1 and
- * 2 and nothing else. A "#!" script cannot: the kernel hands the
- * interpreter the name /dev/fd/3, which a close-on-exec descriptor no
- * longer has once the interpreter runs (execveat(2): ENOENT). So for it,
- * and only for it, descriptor 3 stays open: it is the script file itself,
- * opened read-only, which the script may read anyway. The interpreter
- * reads the script from it (Perl takes /dev/fd/N as that descriptor
- * itself, which is why it is O_RDONLY and not O_PATH: Perl would read an
- * empty script from an O_PATH one), and $0 is "/dev/fd/3"; a script finds
- * its own name in SCRIPT_FILENAME. Apache's suexec instead checks the name
- * and then executes the name, which leaves the window this closes.
+ * A binary runs from its close-on-exec descriptor (execveat with
+ * AT_EMPTY_PATH, Linux 3.19): the script has 0, 1 and 2 and nothing else.
+ * A "#!" script cannot: the kernel hands the interpreter the name
+ * /dev/fd/3, which a close-on-exec descriptor no longer has once the
+ * interpreter runs (execveat(2): ENOENT). So for it, and only for it,
+ * descriptor 3 stays open: it is the script file itself, opened read-only,
+ * which the script may read anyway. The interpreter reads the script from
+ * it (Perl takes /dev/fd/N as that descriptor itself, which is why it is
+ * O_RDONLY and not O_PATH: Perl would read an empty script from an O_PATH
+ * one), and $0 is "/dev/fd/3"; a script finds its own name in
+ * SCRIPT_FILENAME. Apache's suexec instead checks the name and then
+ * executes the name, which leaves the window this closes.
+ *
+ * argv[0] only, plus the script for an interpreter: never the query string
+ * (CVE-2012-1823). php-cgi opens SCRIPT_FILENAME by its name, which we
+ * cannot change without breaking __FILE__ and relative includes: for a
+ * handler's file cgi_open's checks narrow the window, not close it.
  */
-static void cgi_child_exec(const struct cgi_target *t, const struct cgi_script *sc, char **envp)
+static void cgi_exec_args(const struct cgi_target *t, const struct cgi_script *sc,
+			  char *argv[3], struct cgi_spawn *sp)
 {
-	/* argv[0] only, plus the script for an interpreter: never the query string. */
-	char *argv[3] = { (char *)t->filename, NULL, NULL };
-
-	/* cov_flush() right before each exec: what this function counted is written too. */
-	if (t->interpreter) {
-		/*
-		 * php-cgi opens SCRIPT_FILENAME by its name, which we cannot
-		 * change without breaking __FILE__ and relative includes: for a
-		 * handler's file cgi_open's checks narrow the window, not close it.
-		 */
-		argv[0] = (char *)t->interpreter;
-		argv[1] = (char *)t->filename;
-		cov_flush();
-		execve(argv[0], argv, envp);
-	} else {
-		if (sc->shebang && fcntl(CGI_SCRIPT_FD, F_SETFD, 0) < 0)
-			_exit(127);
-		cov_flush();
-		syscall(SYS_execveat, CGI_SCRIPT_FD, "", argv, envp, AT_EMPTY_PATH);
-	}
-	dprintf(STDERR_FILENO, "pfhttpd: cannot execute '%s': %s\n", argv[0], strerror(errno));
-	_exit(127);
+	argv[0] = (char *)(t->interpreter ? t->interpreter : t->filename);
+	argv[1] = t->interpreter ? (char *)t->filename : NULL;
+	argv[2] = NULL;
+	sp->argv = argv;
+	sp->path = t->interpreter;
+	sp->script_fd = t->interpreter ? -1 : sc->fd;
+	sp->shebang = sc->shebang;
 }
 
-/* The child, between fork and exec: only async-signal-safe work that cannot leak. */
-static void cgi_child(const struct request *rq, const struct cgi_target *t, int in, int out,
-		      int err, const struct cgi_script *sc, char **envp)
+/* The script's working directory: the one that holds it (RFC 3875 7.2, UNIX). */
+static void cgi_exec_dir(const struct cgi_target *t, char dir[PATH_MAX])
 {
-	char dir[PATH_MAX], *slash;
-	/* Out of the way of the three dup2 below first, wherever the worker had it. */
-	int sfd = sc->fd >= 0 ? fcntl(sc->fd, F_DUPFD_CLOEXEC, CGI_SCRIPT_FD + 1) : -1;
+	char *slash;
 
-	cgi_child_signals();
-	setpgid(0, 0);
-	if ((sc->fd >= 0 && sfd < 0) || dup2(in, STDIN_FILENO) < 0 ||
-	    dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0 ||
-	    (sfd >= 0 && dup3(sfd, CGI_SCRIPT_FD, O_CLOEXEC) < 0))
-		_exit(127);
-	/* Everything else is O_CLOEXEC already; this makes sure of it. */
-	close_range(sfd >= 0 ? CGI_SCRIPT_FD + 1 : CGI_SCRIPT_FD, ~0U, 0);
-	snprintf(dir, sizeof(dir), "%s", t->filename);
+	memcpy(dir, t->filename, strlen(t->filename) + 1); /* both PATH_MAX */
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir)
 		*slash = '\0';
-	if (chdir(dir) < 0) {
-		dprintf(STDERR_FILENO, "pfhttpd: chdir '%s': %s\n", dir, strerror(errno));
-		_exit(127);
-	}
-	cgi_child_limits(rq->site->conf);
-	cgi_child_exec(t, sc, envp);
 }
 
 /*
@@ -425,12 +364,8 @@ static int cgi_env(const struct request *rq, const struct cgi_target *t,
 		   int64_t content_length, struct cgi_env *env)
 {
 	const struct conf *cf = rq->site->conf;
-	const struct http_request *hr = &rq->hr;
-	/* REQUEST_URI is the path and query as sent, however long limits.request_line allows. */
-	char *uri = malloc(hr->path.len + hr->query.len + 2);
-	int ret;
 	struct cgi_env_in in = {
-		.hr = hr,
+		.hr = &rq->hr,
 		.remote_addr = rq->conn->c_peer,
 		.remote_port = rq->conn->c_peer_port,
 		.server_port = rq->conn->c_local_port,
@@ -439,7 +374,6 @@ static int cgi_env(const struct request *rq, const struct cgi_target *t,
 		.script_name = t->script_name,
 		.script_filename = t->filename,
 		.path_info = t->path_info,
-		.request_uri = uri,
 		.content_length = content_length,
 		.path = cf->cgi.path,
 		.pass_authorization = cf->cgi.pass_authorization,
@@ -449,16 +383,64 @@ static int cgi_env(const struct request *rq, const struct cgi_target *t,
 		.redirect_method = rq->orig_method,
 	};
 
-	if (!uri)
-		return -1;
-	sprintf(uri, "%.*s%s%.*s", (int)hr->path.len, hr->path.p,
-		hr->has_query ? "?" : "", (int)hr->query.len, hr->query.p);
-	ret = cgi_env_build(env, &in);
-	free(uri);
-	return ret;
+	return cgi_env_build(env, &in);
 }
 
-static int cgi_spawn(struct request *rq, const struct cgi_target *t, const struct cgi_script *sc,
+/*
+ * A small body already in the connection's buffer, the common form post,
+ * goes into the fresh stdin pipe before the script starts, straight from
+ * that buffer: no copy, and the pump has no stdin left to feed. At most
+ * PIPE_BUF bytes, the least a pipe holds (pipe(7): a user over
+ * fs.pipe-user-pages-soft gets one-page pipes), so this write into an
+ * empty pipe never blocks. Then the write end is closed: the script reads
+ * the body, then its end. 0 (done, or left to the pump) or -1.
+ */
+static int cgi_stdin_prefill(struct request *rq, int in[2])
+{
+	const struct conn *c = rq->conn;
+	int64_t left = rq->body.remaining;
+	const char *p;
+
+	if (in[1] < 0 || left <= 0 || left > PIPE_BUF || (int64_t)(c->c_in_len - c->c_in_pos) < left ||
+	    body_peek(&rq->body, &p, -1) != left)
+		return 0;
+	if (write(in[1], p, (size_t)left) != left)
+		return -1;
+	body_consume(&rq->body, (size_t)left);
+	close(in[1]);
+	in[1] = -1;
+	return 0;
+}
+
+/* The script's process, with the script's ends of the pipes (in: its stdin). */
+static pid_t cgi_exec(struct request *rq, const struct cgi_target *t, const struct cgi_script *sc,
+		      int in, int out, int err, char **envp)
+{
+	const struct conf *cf = rq->site->conf;
+	char *argv[3], dir[PATH_MAX];
+	struct cgi_spawn sp = {
+		.fd = { in, out, err },
+		.envp = envp,
+		.dir = dir,
+		.cpu = cf->cgi.limits.cpu,
+		.memory = cf->cgi.limits.memory,
+		.processes = cf->cgi.limits.processes,
+	};
+	pid_t pid;
+
+	cgi_exec_args(t, sc, argv, &sp);
+	cgi_exec_dir(t, dir);
+	pid = cgi_spawn_run(&sp);
+	if (sp.warn)
+		log_error(LOG_ERR, "CGI script %s: %s: %s", t->filename, sp.warn,
+			  strerror(sp.warn_errno));
+	if (pid < 0 && sp.fail)
+		log_error(LOG_ERR, "CGI script %s cannot run: %s: %s", t->filename, sp.fail,
+			  strerror(sp.fail_errno));
+	return pid;
+}
+
+static int cgi_start(struct request *rq, const struct cgi_target *t, const struct cgi_script *sc,
 		     int stdin_fd, int64_t content_length, struct cgi_proc *p)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
@@ -471,15 +453,12 @@ static int cgi_spawn(struct request *rq, const struct cgi_target *t, const struc
 	if (cgi_env(rq, t, content_length, &env) < 0)
 		goto fail;
 	if ((stdin_fd < 0 && pipe2(in, O_CLOEXEC) < 0) ||
-	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || cgi_stdin_prefill(rq, in) < 0)
 		goto fail;
-	pid = fork();
+	pid = cgi_exec(rq, t, sc, stdin_fd >= 0 ? stdin_fd : in[0], out[1], err[1], env.envp);
 	if (pid < 0)
 		goto fail;
-	if (pid == 0)
-		cgi_child(rq, t, stdin_fd >= 0 ? stdin_fd : in[0], out[1], err[1], sc, env.envp);
-	/* Both sides set the group, so the worker can signal it whichever runs first. */
-	setpgid(pid, pid);
+	/* The child made its own process group before its exec; cgi_spawn_run returns after that. */
 	p->pid = pid;
 	p->in_fd = in[1];
 	p->out_fd = out[0];
@@ -500,6 +479,19 @@ out:
 			close(err[i]);
 	}
 	return ret;
+}
+
+/*
+ * The stdin of a script that gets no body: /dev/null, opened once per
+ * worker (close-on-exec) rather than opened and closed for each request.
+ */
+static int cgi_null_fd = -1;
+
+static int cgi_devnull(void)
+{
+	if (cgi_null_fd < 0)
+		cgi_null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return cgi_null_fd;
 }
 
 /*
@@ -575,13 +567,13 @@ int cgi_serve(struct request *rq, const struct cgi_target *t)
 			rq->body.done = true;
 			return -1;
 		}
-	} else if ((in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+	} else if ((in_fd = cgi_devnull()) < 0) {
 		st = 500;
 		why = "cannot open /dev/null";
 		goto fail;
 	}
-	started = cgi_spawn(rq, t, &sc, in_fd, len, &proc);
-	if (in_fd >= 0)
+	started = cgi_start(rq, t, &sc, in_fd, len, &proc);
+	if (in_fd >= 0 && in_fd != cgi_null_fd)
 		close(in_fd); /* the script has its own copy */
 	if (sc.fd >= 0)
 		close(sc.fd);

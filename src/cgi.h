@@ -7,15 +7,17 @@
  * cgi.alias, or a file under document_root whose name ends in a handler's
  * extension (run by its interpreter). cgi_serve() opens it once beneath its
  * directory, checks that descriptor (regular, executable, no set-ID bit,
- * not writable by others) and executes that same descriptor (execveat), so
- * no file swapped in after the check runs. The script gets a clean
+ * not writable by others) and executes that same descriptor (execveat, in
+ * a process started at vfork's cost: cgi_spawn), so no file swapped in
+ * after the check runs. The script gets a clean
  * environment (cgi_env), argv[0] only (plus the script for an interpreter;
  * never the query string, CVE-2012-1823), its own process group, cwd = its
  * directory, the configured rlimits, and no inherited descriptor but its
  * three pipes (and, for a "#!" script, descriptor 3: its own file, which
- * the interpreter reads as /dev/fd/3). cgi_io pumps stdin, stdout and stderr at once, so no script can
- * deadlock the worker, and every exit path reaps the script: no zombie
- * survives a request.
+ * the interpreter reads as /dev/fd/3). A small body already read with the
+ * head is in the script's stdin before it starts. cgi_io pumps stdin,
+ * stdout and stderr at once, so no script can deadlock the worker, and
+ * every exit path reaps the script: no zombie survives a request.
  */
 #ifndef PFHTTPD_CGI_H
 #define PFHTTPD_CGI_H

@@ -5,7 +5,8 @@
  * The environment is built from nothing: the meta-variables of RFC 3875 4.1
  * from one table, then one HTTP_* variable per distinct request field name
  * (4.1.18). Every string is a fresh "NAME=value" copy, so the request buffer
- * may be reused as soon as cgi_env_build() returns.
+ * may be reused as soon as cgi_env_build() returns. REQUEST_URI is the
+ * request's own path and query, as the client sent them.
  */
 #include "cgi_env.h"
 #include "http_chars.h"
@@ -24,58 +25,76 @@
 /* Room for any int64_t in decimal, with its sign and NUL. */
 #define CGI_ENV_NUM 24
 
-/* ---- the array ------------------------------------------------------------ */
+/* ---- the block ------------------------------------------------------------ */
+
+/*
+ * The environment is one allocation: the envp array, then every
+ * "NAME=value" string after it. It is written in two passes over the same
+ * code: the first (envp NULL) only counts the variables and their bytes,
+ * the second copies into a block of exactly that size. One malloc and one
+ * free per script instead of one per variable (issue 8), and nothing can
+ * be cut: the second pass writes what the first measured.
+ */
+struct cgi_env_sink {
+	char **envp;   /* NULL: counting */
+	char *p;       /* where the next string goes */
+	size_t n;      /* variables so far */
+	size_t bytes;  /* their bytes, NULs included */
+	bool overflow; /* a size did not fit in size_t */
+};
 
 void cgi_env_free(struct cgi_env *e)
 {
-	for (size_t i = 0; i < e->n; i++)
-		free(e->envp[i]);
 	free(e->envp);
 	e->envp = NULL;
 	e->n = 0;
-	e->cap = 0;
 }
 
-/* Takes ownership of s ("NAME=value"); frees it on failure. */
-static int cgi_env_push(struct cgi_env *e, char *s)
+/* Room for one more string of len bytes (NUL included): its address when writing, else NULL. */
+static char *cgi_env_take(struct cgi_env_sink *s, size_t len)
 {
-	if (e->n + 2 > e->cap) {
-		size_t cap = e->cap ? e->cap * 2 : 32;
-		char **v = reallocarray(e->envp, cap, sizeof(*v));
+	char *at = s->p;
 
-		if (v == NULL) {
-			free(s);
-			return -1;
-		}
-		e->envp = v;
-		e->cap = cap;
+	if (len > SIZE_MAX / 2 || s->bytes > SIZE_MAX / 2 - len) {
+		s->overflow = true;
+		return NULL;
 	}
-	e->envp[e->n++] = s;
-	e->envp[e->n] = NULL;
-	return 0;
+	s->bytes += len;
+	if (s->envp == NULL)
+		return NULL;
+	s->envp[s->n] = at;
+	s->p += len;
+	return at;
 }
 
-/* name "=" a b: the value may come in two parts (PATH_TRANSLATED). */
-static int cgi_env_put2(struct cgi_env *e, const char *name, const char *a,
-			size_t alen, const char *b, size_t blen)
+/*
+ * name "=" and the value, given in n parts (REQUEST_URI is path "?"
+ * query, PATH_TRANSLATED root and path info). Each part is an object in
+ * memory (the request, the configuration), so their sum fits in size_t;
+ * cgi_env_take checks the running total.
+ */
+static void cgi_env_putv(struct cgi_env_sink *s, const char *name,
+			 const struct http_str *v, size_t n)
 {
-	size_t nlen = strlen(name);
-	char *s;
+	size_t nlen = strlen(name), len = nlen + 2;
+	char *at;
 
-	if (alen > SIZE_MAX / 2 || blen > SIZE_MAX / 2 - alen - nlen - 2)
-		return -1;
-	s = malloc(nlen + alen + blen + 2);
-	if (s == NULL)
-		return -1;
-	memcpy(s, name, nlen);
-	s[nlen] = '=';
-	/* memcpy() must not see NULL even for 0 bytes (C11 7.24.1). */
-	if (alen)
-		memcpy(s + nlen + 1, a, alen);
-	if (blen)
-		memcpy(s + nlen + 1 + alen, b, blen);
-	s[nlen + 1 + alen + blen] = '\0';
-	return cgi_env_push(e, s);
+	for (size_t i = 0; i < n; i++)
+		len += v[i].len;
+	at = cgi_env_take(s, len);
+	s->n++;
+	if (at == NULL)
+		return;
+	memcpy(at, name, nlen);
+	at += nlen;
+	*at++ = '=';
+	for (size_t i = 0; i < n; i++) {
+		/* memcpy() must not see NULL even for 0 bytes (C11 7.24.1). */
+		if (v[i].len)
+			memcpy(at, v[i].p, v[i].len);
+		at += v[i].len;
+	}
+	*at = '\0';
 }
 
 const char *cgi_env_get(const struct cgi_env *e, const char *name)
@@ -134,18 +153,16 @@ static void cgi_env_format(struct cgi_env_nums *n, const struct cgi_env_in *in)
 		 in->redirect_status ? in->redirect_status : 200);
 }
 
-static int cgi_env_put_meta(struct cgi_env *e, const struct cgi_env_in *in)
+static void cgi_env_put_meta(struct cgi_env_sink *s, const struct cgi_env_in *in,
+			     const struct cgi_env_nums *num)
 {
 	const struct http_request *hr = in->hr;
 	const struct http_header *ct = http_find_header(hr, "Content-Type");
-	struct cgi_env_nums num;
-
-	cgi_env_format(&num, in);
 	const struct cgi_env_meta meta[] = {
 		{ "GATEWAY_INTERFACE", cgi_env_lit("CGI/1.1"), true },
 		{ "SERVER_SOFTWARE", cgi_env_lit("pfhttpd/" PFHTTPD_VERSION), true },
 		{ "SERVER_NAME", cgi_env_server_name(in), true },
-		{ "SERVER_PORT", cgi_env_lit(num.server_port), true },
+		{ "SERVER_PORT", cgi_env_lit(num->server_port), true },
 		{ "SERVER_PROTOCOL", hr->proto, true },
 		{ "REQUEST_METHOD", hr->method_str, true },
 		/* RFC 3875 4.1.7: set even when empty. */
@@ -154,45 +171,45 @@ static int cgi_env_put_meta(struct cgi_env *e, const struct cgi_env_in *in)
 		{ "PATH_INFO", cgi_env_lit(in->path_info), true },
 		{ "SCRIPT_FILENAME", cgi_env_lit(in->script_filename), true },
 		{ "DOCUMENT_ROOT", cgi_env_lit(in->document_root), true },
-		{ "REQUEST_URI", cgi_env_lit(in->request_uri), true },
 		{ "REMOTE_ADDR", cgi_env_lit(in->remote_addr), true },
-		{ "REMOTE_PORT", cgi_env_lit(num.remote_port), true },
+		{ "REMOTE_PORT", cgi_env_lit(num->remote_port), true },
 		/* php-cgi (force-cgi-redirect) refuses to run without it; an
 		 * error page learns the status it answers for (Apache's ErrorDocument). */
-		{ "REDIRECT_STATUS", cgi_env_lit(num.redirect_status), true },
+		{ "REDIRECT_STATUS", cgi_env_lit(num->redirect_status), true },
 		{ "REDIRECT_URL", in->redirect_url, in->redirect_status != 0 },
 		{ "REDIRECT_QUERY_STRING", in->redirect_query, in->redirect_status != 0 },
 		{ "REDIRECT_REQUEST_METHOD", in->redirect_method, in->redirect_status != 0 },
 		{ "PATH", cgi_env_lit(in->path), true },
 		/* RFC 3875 4.1.2: only when there is a body. */
-		{ "CONTENT_LENGTH", cgi_env_lit(num.content_length), in->content_length >= 0 },
+		{ "CONTENT_LENGTH", cgi_env_lit(num->content_length), in->content_length >= 0 },
 		/* RFC 3875 4.1.3: only when the client sent one. */
 		{ "CONTENT_TYPE", ct ? ct->value : cgi_env_lit(NULL), ct != NULL },
 		{ "AUTH_TYPE", cgi_env_lit(in->auth_type), in->auth_type != NULL },
 		{ "REMOTE_USER", cgi_env_lit(in->remote_user), in->remote_user != NULL },
 	};
+	/* The path and query as the client sent them, however long limits.request_line allows. */
+	const struct http_str uri[] = {
+		hr->path, cgi_env_lit(hr->has_query ? "?" : ""), hr->query,
+	};
 
 	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++)
-		if (meta[i].set &&
-		    cgi_env_put2(e, meta[i].name, meta[i].v.p, meta[i].v.len, NULL, 0) < 0)
-			return -1;
-	return 0;
+		if (meta[i].set)
+			cgi_env_putv(s, meta[i].name, &meta[i].v, 1);
+	cgi_env_putv(s, "REQUEST_URI", uri, 3);
 }
 
 /* RFC 3875 4.1.6: the translated path, only when there is a PATH_INFO. */
-static int cgi_env_put_translated(struct cgi_env *e, const struct cgi_env_in *in)
+static void cgi_env_put_translated(struct cgi_env_sink *s, const struct cgi_env_in *in)
 {
-	struct http_str root = cgi_env_lit(in->document_root);
-	struct http_str info = cgi_env_lit(in->path_info);
+	struct http_str v[2] = { cgi_env_lit(in->document_root), cgi_env_lit(in->path_info) };
 
-	if (info.len == 0)
-		return 0;
+	if (v[1].len == 0)
+		return;
 	/* PATH_INFO starts with '/'; do not double the root's trailing one. */
-	while (root.len > 0 && root.p[root.len - 1] == '/' && info.p[0] == '/')
-		root.len--;
-	return cgi_env_put2(e, "PATH_TRANSLATED", root.p, root.len, info.p, info.len);
+	while (v[0].len > 0 && v[0].p[v[0].len - 1] == '/' && v[1].p[0] == '/')
+		v[0].len--;
+	cgi_env_putv(s, "PATH_TRANSLATED", v, 2);
 }
-
 /* ---- HTTP_* (RFC 3875 4.1.18) --------------------------------------------- */
 
 /* Fields that never become HTTP_*: the body's framing (given as
@@ -291,64 +308,92 @@ static size_t cgi_env_join(const struct cgi_env_sort *f, size_t n, const char *s
 /* HTTP_<NAME>=v1, v2...: name upper-cased with '-' as '_', from the n fields
  * of one name. Repeats are one list (RFC 9110 5.3, RFC 3875 4.1.18), except
  * Cookie, whose pairs are joined with "; " (RFC 6265 5.4). */
-static int cgi_env_put_field(struct cgi_env *e, const struct cgi_env_sort *f, size_t n)
+static void cgi_env_put_field(struct cgi_env_sink *s, const struct cgi_env_sort *f, size_t n)
 {
 	struct http_str name = f[0].h->name;
 	const char *sep = http_str_eq(name, "Cookie") ? "; " : ", ";
 	size_t vlen = cgi_env_join(f, n, sep, NULL);
 	size_t at = sizeof("HTTP_") - 1;
-	char *s;
+	char *p = cgi_env_take(s, at + name.len + vlen + 2);
 
-	if (vlen > SIZE_MAX / 2 || name.len > SIZE_MAX / 2 - vlen - at - 2)
-		return -1;
-	s = malloc(at + name.len + vlen + 2);
-	if (s == NULL)
-		return -1;
-	memcpy(s, "HTTP_", at);
+	s->n++;
+	if (p == NULL)
+		return;
+	memcpy(p, "HTTP_", at);
 	for (size_t i = 0; i < name.len; i++, at++)
-		s[at] = name.p[i] == '-' ? '_' : (char)toupper((unsigned char)name.p[i]);
-	s[at++] = '=';
-	at += cgi_env_join(f, n, sep, s + at);
-	s[at] = '\0';
-	return cgi_env_push(e, s);
+		p[at] = name.p[i] == '-' ? '_' : (char)toupper((unsigned char)name.p[i]);
+	p[at++] = '=';
+	at += cgi_env_join(f, n, sep, p + at);
+	p[at] = '\0';
 }
 
-static int cgi_env_put_fields(struct cgi_env *e, const struct cgi_env_in *in)
+/*
+ * The exported fields, sorted (cgi_env_cmp): into local when they fit,
+ * the common case, else into an allocation. *n is how many; NULL when
+ * that allocation failed.
+ */
+#define CGI_ENV_LOCAL 64
+
+static struct cgi_env_sort *cgi_env_sort_fields(const struct cgi_env_in *in,
+						struct cgi_env_sort *local, size_t *n)
 {
 	const struct http_request *hr = in->hr;
-	struct cgi_env_sort *f;
-	size_t n = 0;
-	int ret = 0;
+	struct cgi_env_sort *f = local;
 
-	if (hr->nheaders == 0)
-		return 0;
-	f = calloc(hr->nheaders, sizeof(*f));
-	if (f == NULL)
-		return -1;
+	*n = 0;
+	if (hr->nheaders > CGI_ENV_LOCAL && (f = calloc(hr->nheaders, sizeof(*f))) == NULL)
+		return NULL;
 	for (size_t i = 0; i < hr->nheaders; i++)
 		if (cgi_env_exported(hr->headers[i].name, in->pass_authorization))
-			f[n++] = (struct cgi_env_sort){ &hr->headers[i], i };
-	qsort(f, n, sizeof(*f), cgi_env_cmp);
-	for (size_t i = 0, j; i < n && ret == 0; i = j) {
+			f[(*n)++] = (struct cgi_env_sort){ &hr->headers[i], i };
+	qsort(f, *n, sizeof(*f), cgi_env_cmp);
+	return f;
+}
+
+static void cgi_env_put_fields(struct cgi_env_sink *s, const struct cgi_env_sort *f, size_t n)
+{
+	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && cgi_env_same(f[j].h->name, f[i].h->name); j++)
 			;
-		ret = cgi_env_put_field(e, f + i, j - i);
+		cgi_env_put_field(s, f + i, j - i);
 	}
-	free(f);
-	return ret;
+}
+
+/* One pass over every variable: counting when s->envp is NULL, else writing. */
+static void cgi_env_emit(struct cgi_env_sink *s, const struct cgi_env_in *in,
+			 const struct cgi_env_nums *num, const struct cgi_env_sort *f, size_t nf)
+{
+	cgi_env_put_meta(s, in, num);
+	cgi_env_put_translated(s, in);
+	cgi_env_put_fields(s, f, nf);
 }
 
 int cgi_env_build(struct cgi_env *e, const struct cgi_env_in *in)
 {
+	struct cgi_env_sort local[CGI_ENV_LOCAL], *f;
+	struct cgi_env_sink count = { 0 }, fill = { 0 };
+	struct cgi_env_nums num;
+	size_t nf, array;
+	int ret = -1;
+
 	memset(e, 0, sizeof(*e));
-	if (cgi_env_put_meta(e, in) < 0)
-		goto fail;
-	if (cgi_env_put_translated(e, in) < 0)
-		goto fail;
-	if (cgi_env_put_fields(e, in) < 0)
-		goto fail;
-	return 0;
-fail:
-	cgi_env_free(e);
-	return -1;
+	f = cgi_env_sort_fields(in, local, &nf);
+	if (f == NULL)
+		return -1;
+	cgi_env_format(&num, in);
+	cgi_env_emit(&count, in, &num, f, nf);
+	array = (count.n + 1) * sizeof(char *);
+	if (count.overflow || count.bytes > SIZE_MAX - array ||
+	    (e->envp = malloc(array + count.bytes)) == NULL)
+		goto out;
+	fill.envp = e->envp;
+	fill.p = (char *)e->envp + array;
+	cgi_env_emit(&fill, in, &num, f, nf);
+	e->envp[fill.n] = NULL;
+	e->n = fill.n;
+	ret = 0;
+out:
+	if (f != local)
+		free(f);
+	return ret;
 }

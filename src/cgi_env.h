@@ -4,7 +4,7 @@
  * Contract: builds a complete, clean environment (nothing inherited from the
  * server's own) from the parsed request and the facts the server knows.
  * Pure apart from malloc: no I/O. The result is an envp array ready for
- * execve(). Security rules live here, one place: a client's Proxy field
+ * execve(), in one allocation with its strings (no per-variable malloc). Security rules live here, one place: a client's Proxy field
  * never becomes HTTP_PROXY (httpoxy, CVE-2016-5385), a client's
  * Redirect-Status never reaches the script (CVE-2024-8927), Authorization is
  * passed only when configured, Proxy-Authorization never (RFC 3875 4.1.18), header names containing '_' are dropped (so
@@ -21,7 +21,7 @@
 #include "http_parse.h"
 
 struct cgi_env_in {
-	const struct http_request *hr;   /* method, proto, query, headers, host */
+	const struct http_request *hr;   /* method, proto, path and query (REQUEST_URI), headers, host */
 	const char *remote_addr;
 	int remote_port;
 	int server_port;                 /* the local port the request came in on */
@@ -30,7 +30,6 @@ struct cgi_env_in {
 	const char *script_name;         /* URL path of the script, e.g. "/cgi-bin/printenv" */
 	const char *script_filename;     /* absolute file name of the script */
 	const char *path_info;           /* decoded extra path after the script, "" if none */
-	const char *request_uri;         /* the original request-target's path and query, raw */
 	int64_t content_length;          /* body length to announce; -1: no body (unset) */
 	const char *path;                /* PATH for the script */
 	bool pass_authorization;         /* export HTTP_AUTHORIZATION */
@@ -48,8 +47,8 @@ struct cgi_env_in {
 };
 
 struct cgi_env {
-	char **envp;      /* NULL-terminated, for execve() */
-	size_t n, cap;
+	char **envp;      /* NULL-terminated, for execve(); the strings follow it in the block */
+	size_t n;
 };
 
 /* 0, or -1 on allocation failure (e is then empty and may be freed). */

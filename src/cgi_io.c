@@ -25,6 +25,14 @@
 #define CGI_ERR_LINE   1024   /* a longer stderr line is logged in pieces */
 #define CGI_KILL_GRACE 2000   /* ms between SIGTERM and SIGKILL */
 #define CGI_STOP_GRACE 500    /* the same when the server stops at once: all gone within 2 s */
+/*
+ * How long a complete head waits for the script's first body bytes, so that
+ * both leave in one segment: a shell script prints its header block, then
+ * starts the program that prints its body (fork and exec: about a
+ * millisecond), and one that ends with no body sends the head with the
+ * last chunk. The head never waits longer, however slow the body.
+ */
+#define CGI_HEAD_HOLD  20     /* ms */
 
 enum cgi_mode {
 	CGI_M_HEAD,      /* reading the header block */
@@ -48,7 +56,9 @@ struct cgi_io {
 	struct cgi_proc *p;
 	enum cgi_mode mode;
 	enum cgi_end end;
-	bool sent;                    /* a response head went to the client */
+	bool sent;                    /* a response head was built for the client */
+	bool head_pending;            /* ... and waits in rq->out to leave with the first body bytes */
+	int64_t head_at;              /* when it was built (CGI_HEAD_HOLD) */
 	int body_err;                 /* the status a failed body read gave, or 0 */
 	bool watch_client;            /* poll the client for POLLRDHUP (cgi_io_client_gone) */
 	int64_t cl_left;              /* CGI_M_LENGTH: bytes still allowed */
@@ -58,7 +68,7 @@ struct cgi_io {
 	struct http_header fields[CGI_MAX_FIELDS];
 	char head[CGI_HEAD_MAX];
 	size_t head_len;
-	char in[CGI_BUF];             /* request body on its way to stdin */
+	const char *in_ptr;           /* request body for stdin, in the connection's buffer */
 	size_t in_len, in_off;
 	char out[CGI_BUF];
 	char err[CGI_ERR_LINE];
@@ -145,38 +155,53 @@ static int cgi_io_write(struct cgi_io *io, struct iovec *iov, int n)
 	return 0;
 }
 
+/*
+ * Send iov (n body bytes in k pieces), after the response head while it
+ * is still pending: the head and the first body bytes leave in one write,
+ * so a small answer is one segment and wakes the client once.
+ */
+static void cgi_io_send(struct cgi_io *io, const struct iovec *iov, int k, size_t n)
+{
+	struct iovec all[4];
+	int m = 0;
+
+	if (io->head_pending)
+		all[m++] = (struct iovec){ io->rq->out, io->rq->out_len };
+	for (int i = 0; i < k; i++)
+		all[m++] = iov[i];
+	if (m == 0)
+		return;
+	if (cgi_io_write(io, all, m) == 0) {
+		io->head_pending = false;
+		io->rq->body_sent += n;
+	}
+}
+
 static void cgi_io_body(struct cgi_io *io, const char *data, size_t n)
 {
 	char size[24];
 	struct iovec iov[3];
 	int k = 0;
 
-	switch (io->mode) {
-	case CGI_M_LENGTH:
+	/* Nothing to send with the head yet: it waits (CGI_HEAD_HOLD), unless no body may follow. */
+	if (n == 0 && io->mode != CGI_M_DISCARD)
+		return;
+	/* No body may be sent (HEAD, 204, 304): the head alone. */
+	if (io->mode == CGI_M_DISCARD)
+		n = 0;
+	if (io->mode == CGI_M_LENGTH) {
 		/* More than the script announced would corrupt the framing: drop it. */
 		if ((int64_t)n > io->cl_left)
 			n = (size_t)io->cl_left;
 		io->cl_left -= (int64_t)n;
-		break;
-	case CGI_M_CHUNKED:
-		if (n == 0)
-			return;
-		iov[k++] = (struct iovec){ size, (size_t)snprintf(size, sizeof(size), "%zx\r\n", n) };
-		break;
-	case CGI_M_DISCARD:
-	case CGI_M_HEAD:
-		return;
-	case CGI_M_CLOSE:
-	case CGI_M_RAW:
-		break;
 	}
-	if (n == 0)
-		return;
-	iov[k++] = (struct iovec){ (void *)data, n };
-	if (io->mode == CGI_M_CHUNKED)
+	if (n > 0 && io->mode == CGI_M_CHUNKED)
+		iov[k++] = (struct iovec){ size, (size_t)snprintf(size, sizeof(size), "%zx\r\n", n) };
+	if (n > 0)
+		iov[k++] = (struct iovec){ (void *)data, n };
+	if (n > 0 && io->mode == CGI_M_CHUNKED)
 		iov[k++] = (struct iovec){ "\r\n", 2 };
-	if (cgi_io_write(io, iov, k) == 0)
-		io->rq->body_sent += n;
+	cgi_io_send(io, iov, k, n);
 }
 
 static bool cgi_io_skip_field(const struct http_header *h)
@@ -236,8 +261,8 @@ static void cgi_io_start_response(struct cgi_io *io)
 		return;
 	}
 	io->sent = true;
-	if (resp_send(rq, NULL, 0) < 0)
-		io->end = CGI_END_ABORT;
+	io->head_pending = true; /* leaves with the first body bytes (cgi_io_head) */
+	io->head_at = conn_now_ms();
 }
 
 /* n more bytes of the header block arrived in io->head. */
@@ -301,14 +326,20 @@ static void cgi_io_read_stdout(struct cgi_io *io)
 		cgi_io_body(io, io->out, (size_t)n);
 }
 
-/* Take more request body for stdin without waiting; close stdin at its end. */
+/*
+ * Take more request body for stdin without waiting; close stdin at its
+ * end. The body goes to the script straight from the connection's buffer
+ * (body_peek): no copy. Only a Content-Length body comes here; a chunked
+ * one is spooled to a file first (cgi_spool_body), which is the script's stdin.
+ */
 static void cgi_io_refill(struct cgi_io *io)
 {
+	struct body *b = &io->rq->body;
 	ssize_t n;
 
 	if (io->p->in_fd < 0 || io->in_off < io->in_len)
 		return;
-	n = body_read(&io->rq->body, io->in, sizeof(io->in), -1);
+	n = body_peek(b, &io->in_ptr, -1);
 	if (n > 0) {
 		io->in_len = (size_t)n;
 		io->in_off = 0;
@@ -324,10 +355,11 @@ static void cgi_io_refill(struct cgi_io *io)
 
 static void cgi_io_write_stdin(struct cgi_io *io)
 {
-	ssize_t n = write(io->p->in_fd, io->in + io->in_off, io->in_len - io->in_off);
+	ssize_t n = write(io->p->in_fd, io->in_ptr + io->in_off, io->in_len - io->in_off);
 
 	if (n > 0) {
 		io->in_off += (size_t)n;
+		body_consume(&io->rq->body, (size_t)n);
 		io->last_activity = conn_now_ms();
 	} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
 		/* The script stopped reading (EPIPE): the rest of the body is discarded later. */
@@ -380,6 +412,26 @@ gone:
 	return true;
 }
 
+/*
+ * A pending head whose hold is over leaves alone; otherwise the next wait
+ * (*ms) ends no later than the hold does. -1: the client is gone.
+ */
+static int cgi_io_hold(struct cgi_io *io, int64_t *ms)
+{
+	int64_t held;
+
+	if (!io->head_pending)
+		return 0;
+	held = conn_now_ms() - io->head_at;
+	if (held < CGI_HEAD_HOLD) {
+		if (*ms > CGI_HEAD_HOLD - held)
+			*ms = CGI_HEAD_HOLD - held;
+		return 0;
+	}
+	cgi_io_send(io, NULL, 0, 0);
+	return io->end == CGI_END_EOF ? 0 : -1;
+}
+
 static void cgi_io_pump(struct cgi_io *io)
 {
 	struct cgi_proc *p = io->p;
@@ -414,7 +466,11 @@ static void cgi_io_pump(struct cgi_io *io)
 			io->end = CGI_END_TIMEOUT;
 			break;
 		}
-		if (poll(pfd, (nfds_t)n, left > 1000 ? 1000 : (int)left) < 0 && errno != EINTR) {
+		if (left > 1000)
+			left = 1000;
+		if (cgi_io_hold(io, &left) < 0)
+			break;
+		if (poll(pfd, (nfds_t)n, (int)left) < 0 && errno != EINTR) {
 			log_error(LOG_ERR, "poll: %s", strerror(errno));
 			io->end = CGI_END_ABORT;
 			break;
@@ -529,8 +585,13 @@ static int cgi_io_answer(struct cgi_io *io)
 		return request_redirect_local(rq, io->resp.location.p, io->resp.location.len);
 	if (io->mode == CGI_M_CHUNKED) {
 		struct iovec end = { "0\r\n\r\n", 5 };
-		return cgi_io_write(io, &end, 1);
+		/* With the head, if it still waits: a script that printed no body. */
+		cgi_io_send(io, &end, 1, 0);
+		return io->end == CGI_END_EOF ? 0 : -1;
 	}
+	cgi_io_send(io, NULL, 0, 0); /* a head still waiting, framed by Content-Length or the close */
+	if (io->end != CGI_END_EOF)
+		return -1;
 	if (io->mode == CGI_M_LENGTH && io->cl_left > 0) {
 		/* The script sent less than it announced: the client must see the truncation. */
 		log_error(LOG_ERR, "CGI script %s: %lld bytes short of its Content-Length",
@@ -567,6 +628,7 @@ int cgi_io_run(struct request *rq, const struct cgi_target *t, struct cgi_proc *
 	io->end = CGI_END_EOF;
 	io->body_err = 0;
 	io->sent = false;
+	io->head_pending = false;
 	io->watch_client = true;
 	io->head_len = io->in_len = io->in_off = io->err_len = 0;
 	io->start = io->last_activity = conn_now_ms();

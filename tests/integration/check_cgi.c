@@ -1943,6 +1943,11 @@ static void setup_safe(void)
 	snprintf(path, sizeof path, "%s/cgi-bin/t-cat", srv.root);
 	if (copy_file("/bin/cat", "cgi-bin/t-cat", 0755) == -1)
 		ck_abort_msg("cannot copy /bin/cat to %s", path);
+	/* Passes every check, but its interpreter does not exist: the exec fails. */
+	snprintf(path, sizeof path, "%s/cgi-bin/t-nointerp.sh", srv.root);
+	if (hs_put_str(&srv, "cgi-bin/t-nointerp.sh", "#!/nonexistent/pfhttpd-sh\n") == -1 ||
+	    chmod(path, 0755) == -1)
+		ck_abort_msg("cannot write %s", path);
 }
 
 static const struct exec_case {
@@ -1968,6 +1973,8 @@ static const struct exec_case {
 	  "POST /cgi-bin/t-cat HTTP/1.1\r\nHost: a\r\nContent-Length: 32\r\n\r\nContent-Type: text/plain\r\n\r\ncat\n",
 	  200, "cat\n" },
 	{ __LINE__, "php-cgi handler still runs", "GET /info.php HTTP/1.1\r\nHost: a\r\n\r\n", 200, NULL },
+	{ __LINE__, "an exec that fails is the server's 500 (cgi_spawn reports it)",
+	  "GET /cgi-bin/t-nointerp.sh HTTP/1.1\r\nHost: a\r\n\r\n", 500, NULL },
 };
 
 START_TEST(test_exec_checks)
@@ -1986,6 +1993,23 @@ START_TEST(test_exec_checks)
 	if (c->status == 200 && c->body_is == NULL)
 		ck_assert_msg(hs_contains(r1.body, r1.body_len, PHP_RAN), "line %d (%s): %.300s",
 			      c->line, c->desc, r1.body);
+}
+END_TEST
+
+/*
+ * The script's process cannot exec (cgi_spawn.c): the worker learns it
+ * through the memory it shares with the child until then, answers 500 and
+ * logs the step and its errno; the worker keeps serving scripts.
+ */
+START_TEST(test_exec_failure_logged)
+{
+	exchange("GET /cgi-bin/t-nointerp.sh HTTP/1.1\r\nHost: a\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 500);
+	ck_assert_msg(hs_wait_file_contains(srv.error_log,
+					    "t-nointerp.sh cannot run: execve: No such file or directory", 3000),
+		      "no error-log line says why the script could not run");
+	exchange("GET /cgi-bin/t-ok.sh HTTP/1.1\r\nHost: a\r\n\r\n", &r1);
+	ck_assert_int_eq(r1.status, 200);
 }
 END_TEST
 
@@ -2428,6 +2452,7 @@ static Suite *cgi_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_exec_checks, 0, N(exec_cases));
 	tcase_add_test(tc, test_exec_refusal_logged);
+	tcase_add_test(tc, test_exec_failure_logged);
 	tcase_add_test(tc, test_zz_pool_clean);
 	suite_add_tcase(s, tc);
 

@@ -234,25 +234,44 @@ START_TEST(accept_fails)
 }
 END_TEST
 
+/* Small enough to go into the script's stdin before it starts (cgi_stdin_prefill). */
+#define POST_CL_CGI "POST /cgi-bin/echo_body.sh HTTP/1.1\r\nHost: localhost\r\n" \
+	"Content-Length: 5\r\nConnection: close\r\n\r\nhello"
 #define POST_CHUNKED_CGI "POST /cgi-bin/echo_body.sh HTTP/1.1\r\nHost: localhost\r\n" \
 	"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
 
 /*
- * A CGI script cannot be started: no pipe, no process, no /dev/null for a
- * body-less request, no temporary file or no disk space to spool a chunked
- * body (RFC 3875 4.1.2 needs its length). Each is the server's failure:
+ * A CGI script cannot be started: no pipe, no process, a step of the
+ * process's setup, no /dev/null for a body-less request, the body cannot
+ * be put in its stdin, no temporary file or no disk space to spool a
+ * chunked body (RFC 3875 4.1.2 needs its length). Each is the server's failure:
  * 500, an error-log line, and the next request runs the script.
  */
 START_TEST(cgi_spawn_fails)
 {
 	static const struct { int line; const char *point; int err; const char *req; const char *log; int next; } rows[] = {
+		/* First: a worker opens /dev/null once, for its first body-less script. */
+		{ __LINE__, "pfhttpd/io/open", ENFILE, GET_CGI, "cannot open /dev/null", 418 },
 		{ __LINE__, "linux/io/pipe2", EMFILE, GET_CGI, "cannot start CGI script", 418 },
-		{ __LINE__, "posix/proc/fork", EAGAIN, GET_CGI, "cannot start CGI script", 418 },
+		{ __LINE__, "linux/proc/clone", EAGAIN, GET_CGI,
+		  "/cgi-bin/status.sh': Resource temporarily unavailable", 418 },
+		/* A step of the child fails (cgi_spawn.c): it says which, through the shared memory. */
+		{ __LINE__, "posix/io/oc/dup2", EBADF, GET_CGI,
+		  "/cgi-bin/status.sh cannot run: dup2: Bad file descriptor", 418 },
+		{ __LINE__, "posix/proc/setpgid", EPERM, GET_CGI,
+		  "/cgi-bin/status.sh cannot run: setpgid: Operation not permitted", 418 },
+		/* status.sh is a "#!" script: its descriptor becomes 3 with dup3. */
+		{ __LINE__, "linux/io/dup3", EMFILE, GET_CGI,
+		  "/cgi-bin/status.sh cannot run: dup3: Too many open files", 418 },
+		{ __LINE__, "posix/io/dir/chdir", EACCES, GET_CGI,
+		  "/cgi-bin/status.sh cannot run: chdir: Permission denied", 418 },
+		/* The body cannot be written into the script's stdin pipe: the script never starts. */
+		{ __LINE__, "pfhttpd/io/write", ENOSPC, POST_CL_CGI,
+		  "/cgi-bin/echo_body.sh': No space left on device", 200 },
 		{ __LINE__, "pfhttpd/io/open", EMFILE, POST_CHUNKED_CGI,
 		  "cannot create a temporary file in /tmp: Too many open files", 200 },
 		{ __LINE__, "pfhttpd/io/write", ENOSPC, POST_CHUNKED_CGI,
 		  "spooling a request body: No space left on device", 200 },
-		{ __LINE__, "pfhttpd/io/open", ENFILE, GET_CGI, "cannot open /dev/null", 418 },
 	};
 	char cmd[128];
 	pid_t w;
@@ -540,10 +559,9 @@ START_TEST(malloc_fails_randomly)
 	expect(GET_HELLO, 200);
 	expect(GET_CGI, 418);
 	/*
-	 * A script's process between fork and exec inherits the fault, and
-	 * under make coverage it runs gcov's counter dump (cov_flush), which
-	 * crashes when malloc fails; pfhttpd's own code there allocates
-	 * nothing (cgi_child). So only the server's processes count here.
+	 * Only the server's processes count here: pfhttpd's own code between
+	 * clone and exec allocates nothing (cgi_spawn.c), and what a script
+	 * does is the script's.
 	 */
 	assert_no_crash_of(false);
 }
@@ -746,7 +764,7 @@ START_TEST(rlimits_fail)
 		{ __LINE__, "enable name=posix/proc/setrlimit,failinfo=1",
 		  { "worker: RLIMIT_NOFILE: Operation not permitted",
 		    "keeper: setrlimit(RLIMIT_NOFILE): Operation not permitted",
-		    "pfhttpd: setrlimit: Operation not permitted" } },
+		    "cgi-bin/status.sh: setrlimit: Operation not permitted" } },
 		{ __LINE__, "enable name=posix/proc/getrlimit,failinfo=22",
 		  { "keeper: getrlimit(RLIMIT_NOFILE): Invalid argument", NULL, NULL } },
 	};

@@ -2,7 +2,9 @@
  * fiu_extra — failure points for the Linux calls pfhttpd makes that
  * libfiu's own POSIX preload library (fiu_posix_preload.so, Debian's
  * libfiu0) does not wrap: accept4, pipe2, socketpair, epoll_*, sendfile,
- * setsockopt, dup2, setsid, getrlimit, setrlimit and syscall(SYS_openat2);
+ * setsockopt, dup2, setsid, getrlimit, setrlimit, syscall(SYS_openat2), and
+ * what a CGI script's process does before its exec (cgi_spawn.c): clone
+ * ("linux/proc/clone"), setpgid, dup3 and chdir;
  * and "posix/io/net/sendmsg/fds", sendmsg() passing descriptors only (a
  * connection handed between worker and keeper, not a response's bytes).
  * And "pfhttpd/mm/malloc", ".../calloc", ".../realloc", ".../strdup": an
@@ -38,6 +40,7 @@
 #include <fcntl.h>
 #include <fiu.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -231,6 +234,33 @@ int pipe2(int fds[2], int flags)
 	return real_pipe2(fds, flags);
 }
 
+/*
+ * glibc's clone(): fn, stack, flags, arg, then parent_tid, tls and
+ * child_tid only for the flags that use them; pfhttpd passes none, and
+ * reading an argument that was not passed would be undefined.
+ */
+int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
+{
+	REAL(clone);
+	const int extra = CLONE_PARENT_SETTID | CLONE_SETTLS | CLONE_CHILD_SETTID |
+			  CLONE_CHILD_CLEARTID | CLONE_PIDFD;
+	pid_t *ptid;
+	void *tls;
+	pid_t *ctid;
+	va_list ap;
+
+	if (fails("linux/proc/clone", EAGAIN))
+		return -1;
+	if (!(flags & extra))
+		return real_clone(fn, stack, flags, arg);
+	va_start(ap, arg);
+	ptid = va_arg(ap, pid_t *);
+	tls = va_arg(ap, void *);
+	ctid = va_arg(ap, pid_t *);
+	va_end(ap);
+	return real_clone(fn, stack, flags, arg, ptid, tls, ctid);
+}
+
 int socketpair(int dom, int type, int proto, int sv[2])
 {
 	REAL(socketpair);
@@ -285,6 +315,30 @@ int dup2(int from, int to)
 	if (fails("posix/io/oc/dup2", EBADF))
 		return -1;
 	return real_dup2(from, to);
+}
+
+int setpgid(pid_t pid, pid_t pgid)
+{
+	REAL(setpgid);
+	if (fails("posix/proc/setpgid", EPERM))
+		return -1;
+	return real_setpgid(pid, pgid);
+}
+
+int dup3(int from, int to, int flags)
+{
+	REAL(dup3);
+	if (fails("linux/io/dup3", EBADF))
+		return -1;
+	return real_dup3(from, to, flags);
+}
+
+int chdir(const char *path)
+{
+	REAL(chdir);
+	if (fails("posix/io/dir/chdir", EACCES))
+		return -1;
+	return real_chdir(path);
 }
 
 pid_t setsid(void)

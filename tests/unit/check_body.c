@@ -279,6 +279,67 @@ START_TEST(test_read_nowait)
 }
 END_TEST
 
+/* ---- body_peek / body_consume: the body without a copy (a CGI script's stdin) ---- */
+
+static const struct peek_case {
+	int line;
+	const char *desc;
+	int64_t cl;
+	const char *buf;     /* already in the buffer with the head */
+	const char *sent;    /* sent by the client meanwhile, or NULL */
+	bool closes;         /* the client closes after sending */
+	size_t take;         /* consumed per peek (0: all it gives) */
+	const char *want;    /* every byte peeked, in order */
+	ssize_t want_end;    /* what the last peek returned */
+	const char *want_rest;
+} peek_cases[] = {
+	{ __LINE__, "whole body buffered, pipelined bytes stay", 5, "hello" "GET", NULL, false, 0,
+	  "hello", 0, "GET" },
+	{ __LINE__, "consumed in pieces: the pointer follows", 5, "hello", NULL, false, 2, "hello", 0, "" },
+	{ __LINE__, "nothing buffered: read from the socket", 5, "", "hello", false, 0, "hello", 0, "" },
+	{ __LINE__, "part buffered, rest from the socket", 5, "he", "llo", false, 0, "hello", 0, "" },
+	{ __LINE__, "nothing yet: BODY_AGAIN", 5, "", NULL, false, 0, "", BODY_AGAIN, "" },
+	{ __LINE__, "client gone before the end: 400", 5, "he", NULL, true, 0, "he", -400, "" },
+	{ __LINE__, "no body: 0 at once", 0, "GET", NULL, false, 0, "", 0, "GET" },
+};
+
+START_TEST(test_peek)
+{
+	const struct peek_case *pc = &peek_cases[_i];
+	char got[64];
+	size_t glen = 0;
+	const char *p = NULL;
+	struct body b;
+	ssize_t n;
+
+	buffered(pc->buf, strlen(pc->buf));
+	body_init(&b, &c, false, pc->cl, false, 1, 100);
+	if (pc->sent)
+		ck_assert_int_eq(write(sv[1], pc->sent, strlen(pc->sent)), (ssize_t)strlen(pc->sent));
+	if (pc->closes) {
+		close(sv[1]);
+		sv[1] = -1;
+	}
+	while ((n = body_peek(&b, &p, -1)) > 0) {
+		size_t k = pc->take && pc->take < (size_t)n ? pc->take : (size_t)n;
+
+		ck_assert_msg(p == c.c_in + c.c_in_pos, "line %d (%s): not in the buffer", pc->line, pc->desc);
+		ck_assert_uint_le(glen + k, sizeof(got));
+		memcpy(got + glen, p, k);
+		glen += k;
+		body_consume(&b, k);
+	}
+	ck_assert_msg(n == pc->want_end, "line %d (%s): ended %zd", pc->line, pc->desc, n);
+	ck_assert_msg(glen == strlen(pc->want) && memcmp(got, pc->want, glen) == 0,
+		      "line %d (%s): body '%.*s'", pc->line, pc->desc, (int)glen, got);
+	ck_assert_msg(n != 0 || body_done(&b), "line %d (%s): not done", pc->line, pc->desc);
+	ck_assert_msg(c.c_in_len - c.c_in_pos == strlen(pc->want_rest) &&
+		      memcmp(c.c_in + c.c_in_pos, pc->want_rest, strlen(pc->want_rest)) == 0,
+		      "line %d (%s): rest", pc->line, pc->desc);
+	ck_assert(memcmp(c.c_in, HEAD, strlen(HEAD)) == 0);
+}
+END_TEST
+
 static const struct nowait_case {
 	int line;
 	const char *desc;
@@ -411,6 +472,7 @@ static Suite *body_suite(void)
 	tcase_add_checked_fixture(nw, setup, teardown);
 	tcase_set_timeout(nw, 5);
 	tcase_add_test(nw, test_read_nowait);
+	tcase_add_loop_test(nw, test_peek, 0, NELEM(peek_cases));
 	tcase_add_loop_test(nw, test_nowait_end, 0, NELEM(nowait_cases));
 	suite_add_tcase(s, nw);
 

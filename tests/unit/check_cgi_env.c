@@ -93,7 +93,6 @@ static void fx_init(struct fixture *f, const char *const *fields)
 		.script_name = "/cgi-bin/env.cgi",
 		.script_filename = "/srv/www/cgi-bin/env.cgi",
 		.path_info = "/extra/path",
-		.request_uri = "/cgi-bin/env.cgi/extra/path?a=1&b=2",
 		.content_length = -1,
 		.path = "/usr/bin:/bin",
 	};
@@ -271,10 +270,10 @@ static const struct env_case env_cases[] = {
 	{ __LINE__, "IPv4 host with port", tw_host_v4_port, { NULL }, B,
 	  { { "SERVER_NAME", "192.0.2.1" } } },
 	/* request line */
-	{ __LINE__, "no query: empty QUERY_STRING", tw_no_query, { NULL }, B,
-	  { { "QUERY_STRING", "" } } },
-	{ __LINE__, "empty query after '?'", tw_empty_query, { NULL }, B,
-	  { { "QUERY_STRING", "" } } },
+	{ __LINE__, "no query: empty QUERY_STRING, no '?' in REQUEST_URI", tw_no_query, { NULL }, B,
+	  { { "QUERY_STRING", "" }, { "REQUEST_URI", "/cgi-bin/env.cgi/extra/path" } } },
+	{ __LINE__, "empty query after '?': kept in REQUEST_URI", tw_empty_query, { NULL }, B,
+	  { { "QUERY_STRING", "" }, { "REQUEST_URI", "/cgi-bin/env.cgi/extra/path?" } } },
 	{ __LINE__, "protocol as sent", tw_http10, { NULL }, B,
 	  { { "SERVER_PROTOCOL", "HTTP/1.0" } } },
 	{ __LINE__, "unknown method as sent", tw_other_method, { NULL }, B,
