@@ -727,6 +727,34 @@ int hs_fd_count(pid_t pid)
 	return n;
 }
 
+int hs_fd_count_under(pid_t pid, const char *prefix)
+{
+	char dir[64], link[320], target[4096];
+	size_t plen = strlen(prefix);
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pid);
+	d = opendir(dir);
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		ssize_t len;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof link, "%s/%s", dir, de->d_name);
+		len = readlink(link, target, sizeof target - 1);
+		if (len < 0)
+			continue; /* closed since readdir */
+		target[len] = '\0';
+		n += strncmp(target, prefix, plen) == 0;
+	}
+	closedir(d);
+	return n;
+}
+
 long hs_rss_kb(pid_t pid)
 {
 	char path[64], buf[4096];

@@ -162,6 +162,8 @@ ssize_t hs_cmdline(pid_t pid, char *buf, size_t cap);
 
 /* Entries in /proc/PID/fd, or -1. */
 int hs_fd_count(pid_t pid);
+/* How many of pid's descriptors name a file whose path starts with prefix; -1 on error. */
+int hs_fd_count_under(pid_t pid, const char *prefix);
 
 /* Raise this process's RLIMIT_NOFILE soft limit to want (at most the hard limit). */
 void hs_raise_nofile(unsigned long want);
