@@ -72,7 +72,7 @@ void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
 	c->c_fd = fd;
 	c->c_in_len = c->c_in_pos = 0;
 	c->c_keepalive = true;
-	c->c_shut = c->c_eof = false;
+	c->c_shut = c->c_eof = c->c_last = false;
 	c->c_deadline_ms = 0;
 	c->c_ip_counted = false;
 	conn_rate_start(c, 0, 0, 0, 0);
@@ -113,6 +113,31 @@ bool conn_linger(struct conn *c, int64_t deadline_ms)
 		if (left <= 0 || poll(&pfd, 1, left > 100 ? 100 : (int)left) < 0)
 			return false;
 	}
+}
+
+/*
+ * Lingering protects a response from the RST that close() sends when
+ * unread bytes wait (RFC 9112 9.6). A client that said "close" on a request
+ * without a body, and sent nothing after it, leaves none: if the kernel
+ * holds none either, close() sends FIN after the response, and the wait for
+ * the client's own FIN (shutdown, poll, read: a sleep and a wake-up per
+ * connection) buys nothing. nginx's lingering_close skips it the same way
+ * unless more data is expected. One bodyless peek decides; a byte that
+ * arrives later can only be a client breaking its own "close".
+ */
+bool conn_close_quiet(struct conn *c)
+{
+	char b;
+	ssize_t n;
+
+	if (!c->c_last || c->c_in_pos != c->c_in_len)
+		return false;
+	n = recv(c->c_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n > 0)
+		return false;
+	close(c->c_fd); /* EOF, nothing queued (EAGAIN), or a connection already gone */
+	c->c_fd = -1;
+	return true;
 }
 
 void conn_close(struct conn *c)

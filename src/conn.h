@@ -51,6 +51,7 @@ struct conn {
 	bool c_keepalive;              /* keep the connection after this response */
 	bool c_shut;                   /* our side is shut down (conn_shutdown) */
 	bool c_eof;                    /* conn_linger saw the client's end: nothing left to drain */
+	bool c_last;                   /* the client's last request, without a body, nothing after it */
 	int64_t c_deadline_ms;         /* set by a hand-back from the keeper: the head's deadline; 0 none */
 	struct conn_rate c_send;       /* response bytes, reset per request */
 	struct conn_rate c_recv;       /* request-body bytes, reset per request */
@@ -87,6 +88,8 @@ void conn_close(struct conn *c);
 bool conn_shutdown(struct conn *c);
 /* Read and drop until EOF (true) or deadline (false). */
 bool conn_linger(struct conn *c, int64_t deadline_ms);
+/* With c_last set, close at once if the client has sent nothing more (true); false: linger. */
+bool conn_close_quiet(struct conn *c);
 
 /* Forget a connection that another process now holds (its descriptor already closed here). */
 void conn_release(struct conn *c);

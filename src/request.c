@@ -418,6 +418,7 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 	int r;
 
 	conn_compact(c);
+	c->c_last = false;
 	request_reset(x, site, c);
 	r = request_read_head(x, c, first);
 	if (r == REQUEST_READ_HANDOFF)
@@ -459,5 +460,7 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 	(void)request_discard_body(rq); /* whatever the handler left; closes on failure */
 	request_account(x);
 	request_log(rq);
+	/* The client closes after this one and sent no body: conn_close_quiet. */
+	c->c_last = !rq->hr.keep_alive && !rq->hr.chunked && rq->hr.content_length <= 0;
 	return c->c_keepalive && !conn_stopping ? REQUEST_NEXT : REQUEST_CLOSE;
 }

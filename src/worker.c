@@ -229,6 +229,10 @@ static bool worker_must_let_go(const struct request_ctx *x, const struct conn *c
  */
 static void worker_close(struct conn *c)
 {
+	if (conn_close_quiet(c)) {
+		worker_ip_let_go(c, true);
+		return;
+	}
 	if (w.a->inbox < 0 || !conn_shutdown(c)) {
 		conn_close(c);
 		worker_ip_let_go(c, true);
