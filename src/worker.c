@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -29,10 +30,32 @@ static struct {
 	struct pollfd *pfds;         /* the listening sockets, then the outbox: a look with no wait */
 	size_t npfds;
 	int ep;                      /* the same, in this worker's own epoll (worker_epoll) */
+	int wake;                    /* an eventfd in ep that the stop handler writes; -1 before */
 	struct sockaddr_storage *local; /* per listening socket: its address, if not a wildcard */
 	bool *local_known;
 	bool broken;                 /* the wait itself failed: exit 1, the master forks another */
 } w;
+
+/*
+ * Break an idle wait (async-signal-safe: write(2)). A stop that lands after
+ * worker_wait's check of the flags and before epoll_wait() sleeps leaves the
+ * eventfd readable, so the wait returns at once: the race that blocking the
+ * signals around the check closed, without two sigprocmask() calls per
+ * connection.
+ */
+static void worker_wake(void)
+{
+	uint64_t one = 1;
+	int saved = errno;
+
+	if (w.wake >= 0) {
+		/* Fails only with EAGAIN, a full counter: the wait returns anyway. */
+		ssize_t ignored = write(w.wake, &one, sizeof(one));
+
+		(void)ignored;
+	}
+	errno = saved;
+}
 
 static void worker_on_stop(int sig)
 {
@@ -50,6 +73,7 @@ static void worker_on_stop(int sig)
 		conn_retiring = CONN_RETIRE_HANDOFF;
 	else if (sig == SIGTERM || sig == SIGINT)
 		conn_stopping = 1;
+	worker_wake();
 }
 
 /* SIGUSR1: the master reopened the logs and sent the descriptors on ctl. */
@@ -423,35 +447,35 @@ static int worker_epoll(void)
 			return -1;
 		}
 	}
+	/* This worker's own: an ordinary (not exclusive) member, index npfds. */
+	struct epoll_event wev = { .events = EPOLLIN, .data.u32 = (uint32_t)w.npfds };
+
+	if ((w.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, w.wake, &wev) < 0) {
+		close(ep);
+		return -1;
+	}
 	return ep;
 }
 
 /*
- * Wait for work. The stop signals are blocked from the flag check until
- * epoll_pwait() atomically unblocks them, so a stop that arrives in between
- * cannot be lost while the worker sleeps. Buffered access-log lines bound
- * the wait, so an idle worker writes them within LOG_FLUSH_MS (log.h).
+ * Wait for work. A stop signal that arrives after the flag check breaks
+ * the wait through w.wake (worker_wake); one during it, with EINTR.
+ * Buffered access-log lines bound the wait, so an idle worker writes them
+ * within LOG_FLUSH_MS (log.h).
  */
 static int worker_wait(struct epoll_event *evs, int n)
 {
-	sigset_t stop, old;
-	int r = -1;
+	int r;
 
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGQUIT);
-	sigaddset(&stop, SIGWINCH);
-	sigprocmask(SIG_BLOCK, &stop, &old);
-	if (!conn_stopping && !conn_retiring) {
-		r = epoll_pwait(w.ep, evs, n, log_flush_due_ms(), &old);
-		/* It would fail again at once: a worker that cannot wait exits, and is replaced. */
-		if (r < 0 && errno != EINTR) {
-			log_error(LOG_ERR, "epoll_pwait: %s", strerror(errno));
-			w.broken = true;
-		}
+	if (conn_stopping || conn_retiring)
+		return -1;
+	r = epoll_wait(w.ep, evs, n, log_flush_due_ms());
+	/* It would fail again at once: a worker that cannot wait exits, and is replaced. */
+	if (r < 0 && errno != EINTR) {
+		log_error(LOG_ERR, "epoll_wait: %s", strerror(errno));
+		w.broken = true;
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r == 0)
 		log_flush();
 	return r;
@@ -530,13 +554,14 @@ void worker_main(const struct worker_args *a)
 {
 	size_t n = a->nlfds + (a->outbox >= 0);
 	struct pollfd pfds[n];
-	struct epoll_event evs[n];
+	struct epoll_event evs[n + 1]; /* + 1: the wake eventfd */
 	struct sockaddr_storage local[a->nlfds + 1]; /* + 1: never a zero-length array */
 	bool local_known[a->nlfds + 1];
 	struct request_ctx x;
 	struct conn c;
 
 	w.a = a;
+	w.wake = -1;
 	worker_signals();
 	w.pfds = pfds;
 	w.npfds = n;
@@ -555,7 +580,7 @@ void worker_main(const struct worker_args *a)
 		a->slot->state = SB_IDLE;
 		a->slot->request[0] = '\0';
 		worker_idle(true);
-		if ((r = worker_wait(evs, (int)n)) > 0)
+		if ((r = worker_wait(evs, (int)n + 1)) > 0)
 			worker_take(&x, &c, evs, r);
 	}
 	worker_idle(false);

@@ -420,7 +420,7 @@ END_TEST
 /*
  * A worker's wait for work: its epoll cannot be made (epoll_create1, in a
  * worker the master forks after the fault is on) or its wait fails
- * (epoll_pwait): the worker logs it and exits 1 instead of spinning, the
+ * (epoll_wait): the worker logs it and exits 1 instead of spinning, the
  * master replaces it, and the pool serves again once the fault is gone.
  */
 START_TEST(worker_wait_fails)
@@ -431,9 +431,9 @@ START_TEST(worker_wait_fails)
 	k = keeper();
 	/* The wait fails in the one worker: it serves the request that woke it, then exits. */
 	w = only_worker();
-	fiu_ctrl(w, "enable name=linux/io/epoll_pwait,failinfo=9");
+	fiu_ctrl(w, "enable name=linux/io/epoll_wait,failinfo=9");
 	expect(GET_HELLO, 200);
-	expect_log("epoll_pwait: Bad file descriptor");
+	expect_log("epoll_wait: Bad file descriptor");
 	ck_assert(hs_wait_gone(w, HS_TIMEOUT_MS));
 	expect_log("exited with status 1");
 	expect(GET_HELLO, 200);

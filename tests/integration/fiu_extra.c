@@ -293,6 +293,14 @@ int epoll_pwait(int ep, struct epoll_event *ev, int max, int ms, const sigset_t 
 	return real_epoll_pwait(ep, ev, max, ms, mask);
 }
 
+int epoll_wait(int ep, struct epoll_event *ev, int max, int ms)
+{
+	REAL(epoll_wait);
+	if (fails("linux/io/epoll_wait", EBADF))
+		return -1;
+	return real_epoll_wait(ep, ev, max, ms);
+}
+
 ssize_t sendfile(int out, int in, off_t *off, size_t n)
 {
 	REAL(sendfile);
