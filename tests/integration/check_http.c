@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 static struct hs_server srv;
 static struct hs_response r1, r2, r3;   /* large: keep them off the stack */
@@ -740,6 +741,44 @@ START_TEST(test_keepalive_timeout)
 }
 END_TEST
 
+/*
+ * After the client's last request without a body, the server closes at
+ * once (conn_close_quiet): bytes the client wrongly sends afterwards meet a
+ * closed socket, and the second send fails with a reset. After a request
+ * with a body the server lingers instead (RFC 9112 9.6): it drains them.
+ */
+static const struct quiet_case {
+	int line;
+	const char *desc;
+	const char *req;
+	int status;
+	bool at_once;
+} quiet_cases[] = {
+	{ __LINE__, "GET with Connection: close", "GET /hello.txt HTTP/1.1\r\nHost: l\r\nConnection: close\r\n\r\n", 200, true },
+	{ __LINE__, "HTTP/1.0 GET", "GET /hello.txt HTTP/1.0\r\n\r\n", 200, true },
+	{ __LINE__, "POST with a body, close", "POST /hello.txt HTTP/1.1\r\nHost: l\r\nConnection: close\r\n"
+					      "Content-Length: 5\r\n\r\nhello", 405, false },
+};
+
+START_TEST(test_close_at_once)
+{
+	const struct quiet_case *qc = &quiet_cases[_i];
+	bool reset = false;
+
+	open_conn();
+	request(qc->req, &r1, false);
+	ck_assert_msg(r1.status == qc->status, "line %d (%s): status %d", qc->line, qc->desc, r1.status);
+	ck_assert_msg(hs_wait_eof(&conn, 3000) == 1, "line %d (%s): no close", qc->line, qc->desc);
+	for (int i = 0; i < 3 && !reset; i++) {
+		reset = send(conn.fd, "x", 1, MSG_NOSIGNAL) < 0;
+		hs_sleep_ms(100);
+	}
+	ck_assert_msg(reset == qc->at_once, "line %d (%s): %s", qc->line, qc->desc,
+		      reset ? "closed at once (reset)" : "the server still drained");
+	hs_conn_close(&conn);
+}
+END_TEST
+
 /* The body of a refused request is still consumed: the next one is in sync. */
 static const struct body_case {
 	int line;
@@ -1166,6 +1205,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_http10_keepalive);
 	tcase_add_test(tc, test_pipelining);
 	tcase_add_test(tc, test_keepalive_timeout);
+	tcase_add_loop_test(tc, test_close_at_once, 0, N(quiet_cases));
 	tcase_add_loop_test(tc, test_body_consumed, 0, N(body_cases));
 	tcase_add_test(tc, test_te_and_cl_closes);
 	tcase_add_loop_test(tc, test_pipelined_after_body, 0, N(pipelined_body_cases));

@@ -540,6 +540,62 @@ START_TEST(test_shutdown_close)
 }
 END_TEST
 
+/* ---- conn_close_quiet ---- */
+
+static const struct quiet_case {
+	int line;
+	const char *desc;
+	bool last;              /* c_last: the client's last request, no body */
+	bool pipelined;         /* unconsumed bytes in c_in */
+	const char *client_sends; /* bytes waiting in the kernel */
+	bool client_closes;
+	bool want;              /* closed at once */
+} quiet_cases[] = {
+	{ __LINE__, "last request, nothing more: close",   true,  false, NULL, false, true },
+	{ __LINE__, "last request, client gone: close",    true,  false, NULL, true,  true },
+	{ __LINE__, "not the last request: linger",        false, false, NULL, false, false },
+	{ __LINE__, "bytes after it in c_in: linger",      true,  true,  NULL, false, false },
+	{ __LINE__, "bytes waiting in the kernel: linger", true,  false, "GET", false, false },
+	{ __LINE__, "bytes, then the client's end: linger", true, false, "x", true,  false },
+};
+
+START_TEST(test_close_quiet)
+{
+	const struct quiet_case *qc = &quiet_cases[_i];
+	struct conn c;
+	char b[4];
+	int sv[2];
+	bool r;
+
+	pair_unix(sv);
+	conn_on(&c, sv[0], 16);
+	c.c_last = qc->last;
+	if (qc->pipelined)
+		c.c_in_len = 3;
+	if (qc->client_sends)
+		ck_assert_int_eq(write(sv[1], qc->client_sends, strlen(qc->client_sends)),
+				 (ssize_t)strlen(qc->client_sends));
+	if (qc->client_closes)
+		close(sv[1]);
+	r = conn_close_quiet(&c);
+	ck_assert_msg(r == qc->want, "line %d (%s): %d", qc->line, qc->desc, r);
+	if (r) {
+		ck_assert_msg(c.c_fd == -1 && fcntl(sv[0], F_GETFD) == -1, "line %d: not closed", qc->line);
+		if (!qc->client_closes)
+			ck_assert_int_eq(read(sv[1], b, sizeof(b)), 0); /* EOF: a FIN, no reset */
+	} else {
+		ck_assert_msg(c.c_fd == sv[0] && fcntl(sv[0], F_GETFD) >= 0, "line %d: closed", qc->line);
+		/* Nothing was consumed: the lingering close still sees every byte. */
+		if (qc->client_sends)
+			ck_assert_int_eq(recv(sv[0], b, sizeof(b), MSG_DONTWAIT), (ssize_t)strlen(qc->client_sends));
+		conn_close(&c);
+	}
+	if (!qc->client_closes)
+		close(sv[1]);
+	conn_free(&c);
+}
+END_TEST
+
 /* ---- conn_writev, conn_write ---- */
 
 static const struct writev_case {
@@ -838,6 +894,7 @@ static Suite *conn_suite(void)
 	tcase_set_timeout(io, 10);
 	tcase_add_loop_test(io, test_fill, 0, NELEM(fill_cases));
 	tcase_add_loop_test(io, test_linger, 0, NELEM(linger_cases));
+	tcase_add_loop_test(io, test_close_quiet, 0, NELEM(quiet_cases));
 	tcase_add_loop_test(io, test_writev, 0, NELEM(writev_cases));
 	tcase_add_test(io, test_write_closed);
 	tcase_add_loop_test(io, test_sendfile, 0, NELEM(sendfile_cases));
