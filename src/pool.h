@@ -57,6 +57,7 @@ struct pool {
 	size_t nold;
 	int backoff_ms;              /* start-up crash back-off, 0 when healthy */
 	int64_t spawn_after_ms;      /* no worker fork before */
+	int64_t spare_check_ms;      /* short of spares but flowing: look again then (pool_grow); 0 none */
 	int64_t shrink_after_ms;     /* next chance to retire a surplus idle worker */
 	bool started;                /* workers.start has been forked once */
 	struct rlimit nofile;        /* as the master started: what workers and scripts get */

@@ -76,6 +76,7 @@ struct sb_global {
 	volatile pid_t keeper_pid;
 	int idle;                           /* current-generation idle workers (atomic) */
 	volatile unsigned slots_used;       /* slots ever taken: every one from here on is empty */
+	volatile int64_t last_take_ms;      /* conn_now_ms() when a worker last left idle (pool_grow) */
 };
 
 /* One address and its open connections; count 0: a free entry. */

@@ -24,6 +24,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -252,6 +253,54 @@ static pid_t ppid_of(const struct hs_response *r, int i, const char *how)
 }
 
 #define PPID_REQ "GET /cgi-bin/ppid.sh HTTP/1.1\r\nHost: localhost\r\n\r\n"
+
+/*
+ * Short requests on new connections from 16 clients at once: the workers
+ * keep freeing up and taking the next connection, so the pool does not fork
+ * a process per client (pool_flowing); before, it grew to one worker per
+ * client and more (16 clients: 18-20 workers), each a cold wake-up per
+ * connection. A stall of 10 ms on a loaded machine may still add a few.
+ */
+#define NCHURN 16
+
+START_TEST(test_pool_flowing_stays_small)
+{
+	pid_t kids[NCHURN], w[64];
+	int n, most = 0;
+	long long end;
+
+	start_pool("workers = { start = 2; min_spare = 2; max_spare = 64; max = 64; max_requests = 0; };\n");
+	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
+	for (int i = 0; i < NCHURN; i++) {
+		kids[i] = fork();
+		ck_assert_int_ge(kids[i], 0);
+		if (kids[i] == 0) {
+			long long stop = hs_now_ms() + 2000;
+			static struct hs_response r;
+			int bad = 0;
+
+			while (hs_now_ms() < stop)
+				bad += hs_exchange(&srv, "GET /hello.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+						   &r) != 0 || r.status != 200;
+			_exit(bad ? 1 : 0);
+		}
+	}
+	end = hs_now_ms() + 2000;
+	while (hs_now_ms() < end) {
+		n = hs_workers(srv.pid, w, 64);
+		most = n > most ? n : most;
+		hs_sleep_ms(50);
+	}
+	for (int i = 0; i < NCHURN; i++) {
+		int st;
+
+		ck_assert_int_eq(waitpid(kids[i], &st, 0), kids[i]);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "client %d: a request failed", i);
+	}
+	printf("flowing: %d clients on new connections, at most %d workers\n", NCHURN, most);
+	ck_assert_msg(most <= NCHURN / 2 + 2, "%d workers for %d clients of short requests", most, NCHURN);
+}
+END_TEST
 
 START_TEST(test_max_requests)
 {
@@ -836,6 +885,7 @@ static Suite *pool_suite(void)
 
 	tc = hs_tcase("pool", 30, teardown);
 	tcase_add_test(tc, test_pool_grows_and_shrinks);
+	tcase_add_test(tc, test_pool_flowing_stays_small);
 	tcase_add_test(tc, test_max_requests);
 	suite_add_tcase(s, tc);
 
