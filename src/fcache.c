@@ -1,5 +1,6 @@
 #include "fcache.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* FNV-1a: keys are short paths; nothing here is chosen by a client but the
@@ -31,6 +32,7 @@ void fcache_init(struct fcache *c, size_t cap, const void *owner, void (*close_f
 	 * holds only the pages of the entries it has used (issue 8, memory). */
 	c->fc_free = -1;
 	c->fc_used = 0;
+	c->fc_bytes = 0;
 }
 
 void fcache_adopt(struct fcache *c, size_t cap, const void *owner, void (*close_fn)(int))
@@ -80,6 +82,7 @@ void fcache_drop(struct fcache *c, struct fcache_entry *e)
 		p = &c->fc_e[*p].fe_chain;
 	*p = e->fe_chain;
 	fcache_unlink_lru(c, e);
+	fcache_body_forget(c, e);
 	c->fc_close(e->fe_fd);
 	e->fe_fd = -1;
 	e->fe_chain = c->fc_free;
@@ -151,9 +154,41 @@ struct fcache_entry *fcache_insert(struct fcache *c, const char *key, size_t kle
 	e->fe_checked_ms = now_ms;
 	e->fe_etag[0] = e->fe_lastmod[0] = '\0';
 	e->fe_type = NULL;
+	e->fe_body = NULL;
 	e->fe_chain = *fcache_bucket(c, hash);
 	*fcache_bucket(c, hash) = fcache_idx(c, e);
 	fcache_push_front(c, e);
 	c->fc_n++;
 	return e;
+}
+
+void fcache_body_forget(struct fcache *c, struct fcache_entry *e)
+{
+	if (!e->fe_body)
+		return;
+	free(e->fe_body);
+	e->fe_body = NULL;
+	c->fc_bytes -= (size_t)e->fe_st.st_size;
+}
+
+/* Give up the bytes of entries other than keep, least recently used first, until need more fit. */
+static void fcache_body_make_room(struct fcache *c, const struct fcache_entry *keep, size_t need)
+{
+	for (int16_t i = c->fc_tail; i >= 0 && c->fc_bytes + need > FCACHE_BYTES_MAX;
+	     i = c->fc_e[i].fe_prev)
+		if (&c->fc_e[i] != keep)
+			fcache_body_forget(c, &c->fc_e[i]);
+}
+
+const char *fcache_body_keep(struct fcache *c, struct fcache_entry *e, const void *body, size_t len)
+{
+	fcache_body_forget(c, e);
+	if (len == 0 || len > FCACHE_BODY_MAX || len != (size_t)e->fe_st.st_size)
+		return NULL;
+	fcache_body_make_room(c, e, len);
+	if ((e->fe_body = malloc(len)) == NULL)
+		return NULL;
+	memcpy(e->fe_body, body, len);
+	c->fc_bytes += len;
+	return e->fe_body;
 }

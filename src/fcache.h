@@ -17,6 +17,16 @@
  * so tests run it with fake descriptors. Keys longer than FCACHE_KEY_MAX - 1
  * are not cached. Pure: no I/O but that close function; the caller passes
  * the clock.
+ *
+ * An entry may also keep its file's bytes (fcache_body_keep), so a small
+ * hot file is answered with no file system call at all: at most
+ * FCACHE_BODY_MAX bytes per entry and FCACHE_BYTES_MAX per table, the
+ * bodies of the least recently used entries given up first when a new one
+ * would pass the total (their descriptors stay). Bytes are allocated when
+ * kept and freed when given up or dropped: a worker that served nothing
+ * holds none (issue 8, memory). They expire with their entry, so they are
+ * never more than FCACHE_TTL_MS older than a read of the file; what static.c
+ * guarantees about them is said where it reads them (static_keep_body).
  */
 #ifndef PFHTTPD_FCACHE_H
 #define PFHTTPD_FCACHE_H
@@ -38,6 +48,15 @@
 #define FCACHE_KEY_MAX 128
 /* How long an entry is believed without looking at the file system again. */
 #define FCACHE_TTL_MS 1000
+/*
+ * Bytes kept per entry and per table. 16 KiB: the size static.c sends with
+ * its head in one writev anyway (STATIC_INLINE_MAX), past which the body's
+ * rest goes by sendfile and a kept copy would save little. 256 KiB: sixteen
+ * such files or 256 of 1 KB per worker, 2 MB for the default 8 workers, and
+ * only as much as the files served.
+ */
+#define FCACHE_BODY_MAX (16 * 1024)
+#define FCACHE_BYTES_MAX (256 * 1024)
 
 struct fcache_entry {
 	char fe_key[FCACHE_KEY_MAX];   /* the request path without its leading '/' */
@@ -51,6 +70,7 @@ struct fcache_entry {
 	char fe_etag[HTTP_ETAG_MAX];
 	char fe_lastmod[HTTP_DATE_LEN + 1];
 	const char *fe_type;
+	char *fe_body;                 /* the file's fe_st.st_size bytes, or NULL: not kept */
 	/* The table's own links (indices; -1 none). */
 	int16_t fe_prev, fe_next;      /* recency list, most recent first */
 	int16_t fe_chain;              /* next in the hash bucket, or in the free list */
@@ -65,6 +85,7 @@ struct fcache {
 	int16_t fc_free;               /* dropped slots, linked by fe_chain */
 	size_t fc_n, fc_cap;
 	size_t fc_used;                /* slots [0, fc_used) were ever handed out */
+	size_t fc_bytes;               /* kept in fe_body, all entries together */
 	const void *fc_owner;          /* what the entries were filled for (a site) */
 	void (*fc_close)(int fd);
 };
@@ -97,7 +118,19 @@ struct fcache_entry *fcache_lookup(struct fcache *c, const char *key, size_t kle
 struct fcache_entry *fcache_insert(struct fcache *c, const char *key, size_t klen, int fd,
 				   const struct stat *st, int index, int64_t now_ms);
 
-/* Drop e (and close its descriptor). */
+/* Drop e (and close its descriptor, and free its bytes). */
 void fcache_drop(struct fcache *c, struct fcache_entry *e);
+
+/*
+ * Keep a copy of the len bytes at body as e's file content (len is
+ * e->fe_st.st_size; the caller read them), giving up the bytes of the least
+ * recently used other entries while the table would hold more than
+ * FCACHE_BYTES_MAX. The copy, or NULL when nothing is kept: len is 0 or
+ * over FCACHE_BODY_MAX, or there is no memory.
+ */
+const char *fcache_body_keep(struct fcache *c, struct fcache_entry *e, const void *body, size_t len);
+
+/* Give up e's bytes (if any); the entry and its descriptor stay. */
+void fcache_body_forget(struct fcache *c, struct fcache_entry *e);
 
 #endif

@@ -1,6 +1,7 @@
 #include "request.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,7 +92,8 @@ static void request_reset(struct request_ctx *x, const struct site *site, struct
 {
 	struct request *rq = &x->rq;
 
-	memset(rq, 0, sizeof(*rq));
+	memset(rq, 0, offsetof(struct request, error_extra)); /* not the buffers (request.h) */
+	rq->error_extra[0] = rq->redirect_buf[0] = '\0';
 	rq->conn = c;
 	rq->site = site;
 	rq->slot = x->slot;

@@ -2,7 +2,9 @@
  * Unit tests for fcache, the open-file cache's table: lookup, insert,
  * least-recently-used eviction, expiry against a given clock, and that
  * every descriptor it drops is closed exactly once. Descriptors are fake
- * numbers; the close function records them.
+ * numbers; the close function records them. The bytes an entry may keep:
+ * per-entry and per-table bounds, least recently used bodies given up
+ * first, and every way an entry goes frees its bytes from the count.
  */
 #include <check.h>
 #include <stdio.h>
@@ -270,6 +272,155 @@ START_TEST(test_adopt)
 }
 END_TEST
 
+/* ---- kept bytes --------------------------------------------------------- */
+
+static char bytes[FCACHE_BODY_MAX + 1];
+
+/* An entry for key whose file has size bytes. */
+static struct fcache_entry *put_size(const char *key, int fd, size_t size, int64_t now)
+{
+	struct stat st = { .st_size = (off_t)size, .st_ino = (ino_t)fd };
+
+	return fcache_insert(&cache, key, strlen(key), fd, &st, -1, now);
+}
+
+struct keep_case {
+	int line;
+	const char *desc;
+	size_t size;                 /* the file's, in the entry's stat */
+	size_t len;                  /* bytes offered */
+	bool kept;
+};
+
+static const struct keep_case keep_cases[] = {
+	{ __LINE__, "one byte",                         1, 1, true },
+	{ __LINE__, "1 KB",                             1024, 1024, true },
+	{ __LINE__, "at the per-entry limit",           FCACHE_BODY_MAX, FCACHE_BODY_MAX, true },
+	{ __LINE__, "one over the per-entry limit",     FCACHE_BODY_MAX + 1, FCACHE_BODY_MAX + 1, false },
+	{ __LINE__, "empty file: nothing to keep",      0, 0, false },
+	{ __LINE__, "fewer bytes than the stat says",   1024, 1000, false },
+	{ __LINE__, "more bytes than the stat says",    1000, 1024, false },
+};
+
+START_TEST(test_body_keep)
+{
+	const struct keep_case *kc = &keep_cases[_i];
+	struct fcache_entry *e;
+	const char *got;
+
+	setup(4);
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (char)('a' + i % 26);
+	e = put_size("f", 7, kc->size, 0);
+	got = fcache_body_keep(&cache, e, bytes, kc->len);
+	ck_assert_msg((got != NULL) == kc->kept, "line %d (%s): kept %d", kc->line, kc->desc, got != NULL);
+	ck_assert_ptr_eq(e->fe_body, got);
+	ck_assert_uint_eq(cache.fc_bytes, kc->kept ? kc->len : 0);
+	if (got) {
+		ck_assert_ptr_ne(got, bytes);                  /* a copy, not the caller's buffer */
+		ck_assert(memcmp(got, bytes, kc->len) == 0);
+		ck_assert_ptr_eq(get("f", 1)->fe_body, got);   /* found again with the entry */
+	}
+	fcache_body_forget(&cache, e);
+	ck_assert_ptr_null(e->fe_body);
+	ck_assert_uint_eq(cache.fc_bytes, 0);
+	fcache_body_forget(&cache, e);                     /* twice: nothing more */
+	ck_assert_uint_eq(cache.fc_bytes, 0);
+	ck_assert_int_eq(nclosed, 0);                      /* the descriptor stays */
+}
+END_TEST
+
+/*
+ * The table keeps at most FCACHE_BYTES_MAX: the entry that would pass it
+ * makes the least recently used entries give up their bytes (not their
+ * descriptors); a lookup makes an entry recent, so its bytes are kept.
+ */
+START_TEST(test_body_total)
+{
+	enum { FIT = FCACHE_BYTES_MAX / FCACHE_BODY_MAX };
+	struct fcache_entry *e[FIT + 2];
+	char key[16];
+
+	ck_assert_int_ge(FIT, 2);
+	ck_assert_int_le(FIT + 2, FCACHE_MAX);
+	setup(FCACHE_MAX);
+	for (int i = 0; i < FIT + 2; i++) {
+		snprintf(key, sizeof key, "f%d", i);
+		e[i] = put_size(key, 100 + i, i <= FIT ? FCACHE_BODY_MAX : 10, 0);
+	}
+	for (int i = 0; i < FIT; i++)
+		ck_assert_ptr_nonnull(fcache_body_keep(&cache, e[i], bytes, FCACHE_BODY_MAX));
+	ck_assert_uint_eq(cache.fc_bytes, FCACHE_BYTES_MAX);  /* exactly full: nothing given up */
+	for (int i = 0; i < FIT; i++)
+		ck_assert_ptr_nonnull(e[i]->fe_body);
+	ck_assert_ptr_eq(get("f0", 1), e[0]);                 /* f0 recent: f1 is the oldest now */
+	ck_assert_ptr_nonnull(fcache_body_keep(&cache, e[FIT], bytes, FCACHE_BODY_MAX));
+	ck_assert_uint_eq(cache.fc_bytes, FCACHE_BYTES_MAX);
+	ck_assert_ptr_nonnull(e[0]->fe_body);
+	ck_assert_ptr_null(e[1]->fe_body);
+	ck_assert_ptr_nonnull(e[2]->fe_body);
+	ck_assert_int_eq(e[1]->fe_fd, 101);                   /* only its bytes went */
+	ck_assert_int_eq(nclosed, 0);
+	/* A small body needs the room of one given up, no more. */
+	ck_assert_ptr_nonnull(fcache_body_keep(&cache, e[FIT + 1], bytes, 10));
+	ck_assert_ptr_null(e[2]->fe_body);
+	ck_assert_ptr_nonnull(e[3]->fe_body);
+	ck_assert_uint_eq(cache.fc_bytes, FCACHE_BYTES_MAX - FCACHE_BODY_MAX + 10);
+	ck_assert_ptr_eq(get("f0", 1), e[0]);
+	ck_assert_ptr_nonnull(e[0]->fe_body);
+}
+END_TEST
+
+/* Every way an entry goes frees its bytes from the count. */
+enum body_end { BY_DROP, BY_EXPIRY, BY_REPLACE, BY_EVICTION, BY_FLUSH, BY_ADOPT, BY_REKEEP };
+
+struct body_end_case {
+	int line;
+	const char *desc;
+	enum body_end how;
+};
+
+static const struct body_end_case body_end_cases[] = {
+	{ __LINE__, "dropped",                            BY_DROP },
+	{ __LINE__, "expired at its lookup",              BY_EXPIRY },
+	{ __LINE__, "replaced by an entry of the same key", BY_REPLACE },
+	{ __LINE__, "evicted by a new entry (table full)", BY_EVICTION },
+	{ __LINE__, "flushed",                            BY_FLUSH },
+	{ __LINE__, "adopted for another owner",          BY_ADOPT },
+	{ __LINE__, "kept again: the old bytes go first", BY_REKEEP },
+};
+
+START_TEST(test_body_freed)
+{
+	const struct body_end_case *bc = &body_end_cases[_i];
+	static int other;
+	struct fcache_entry *a, *b;
+
+	setup(2);
+	a = put_size("a", 1, 100, 0);
+	b = put_size("b", 2, 200, 0);
+	ck_assert_ptr_nonnull(fcache_body_keep(&cache, a, bytes, 100));
+	ck_assert_ptr_nonnull(fcache_body_keep(&cache, b, bytes, 200));
+	ck_assert_uint_eq(cache.fc_bytes, 300);
+	switch (bc->how) {
+	case BY_DROP:     fcache_drop(&cache, a); break;
+	case BY_EXPIRY:   ck_assert_ptr_null(get("a", FCACHE_TTL_MS)); break;
+	case BY_REPLACE:  put_size("a", 3, 100, 0); break;
+	case BY_EVICTION: get("b", 0); put_size("c", 3, 100, 0); break; /* a is the oldest */
+	case BY_FLUSH:    fcache_flush(&cache); break;
+	case BY_ADOPT:    fcache_adopt(&cache, 2, &other, fake_close); break;
+	case BY_REKEEP:   ck_assert_ptr_nonnull(fcache_body_keep(&cache, b, bytes, 200)); break;
+	}
+	ck_assert_msg(cache.fc_bytes == (bc->how == BY_FLUSH || bc->how == BY_ADOPT ? 0u :
+					 bc->how == BY_REKEEP ? 300u : 200u),
+		      "line %d (%s): %zu bytes counted", bc->line, bc->desc, cache.fc_bytes);
+	if (bc->how != BY_REKEEP)
+		ck_assert_msg(was_closed(1), "line %d (%s): a not closed", bc->line, bc->desc);
+	fcache_flush(&cache);
+	ck_assert_uint_eq(cache.fc_bytes, 0);
+}
+END_TEST
+
 static Suite *fcache_suite(void)
 {
 	Suite *s = suite_create("fcache");
@@ -288,6 +439,9 @@ static Suite *fcache_suite(void)
 	tcase_add_test(limits, test_key_length);
 	tcase_add_loop_test(limits, test_cap, 0, NELEM(cap_cases));
 	tcase_add_test(limits, test_chains);
+	tcase_add_loop_test(limits, test_body_keep, 0, NELEM(keep_cases));
+	tcase_add_test(limits, test_body_total);
+	tcase_add_loop_test(limits, test_body_freed, 0, NELEM(body_end_cases));
 	suite_add_tcase(s, limits);
 	return s;
 }
