@@ -12,10 +12,16 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/tcp.h>
 #include <check.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,6 +451,86 @@ START_TEST(test_connections_per_ip)
 }
 END_TEST
 
+/*
+ * Bytes the server holds unsent on its end of the connection whose client
+ * side is local port cport (sock_diag's tcp_info, tcpi_notsent_bytes), or -1.
+ */
+static long long server_notsent(int cport)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct inet_diag_req_v2 rq;
+	} q = {
+		.nh = { .nlmsg_len = sizeof(q), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.rq = { .sdiag_family = AF_INET, .sdiag_protocol = IPPROTO_TCP,
+			.idiag_ext = 1 << (INET_DIAG_INFO - 1), .idiag_states = 1 << 1 /* ESTABLISHED */ },
+	};
+	static char buf[1 << 16];
+	long long found = -1;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	ssize_t n;
+
+	if (fd < 0 || send(fd, &q, sizeof(q), 0) != (ssize_t)sizeof(q))
+		goto out;
+	while ((n = recv(fd, buf, sizeof buf, 0)) > 0) {
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+			struct inet_diag_msg *m = NLMSG_DATA(h);
+			int len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
+
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+				goto out;
+			if (ntohs(m->id.idiag_sport) != srv.port || ntohs(m->id.idiag_dport) != cport)
+				continue;
+			for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+				const struct tcp_info *ti = RTA_DATA(a);
+
+				if (a->rta_type == INET_DIAG_INFO &&
+				    (size_t)RTA_PAYLOAD(a) >= offsetof(struct tcp_info, tcpi_notsent_bytes) + 4)
+					found = ti->tcpi_notsent_bytes;
+			}
+		}
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	return found;
+}
+
+/*
+ * A large body keeps at most CONN_SEND_LOWAT (32 KiB) unsent on the socket
+ * (TCP_NOTSENT_LOWAT, conn.c), plus the segment being built when the mark
+ * was passed. Without the mark, sendfile fills the send buffer: against a
+ * client that reads nothing through a 16 KiB window, 3.8 MB stayed unsent.
+ * The wait for the client still ends as timeouts.send says.
+ */
+START_TEST(test_unsent_bounded)
+{
+	struct sockaddr_in me;
+	socklen_t melen = sizeof(me);
+	long long notsent = -1;
+	int fd;
+
+	start("timeouts = { header = 10; body = 30; keepalive = 2; send = 3; cgi = 60; };\n"
+	      "limits = { min_send_rate = 0; };\n");
+	fd = dial(16384);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&me, &melen), 0);
+	ck_assert_int_eq(hs_send_str(fd, "GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	for (int i = 0; i < 20 && notsent <= 0; i++) {
+		hs_sleep_ms(100);
+		notsent = server_notsent(ntohs(me.sin_port));
+	}
+	ck_assert_msg(notsent > 0, "no unsent bytes seen on the server's socket (%lld)", notsent);
+	hs_sleep_ms(500); /* let sendfile fill what it may */
+	notsent = server_notsent(ntohs(me.sin_port));
+	ck_assert_msg(notsent >= 0 && notsent <= 128 * 1024,
+		      "%lld bytes unsent on the server's socket, above the 32 KiB mark", notsent);
+	ck_assert_msg(log_has("took nothing for 3 s (timeouts.send): closing", 20000),
+		      "no log line for a client that stopped reading");
+	close(fd);
+}
+END_TEST
+
 static Suite *limits_suite(void)
 {
 	Suite *s = suite_create("limits");
@@ -455,6 +541,7 @@ static Suite *limits_suite(void)
 	tcase_add_test(tc, test_trickle_reader);
 	tcase_add_test(tc, test_below_rate_reader);
 	tcase_add_test(tc, test_slow_real_reader);
+	tcase_add_test(tc, test_unsent_bounded);
 	tcase_add_test(tc, test_bursty_reader_gets_all);
 	suite_add_tcase(s, tc);
 	tc = hs_tcase("body", 40, teardown);
