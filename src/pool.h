@@ -59,6 +59,7 @@ struct pool {
 	int64_t spawn_after_ms;      /* no worker fork before */
 	int64_t spare_check_ms;      /* short of spares but flowing: look again then (pool_grow); 0 none */
 	int64_t shrink_after_ms;     /* next chance to retire a surplus idle worker */
+	bool surplus;                /* more than workers.max_spare idle at the last look */
 	bool started;                /* workers.start has been forked once */
 	struct rlimit nofile;        /* as the master started: what workers and scripts get */
 	bool stopping;

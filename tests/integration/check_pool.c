@@ -167,7 +167,7 @@ START_TEST(test_pool_grows_and_shrinks)
 	static struct hs_conn c[NSLEEP];
 	pid_t w[64];
 	long long t0, took, end;
-	int n, prev, max_spare = 4;
+	int n, prev, surplus, max_spare = 4;
 
 	start_pool("workers = { start = 2; min_spare = 1; max_spare = 4; max = 16; max_requests = 0; };\n");
 	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
@@ -194,8 +194,10 @@ START_TEST(test_pool_grows_and_shrinks)
 		hs_conn_close(&c[i]);
 
 	/* Idle now: the extra workers retire, one at a time, down to max_spare. */
-	end = hs_now_ms() + 15000;
+	t0 = hs_now_ms();
+	end = t0 + 15000;
 	prev = n;
+	surplus = n - max_spare;
 	while (n > max_spare && hs_now_ms() < end) {
 		hs_sleep_ms(10);
 		n = hs_workers(srv.pid, w, 64);
@@ -204,6 +206,10 @@ START_TEST(test_pool_grows_and_shrinks)
 		prev = n;
 	}
 	ck_assert_msg(n == max_spare, "%d idle workers 15 s after the load, want max_spare = %d", n, max_spare);
+	/* One every 100 ms (pool.c POOL_RETIRE_EVERY_MS), not one a second. */
+	took = hs_now_ms() - t0;
+	printf("pool: %d surplus workers retired in %lld ms\n", surplus, took);
+	ck_assert_msg(took < surplus * 400LL + 1000, "%d surplus workers took %lld ms to retire", surplus, took);
 	hs_sleep_ms(300);
 	ck_assert_int_eq(hs_workers(srv.pid, w, 64), max_spare);
 	ck_assert(timed_get() >= 0);
