@@ -235,22 +235,6 @@ static void put_script(const struct exec_case *c, uid_t uid, gid_t gid)
 		ck_abort_msg("cannot write %s: %s", path, strerror(errno));
 }
 
-/* mkdtemp made the run directory and the root 0700: open them to the workers. */
-static void open_root(void)
-{
-	char parent[HS_PATH];
-	char *slash;
-
-	snprintf(parent, sizeof parent, "%s", srv.root);
-	slash = strrchr(parent, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	if (strncmp(parent, "/tmp/pfhttpd-test-", 18) == 0 && chmod(parent, 0755) == -1)
-		ck_abort_msg("chmod %s: %s", parent, strerror(errno));
-	if (chmod(srv.root, 0755) == -1)
-		ck_abort_msg("chmod %s: %s", srv.root, strerror(errno));
-}
-
 static void exec_row(const struct exec_case *c)
 {
 	struct hs_response *r = calloc(1, sizeof(*r));
@@ -294,7 +278,7 @@ START_TEST(test_exec_rule)
 		      errno == EINVAL, "glibc without faccessat2: %s", strerror(errno));
 	if (hs_root_init(&srv) == -1 || hs_fixtures(&srv) == -1)
 		ck_abort_msg("cannot create the server root");
-	open_root();
+	hs_open_root(&srv);
 	for (int i = 0; i < NELEM(exec_cases); i++)
 		if (exec_cases[i].root == root)
 			put_script(&exec_cases[i], pw->pw_uid, pw->pw_gid);

@@ -1013,21 +1013,6 @@ static bool runs_as(pid_t pid, uid_t uid)
 	return r == uid && e == uid && s == uid && f == uid;
 }
 
-/* mkdtemp made the run directory and the root 0700: open them to other users. */
-static void open_root(void)
-{
-	char parent[HS_PATH];
-	char *slash;
-
-	snprintf(parent, sizeof parent, "%s", srv.root);
-	slash = strrchr(parent, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	if (strncmp(parent, "/tmp/pfhttpd-test-", 18) == 0)
-		ck_assert_int_eq(chmod(parent, 0755), 0);
-	ck_assert_int_eq(chmod(srv.root, 0755), 0);
-}
-
 START_TEST(test_privilege_drop)
 {
 	struct passwd *pw;
@@ -1052,7 +1037,7 @@ START_TEST(test_privilege_drop)
 	kuid = pw->pw_uid;
 	if (hs_root_init(&srv) == -1 || ops_fixtures() == -1)
 		ck_abort_msg("cannot create a server root");
-	open_root();
+	hs_open_root(&srv);
 	ck_assert_msg(hs_start(&srv, ops_conf(0, GRACEFUL_S, "user = \"www-data\";\nkeeper_user = \"nobody\";\n"),
 			       msg, sizeof msg) == 0, "start: %s", msg);
 	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));

@@ -599,22 +599,6 @@ END_TEST
 
 static bool unpriv_skip;
 
-/* mkdtemp made the run directory and the root 0700: open them to the workers. */
-static void open_root(void)
-{
-	char parent[HS_PATH];
-	char *slash;
-
-	snprintf(parent, sizeof parent, "%s", srv.root);
-	slash = strrchr(parent, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	if (strncmp(parent, "/tmp/pfhttpd-test-", 18) == 0 && chmod(parent, 0755) == -1)
-		ck_abort_msg("chmod %s: %s", parent, strerror(errno));
-	if (chmod(srv.root, 0755) == -1)
-		ck_abort_msg("chmod %s: %s", srv.root, strerror(errno));
-}
-
 static void put_mode(const char *rel, const void *data, size_t len, mode_t mode)
 {
 	char path[HS_PATH * 2];
@@ -640,7 +624,7 @@ static void setup_unpriv(void)
 		return;
 	if (hs_root_init(&srv) == -1 || hs_fixtures(&srv) == -1)
 		ck_abort_msg("cannot create the server root");
-	open_root();
+	hs_open_root(&srv);
 	n = hs_slurp("/bin/cat", bin, sizeof bin);
 	if (n <= 0 || (size_t)n >= sizeof bin - 1)
 		ck_abort_msg("cannot read /bin/cat");

@@ -43,21 +43,6 @@ static void root_path(const char *rel, char *out, size_t cap)
 	snprintf(out, cap, "%s/%s", srv.root, rel);
 }
 
-/* mkdtemp made the run directory and the root 0700: open them to the workers. */
-static void open_root(const struct hs_server *s)
-{
-	char parent[HS_PATH], *slash;
-
-	snprintf(parent, sizeof parent, "%s", s->root);
-	slash = strrchr(parent, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	if (strncmp(parent, "/tmp/pfhttpd-test-", 18) == 0 && chmod(parent, 0755) == -1)
-		ck_abort_msg("chmod %s: %s", parent, strerror(errno));
-	if (chmod(s->root, 0755) == -1)
-		ck_abort_msg("chmod %s: %s", s->root, strerror(errno));
-}
-
 /* size bytes of a pattern that differs per size, so a wrong file or offset shows. */
 static void pattern(char *buf, size_t size)
 {
@@ -580,7 +565,7 @@ START_TEST(test_chmod_noticed)
 	ck_assert_int_eq(hs_put_str(&small, "htdocs/c-chmod.txt", "readable\n"), 0);
 	snprintf(path, sizeof path, "%s/htdocs/c-chmod.txt", small.root);
 	ck_assert_int_eq(chmod(path, 0644), 0);
-	open_root(&small);
+	hs_open_root(&small);
 	snprintf(msg, sizeof msg, "%s%s", root ? "user = \"www-data\";\n" : "", ONE_WORKER);
 	ck_assert_msg(hs_start(&small, msg, msg, sizeof msg) == 0, "cannot start: %s", msg);
 	for (int i = 0; i < 2; i++) {

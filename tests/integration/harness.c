@@ -710,6 +710,20 @@ int hs_descendants(pid_t pid, pid_t *out, int max)
 	return n;
 }
 
+void hs_open_root(const struct hs_server *s)
+{
+	char parent[HS_PATH], *slash;
+
+	snprintf(parent, sizeof parent, "%s", s->root);
+	slash = strrchr(parent, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	if (strncmp(parent, "/tmp/pfhttpd-test-", 18) == 0 && chmod(parent, 0755) == -1)
+		ck_abort_msg("chmod %s: %s", parent, strerror(errno));
+	if (chmod(s->root, 0755) == -1)
+		ck_abort_msg("chmod %s: %s", s->root, strerror(errno));
+}
+
 int hs_fd_count(pid_t pid)
 {
 	char path[64];
