@@ -74,6 +74,17 @@ static int master_bind_one(const struct conf *cf, const struct conf_listen *l,
 	 */
 	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
 		goto fail;
+	/*
+	 * A connection is handed to accept() only once its first bytes are in
+	 * (or, for a silent client, after one SYN-ACK retransmission: about a
+	 * second), as Apache's default AcceptFilter does on Linux. A worker woken
+	 * for a connection whose request has not arrived sleeps again in poll()
+	 * and is woken twice; make bench (b), after a keep-alive burst had grown
+	 * the pool: 9-13k -> 23k requests/s (2 rounds, 2 cores). A silent client
+	 * meanwhile costs no process at all; timeouts.header runs from accept.
+	 */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &one, sizeof(one)) < 0)
+		goto fail;
 	if (bind(fd, (const struct sockaddr *)&l->addr, l->addrlen) < 0)
 		goto fail;
 	if (listen(fd, MASTER_BACKLOG) < 0)

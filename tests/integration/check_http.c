@@ -890,6 +890,27 @@ static const struct slow_case {
 	  "HTTP/1.1 405 " },
 };
 
+/*
+ * A client that connects and sends nothing waits in the kernel's listen
+ * queue (TCP_DEFER_ACCEPT) until one SYN-ACK retransmission, about a
+ * second, before a worker takes it; timeouts.header (2 s) runs from then.
+ * Without the deferral it is closed at 2 s.
+ */
+START_TEST(test_silent_deferred)
+{
+	long long t0, took;
+
+	open_conn();
+	t0 = hs_now_ms();
+	ck_assert_msg(hs_wait_eof(&conn, 8000) == 1, "a silent connection still open after 8 s");
+	took = hs_now_ms() - t0;
+	printf("silent: closed after %lld ms (timeouts.header = 2 s)\n", took);
+	ck_assert_msg(took >= 2700, "a silent connection closed after %lld ms: not deferred", took);
+	ck_assert_msg(conn.len == 0, "expected a silent close, got %.100s", conn.buf);
+	hs_conn_close(&conn);
+}
+END_TEST
+
 START_TEST(test_slow_client)
 {
 	const struct slow_case *c = &slow_cases[_i];
@@ -1219,6 +1240,7 @@ static Suite *http_suite(void)
 
 	tc = tcase("timeouts", setup_short_timeouts);
 	tcase_add_loop_test(tc, test_slow_client, 0, N(slow_cases));
+	tcase_add_test(tc, test_silent_deferred);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("mdn", setup);
