@@ -394,20 +394,30 @@ void pool_adjust(struct pool *p, const struct pool_gen *g)
 	}
 }
 
+/* Wake at `at` if it is ahead of now and sooner than *t (-1: nothing yet). */
+static void pool_due(int64_t *t, int64_t at, int64_t now)
+{
+	if (at > now && (*t < 0 || at - now < *t))
+		*t = at - now;
+}
+
 int pool_timeout_ms(const struct pool *p)
 {
 	int64_t now = pool_now_ms(), t = -1;
 
 	if (p->stopping)
 		return -1;
-	if (p->spawn_after_ms > now)
-		t = p->spawn_after_ms - now;
-	if (p->keeper == 0 && p->keeper_after_ms > now && (t < 0 || p->keeper_after_ms - now < t))
-		t = p->keeper_after_ms - now;
-	if (p->spare_check_ms > 0 && (t < 0 || p->spare_check_ms - now < t))
-		t = p->spare_check_ms > now ? p->spare_check_ms - now : 0;
-	if (p->surplus && (t < 0 || p->shrink_after_ms - now < t))
-		t = p->shrink_after_ms > now ? p->shrink_after_ms - now : 0;
+	/*
+	 * Only times still ahead count: one already past was acted on by the
+	 * pool_adjust() just before, or waits for spawn_after_ms (a start-up
+	 * crash back-off), which a zero timeout would only spin on.
+	 */
+	pool_due(&t, p->spawn_after_ms, now);
+	if (p->keeper == 0)
+		pool_due(&t, p->keeper_after_ms, now);
+	pool_due(&t, p->spare_check_ms, now);
+	if (p->surplus)
+		pool_due(&t, p->shrink_after_ms, now);
 	/* Closing old outboxes is checked once a second at most. */
 	if (t < 0 || t > POOL_SHRINK_EVERY_MS)
 		t = POOL_SHRINK_EVERY_MS;
