@@ -437,6 +437,8 @@ static int worker_accept(int lfd, struct sockaddr_storage *peer)
  */
 static int worker_epoll(void)
 {
+	/* This worker's own wake-up: an ordinary (not exclusive) member, index npfds. */
+	struct epoll_event wev = { .events = EPOLLIN, .data.u32 = (uint32_t)w.npfds };
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	if (ep < 0)
@@ -449,9 +451,6 @@ static int worker_epoll(void)
 			return -1;
 		}
 	}
-	/* This worker's own: an ordinary (not exclusive) member, index npfds. */
-	struct epoll_event wev = { .events = EPOLLIN, .data.u32 = (uint32_t)w.npfds };
-
 	if ((w.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
 	    epoll_ctl(ep, EPOLL_CTL_ADD, w.wake, &wev) < 0) {
 		close(ep);
@@ -492,6 +491,35 @@ static bool worker_ready(const struct epoll_event *evs, int n, size_t i)
 	return false;
 }
 
+static bool worker_done(const struct worker_args *a)
+{
+	int max = a->site->conf->workers.max_requests;
+
+	return conn_stopping || conn_retiring || w.broken ||
+	       (max > 0 && a->slot->requests >= (uint64_t)max);
+}
+
+/*
+ * A connection served, the next may already wait in the backlog: take it
+ * without going back to sleep in epoll_wait (a wake-up, and a context
+ * switch, per connection). A short run, so that the keeper's outbox, which
+ * goes first in worker_take, waits at most that long when all workers are
+ * busy; EAGAIN (the backlog is empty) ends it at the cost of one accept4.
+ */
+#define WORKER_ACCEPT_RUN 8
+
+static void worker_accept_more(struct request_ctx *x, struct conn *c, size_t i)
+{
+	for (int k = 0; k < WORKER_ACCEPT_RUN && !worker_done(w.a); k++) {
+		struct sockaddr_storage peer;
+		int fd = worker_accept(w.a->lfds[i], &peer);
+
+		if (fd < 0)
+			return;
+		worker_serve_accepted(x, c, fd, &peer, i);
+	}
+}
+
 /*
  * Take one piece of work the wait found: a connection from the keeper
  * first, they waited longest. Even when a stop or retire signal came
@@ -502,9 +530,6 @@ static bool worker_ready(const struct epoll_event *evs, int n, size_t i)
  * when a worker exits after max_requests goes to its replacement, whose
  * epoll_ctl finds the socket ready.
  */
-static bool worker_done(const struct worker_args *a);
-static void worker_accept_more(struct request_ctx *x, struct conn *c, size_t i);
-
 static void worker_take(struct request_ctx *x, struct conn *c, const struct epoll_event *evs, int n)
 {
 	const struct worker_args *a = w.a;
@@ -529,34 +554,6 @@ static void worker_take(struct request_ctx *x, struct conn *c, const struct epol
 	}
 }
 
-/*
- * A connection served, the next may already wait in the backlog: take it
- * without going back to sleep in epoll_wait (a wake-up, and a context
- * switch, per connection). A short run, so that the keeper's outbox, which
- * goes first in worker_take, waits at most that long when all workers are
- * busy; EAGAIN (the backlog is empty) ends it at the cost of one accept4.
- */
-#define WORKER_ACCEPT_RUN 8
-
-static void worker_accept_more(struct request_ctx *x, struct conn *c, size_t i)
-{
-	for (int k = 0; k < WORKER_ACCEPT_RUN && !worker_done(w.a); k++) {
-		struct sockaddr_storage peer;
-		int fd = worker_accept(w.a->lfds[i], &peer);
-
-		if (fd < 0)
-			return;
-		worker_serve_accepted(x, c, fd, &peer, i);
-	}
-}
-
-static bool worker_done(const struct worker_args *a)
-{
-	int max = a->site->conf->workers.max_requests;
-
-	return conn_stopping || conn_retiring || w.broken ||
-	       (max > 0 && a->slot->requests >= (uint64_t)max);
-}
 
 /* The worker's buffers, sized once; a request touches only the pages it uses. */
 static void worker_alloc(const struct worker_args *a, struct request_ctx *x, struct conn *c)

@@ -143,21 +143,29 @@ struct body_case {
 	const char *range;           /* a Range field value, or NULL */
 	int status;
 	size_t first, len;           /* the bytes expected */
+	bool kept;                   /* test_kept: answered with no file read */
 };
 
+/* A GET of s-SIZE.bin, with a Range field when range is not NULL. */
+static void range_req(char *req, size_t cap, const struct body_case *bc)
+{
+	snprintf(req, cap, "GET /s-%zu.bin HTTP/1.1\r\nHost: localhost\r\n%s%s%s\r\n", bc->size,
+		 bc->range ? "Range: " : "", bc->range ? bc->range : "", bc->range ? "\r\n" : "");
+}
+
 static const struct body_case body_cases[] = {
-	{ __LINE__, "one byte",                       1,      NULL, 200, 0, 1 },
-	{ __LINE__, "1 KB",                           1024,   NULL, 200, 0, 1024 },
-	{ __LINE__, "one under the inline limit",     16383,  NULL, 200, 0, 16383 },
-	{ __LINE__, "at the inline limit",            16384,  NULL, 200, 0, 16384 },
-	{ __LINE__, "one over: the last byte by sendfile", 16385, NULL, 200, 0, 16385 },
-	{ __LINE__, "large: inline part then sendfile", 100000, NULL, 200, 0, 100000 },
-	{ __LINE__, "range across the limit",         16385,  "bytes=16380-16384", 206, 16380, 5 },
-	{ __LINE__, "range starting past the limit",  100000, "bytes=50000-50009", 206, 50000, 10 },
-	{ __LINE__, "range over the limit, large",    100000, "bytes=10-40009", 206, 10, 40000 },
-	{ __LINE__, "suffix range",                   100000, "bytes=-7", 206, 99993, 7 },
-	{ __LINE__, "whole file as a range",          16384,  "bytes=0-", 206, 0, 16384 },
-	{ __LINE__, "range of a small file",          1024,   "bytes=1000-1023", 206, 1000, 24 },
+	{ __LINE__, "one byte",                       1,      NULL, 200, 0, 1, false },
+	{ __LINE__, "1 KB",                           1024,   NULL, 200, 0, 1024, false },
+	{ __LINE__, "one under the inline limit",     16383,  NULL, 200, 0, 16383, false },
+	{ __LINE__, "at the inline limit",            16384,  NULL, 200, 0, 16384, false },
+	{ __LINE__, "one over: the last byte by sendfile", 16385, NULL, 200, 0, 16385, false },
+	{ __LINE__, "large: inline part then sendfile", 100000, NULL, 200, 0, 100000, false },
+	{ __LINE__, "range across the limit",         16385,  "bytes=16380-16384", 206, 16380, 5, false },
+	{ __LINE__, "range starting past the limit",  100000, "bytes=50000-50009", 206, 50000, 10, false },
+	{ __LINE__, "range over the limit, large",    100000, "bytes=10-40009", 206, 10, 40000, false },
+	{ __LINE__, "suffix range",                   100000, "bytes=-7", 206, 99993, 7, false },
+	{ __LINE__, "whole file as a range",          16384,  "bytes=0-", 206, 0, 16384, false },
+	{ __LINE__, "range of a small file",          1024,   "bytes=1000-1023", 206, 1000, 24, false },
 };
 
 START_TEST(test_body)
@@ -169,9 +177,7 @@ START_TEST(test_body)
 	pattern(want, bc->size);
 	/* Twice: once resolved afresh, once from the cache. */
 	for (int round = 0; round < 2; round++) {
-		snprintf(req, sizeof req, "GET /s-%zu.bin HTTP/1.1\r\nHost: localhost\r\n%s%s%s\r\n",
-			 bc->size, bc->range ? "Range: " : "", bc->range ? bc->range : "",
-			 bc->range ? "\r\n" : "");
+		range_req(req, sizeof req, bc);
 		ck_assert_msg(hs_exchange(&srv, req, &resp) == 0, "line %d (%s): no response",
 			      bc->line, bc->desc);
 		ck_assert_msg(resp.status == bc->status, "line %d (%s): status %d", bc->line, bc->desc,
@@ -438,17 +444,7 @@ static unsigned long long worker_rchar(pid_t pid)
 	return v;
 }
 
-struct kept_case {
-	int line;
-	const char *desc;
-	size_t size;                 /* of s-SIZE.bin */
-	const char *range;           /* a Range field value, or NULL */
-	int status;
-	size_t first, len;           /* the bytes expected */
-	bool kept;                   /* answered with no file read */
-};
-
-static const struct kept_case kept_cases[] = {
+static const struct body_case kept_cases[] = {
 	{ __LINE__, "1 KB",                          1024,  NULL, 200, 0, 1024, true },
 	{ __LINE__, "at the per-entry limit",        16384, NULL, 200, 0, 16384, true },
 	{ __LINE__, "a range of a kept file",        16384, "bytes=100-16099", 206, 100, 16000, true },
@@ -465,7 +461,7 @@ static const struct kept_case kept_cases[] = {
 START_TEST(test_kept)
 {
 	enum { REPEAT = 10 };
-	const struct kept_case *kc = &kept_cases[_i];
+	const struct body_case *kc = &kept_cases[_i];
 	static struct hs_conn c;
 	static char want[100000];
 	unsigned long long before = 0, read_bytes;
@@ -473,8 +469,7 @@ START_TEST(test_kept)
 	pid_t worker = 0;
 
 	pattern(want, kc->size);
-	snprintf(req, sizeof req, "GET /s-%zu.bin HTTP/1.1\r\nHost: l\r\n%s%s%s\r\n", kc->size,
-		 kc->range ? "Range: " : "", kc->range ? kc->range : "", kc->range ? "\r\n" : "");
+	range_req(req, sizeof req, kc);
 	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
 	for (int i = 0; i <= REPEAT; i++) {
 		if (i == 1) { /* the first filled the entry (and the worker is titled by now) */

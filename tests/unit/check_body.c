@@ -24,6 +24,7 @@
 #include "conn.h"
 #include "log.h"
 #include "unit.h"
+#include "unit_log.h"
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define HEAD "POST / HTTP/1.1\r\n\r\n"  /* stands for the request head before the body */
@@ -34,13 +35,12 @@
 
 static struct conn c;
 static int sv[2];              /* sv[0]: the server's (non-blocking), sv[1]: the client's */
-static char log_path[64];
 
 static void setup(void)
 {
 	struct sockaddr_storage ss;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-	int fd, fl;
+	int fl;
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	fl = fcntl(sv[0], F_GETFL);
@@ -55,13 +55,7 @@ static void setup(void)
 	/* The head is parsed and stays in the buffer; the body starts after it. */
 	memcpy(c.c_in, HEAD, strlen(HEAD));
 	c.c_in_len = c.c_in_pos = strlen(HEAD);
-	/* Error-log lines go to a temporary file (log_text). */
-	snprintf(log_path, sizeof(log_path), "/tmp/pfhttpd-body.XXXXXX");
-	fd = mkstemp(log_path);
-	ck_assert_int_ge(fd, 0);
-	unlink(log_path);
-	log_init(0);
-	log_adopt(fd, -1);
+	unit_log_capture(); /* error-log lines, read back by unit_unit_log_text() */
 }
 
 static void teardown(void)
@@ -70,16 +64,6 @@ static void teardown(void)
 	if (sv[1] >= 0)
 		close(sv[1]);
 	conn_free(&c);
-}
-
-static const char *log_text(void)
-{
-	static char buf[8192];
-	ssize_t n = pread(log_error_fd(), buf, sizeof(buf) - 1, 0);
-
-	ck_assert_int_ge(n, 0);
-	buf[n] = '\0';
-	return buf;
 }
 
 /* Bytes already read with the head, as if they came in the same read. */
@@ -247,10 +231,10 @@ START_TEST(test_read)
 	/* The head is never overwritten by the body. */
 	ck_assert(memcmp(c.c_in, HEAD, strlen(HEAD)) == 0);
 	if (rc->want_log)
-		ck_assert_msg(strstr(log_text(), rc->want_log) && strstr(log_text(), "[client 127.0.0.1:40000]"),
-			      "line %d (%s): log '%s'", rc->line, rc->desc, log_text());
+		ck_assert_msg(strstr(unit_log_text(), rc->want_log) && strstr(unit_log_text(), "[client 127.0.0.1:40000]"),
+			      "line %d (%s): log '%s'", rc->line, rc->desc, unit_log_text());
 	else
-		ck_assert_msg(log_text()[0] == '\0', "line %d (%s): log '%s'", rc->line, rc->desc, log_text());
+		ck_assert_msg(unit_log_text()[0] == '\0', "line %d (%s): log '%s'", rc->line, rc->desc, unit_log_text());
 	client_stop(pid);
 }
 END_TEST
@@ -381,10 +365,10 @@ START_TEST(test_nowait_end)
 	n = body_read(&b, out, sizeof(out), -1);
 	ck_assert_msg(n == nc->want, "line %d (%s): %zd", nc->line, nc->desc, n);
 	if (nc->want_log)
-		ck_assert_msg(strstr(log_text(), nc->want_log), "line %d (%s): log '%s'",
-			      nc->line, nc->desc, log_text());
+		ck_assert_msg(strstr(unit_log_text(), nc->want_log), "line %d (%s): log '%s'",
+			      nc->line, nc->desc, unit_log_text());
 	else
-		ck_assert_msg(log_text()[0] == '\0', "line %d (%s): log '%s'", nc->line, nc->desc, log_text());
+		ck_assert_msg(unit_log_text()[0] == '\0', "line %d (%s): log '%s'", nc->line, nc->desc, unit_log_text());
 	if (nc->bad_fd)
 		close(c.c_fd);
 }

@@ -25,6 +25,7 @@
 #include "conn.h"
 #include "log.h"
 #include "unit.h"
+#include "unit_log.h"
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define NOGOT 12345u /* *got must stay as it was while a window is not over */
@@ -84,31 +85,6 @@ static void conn_on(struct conn *c, int fd, size_t cap)
 	l4->sin_port = htons(8080);
 	ck_assert_int_eq(conn_alloc(c, cap), 0);
 	conn_open(c, fd, &peer, &local);
-}
-
-/* Error-log lines go to a temporary file, read back by log_text(). */
-static char log_path[64];
-
-static void log_capture(void)
-{
-	int fd;
-
-	snprintf(log_path, sizeof(log_path), "/tmp/pfhttpd-conn.XXXXXX");
-	fd = mkstemp(log_path);
-	ck_assert_int_ge(fd, 0);
-	unlink(log_path);
-	log_init(0);
-	log_adopt(fd, -1); /* no error log yet: takes fd as it is */
-}
-
-static const char *log_text(void)
-{
-	static char buf[8192];
-	ssize_t n = pread(log_error_fd(), buf, sizeof(buf) - 1, 0);
-
-	ck_assert_int_ge(n, 0);
-	buf[n] = '\0';
-	return buf;
 }
 
 static uint8_t pattern(uint64_t i)
@@ -701,7 +677,7 @@ START_TEST(test_write_stall)
 		unlink(path);
 		ck_assert_int_eq(write(fd, buf, len), (ssize_t)len);
 	}
-	log_capture();
+	unit_log_capture();
 	pair_tcp(sv);
 	conn_on(&c, sv[0], 16);
 	conn_rate_start(&c, sc->send_rate, sc->send_s, 0, 0);
@@ -726,10 +702,10 @@ START_TEST(test_write_stall)
 	ck_assert_msg(conn_now_ms() - t0 < 8000, "line %d (%s): took too long", sc->line, sc->desc);
 	if (sc->want_log) {
 		ck_assert_msg(conn_now_ms() - t0 >= 900, "line %d (%s): gave up early", sc->line, sc->desc);
-		ck_assert_msg(strstr(log_text(), sc->want_log) && strstr(log_text(), "[client 127.0.0.1:40000]"),
-			      "line %d (%s): log '%s'", sc->line, sc->desc, log_text());
+		ck_assert_msg(strstr(unit_log_text(), sc->want_log) && strstr(unit_log_text(), "[client 127.0.0.1:40000]"),
+			      "line %d (%s): log '%s'", sc->line, sc->desc, unit_log_text());
 	} else {
-		ck_assert_msg(log_text()[0] == '\0', "line %d (%s): log '%s'", sc->line, sc->desc, log_text());
+		ck_assert_msg(unit_log_text()[0] == '\0', "line %d (%s): log '%s'", sc->line, sc->desc, unit_log_text());
 	}
 	close(sv[1]);
 	close(sv[0]);
@@ -802,7 +778,7 @@ START_TEST(test_write_slow_ok)
 	pid_t pid;
 	int sv[2];
 
-	log_capture();
+	unit_log_capture();
 	pair_tcp(sv);
 	conn_on(&c, sv[0], 16);
 	conn_rate_start(&c, 1000, 1, 0, 0);
@@ -811,7 +787,7 @@ START_TEST(test_write_slow_ok)
 	ck_assert_msg(conn_write(&c, buf, len, 2) == 0, "%s", strerror(errno));
 	conn_close(&c);
 	ck_assert_int_eq(reader_wait(pid), 0);
-	ck_assert_msg(log_text()[0] == '\0', "log '%s'", log_text());
+	ck_assert_msg(unit_log_text()[0] == '\0', "log '%s'", unit_log_text());
 	free(buf);
 	conn_free(&c);
 }
