@@ -23,10 +23,10 @@
  * Case-insensitive: "x.PHP" must not be served as source either. It never
  * looks past name + len, so a caller walking a path can ask about each
  * prefix without measuring it again. */
-static const char *cgi_handler_match(const struct conf *cf, const char *name, size_t len)
+static const char *cgi_handler_match(const struct conf_site *cs, const char *name, size_t len)
 {
-	for (size_t i = 0; i < cf->cgi.nhandlers; i++) {
-		const struct conf_cgi_handler *h = &cf->cgi.handlers[i];
+	for (size_t i = 0; i < cs->cgi.nhandlers; i++) {
+		const struct conf_cgi_handler *h = &cs->cgi.handlers[i];
 		size_t el = strlen(h->extension);
 
 		if (len > el && strncasecmp(name + len - el, h->extension, el) == 0)
@@ -37,9 +37,9 @@ static const char *cgi_handler_match(const struct conf *cf, const char *name, si
 
 const char *cgi_handler_for(const struct request *rq, const char *name)
 {
-	const struct conf *cf = rq->site->conf;
+	const struct conf_site *cs = rq->site->cs;
 
-	return cf->cgi.enabled ? cgi_handler_match(cf, name, strlen(name)) : NULL;
+	return cs->cgi.enabled ? cgi_handler_match(cs, name, strlen(name)) : NULL;
 }
 
 /*
@@ -64,16 +64,16 @@ static bool cgi_ext_known(const char *path, size_t len)
 	return false;
 }
 
-enum cgi_page cgi_page_kind(const struct conf *cf, const char *path, const char **interp)
+enum cgi_page cgi_page_kind(const struct conf_site *cs, const char *path, const char **interp)
 {
 	size_t len = strlen(path);
-	const char *h = cgi_handler_match(cf, path, len);
+	const char *h = cgi_handler_match(cs, path, len);
 
 	*interp = NULL;
-	if (cf->cgi.enabled && cf->cgi.alias &&
-	    strncmp(path, cf->cgi.alias, strlen(cf->cgi.alias)) == 0)
+	if (cs->cgi.enabled && cs->cgi.alias &&
+	    strncmp(path, cs->cgi.alias, strlen(cs->cgi.alias)) == 0)
 		return CGI_PAGE_SCRIPT;
-	if (cf->cgi.enabled && h) {
+	if (cs->cgi.enabled && h) {
 		*interp = h;
 		return CGI_PAGE_SCRIPT;
 	}
@@ -113,7 +113,7 @@ static int cgi_kind(int dirfd, const char *dir, const char *rel)
  */
 static int cgi_resolve_alias(struct request *rq, struct cgi_target *t, size_t alen)
 {
-	const struct conf *cf = rq->site->conf;
+	const struct conf_site *cs = rq->site->cs;
 	char *rest = rq->path + alen;
 	size_t rlen = rq->path_len - alen;
 
@@ -127,8 +127,8 @@ static int cgi_resolve_alias(struct request *rq, struct cgi_target *t, size_t al
 			return 403; /* the alias itself: no listing */
 		saved = rest[e];
 		rest[e] = '\0';
-		kind = cgi_kind(rq->site->cgi_fd, cf->cgi.directory, rest);
-		r = kind == 'f' ? cgi_fill(t, cf->cgi.alias, rest, e, cf->cgi.directory, rest) : 0;
+		kind = cgi_kind(rq->site->cgi_fd, cs->cgi.directory, rest);
+		r = kind == 'f' ? cgi_fill(t, cs->cgi.alias, rest, e, cs->cgi.directory, rest) : 0;
 		rest[e] = saved;
 		if (kind == 'd' && e < rlen)
 			continue;
@@ -157,7 +157,7 @@ static int cgi_resolve_alias(struct request *rq, struct cgi_target *t, size_t al
  */
 static int cgi_resolve_handler(struct request *rq, struct cgi_target *t)
 {
-	const struct conf *cf = rq->site->conf;
+	const struct conf_site *cs = rq->site->cs;
 	char *path = rq->path;
 
 	for (size_t e = 1; e <= rq->path_len; e++) {
@@ -167,14 +167,14 @@ static int cgi_resolve_handler(struct request *rq, struct cgi_target *t)
 
 		if (e < rq->path_len && path[e] != '/')
 			continue;
-		interp = cgi_handler_match(cf, path, e);
+		interp = cgi_handler_match(cs, path, e);
 		if (!interp)
 			continue;
 		saved = path[e];
 		path[e] = '\0';
-		kind = cgi_kind(rq->site->root_fd, cf->document_root, path + 1);
+		kind = cgi_kind(rq->site->root_fd, cs->document_root, path + 1);
 		if (kind == 'f')
-			r = cgi_fill(t, "", path, e, cf->document_root, path + 1);
+			r = cgi_fill(t, "", path, e, cs->document_root, path + 1);
 		path[e] = saved;
 		if (kind == 404)
 			return CGI_NOT_SCRIPT; /* the file answers its own 404 */
@@ -192,12 +192,12 @@ static int cgi_resolve_handler(struct request *rq, struct cgi_target *t)
 
 int cgi_serve_index(struct request *rq, const char *name)
 {
-	const struct conf *cf = rq->site->conf;
+	const struct conf_site *cs = rq->site->cs;
 	struct cgi_target t = { .interpreter = cgi_handler_for(rq, name), .path_info = "" };
 
 	if ((size_t)snprintf(t.script_name, sizeof(t.script_name), "%s%s", rq->path, name) >=
 	    sizeof(t.script_name) ||
-	    (size_t)snprintf(t.filename, sizeof(t.filename), "%s%s%s", cf->document_root,
+	    (size_t)snprintf(t.filename, sizeof(t.filename), "%s%s%s", cs->document_root,
 			     rq->path, name) >= sizeof(t.filename))
 		return http_error(rq, 414, NULL, "index path too long");
 	return cgi_serve(rq, &t);
@@ -205,13 +205,13 @@ int cgi_serve_index(struct request *rq, const char *name)
 
 int cgi_resolve(struct request *rq, struct cgi_target *t)
 {
-	const struct conf *cf = rq->site->conf;
+	const struct conf_site *cs = rq->site->cs;
 	size_t alen;
 
-	if (!cf->cgi.enabled)
+	if (!cs->cgi.enabled)
 		return CGI_NOT_SCRIPT;
-	alen = strlen(cf->cgi.alias);
-	if (rq->path_len >= alen && memcmp(rq->path, cf->cgi.alias, alen) == 0)
+	alen = strlen(cs->cgi.alias);
+	if (rq->path_len >= alen && memcmp(rq->path, cs->cgi.alias, alen) == 0)
 		return cgi_resolve_alias(rq, t, alen);
 	return cgi_resolve_handler(rq, t);
 }
@@ -278,7 +278,7 @@ static int cgi_script_dir(const struct request *rq, const struct cgi_target *t, 
 {
 	const struct site *s = rq->site;
 
-	*dir = t->interpreter ? s->conf->document_root : s->conf->cgi.directory;
+	*dir = t->interpreter ? s->cs->document_root : s->cs->cgi.directory;
 	return t->interpreter ? s->root_fd : s->cgi_fd;
 }
 
@@ -363,20 +363,20 @@ static int cgi_open(const struct request *rq, const struct cgi_target *t,
 static int cgi_env(const struct request *rq, const struct cgi_target *t,
 		   int64_t content_length, struct cgi_env *env)
 {
-	const struct conf *cf = rq->site->conf;
+	const struct conf_site *cs = rq->site->cs;
 	struct cgi_env_in in = {
 		.hr = &rq->hr,
 		.remote_addr = rq->conn->c_peer,
 		.remote_port = rq->conn->c_peer_port,
 		.server_port = rq->conn->c_local_port,
-		.server_name = cf->server_name,
-		.document_root = cf->document_root,
+		.server_name = cs->server_name,
+		.document_root = cs->document_root,
 		.script_name = t->script_name,
 		.script_filename = t->filename,
 		.path_info = t->path_info,
 		.content_length = content_length,
-		.path = cf->cgi.path,
-		.pass_authorization = cf->cgi.pass_authorization,
+		.path = cs->cgi.path,
+		.pass_authorization = cs->cgi.pass_authorization,
 		.redirect_status = rq->error_status,
 		.redirect_url = rq->orig_path,
 		.redirect_query = rq->orig_query,
@@ -416,15 +416,15 @@ static int cgi_stdin_prefill(struct request *rq, int in[2])
 static pid_t cgi_exec(struct request *rq, const struct cgi_target *t, const struct cgi_script *sc,
 		      int in, int out, int err, char **envp)
 {
-	const struct conf *cf = rq->site->conf;
+	const struct conf_site *cs = rq->site->cs;
 	char *argv[3], dir[PATH_MAX];
 	struct cgi_spawn sp = {
 		.fd = { in, out, err },
 		.envp = envp,
 		.dir = dir,
-		.cpu = cf->cgi.limits.cpu,
-		.memory = cf->cgi.limits.memory,
-		.processes = cf->cgi.limits.processes,
+		.cpu = cs->cgi.limits.cpu,
+		.memory = cs->cgi.limits.memory,
+		.processes = cs->cgi.limits.processes,
 	};
 	pid_t pid;
 

@@ -26,7 +26,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-struct conf;
+struct conf_site;
 struct request;
 
 struct cgi_target {
@@ -57,7 +57,7 @@ enum cgi_page {
 };
 
 /* Classify path; *interp is the handler's interpreter for a handler script, else NULL. */
-enum cgi_page cgi_page_kind(const struct conf *cf, const char *path, const char **interp);
+enum cgi_page cgi_page_kind(const struct conf_site *cs, const char *path, const char **interp);
 
 /* rq names a directory whose index file, name, belongs to a handler ("index.php"): run it. */
 int cgi_serve_index(struct request *rq, const char *name);

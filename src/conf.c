@@ -77,12 +77,12 @@ static const char *const conf_cgi_keys[] = {
 };
 
 static const struct conf_str_key conf_str_keys[] = {
-	{ "server_name", CONF_OFF(server_name), CONF_NOLINE, false },
+	{ "server_name", CONF_OFF(site.server_name), CONF_NOLINE, false },
 	{ "user", CONF_OFF(user), CONF_OFF(line.user), false },
 	{ "group", CONF_OFF(group), CONF_OFF(line.group), false },
 	{ "pid_file", CONF_OFF(pid_file), CONF_OFF(line.pid_file), true },
-	{ "access_log", CONF_OFF(access_log), CONF_OFF(line.access_log), true },
-	{ "error_log", CONF_OFF(error_log), CONF_OFF(line.error_log), true },
+	{ "access_log", CONF_OFF(site.access_log), CONF_OFF(site.lines.access_log), true },
+	{ "error_log", CONF_OFF(site.error_log), CONF_OFF(site.lines.error_log), true },
 	{ "mime_types", CONF_OFF(mime_types), CONF_OFF(line.mime_types), true },
 	{ "keeper_user", CONF_OFF(keeper_user), CONF_OFF(line.keeper_user), false },
 };
@@ -125,9 +125,9 @@ static const struct conf_int_key conf_limits_keys[] = {
 };
 
 static const struct conf_int_key conf_cgi_limits_keys[] = {
-	{ "cpu", 0, INT64_MAX, CONF_I64, CONF_OFF(cgi.limits.cpu) },
-	{ "memory", 0, INT64_MAX, CONF_I64, CONF_OFF(cgi.limits.memory) },
-	{ "processes", 0, INT64_MAX, CONF_I64, CONF_OFF(cgi.limits.processes) },
+	{ "cpu", 0, INT64_MAX, CONF_I64, CONF_OFF(site.cgi.limits.cpu) },
+	{ "memory", 0, INT64_MAX, CONF_I64, CONF_OFF(site.cgi.limits.memory) },
+	{ "processes", 0, INT64_MAX, CONF_I64, CONF_OFF(site.cgi.limits.processes) },
 	{ NULL, 0, 0, CONF_INT, 0 }
 };
 
@@ -694,14 +694,14 @@ static int conf_load_defaults(struct conf_ctx *x)
 	c->limits.body = 10485760;
 	c->limits.min_send_rate = 1024;
 	c->limits.min_body_rate = 1024;
-	c->cgi.limits.cpu = 30;
-	c->cgi.limits.memory = 268435456;
-	c->cgi.limits.processes = 64;
+	c->site.cgi.limits.cpu = 30;
+	c->site.cgi.limits.memory = 268435456;
+	c->site.cgi.limits.processes = 64;
 	if (conf_set(x, &c->file, x->file) < 0 ||
-	    conf_set(x, &c->server_name, "localhost") < 0 ||
-	    conf_set(x, &c->cgi.alias, "/cgi-bin/") < 0)
+	    conf_set(x, &c->site.server_name, "localhost") < 0 ||
+	    conf_set(x, &c->site.cgi.alias, "/cgi-bin/") < 0)
 		return -1;
-	return conf_set(x, &c->cgi.path, "/usr/local/bin:/usr/bin:/bin");
+	return conf_set(x, &c->site.cgi.path, "/usr/local/bin:/usr/bin:/bin");
 }
 
 /* server_root is relative to the config file's directory. It is made
@@ -809,7 +809,7 @@ static int conf_load_document_root(struct conf_ctx *x, const config_setting_t *r
 	    conf_join(x, &path, x->c->server_root, v) < 0)
 		goto out;
 	rc = conf_load_dir(x, "document_root", conf_member_line(root, "document_root"),
-			   path, &x->c->document_root);
+			   path, &x->c->site.document_root);
 out:
 	free(path);
 	return rc;
@@ -887,9 +887,9 @@ static int conf_add_index(struct conf_ctx *x, const char *name)
 {
 	struct conf *c = x->c;
 
-	if (conf_set(x, &c->index[c->nindex], name) < 0)
+	if (conf_set(x, &c->site.index[c->site.nindex], name) < 0)
 		return -1;
-	c->nindex++;
+	c->site.nindex++;
 	return 0;
 }
 
@@ -900,8 +900,8 @@ static int conf_load_index(struct conf_ctx *x, const config_setting_t *root)
 
 	if (s && !conf_is_list(s))
 		return conf_err(x, conf_line(s), "index: must be a list of strings");
-	x->c->index = conf_calloc(x, (size_t)n, sizeof *x->c->index);
-	if (!x->c->index)
+	x->c->site.index = conf_calloc(x, (size_t)n, sizeof *x->c->site.index);
+	if (!x->c->site.index)
 		return -1;
 	if (!s)
 		return conf_add_index(x, "index.html") < 0 ? -1
@@ -955,7 +955,7 @@ static int conf_add_error_page(struct conf_ctx *x, const config_setting_t *e,
 			       const char *prefix)
 {
 	struct conf *c = x->c;
-	struct conf_error_page *p = &c->error_pages[c->nerror_pages];
+	struct conf_error_page *p = &c->site.error_pages[c->site.nerror_pages];
 	const char *path;
 	int64_t status;
 	int rc;
@@ -965,8 +965,8 @@ static int conf_add_error_page(struct conf_ctx *x, const config_setting_t *e,
 		return -1;
 	if (rc == 0)
 		return conf_required(x, e, prefix, "status");
-	for (size_t i = 0; i < c->nerror_pages; i++)
-		if (c->error_pages[i].status == status)
+	for (size_t i = 0; i < c->site.nerror_pages; i++)
+		if (c->site.error_pages[i].status == status)
 			return conf_err(x, conf_member_line(e, "status"),
 					"%s.status: duplicate error page for status %d",
 					prefix, (int)status);
@@ -980,7 +980,7 @@ static int conf_add_error_page(struct conf_ctx *x, const config_setting_t *e,
 		return -1;
 	p->line = conf_member_line(e, "path");
 	p->status = (int)status;
-	c->nerror_pages++;
+	c->site.nerror_pages++;
 	return 0;
 }
 
@@ -994,8 +994,8 @@ static int conf_load_error_pages(struct conf_ctx *x, const config_setting_t *roo
 		return -1;
 	if (n == 0)
 		return 0;
-	x->c->error_pages = conf_calloc(x, (size_t)n, sizeof *x->c->error_pages);
-	if (!x->c->error_pages)
+	x->c->site.error_pages = conf_calloc(x, (size_t)n, sizeof *x->c->site.error_pages);
+	if (!x->c->site.error_pages)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		snprintf(prefix, sizeof prefix, "error_pages[%d]", i);
@@ -1067,7 +1067,7 @@ static int conf_add_handler(struct conf_ctx *x, const config_setting_t *e,
 			    const char *prefix)
 {
 	struct conf *c = x->c;
-	struct conf_cgi_handler *h = &c->cgi.handlers[c->cgi.nhandlers];
+	struct conf_cgi_handler *h = &c->site.cgi.handlers[c->site.cgi.nhandlers];
 	const char *ext, *interp;
 	int rc;
 
@@ -1079,8 +1079,8 @@ static int conf_add_handler(struct conf_ctx *x, const config_setting_t *e,
 	if (ext[0] != '.' || ext[1] == '\0' || strchr(ext, '/'))
 		return conf_err(x, conf_member_line(e, "extension"),
 				"%s.extension: must start with '.', e.g. \".php\"", prefix);
-	for (size_t i = 0; i < c->cgi.nhandlers; i++)
-		if (strcmp(c->cgi.handlers[i].extension, ext) == 0)
+	for (size_t i = 0; i < c->site.cgi.nhandlers; i++)
+		if (strcmp(c->site.cgi.handlers[i].extension, ext) == 0)
 			return conf_err(x, conf_member_line(e, "extension"),
 					"%s.extension: duplicate handler for '%s'",
 					prefix, ext);
@@ -1093,7 +1093,7 @@ static int conf_add_handler(struct conf_ctx *x, const config_setting_t *e,
 	if (conf_set(x, &h->extension, ext) < 0)
 		return -1;
 	h->line = conf_member_line(e, "interpreter");
-	c->cgi.nhandlers++;
+	c->site.cgi.nhandlers++;
 	return conf_set(x, &h->interpreter, interp);
 }
 
@@ -1107,8 +1107,8 @@ static int conf_load_handlers(struct conf_ctx *x, const config_setting_t *cgi)
 		return -1;
 	if (n == 0)
 		return 0;
-	x->c->cgi.handlers = conf_calloc(x, (size_t)n, sizeof *x->c->cgi.handlers);
-	if (!x->c->cgi.handlers)
+	x->c->site.cgi.handlers = conf_calloc(x, (size_t)n, sizeof *x->c->site.cgi.handlers);
+	if (!x->c->site.cgi.handlers)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		snprintf(prefix, sizeof prefix, "cgi.handlers[%d]", i);
@@ -1134,15 +1134,15 @@ static int conf_load_cgi_strings(struct conf_ctx *x, const config_setting_t *cgi
 		if (alias[0] != '/' || alias[len - 1] != '/')
 			return conf_err(x, conf_member_line(cgi, "alias"),
 					"cgi.alias: must start and end with '/'");
-		if (conf_set(x, &x->c->cgi.alias, alias) < 0)
+		if (conf_set(x, &x->c->site.cgi.alias, alias) < 0)
 			return -1;
 	}
 	if ((rc = conf_get_str(x, cgi, "cgi", "path", &path)) < 0)
 		return -1;
-	if (rc > 0 && conf_set(x, &x->c->cgi.path, path) < 0)
+	if (rc > 0 && conf_set(x, &x->c->site.cgi.path, path) < 0)
 		return -1;
 	return conf_get_bool(x, cgi, "cgi", "pass_authorization",
-			     &x->c->cgi.pass_authorization) < 0 ? -1 : 0;
+			     &x->c->site.cgi.pass_authorization) < 0 ? -1 : 0;
 }
 
 static int conf_load_cgi_directory(struct conf_ctx *x, const config_setting_t *cgi)
@@ -1155,9 +1155,9 @@ static int conf_load_cgi_directory(struct conf_ctx *x, const config_setting_t *c
 	    conf_join(x, &path, x->c->server_root, v) < 0)
 		goto out;
 	line = conf_member_line(cgi, "directory");
-	x->c->line.cgi_directory = line ? line : conf_line(cgi);
-	rc = conf_load_dir(x, "cgi.directory", x->c->line.cgi_directory,
-			   path, &x->c->cgi.directory);
+	x->c->site.cgi.directory_line = line ? line : conf_line(cgi);
+	rc = conf_load_dir(x, "cgi.directory", x->c->site.cgi.directory_line,
+			   path, &x->c->site.cgi.directory);
 out:
 	free(path);
 	return rc;
@@ -1173,8 +1173,8 @@ static int conf_load_cgi(struct conf_ctx *x, const config_setting_t *root)
 	/* Without a cgi group scripts are never run; the directory is still
 	 * recorded (unchecked) so the struct has no NULL surprises. */
 	if (!cgi)
-		return conf_join(x, &x->c->cgi.directory, x->c->server_root, "cgi-bin");
-	x->c->cgi.enabled = true;
+		return conf_join(x, &x->c->site.cgi.directory, x->c->server_root, "cgi-bin");
+	x->c->site.cgi.enabled = true;
 	if (conf_load_cgi_strings(x, cgi) < 0 ||
 	    conf_load_cgi_directory(x, cgi) < 0 ||
 	    conf_load_handlers(x, cgi) < 0)
@@ -1223,7 +1223,7 @@ static int conf_load_status_path(struct conf_ctx *x, const config_setting_t *st)
 	if (!conf_status_path_ok(path))
 		return conf_err(x, conf_member_line(st, "path"), "status.path: must be "
 				"a normalised URL path starting with '/', e.g. \"/server-status\"");
-	return conf_set(x, &x->c->status.path, path);
+	return conf_set(x, &x->c->site.status.path, path);
 }
 
 static int conf_add_allow(struct conf_ctx *x, const config_setting_t *e)
@@ -1234,10 +1234,10 @@ static int conf_add_allow(struct conf_ctx *x, const config_setting_t *e)
 	if (config_setting_type(e) != CONFIG_TYPE_STRING)
 		return conf_err(x, conf_line(e), "status.allow: entries must be strings");
 	text = config_setting_get_string(e);
-	if (ipmatch_parse(text, &c->status.allow[c->status.nallow]) < 0)
+	if (ipmatch_parse(text, &c->site.status.allow[c->site.status.nallow]) < 0)
 		return conf_err(x, conf_line(e), "status.allow: '%s' is not an IP address "
 				"or prefix", text);
-	c->status.nallow++;
+	c->site.status.nallow++;
 	return 0;
 }
 
@@ -1255,11 +1255,11 @@ static int conf_load_status_allow(struct conf_ctx *x, const config_setting_t *st
 	if (n == 0)
 		return conf_err(x, conf_line(s), "status.allow: must not be empty "
 				"(remove the status group to turn the page off)");
-	c->status.allow = conf_calloc(x, (size_t)n, sizeof *c->status.allow);
-	if (!c->status.allow)
+	c->site.status.allow = conf_calloc(x, (size_t)n, sizeof *c->site.status.allow);
+	if (!c->site.status.allow)
 		return -1;
 	for (int i = 0; !s && i < n; i++)
-		(void)ipmatch_parse(dflt[i], &c->status.allow[c->status.nallow++]);
+		(void)ipmatch_parse(dflt[i], &c->site.status.allow[c->site.status.nallow++]);
 	for (int i = 0; s && i < n; i++)
 		if (conf_add_allow(x, config_setting_get_elem(s, (unsigned)i)) < 0)
 			return -1;
@@ -1275,8 +1275,8 @@ static int conf_load_status(struct conf_ctx *x, const config_setting_t *root)
 		return -1;
 	if (!st)
 		return 0;
-	x->c->status.enabled = true;
-	x->c->status.line = conf_line(st);
+	x->c->site.status.enabled = true;
+	x->c->site.status.line = conf_line(st);
 	if (conf_load_status_path(x, st) < 0)
 		return -1;
 	return conf_load_status_allow(x, st);
@@ -1331,34 +1331,34 @@ void conf_free(struct conf *c)
 {
 	for (size_t i = 0; c->listen && i < c->nlisten; i++)
 		free(c->listen[i].text);
-	for (size_t i = 0; c->index && i < c->nindex; i++)
-		free(c->index[i]);
-	for (size_t i = 0; c->error_pages && i < c->nerror_pages; i++)
-		free(c->error_pages[i].path);
-	for (size_t i = 0; c->cgi.handlers && i < c->cgi.nhandlers; i++) {
-		free(c->cgi.handlers[i].extension);
-		free(c->cgi.handlers[i].interpreter);
+	for (size_t i = 0; c->site.index && i < c->site.nindex; i++)
+		free(c->site.index[i]);
+	for (size_t i = 0; c->site.error_pages && i < c->site.nerror_pages; i++)
+		free(c->site.error_pages[i].path);
+	for (size_t i = 0; c->site.cgi.handlers && i < c->site.cgi.nhandlers; i++) {
+		free(c->site.cgi.handlers[i].extension);
+		free(c->site.cgi.handlers[i].interpreter);
 	}
 	free(c->listen);
-	free(c->index);
-	free(c->error_pages);
-	free(c->cgi.handlers);
+	free(c->site.index);
+	free(c->site.error_pages);
+	free(c->site.cgi.handlers);
 	free(c->file);
 	free(c->server_root);
-	free(c->server_name);
-	free(c->document_root);
+	free(c->site.server_name);
+	free(c->site.document_root);
 	free(c->user);
 	free(c->group);
 	free(c->keeper_user);
 	free(c->pid_file);
-	free(c->access_log);
-	free(c->error_log);
+	free(c->site.access_log);
+	free(c->site.error_log);
 	free(c->mime_types);
-	free(c->cgi.alias);
-	free(c->cgi.directory);
-	free(c->cgi.path);
-	free(c->status.path);
-	free(c->status.allow);
+	free(c->site.cgi.alias);
+	free(c->site.cgi.directory);
+	free(c->site.cgi.path);
+	free(c->site.status.path);
+	free(c->site.status.allow);
 	memset(c, 0, sizeof *c);
 }
 

@@ -27,6 +27,7 @@ struct conf_listen {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	int line;
+	bool proxy;                  /* a proxy_protocol.listen entry: expects a PROXY header */
 };
 
 struct conf_error_page {
@@ -43,23 +44,90 @@ struct conf_cgi_handler {
 	int line;                    /* of its interpreter, for conf_check()'s messages */
 };
 
+/* One access rule (access = ( ... )): the longest path prefix that matches wins. */
+struct conf_access {
+	char *path;                  /* URL prefix, normalised, starts with '/' */
+	struct ipmatch *allow;       /* NULL with nallow 0: every address may pass */
+	size_t nallow;
+	char *realm;                 /* auth.realm; NULL: no Basic auth */
+	char *user_file;             /* auth.user_file, absolute; NULL without auth */
+	int line;                    /* of the rule, for messages */
+};
+
+struct conf_cgi {
+	bool enabled;                /* a cgi group is present */
+	char *alias;                 /* URL prefix, starts and ends with '/'; default "/cgi-bin/" */
+	char *directory;             /* absolute; default server_root/cgi-bin */
+	struct conf_cgi_handler *handlers; size_t nhandlers;
+	char *path;                  /* PATH for scripts; default "/usr/local/bin:/usr/bin:/bin" */
+	bool pass_authorization;     /* pass_authorization = true exports HTTP_AUTHORIZATION; default false */
+	char *user, *group;          /* suEXEC identity of the scripts; NULL: the worker's own */
+	int64_t min_uid, min_gid;    /* the lowest target ids the helper accepts; 1000, 1000 */
+	struct {
+		int64_t cpu, memory, processes; /* 0 = no limit; defaults 30, 268435456, 64 */
+	} limits;
+	int line;                    /* of the cgi group (0: absent) */
+	int directory_line;          /* of cgi.directory, else of the cgi group */
+	int user_line;               /* of cgi.user, else of the cgi group */
+};
+
+struct conf_status {
+	bool enabled;                /* a status group is present */
+	char *path;                  /* URL path, normalised; default "/server-status" */
+	struct ipmatch *allow;       /* clients that may see it; default 127.0.0.1, ::1 */
+	size_t nallow;
+	int line;                    /* of the status group, 0 when absent */
+};
+
+/*
+ * What one site (the top level, or one virtual host) serves and how. A
+ * vhost starts as a copy of the top level's and overrides what it names.
+ */
+struct conf_site {
+	char *server_name;           /* top level default: "localhost"; lower case in a vhost */
+	char **aliases;              size_t naliases;  /* lower case; "*.example.net" wildcards */
+	bool is_default;             /* default = true: the vhost for an unknown Host */
+	char *document_root;         /* realpath; default: server_root/htdocs */
+	char **index;                size_t nindex;    /* default: index.html, index.htm */
+	struct conf_error_page *error_pages; size_t nerror_pages;
+	char *access_log;            /* absolute or NULL (no access log) */
+	char *error_log;             /* absolute or NULL (the top level's; stderr there) */
+	struct conf_cgi cgi;
+	struct conf_access *access;  size_t naccess;
+	struct conf_status status;
+	int line;                    /* of the vhost's group; 0 for the top level */
+	struct {
+		int access_log, error_log, document_root;
+	} lines;                     /* 0 when the key is not in the file (then the top level's) */
+};
+
 struct conf {
 	char *file;                  /* the config file, as given */
 
-	struct conf_listen *listen;  size_t nlisten;   /* default: "0.0.0.0:80" */
+	struct conf_listen *listen;  size_t nlisten;   /* default: "0.0.0.0:80" (proxy listeners too) */
 	char *server_root;           /* absolute; default: dirname(file) */
-	char *server_name;           /* default: "localhost" */
-	char *document_root;         /* realpath; default: server_root/htdocs */
-	char **index;                size_t nindex;    /* default: index.html, index.htm */
 	char *user, *group;          /* NULL when not set */
 	char *keeper_user;           /* the connection keeper's user; NULL: default (identity.h) */
 	bool allow_root;             /* run everything as root on purpose; default false */
 	int log_level;               /* enum log_level (log.h); default LOG_NOTICE */
 	char *pid_file;              /* absolute or NULL */
-	char *access_log;            /* absolute or NULL (no access log) */
-	char *error_log;             /* absolute or NULL (stderr) */
 	char *mime_types;            /* absolute or NULL (built-in table only) */
-	struct conf_error_page *error_pages; size_t nerror_pages;
+
+	struct conf_site site;       /* the top level's site settings */
+	struct conf_site *vhosts;    size_t nvhosts;   /* in file order */
+
+	struct {
+		bool enabled;            /* a userdir group is present */
+		char *directory;         /* below each home, no '/' at either end: "public_html" */
+		int64_t min_uid;         /* 1000 */
+		char **exclude;          size_t nexclude;  /* user names */
+		int line;
+	} userdir;
+
+	struct {
+		struct ipmatch *trusted; size_t ntrusted;  /* who may send a PROXY header */
+		int line;                /* of the proxy_protocol group, 0 when absent */
+	} proxy;
 
 	struct {
 		int start, min_spare, max_spare, max, max_requests;  /* 8, 4, 16, 150, 10000 */
@@ -75,32 +143,11 @@ struct conf {
 		int connections_per_ip;            /* open connections one address may hold; 0 (off) */
 	} limits;
 
-	struct {
-		bool enabled;            /* a cgi group is present */
-		char *alias;             /* URL prefix, starts and ends with '/'; default "/cgi-bin/" */
-		char *directory;         /* absolute; default server_root/cgi-bin */
-		struct conf_cgi_handler *handlers; size_t nhandlers;
-		char *path;              /* PATH for scripts; default "/usr/local/bin:/usr/bin:/bin" */
-		bool pass_authorization; /* pass_authorization = true exports HTTP_AUTHORIZATION; default false */
-		struct {
-			int64_t cpu, memory, processes; /* 0 = no limit; defaults 30, 268435456, 64 */
-		} limits;
-	} cgi;
-
-	struct {
-		bool enabled;            /* a status group is present */
-		char *path;              /* URL path, normalised; default "/server-status" */
-		struct ipmatch *allow;   /* clients that may see it; default 127.0.0.1, ::1 */
-		size_t nallow;
-		int line;                /* of the status group, 0 when absent */
-	} status;
-
 	/* Lines of keys whose use at run time can fail (opening a log), for
 	 * FILE:LINE: messages; 0 when the key is not in the file. */
 	struct {
-		int pid_file, access_log, error_log, mime_types, user, group;
+		int pid_file, mime_types, user, group;
 		int keeper_user, allow_root, log_level;
-		int cgi_directory;       /* of cgi.directory, else of the cgi group */
 	} line;
 };
 

@@ -35,8 +35,8 @@ static const struct conf_check_file {
 	size_t off;                  /* offsetof(struct conf, <char *>) */
 	size_t line_off;             /* offsetof(struct conf, line.<key>) */
 } conf_check_files[] = {
-	{ "error_log", offsetof(struct conf, error_log), offsetof(struct conf, line.error_log) },
-	{ "access_log", offsetof(struct conf, access_log), offsetof(struct conf, line.access_log) },
+	{ "error_log", offsetof(struct conf, site.error_log), offsetof(struct conf, site.lines.error_log) },
+	{ "access_log", offsetof(struct conf, site.access_log), offsetof(struct conf, site.lines.access_log) },
 	{ "pid_file", offsetof(struct conf, pid_file), offsetof(struct conf, line.pid_file) },
 };
 
@@ -136,15 +136,15 @@ static int conf_check_cgi_directory(const struct conf *c, char *err, size_t errl
 	struct stat st;
 	int e = 0;
 
-	if (!c->cgi.enabled)
+	if (!c->site.cgi.enabled)
 		return 0;
-	if (stat(c->cgi.directory, &st) < 0)
+	if (stat(c->site.cgi.directory, &st) < 0)
 		e = errno;
 	else if (!S_ISDIR(st.st_mode))
 		e = ENOTDIR;
 	if (e)
-		return conf_error(c, c->line.cgi_directory, err, errlen,
-				  "cgi.directory: '%s': %s", c->cgi.directory, strerror(e));
+		return conf_error(c, c->site.cgi.directory_line, err, errlen,
+				  "cgi.directory: '%s': %s", c->site.cgi.directory, strerror(e));
 	return 0;
 }
 
@@ -173,10 +173,10 @@ static int conf_check_interpreter(const struct conf *c,
 
 static int conf_check_handlers(const struct conf *c, char *err, size_t errlen)
 {
-	if (!c->cgi.enabled)
+	if (!c->site.cgi.enabled)
 		return 0;
-	for (size_t i = 0; i < c->cgi.nhandlers; i++)
-		if (conf_check_interpreter(c, &c->cgi.handlers[i], err, errlen) < 0)
+	for (size_t i = 0; i < c->site.cgi.nhandlers; i++)
+		if (conf_check_interpreter(c, &c->site.cgi.handlers[i], err, errlen) < 0)
 			return -1;
 	return 0;
 }
@@ -219,18 +219,18 @@ static bool conf_check_page_alias(const struct conf *c, const struct conf_error_
 {
 	const char *interp;
 
-	return cgi_page_kind(c, p->path, &interp) == CGI_PAGE_SCRIPT && interp == NULL;
+	return cgi_page_kind(&c->site, p->path, &interp) == CGI_PAGE_SCRIPT && interp == NULL;
 }
 
 static int conf_check_page(const struct conf *c, const struct conf_error_page *p,
 			   char *err, size_t errlen)
 {
 	bool alias = conf_check_page_alias(c, p);
-	const char *rel = alias ? p->path + strlen(c->cgi.alias) - 1 : p->path;
+	const char *rel = alias ? p->path + strlen(c->site.cgi.alias) - 1 : p->path;
 	char *joined = NULL, *real = NULL, *dir = NULL;
 	int rc;
 
-	dir = realpath(alias ? c->cgi.directory : c->document_root, NULL);
+	dir = realpath(alias ? c->site.cgi.directory : c->site.document_root, NULL);
 	if (!dir || asprintf(&joined, "%s%s", dir, rel) < 0) {
 		rc = conf_error(c, p->line, err, errlen, "error_pages: %s", strerror(errno));
 		joined = NULL;
@@ -255,8 +255,8 @@ out:
 
 static int conf_check_error_pages(const struct conf *c, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < c->nerror_pages; i++)
-		if (conf_check_page(c, &c->error_pages[i], err, errlen) < 0)
+	for (size_t i = 0; i < c->site.nerror_pages; i++)
+		if (conf_check_page(c, &c->site.error_pages[i], err, errlen) < 0)
 			return -1;
 	return 0;
 }
@@ -265,11 +265,11 @@ void conf_check_notices(const struct conf *c, FILE *out)
 {
 	char msg[PATH_MAX + 512];
 
-	for (size_t i = 0; i < c->nerror_pages; i++) {
-		const struct conf_error_page *p = &c->error_pages[i];
+	for (size_t i = 0; i < c->site.nerror_pages; i++) {
+		const struct conf_error_page *p = &c->site.error_pages[i];
 		const char *interp;
 
-		switch (cgi_page_kind(c, p->path, &interp)) {
+		switch (cgi_page_kind(&c->site, p->path, &interp)) {
 		case CGI_PAGE_FILE:
 			continue;
 		case CGI_PAGE_SCRIPT:

@@ -253,11 +253,11 @@ static const char *http_error_text(int status)
 /* The configured error_pages path for status, or NULL. */
 const char *http_error_page(const struct request *rq, int status)
 {
-	const struct conf *cf = rq->site->conf;
+	const struct conf_site *cs = rq->site->cs;
 
-	for (size_t i = 0; i < cf->nerror_pages; i++)
-		if (cf->error_pages[i].status == status)
-			return cf->error_pages[i].path;
+	for (size_t i = 0; i < cs->nerror_pages; i++)
+		if (cs->error_pages[i].status == status)
+			return cs->error_pages[i].path;
 	return NULL;
 }
 

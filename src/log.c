@@ -167,14 +167,14 @@ int log_open(const struct conf *c, char *err, size_t errlen)
 {
 	int efd = -1, afd = -1;
 
-	if (c->error_log && (efd = log_open_file(c->error_log)) < 0) {
+	if (c->site.error_log && (efd = log_open_file(c->site.error_log)) < 0) {
 		snprintf(err, errlen, "%s:%d: cannot open error_log '%s': %s",
-			 c->file, c->line.error_log, c->error_log, strerror(errno));
+			 c->file, c->site.lines.error_log, c->site.error_log, strerror(errno));
 		goto fail;
 	}
-	if (c->access_log && (afd = log_open_file(c->access_log)) < 0) {
+	if (c->site.access_log && (afd = log_open_file(c->site.access_log)) < 0) {
 		snprintf(err, errlen, "%s:%d: cannot open access_log '%s': %s",
-			 c->file, c->line.access_log, c->access_log, strerror(errno));
+			 c->file, c->site.lines.access_log, c->site.access_log, strerror(errno));
 		goto fail;
 	}
 	log_close();

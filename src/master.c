@@ -174,15 +174,16 @@ static int master_site(struct pool_gen *g, char *err, size_t errlen)
 	const struct conf *cf = g->conf;
 
 	g->site.conf = cf;
-	g->site.root_fd = open(cf->document_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	g->site.cs = &cf->site;
+	g->site.root_fd = open(cf->site.document_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (g->site.root_fd < 0) {
 		return conf_error(cf, 0, err, errlen, "document_root: '%s': %s",
-				  cf->document_root, strerror(errno));
+				  cf->site.document_root, strerror(errno));
 	}
-	if (cf->cgi.enabled &&
-	    (g->site.cgi_fd = open(cf->cgi.directory, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		return conf_error(cf, cf->line.cgi_directory, err, errlen, "cgi.directory: '%s': %s",
-				  cf->cgi.directory, strerror(errno));
+	if (cf->site.cgi.enabled &&
+	    (g->site.cgi_fd = open(cf->site.cgi.directory, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		return conf_error(cf, cf->site.cgi.directory_line, err, errlen, "cgi.directory: '%s': %s",
+				  cf->site.cgi.directory, strerror(errno));
 	}
 	g->site.mime = g->mime = mime_new();
 	if (!g->mime) {

@@ -360,7 +360,7 @@ static void request_error_page(struct request *rq, bool parsed)
 	if (!status)
 		return;
 	page = http_error_page(rq, status);
-	switch (cgi_page_kind(rq->site->conf, page, &interp)) {
+	switch (cgi_page_kind(rq->site->cs, page, &interp)) {
 	case CGI_PAGE_FILE:
 		(void)http_error_send(rq, false);
 		return;

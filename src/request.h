@@ -21,6 +21,7 @@
 #include "http_parse.h"
 
 struct conf;
+struct conf_site;
 struct mime_table;
 struct sb_slot;
 struct scoreboard;
@@ -31,6 +32,7 @@ struct site {
 	const struct mime_table *mime;
 	int root_fd;                 /* document_root, O_PATH|O_DIRECTORY */
 	int cgi_fd;                  /* cgi.directory, O_PATH|O_DIRECTORY, or -1 */
+	const struct conf_site *cs;    /* this site's settings (the top level's or a vhost's) */
 	const struct scoreboard *sb; /* the pool's shared state (status page), or NULL */
 };
 

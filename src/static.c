@@ -71,7 +71,7 @@ int static_open_beneath(int dirfd, const char *dir, const char *rel, int flags)
 
 int static_open(const struct site *s, const char *rel, int flags)
 {
-	return static_open_beneath(s->root_fd, s->conf->document_root, rel, flags);
+	return static_open_beneath(s->root_fd, s->cs->document_root, rel, flags);
 }
 
 static int static_open_error(struct request *rq)
@@ -114,7 +114,7 @@ static bool static_html_escape(char *dst, size_t cap, const char *s)
 /* RFC 9110 15.4.2: a directory asked for without its slash moves to the URL with one. */
 static int static_redirect_dir(struct request *rq)
 {
-	const struct conf *cf = rq->site->conf;
+	const struct conf_site *cs = rq->site->cs;
 	const struct http_request *hr = &rq->hr;
 	char loc[PATH_MAX * 3 + 512], href[sizeof(loc) * 6], html[sizeof(href) + 256];
 	int n, len;
@@ -123,9 +123,9 @@ static int static_redirect_dir(struct request *rq)
 	if (hr->host.len > 0)
 		n = snprintf(loc, sizeof(loc), "http://%.*s", (int)hr->host.len, hr->host.p);
 	else if (rq->conn->c_local_port != 80)
-		n = snprintf(loc, sizeof(loc), "http://%s:%d", cf->server_name, rq->conn->c_local_port);
+		n = snprintf(loc, sizeof(loc), "http://%s:%d", cs->server_name, rq->conn->c_local_port);
 	else
-		n = snprintf(loc, sizeof(loc), "http://%s", cf->server_name);
+		n = snprintf(loc, sizeof(loc), "http://%s", cs->server_name);
 	pl = uri_pct_encode_path(loc, sizeof(loc) - 2, rq->path, rq->path_len);
 	if (n < 0 || (size_t)n >= sizeof(loc) || pl < 0 ||
 	    (hr->has_query && (size_t)pl + 2 + hr->query.len >= sizeof(loc)))
@@ -155,18 +155,18 @@ static int static_redirect_dir(struct request *rq)
 /* Try each index name in the directory rq->path names. An fd, or -1 if none. */
 static int static_open_index(struct request *rq, struct stat *st, const char **name, int *index)
 {
-	const struct conf *cf = rq->site->conf;
+	const struct conf_site *cs = rq->site->cs;
 	char rel[PATH_MAX];
 
-	for (size_t i = 0; i < cf->nindex; i++) {
+	for (size_t i = 0; i < cs->nindex; i++) {
 		int fd;
-		if ((size_t)snprintf(rel, sizeof(rel), "%s%s", rq->path + 1, cf->index[i]) >= sizeof(rel))
+		if ((size_t)snprintf(rel, sizeof(rel), "%s%s", rq->path + 1, cs->index[i]) >= sizeof(rel))
 			continue;
 		fd = static_open(rq->site, rel, O_RDONLY | O_NONBLOCK);
 		if (fd < 0)
 			continue;
 		if (fstat(fd, st) == 0 && S_ISREG(st->st_mode)) {
-			*name = cf->index[i];
+			*name = cs->index[i];
 			*index = (int)i;
 			return fd;
 		}
@@ -499,7 +499,7 @@ static void static_file_from(struct static_file *f, struct fcache_entry *e,
 {
 	f->fd = e->fe_fd;
 	f->st = &e->fe_st;
-	f->name = e->fe_index >= 0 ? rq->site->conf->index[e->fe_index] : rq->path;
+	f->name = e->fe_index >= 0 ? rq->site->cs->index[e->fe_index] : rq->path;
 	f->etag = e->fe_etag;
 	f->lastmod = e->fe_lastmod;
 	f->type = e->fe_type;

@@ -443,6 +443,7 @@ bool status_wants_auto(const char *query, size_t len)
 static void status_view_init(const struct request *rq, struct status_view *v)
 {
 	const struct conf *cf = rq->site->conf;
+	const struct conf_site *cs = rq->site->cs;
 	const struct http_request *hr = &rq->hr;
 
 	memset(v, 0, sizeof *v);
@@ -450,7 +451,7 @@ static void status_view_init(const struct request *rq, struct status_view *v)
 		    ? STATUS_AUTO : STATUS_HTML;
 	v->now = time(NULL);
 	v->version = SERVER_SOFTWARE;
-	v->server_name = cf->server_name;
+	v->server_name = cs->server_name;
 	v->shown = (size_t)cf->workers.max;
 	/* The load average is optional in Apache's output too; without /proc it is left out. */
 	v->have_load = getloadavg(v->load, 3) == 3;
@@ -478,15 +479,15 @@ static int status_send(struct request *rq, const struct status_view *v)
 
 int status_serve(struct request *rq)
 {
-	const struct conf *cf = rq->site->conf;
+	const struct conf_site *cs = rq->site->cs;
 	enum http_method m = rq->hr.method;
 	struct status_view v;
 
-	if (!cf->status.enabled || strcmp(rq->path, cf->status.path) != 0)
+	if (!cs->status.enabled || strcmp(rq->path, cs->status.path) != 0)
 		return STATUS_DECLINED;
 	/* Who may look is decided before anything else, as Apache's access
 	 * checks run before its handler: an outsider learns nothing more. */
-	if (!ipmatch_any(cf->status.allow, cf->status.nallow, &rq->conn->c_peer_addr))
+	if (!ipmatch_any(cs->status.allow, cs->status.nallow, &rq->conn->c_peer_addr))
 		return http_error(rq, 403, NULL, "status page: client not in status.allow");
 	if (m != HTTP_M_GET && m != HTTP_M_HEAD)
 		return http_error(rq, 405, "Allow: GET, HEAD\r\n", "status page: method not allowed");

@@ -52,13 +52,14 @@ static void setup(void)
 	put("d.php/in.php", false);
 	put("page.html", false);
 	memset(&cf, 0, sizeof(cf));
-	cf.document_root = root;
-	cf.cgi.enabled = true;
-	cf.cgi.alias = "/cgi-bin/";
-	cf.cgi.directory = root;
-	cf.cgi.handlers = handlers;
-	cf.cgi.nhandlers = NELEM(handlers);
+	cf.site.document_root = root;
+	cf.site.cgi.enabled = true;
+	cf.site.cgi.alias = "/cgi-bin/";
+	cf.site.cgi.directory = root;
+	cf.site.cgi.handlers = handlers;
+	cf.site.cgi.nhandlers = NELEM(handlers);
 	site.conf = &cf;
+	site.cs = &cf.site;
 	site.root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	site.cgi_fd = -1;
 	ck_assert_int_ge(site.root_fd, 0);
@@ -202,8 +203,8 @@ START_TEST(test_page_kind)
 	const char *interp = "unset";
 	enum cgi_page k;
 
-	cf.cgi.enabled = c->cgi;
-	k = cgi_page_kind(&cf, c->path, &interp);
+	cf.site.cgi.enabled = c->cgi;
+	k = cgi_page_kind(&cf.site, c->path, &interp);
 	ck_assert_msg(k == c->want, "line %d (%s): kind %d, want %d", c->line, c->desc, k, c->want);
 	if (c->interp)
 		ck_assert_msg(interp && strcmp(interp, c->interp) == 0, "line %d (%s): interpreter %s",

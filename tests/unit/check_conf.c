@@ -172,31 +172,31 @@ START_TEST(test_full)
 	assert_listen(&c.listen[2], AF_INET, "0.0.0.0", 8082, "*:8082");
 	ck_assert_int_eq(c.listen[0].line, 1);
 	ck_assert_str_eq(c.server_root, tmpdir);
-	ck_assert_str_eq(c.server_name, "www.example.org");
-	assert_tmp(c.document_root, "htdocs");
-	ck_assert_uint_eq(c.nindex, 3);
-	ck_assert_str_eq(c.index[0], "index.html");
-	ck_assert_str_eq(c.index[1], "index.htm");
-	ck_assert_str_eq(c.index[2], "index.php");
+	ck_assert_str_eq(c.site.server_name, "www.example.org");
+	assert_tmp(c.site.document_root, "htdocs");
+	ck_assert_uint_eq(c.site.nindex, 3);
+	ck_assert_str_eq(c.site.index[0], "index.html");
+	ck_assert_str_eq(c.site.index[1], "index.htm");
+	ck_assert_str_eq(c.site.index[2], "index.php");
 	ck_assert_str_eq(c.user, "www-data");
 	ck_assert_str_eq(c.group, "www-group");
 	assert_tmp(c.pid_file, "run/pfhttpd.pid");
-	assert_tmp(c.access_log, "logs/access.log");
-	ck_assert_str_eq(c.error_log, "/var/log/pfhttpd/error.log");
+	assert_tmp(c.site.access_log, "logs/access.log");
+	ck_assert_str_eq(c.site.error_log, "/var/log/pfhttpd/error.log");
 	ck_assert_str_eq(c.mime_types, "/etc/mime.types");
 	ck_assert_int_eq(c.line.user, 6);
 	ck_assert_int_eq(c.line.group, 7);
 	ck_assert_int_eq(c.line.pid_file, 8);
-	ck_assert_int_eq(c.line.access_log, 9);
-	ck_assert_int_eq(c.line.error_log, 10);
+	ck_assert_int_eq(c.site.lines.access_log, 9);
+	ck_assert_int_eq(c.site.lines.error_log, 10);
 	ck_assert_int_eq(c.line.mime_types, 11);
-	ck_assert_uint_eq(c.nerror_pages, 2);
-	ck_assert_int_eq(c.error_pages[0].status, 404);
-	ck_assert_str_eq(c.error_pages[0].path, "/errors/404.html");
-	ck_assert_int_eq(c.error_pages[1].status, 500);
-	ck_assert_str_eq(c.error_pages[1].path, "/errors/500.html");
-	ck_assert_int_eq(c.error_pages[0].line, 12);
-	ck_assert_int_eq(c.error_pages[1].line, 13);
+	ck_assert_uint_eq(c.site.nerror_pages, 2);
+	ck_assert_int_eq(c.site.error_pages[0].status, 404);
+	ck_assert_str_eq(c.site.error_pages[0].path, "/errors/404.html");
+	ck_assert_int_eq(c.site.error_pages[1].status, 500);
+	ck_assert_str_eq(c.site.error_pages[1].path, "/errors/500.html");
+	ck_assert_int_eq(c.site.error_pages[0].line, 12);
+	ck_assert_int_eq(c.site.error_pages[1].line, 13);
 	conf_free(&c);
 }
 END_TEST
@@ -277,22 +277,22 @@ START_TEST(test_full_cgi)
 	struct conf c;
 
 	load_ok("full.conf", full_conf, &c);
-	ck_assert(c.cgi.enabled);
-	ck_assert_str_eq(c.cgi.alias, "/scripts/");
-	assert_tmp(c.cgi.directory, "cgi-bin");
-	ck_assert_uint_eq(c.cgi.nhandlers, 2);
-	ck_assert_str_eq(c.cgi.handlers[0].extension, ".php");
-	ck_assert_str_eq(c.cgi.handlers[0].interpreter, "/usr/bin/php-cgi");
-	ck_assert_str_eq(c.cgi.handlers[1].extension, ".py");
-	ck_assert_str_eq(c.cgi.handlers[1].interpreter, "/usr/bin/python3");
-	ck_assert_int_eq(c.cgi.handlers[0].line, 21);
-	ck_assert_int_eq(c.cgi.handlers[1].line, 22);
-	ck_assert_int_eq(c.line.cgi_directory, 20);
-	ck_assert_str_eq(c.cgi.path, "/bin");
-	ck_assert(c.cgi.pass_authorization);
-	ck_assert(c.cgi.limits.cpu == 5);
-	ck_assert(c.cgi.limits.memory == 0);
-	ck_assert(c.cgi.limits.processes == 8);
+	ck_assert(c.site.cgi.enabled);
+	ck_assert_str_eq(c.site.cgi.alias, "/scripts/");
+	assert_tmp(c.site.cgi.directory, "cgi-bin");
+	ck_assert_uint_eq(c.site.cgi.nhandlers, 2);
+	ck_assert_str_eq(c.site.cgi.handlers[0].extension, ".php");
+	ck_assert_str_eq(c.site.cgi.handlers[0].interpreter, "/usr/bin/php-cgi");
+	ck_assert_str_eq(c.site.cgi.handlers[1].extension, ".py");
+	ck_assert_str_eq(c.site.cgi.handlers[1].interpreter, "/usr/bin/python3");
+	ck_assert_int_eq(c.site.cgi.handlers[0].line, 21);
+	ck_assert_int_eq(c.site.cgi.handlers[1].line, 22);
+	ck_assert_int_eq(c.site.cgi.directory_line, 20);
+	ck_assert_str_eq(c.site.cgi.path, "/bin");
+	ck_assert(c.site.cgi.pass_authorization);
+	ck_assert(c.site.cgi.limits.cpu == 5);
+	ck_assert(c.site.cgi.limits.memory == 0);
+	ck_assert(c.site.cgi.limits.processes == 8);
 	conf_free(&c);
 }
 END_TEST
@@ -305,19 +305,19 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(c.nlisten, 1);
 	assert_listen(&c.listen[0], AF_INET, "0.0.0.0", 80, "0.0.0.0:80");
 	ck_assert_str_eq(c.server_root, tmpdir);
-	ck_assert_str_eq(c.server_name, "localhost");
-	assert_tmp(c.document_root, "htdocs");
-	ck_assert_uint_eq(c.nindex, 2);
-	ck_assert_str_eq(c.index[0], "index.html");
-	ck_assert_str_eq(c.index[1], "index.htm");
+	ck_assert_str_eq(c.site.server_name, "localhost");
+	assert_tmp(c.site.document_root, "htdocs");
+	ck_assert_uint_eq(c.site.nindex, 2);
+	ck_assert_str_eq(c.site.index[0], "index.html");
+	ck_assert_str_eq(c.site.index[1], "index.htm");
 	ck_assert_ptr_null(c.user);
 	ck_assert_ptr_null(c.group);
 	ck_assert_ptr_null(c.pid_file);
-	ck_assert_ptr_null(c.access_log);
-	ck_assert_ptr_null(c.error_log);
+	ck_assert_ptr_null(c.site.access_log);
+	ck_assert_ptr_null(c.site.error_log);
 	ck_assert_ptr_null(c.mime_types);
 	ck_assert_int_eq(c.line.pid_file, 0);
-	ck_assert_uint_eq(c.nerror_pages, 0);
+	ck_assert_uint_eq(c.site.nerror_pages, 0);
 	ck_assert_int_eq(c.log_level, LOG_NOTICE);
 	ck_assert(!c.allow_root);
 	ck_assert_ptr_null(c.keeper_user);
@@ -351,14 +351,14 @@ START_TEST(test_defaults_numbers)
 	ck_assert_int_eq(c.limits.min_send_rate, 1024);
 	ck_assert_int_eq(c.limits.min_body_rate, 1024);
 	ck_assert_int_eq(c.limits.connections_per_ip, 0);
-	ck_assert(!c.cgi.enabled);
-	ck_assert_str_eq(c.cgi.alias, "/cgi-bin/");
-	ck_assert_str_eq(c.cgi.path, "/usr/local/bin:/usr/bin:/bin");
-	ck_assert(!c.cgi.pass_authorization);
-	ck_assert_uint_eq(c.cgi.nhandlers, 0);
-	ck_assert(c.cgi.limits.cpu == 30);
-	ck_assert(c.cgi.limits.memory == 268435456);
-	ck_assert(c.cgi.limits.processes == 64);
+	ck_assert(!c.site.cgi.enabled);
+	ck_assert_str_eq(c.site.cgi.alias, "/cgi-bin/");
+	ck_assert_str_eq(c.site.cgi.path, "/usr/local/bin:/usr/bin:/bin");
+	ck_assert(!c.site.cgi.pass_authorization);
+	ck_assert_uint_eq(c.site.cgi.nhandlers, 0);
+	ck_assert(c.site.cgi.limits.cpu == 30);
+	ck_assert(c.site.cgi.limits.memory == 268435456);
+	ck_assert(c.site.cgi.limits.processes == 64);
 	conf_free(&c);
 }
 END_TEST
@@ -369,12 +369,12 @@ START_TEST(test_cgi_empty_group)
 	struct conf c;
 
 	load_ok("cgi.conf", "cgi = { };\n", &c);
-	ck_assert(c.cgi.enabled);
-	ck_assert_str_eq(c.cgi.alias, "/cgi-bin/");
-	assert_tmp(c.cgi.directory, "cgi-bin");
-	ck_assert_int_eq(c.line.cgi_directory, 1);
-	ck_assert_str_eq(c.cgi.path, "/usr/local/bin:/usr/bin:/bin");
-	ck_assert(c.cgi.limits.processes == 64);
+	ck_assert(c.site.cgi.enabled);
+	ck_assert_str_eq(c.site.cgi.alias, "/cgi-bin/");
+	assert_tmp(c.site.cgi.directory, "cgi-bin");
+	ck_assert_int_eq(c.site.cgi.directory_line, 1);
+	ck_assert_str_eq(c.site.cgi.path, "/usr/local/bin:/usr/bin:/bin");
+	ck_assert(c.site.cgi.limits.processes == 64);
 	conf_free(&c);
 }
 END_TEST
@@ -389,9 +389,9 @@ START_TEST(test_relative_server_root)
 		"access_log = \"logs/access.log\";\n"
 		"error_log = \"/abs/error.log\";\n", &c);
 	ck_assert_str_eq(c.server_root, tmpdir);
-	assert_tmp(c.document_root, "htdocs");
-	assert_tmp(c.access_log, "logs/access.log");
-	ck_assert_str_eq(c.error_log, "/abs/error.log");
+	assert_tmp(c.site.document_root, "htdocs");
+	assert_tmp(c.site.access_log, "logs/access.log");
+	ck_assert_str_eq(c.site.error_log, "/abs/error.log");
 	conf_free(&c);
 }
 END_TEST
@@ -406,10 +406,10 @@ START_TEST(test_relative_below_server_root)
 		"mime_types = \"mime.types\";\n"
 		"pid_file = \"run/p.pid\";\n", &c);
 	assert_tmp(c.server_root, "srv");
-	assert_tmp(c.document_root, "srv/htdocs");
+	assert_tmp(c.site.document_root, "srv/htdocs");
 	assert_tmp(c.mime_types, "srv/mime.types");
 	assert_tmp(c.pid_file, "srv/run/p.pid");
-	assert_tmp(c.cgi.directory, "srv/cgi-bin");
+	assert_tmp(c.site.cgi.directory, "srv/cgi-bin");
 	conf_free(&c);
 }
 END_TEST
@@ -424,9 +424,9 @@ START_TEST(test_server_root_slash)
 		 "access_log = \"var/log/a.log\";\n", tmpdir + 1);
 	load_ok("etc/slash.conf", text, &c);
 	ck_assert_str_eq(c.server_root, "/");
-	assert_tmp(c.document_root, "htdocs");
-	ck_assert_str_eq(c.access_log, "/var/log/a.log");
-	ck_assert_str_eq(c.cgi.directory, "/cgi-bin");
+	assert_tmp(c.site.document_root, "htdocs");
+	ck_assert_str_eq(c.site.access_log, "/var/log/a.log");
+	ck_assert_str_eq(c.site.cgi.directory, "/cgi-bin");
 	conf_free(&c);
 }
 END_TEST
@@ -442,7 +442,7 @@ START_TEST(test_relative_config_path)
 	ck_assert_msg(conf_load("cwd.conf", &c, err, sizeof err) == 0, "%s", err);
 	ck_assert_str_eq(c.file, "cwd.conf");
 	ck_assert_str_eq(c.server_root, tmpdir);
-	assert_tmp(c.document_root, "htdocs");
+	assert_tmp(c.site.document_root, "htdocs");
 	conf_free(&c);
 }
 END_TEST
@@ -467,9 +467,9 @@ START_TEST(test_int64_and_edges)
 	ck_assert_int_eq(c.timeouts.keepalive, 0);
 	ck_assert(c.limits.body == 0x7FFFFFFF);
 	ck_assert_uint_eq(c.limits.request_line, 256);
-	ck_assert(c.cgi.limits.memory == INT64_C(4294967296));
-	ck_assert(c.cgi.limits.cpu == 0);
-	ck_assert_str_eq(c.server_name, "h9999999999");
+	ck_assert(c.site.cgi.limits.memory == INT64_C(4294967296));
+	ck_assert(c.site.cgi.limits.cpu == 0);
+	ck_assert_str_eq(c.site.server_name, "h9999999999");
 	conf_free(&c);
 }
 END_TEST
@@ -483,7 +483,7 @@ START_TEST(test_free_is_idempotent)
 	load_ok("free.conf", full_conf, &c);
 	conf_free(&c);
 	ck_assert_ptr_null(c.listen);
-	ck_assert_ptr_null(c.document_root);
+	ck_assert_ptr_null(c.site.document_root);
 	conf_free(&c);
 }
 END_TEST
@@ -495,9 +495,9 @@ START_TEST(test_status_absent)
 	struct conf c;
 
 	load_ok("nostatus.conf", "server_name = \"x\";\n", &c);
-	ck_assert(!c.status.enabled);
-	ck_assert_uint_eq(c.status.nallow, 0);
-	ck_assert_int_eq(c.status.line, 0);
+	ck_assert(!c.site.status.enabled);
+	ck_assert_uint_eq(c.site.status.nallow, 0);
+	ck_assert_int_eq(c.site.status.line, 0);
 	conf_free(&c);
 }
 END_TEST
@@ -507,16 +507,16 @@ START_TEST(test_status_defaults)
 	struct conf c;
 
 	load_ok("status.conf", "server_name = \"x\";\nstatus = { };\n", &c);
-	ck_assert(c.status.enabled);
-	ck_assert_int_eq(c.status.line, 2);
-	ck_assert_str_eq(c.status.path, "/server-status");
-	ck_assert_uint_eq(c.status.nallow, 2);
-	ck_assert_int_eq(c.status.allow[0].family, AF_INET);
-	ck_assert_uint_eq(c.status.allow[0].prefix, 32);
-	ck_assert_int_eq(c.status.allow[0].addr[0], 127);
-	ck_assert_int_eq(c.status.allow[1].family, AF_INET6);
-	ck_assert_uint_eq(c.status.allow[1].prefix, 128);
-	ck_assert_int_eq(c.status.allow[1].addr[15], 1);
+	ck_assert(c.site.status.enabled);
+	ck_assert_int_eq(c.site.status.line, 2);
+	ck_assert_str_eq(c.site.status.path, "/server-status");
+	ck_assert_uint_eq(c.site.status.nallow, 2);
+	ck_assert_int_eq(c.site.status.allow[0].family, AF_INET);
+	ck_assert_uint_eq(c.site.status.allow[0].prefix, 32);
+	ck_assert_int_eq(c.site.status.allow[0].addr[0], 127);
+	ck_assert_int_eq(c.site.status.allow[1].family, AF_INET6);
+	ck_assert_uint_eq(c.site.status.allow[1].prefix, 128);
+	ck_assert_int_eq(c.site.status.allow[1].addr[15], 1);
 	conf_free(&c);
 }
 END_TEST
@@ -528,14 +528,14 @@ START_TEST(test_status_full)
 	load_ok("status.conf",
 		"status = {\n  path = \"/admin/status/\";\n"
 		"  allow = [ \"10.0.0.0/8\", \"2001:db8::/32\", \"192.0.2.1\" ];\n};\n", &c);
-	ck_assert(c.status.enabled);
-	ck_assert_str_eq(c.status.path, "/admin/status/");
-	ck_assert_uint_eq(c.status.nallow, 3);
-	ck_assert_int_eq(c.status.allow[0].family, AF_INET);
-	ck_assert_uint_eq(c.status.allow[0].prefix, 8);
-	ck_assert_int_eq(c.status.allow[1].family, AF_INET6);
-	ck_assert_uint_eq(c.status.allow[1].prefix, 32);
-	ck_assert_uint_eq(c.status.allow[2].prefix, 32);
+	ck_assert(c.site.status.enabled);
+	ck_assert_str_eq(c.site.status.path, "/admin/status/");
+	ck_assert_uint_eq(c.site.status.nallow, 3);
+	ck_assert_int_eq(c.site.status.allow[0].family, AF_INET);
+	ck_assert_uint_eq(c.site.status.allow[0].prefix, 8);
+	ck_assert_int_eq(c.site.status.allow[1].family, AF_INET6);
+	ck_assert_uint_eq(c.site.status.allow[1].prefix, 32);
+	ck_assert_uint_eq(c.site.status.allow[2].prefix, 32);
 	conf_free(&c);
 }
 END_TEST

@@ -42,10 +42,10 @@ static void setup(void)
 	snprintf(alog, sizeof(alog), "%s/access.log", dir);
 	memset(&cf, 0, sizeof(cf));
 	cf.file = "/etc/pfhttpd/t.conf";
-	cf.error_log = elog;
-	cf.access_log = alog;
-	cf.line.error_log = 7;
-	cf.line.access_log = 8;
+	cf.site.error_log = elog;
+	cf.site.access_log = alog;
+	cf.site.lines.error_log = 7;
+	cf.site.lines.access_log = 8;
 	log_init(0);
 }
 
@@ -98,8 +98,8 @@ START_TEST(test_open_errors)
 
 	snprintf(bad, sizeof(bad), "%s/missing/x.log", dir);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		cf.error_log = rows[i].bad_error ? bad : elog;
-		cf.access_log = rows[i].bad_access ? bad : alog;
+		cf.site.error_log = rows[i].bad_error ? bad : elog;
+		cf.site.access_log = rows[i].bad_access ? bad : alog;
 		err[0] = '\0';
 		ck_assert_msg(log_open(&cf, err, sizeof(err)) == -1, "line %d (%s): opened",
 			      rows[i].line, rows[i].desc);
@@ -114,8 +114,8 @@ END_TEST
 
 START_TEST(test_no_logs_configured)
 {
-	cf.error_log = NULL;
-	cf.access_log = NULL;
+	cf.site.error_log = NULL;
+	cf.site.access_log = NULL;
 	open_logs();
 	ck_assert_int_eq(log_error_fd(), -1);
 	ck_assert_int_eq(log_access_fd(), -1);
