@@ -69,14 +69,14 @@ static void write_file(const uint8_t *data, size_t size)
 
 static void check_loaded(const struct conf *c)
 {
-	FUZZ_ASSERT(c->document_root != NULL && c->document_root[0] == '/');
+	FUZZ_ASSERT(c->site.document_root != NULL && c->site.document_root[0] == '/');
 	FUZZ_ASSERT(c->server_root != NULL && c->server_root[0] == '/');
-	FUZZ_ASSERT(c->server_name != NULL);
+	FUZZ_ASSERT(c->site.server_name != NULL);
 	FUZZ_ASSERT(c->nlisten == 0 || c->listen != NULL);
 	FUZZ_ASSERT(c->limits.request_line > 0 && c->limits.header_bytes > 0);
 	FUZZ_ASSERT(c->limits.headers > 0 && c->limits.body >= 0);
 	FUZZ_ASSERT(c->workers.max > 0 && c->workers.start <= c->workers.max);
-	FUZZ_ASSERT(!c->cgi.enabled || (c->cgi.alias != NULL && c->cgi.directory != NULL));
+	FUZZ_ASSERT(!c->site.cgi.enabled || (c->site.cgi.alias != NULL && c->site.cgi.directory != NULL));
 }
 
 static void check_listen(const uint8_t *data, size_t size)
