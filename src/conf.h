@@ -112,6 +112,7 @@ struct conf {
 	int log_level;               /* enum log_level (log.h); default LOG_NOTICE */
 	char *pid_file;              /* absolute or NULL */
 	char *mime_types;            /* absolute or NULL (built-in table only) */
+	char *suexec;                /* the setuid helper that runs scripts as cgi.user; default PFHTTPD_SUEXEC (Makefile) */
 
 	struct conf_site site;       /* the top level's site settings */
 	struct conf_site *vhosts;    size_t nvhosts;   /* in file order */
