@@ -117,6 +117,8 @@ static int cgi_resolve_alias(struct request *rq, struct cgi_target *t, size_t al
 	char *rest = rq->path + alen;
 	size_t rlen = rq->path_len - alen;
 
+	if (rq->site->cgi_fd < 0)
+		return 404; /* a user directory without cgi-bin/ (userdir.c) */
 	for (size_t e = 0; e <= rlen; e++) {
 		char saved;
 		int kind, r;
@@ -153,14 +155,17 @@ static int cgi_resolve_alias(struct request *rq, struct cgi_target *t, size_t al
  * that is a file. One pass from left to right: each segment's end is
  * matched against the handlers in constant time (never by measuring the
  * prefix again, which made a long path quadratic), and the walk stops at
- * the first prefix that does not exist, since nothing longer can.
+ * the first prefix that does not exist, since nothing longer can. A user
+ * directory's site starts after its "/~name" (userdir.h), whose name is
+ * no file's.
  */
 static int cgi_resolve_handler(struct request *rq, struct cgi_target *t)
 {
 	const struct conf_site *cs = rq->site->cs;
 	char *path = rq->path;
+	size_t skip = rq->site->url_prefix_len;
 
-	for (size_t e = 1; e <= rq->path_len; e++) {
+	for (size_t e = skip + 1; e <= rq->path_len; e++) {
 		const char *interp;
 		char saved;
 		int kind, r = 0;
@@ -172,9 +177,9 @@ static int cgi_resolve_handler(struct request *rq, struct cgi_target *t)
 			continue;
 		saved = path[e];
 		path[e] = '\0';
-		kind = cgi_kind(rq->site->root_fd, cs->document_root, path + 1);
+		kind = cgi_kind(rq->site->root_fd, cs->document_root, path + skip + 1);
 		if (kind == 'f')
-			r = cgi_fill(t, "", path, e, cs->document_root, path + 1);
+			r = cgi_fill(t, "", path, e, cs->document_root, path + skip + 1);
 		path[e] = saved;
 		if (kind == 404)
 			return CGI_NOT_SCRIPT; /* the file answers its own 404 */
@@ -197,8 +202,8 @@ int cgi_serve_index(struct request *rq, const char *name)
 
 	if ((size_t)snprintf(t.script_name, sizeof(t.script_name), "%s%s", rq->path, name) >=
 	    sizeof(t.script_name) ||
-	    (size_t)snprintf(t.filename, sizeof(t.filename), "%s%s%s", cs->document_root,
-			     rq->path, name) >= sizeof(t.filename))
+	    (size_t)snprintf(t.filename, sizeof(t.filename), "%s/%s%s", cs->document_root,
+			     static_rel(rq), name) >= sizeof(t.filename))
 		return http_error(rq, 414, NULL, "index path too long");
 	return cgi_serve(rq, &t);
 }

@@ -14,6 +14,7 @@
 #include "static.h"
 #include "status.h"
 #include "uri.h"
+#include "userdir.h"
 
 int request_ctx_init(struct request_ctx *x, const struct conf *conf)
 {
@@ -250,6 +251,8 @@ static int request_route_path(struct request *rq)
 			   &rq->path_len);
 	if (st != 0)
 		return http_error(rq, st, NULL, st == 403 ? "forbidden path" : "malformed path");
+	if ((st = userdir_route(rq)) != USERDIR_ROUTE) /* "/~alice/": her site, or a 404 */
+		return st;
 	if ((st = status_serve(rq)) != STATUS_DECLINED)
 		return st;
 	st = cgi_resolve(rq, &t);
@@ -458,6 +461,7 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 			      site->conf->limits.headers);
 	request_state(x, SB_WRITING);
 	request_route(rq);
+	userdir_done(rq); /* error pages are the site's, never a user directory's */
 	request_error_page(rq, true);
 	(void)request_discard_body(rq); /* whatever the handler left; closes on failure */
 	request_account(x);

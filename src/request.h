@@ -34,6 +34,14 @@ struct site {
 	int cgi_fd;                  /* cgi.directory, O_PATH|O_DIRECTORY, or -1 */
 	const struct conf_site *cs;    /* this site's settings (the top level's or a vhost's) */
 	const struct scoreboard *sb; /* the pool's shared state (status page), or NULL */
+	/*
+	 * A user directory's site (userdir.h): the site it was made from, whose
+	 * error pages and file cache it shares, and the URL prefix ("/~alice")
+	 * its paths carry before the part below root_fd. NULL and 0 otherwise.
+	 */
+	const struct site *base;
+	const char *url_prefix;
+	size_t url_prefix_len;
 };
 
 #define REQUEST_MAX_REDIRECTS 10

@@ -74,6 +74,13 @@ int static_open(const struct site *s, const char *rel, int flags)
 	return static_open_beneath(s->root_fd, s->cs->document_root, rel, flags);
 }
 
+const char *static_rel(const struct request *rq)
+{
+	const char *rel = rq->path + rq->site->url_prefix_len;
+
+	return *rel == '/' ? rel + 1 : rel;
+}
+
 static int static_open_error(struct request *rq)
 {
 	switch (errno) {
@@ -160,7 +167,7 @@ static int static_open_index(struct request *rq, struct stat *st, const char **n
 
 	for (size_t i = 0; i < cs->nindex; i++) {
 		int fd;
-		if ((size_t)snprintf(rel, sizeof(rel), "%s%s", rq->path + 1, cs->index[i]) >= sizeof(rel))
+		if ((size_t)snprintf(rel, sizeof(rel), "%s%s", static_rel(rq), cs->index[i]) >= sizeof(rel))
 			continue;
 		fd = static_open(rq->site, rel, O_RDONLY | O_NONBLOCK);
 		if (fd < 0)
@@ -476,7 +483,10 @@ static void static_close_fd(int fd)
 
 /*
  * The worker's cache, emptied when asked for another site than it was
- * filled for. Workers are forked per configuration generation (pool.c),
+ * filled for. A user directory's site (userdir.h) shares its base site's:
+ * the keys are full URL paths ("~alice/x.html"), which no other site of
+ * that base can serve while userdir is on, so moving between them need
+ * not empty it. Workers are forked per configuration generation (pool.c),
  * so a reload starts them with an empty cache anyway; the check keeps it
  * right should a worker ever serve two. At most a quarter of
  * RLIMIT_NOFILE: connections, CGI pipes and logs need the rest.
@@ -486,6 +496,8 @@ static struct fcache *static_cache_for(const struct site *s)
 	struct rlimit rl;
 	size_t cap = FCACHE_MAX;
 
+	if (s->base)
+		s = s->base;
 	if (static_cache.fc_owner == s)
 		return &static_cache;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < cap)
@@ -530,7 +542,7 @@ static int static_resolve(struct request *rq, int *fd, struct stat *st, int *ind
 	const char *name;
 
 	*index = -1;
-	*fd = static_open(rq->site, rq->path + 1, O_RDONLY | O_NONBLOCK);
+	*fd = static_open(rq->site, static_rel(rq), O_RDONLY | O_NONBLOCK);
 	if (*fd < 0)
 		return static_open_error(rq) < 0 ? -1 : 1;
 	if (fstat(*fd, st) < 0) {

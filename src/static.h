@@ -23,6 +23,12 @@ struct site;
  */
 int static_open(const struct site *s, const char *rel, int flags);
 
+/*
+ * rq->path below its site's root: without the site's URL prefix (a user
+ * directory's "/~alice", userdir.h) and the '/' after it; "" for the root.
+ */
+const char *static_rel(const struct request *rq);
+
 /* The same below any directory: dirfd (O_PATH is enough) and its absolute name dir. */
 int static_open_beneath(int dirfd, const char *dir, const char *rel, int flags);
 
