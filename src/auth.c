@@ -42,7 +42,8 @@ static int auth_b64_digit(unsigned char c)
  * Strict base64 (RFC 4648 4) of s[0..len) into out (room for cap bytes):
  * a multiple of 4 digits, '=' only as the last one or two, and the bits a
  * padded group leaves over zero (RFC 4648 3.5 allows refusing others; one
- * credential then has one spelling). The decoded length, or -1.
+ * credential then has one spelling). The decoded length, -1 when
+ * malformed, or -2 when longer than cap.
  */
 static long auth_b64_decode(const char *s, size_t len, unsigned char *out, size_t cap)
 {
@@ -53,7 +54,7 @@ static long auth_b64_decode(const char *s, size_t len, unsigned char *out, size_
 	while (pad < 2 && s[len - 1 - pad] == '=')
 		pad++;
 	if ((len / 4) * 3 - pad > cap)
-		return -1;
+		return -2;
 	for (size_t i = 0; i < len; i += 4) {
 		uint32_t v = 0;
 		size_t digits = i + 4 == len ? 4 - pad : 4;
@@ -128,12 +129,11 @@ int auth_parse_basic(const char *value, size_t len, struct auth_cred *out, const
 		*why = "no credentials after Basic";
 		return -1;
 	}
-	/* Larger than any token68 of AUTH_CRED_MAX bytes: refuse before decoding. */
-	if (len - i > (AUTH_CRED_MAX + 2) / 3 * 4) {
+	n = auth_b64_decode(value + i, len - i, dec, sizeof(dec));
+	if (n == -2) {
 		*why = "credentials too long";
 		return -1;
 	}
-	n = auth_b64_decode(value + i, len - i, dec, sizeof(dec));
 	if (n < 0) {
 		*why = "credentials are not strict base64";
 		return -1;
