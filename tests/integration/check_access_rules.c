@@ -67,6 +67,11 @@ static void fixtures(void)
 		rc |= n < 0 || hs_put(&srv, "cgi-bin/env_open.sh", text, (size_t)n) == -1;
 		snprintf(from, sizeof from, "%s/cgi-bin/env_open.sh", srv.root);
 		rc |= chmod(from, 0755);
+		/* A local redirect (RFC 3875 6.2.2) into the protected area. */
+		rc |= hs_put_str(&srv, "cgi-bin/to_admin.sh",
+				 "#!/bin/sh\nprintf 'Location: /admin/secret.txt\\r\\n\\r\\n'\n");
+		snprintf(from, sizeof from, "%s/cgi-bin/to_admin.sh", srv.root);
+		rc |= chmod(from, 0755);
 	}
 	if (rc != 0) {
 		hs_destroy(&srv);
@@ -423,6 +428,17 @@ START_TEST(test_cgi_remote_user)
 }
 END_TEST
 
+/* A script's local redirect is routed again, through the rule of its target. */
+START_TEST(test_local_redirect_checked)
+{
+	get("GET", "/cgi-bin/to_admin.sh", NULL);
+	expect_401("local redirect into /admin/");
+	get_as("/cgi-bin/to_admin.sh", "alice:wonderland");
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.body, "admin-secret\n");
+}
+END_TEST
+
 /* Re-read when it changes: the new password works, the old one stops, no reload. */
 START_TEST(test_password_file_changed)
 {
@@ -516,6 +532,7 @@ static Suite *access_rules_suite(void)
 	tcase_add_test(basic, test_auth_each_hash);
 	tcase_add_test(basic, test_auth_refused);
 	tcase_add_test(basic, test_cgi_remote_user);
+	tcase_add_test(basic, test_local_redirect_checked);
 	tcase_add_test(basic, test_password_file_changed);
 	tcase_add_test(basic, test_password_file_gone);
 	tcase_add_checked_fixture(ht, setup, NULL);
