@@ -31,9 +31,10 @@ bool access_prefix_covers(const char *prefix, const char *path, size_t len);
 /*
  * The rule of rules[0..n) whose prefix covers path and is longest, or NULL.
  * Of two rules with the same prefix the first in the file wins (the loader
- * should refuse such a pair; this keeps the answer defined anyway). A rule
- * with neither allow nor auth opens a sub-path of a protected one again
- * (nginx's nested location): "/admin/public/" beside "/admin/".
+ * refuses such a pair; this keeps the answer defined anyway). Rules do not
+ * add up: only the longest counts, so "/admin/public/" with an allow list
+ * of every address opens that sub-path of a protected "/admin/" again
+ * (nginx's nested locations, not Apache's merged <Location>s).
  */
 const struct conf_access *access_pick(const struct conf_access *rules, size_t n,
 				      const char *path, size_t len);

@@ -273,8 +273,6 @@ int auth_table_parse(struct auth_table *t, const char *text, size_t len,
 void auth_table_free(struct auth_table *t)
 {
 	free(t->e);
-	if (t->text)
-		explicit_bzero(t->text, strlen(t->text));
 	free(t->text);
 	memset(t, 0, sizeof(*t));
 }
@@ -407,7 +405,6 @@ static int auth_file_read(struct auth_file *f, int fd, const struct stat *st,
 		len += (size_t)n;
 	}
 	r = auth_table_parse(&t, buf, len, auth_file_note, f->path);
-	explicit_bzero(buf, len);
 	free(buf);
 	if (r < 0) {
 		snprintf(err, errlen, "out of memory");
