@@ -24,7 +24,7 @@ PKGS     := libconfig libcrypt
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
             -Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
-            -DPFHTTPD_VERSION='"$(VERSION)"' -Isrc
+            -DPFHTTPD_VERSION='"$(VERSION)"' -DPFHTTPD_SUEXEC='"$(PREFIX)/lib/pfhttpd/pfhttpd-suexec"' -Isrc
 ifeq ($(SAN),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
@@ -138,7 +138,8 @@ CONFDIR  := /etc/pfhttpd
 LOGDIR   := /var/log/pfhttpd
 INSTALL  ?= install
 SUBST    := sed -e 's|/usr/local/sbin/pfhttpd|$(SBINDIR)/pfhttpd|g' \
-                -e 's|/usr/local/share/pfhttpd|$(DATADIR)|g'
+                -e 's|/usr/local/share/pfhttpd|$(DATADIR)|g' \
+                -e 's|/usr/local/lib/pfhttpd|$(PREFIX)/lib/pfhttpd|g'
 # Installing for real: DESTDIR empty and root. Then the system user for the
 # keeper is created and the log directory given to group adm.
 REAL     := [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]
