@@ -80,6 +80,7 @@ static const struct basic_case basic_cases[] = {
 	{ __LINE__, "one pad char", "Basic ", "ab:cd", 0, NULL, "ab", "cd" },
 	{ __LINE__, "UTF-8 user-id", "Basic ", "J\xc3\xbcrgen:pw", 0, NULL, "J\xc3\xbcrgen", "pw" },
 	{ __LINE__, "space inside the password", "Basic ", "a:b c", 0, NULL, "a", "b c" },
+	{ __LINE__, "'+' and '/' digits", "Basic ", NULL, 0, "YTo+Pj4/Pz8=", "a", ">>>???" },
 	{ __LINE__, "longest user-id", "Basic ", LONG_USER ":p", 0, NULL, LONG_USER, "p" },
 	{ __LINE__, "user-id one too long", "Basic ", LONG_USER "u:p", 0, NULL, NULL, NULL },
 	{ __LINE__, "empty value", "", NULL, 0, "", NULL, NULL },
