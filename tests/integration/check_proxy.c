@@ -351,6 +351,25 @@ START_TEST(test_no_header)
 }
 END_TEST
 
+/*
+ * The proxy closes halfway through a header: logged; one that connects and
+ * closes without a byte (a plain TCP health check) is not worth a line.
+ */
+START_TEST(test_eof_inside)
+{
+	start(NULL);
+	open_from(NULL, pport);
+	send_bytes("PROXY TCP4 192.0.2.1 ", 21);
+	shutdown(conn.fd, SHUT_WR);
+	expect_silent_close();
+	expect_error_log("connection from 127.0.0.1 closed inside its PROXY header");
+	open_from(NULL, pport);
+	shutdown(conn.fd, SHUT_WR);
+	expect_silent_close(); /* the server logs before it closes */
+	ck_assert_int_eq(hs_file_count(srv.error_log, "PROXY"), 1);
+}
+END_TEST
+
 /* A peer outside proxy_protocol.trusted: closed at once, without reading its header. */
 START_TEST(test_untrusted)
 {
@@ -400,6 +419,7 @@ static Suite *proxy_suite(void)
 	tc = hs_tcase("refused", 60, teardown);
 	tcase_add_loop_test(tc, test_malformed, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
 	tcase_add_test(tc, test_no_header);
+	tcase_add_test(tc, test_eof_inside);
 	tcase_add_test(tc, test_untrusted);
 	tcase_add_test(tc, test_plain_listener);
 	suite_add_tcase(s, tc);
