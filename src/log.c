@@ -356,8 +356,10 @@ void log_access(const struct log_access_rec *r)
 		snprintf(bytes, sizeof(bytes), "%llu", (unsigned long long)r->bytes);
 	else
 		strcpy(bytes, "-");
-	n = (size_t)snprintf(line, sizeof(line), "%s - - [%s] \"",
-			     r->client ? r->client : "-", when);
+	n = (size_t)snprintf(line, sizeof(line), "%s - ", r->client ? r->client : "-");
+	/* Combined's %u: the client chose the name, so it is escaped like any client text. */
+	n += log_field(line + n, 1024, r->user, r->user ? strlen(r->user) : 0);
+	n += (size_t)snprintf(line + n, sizeof(line) - n, " [%s] \"", when);
 	n += log_field(line + n, 4096, r->request_line, r->request_line_len);
 	n += (size_t)snprintf(line + n, sizeof(line) - n, "\" %d %s \"", r->status, bytes);
 	n += log_field(line + n, 2048, r->referer, r->referer_len);

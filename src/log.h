@@ -72,6 +72,7 @@ struct log_access_rec {
 	const char *client;          /* remote address */
 	time_t when;                 /* when the request arrived */
 	const char *request_line;    size_t request_line_len;
+	const char *user;            /* the authenticated user (Basic auth), NUL-ended; NULL: "-" */
 	int status;
 	uint64_t bytes;              /* body bytes sent */
 	const char *referer;         size_t referer_len;

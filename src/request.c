@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "cgi.h"
 #include "cgi_io.h"
 #include "conf.h"
@@ -216,6 +217,7 @@ static void request_log(const struct request *rq)
 		.request_line_len = rq->line_len,
 	};
 
+	r.user = rq->auth_user;
 	r.referer = request_header(rq, "Referer", &r.referer_len);
 	r.user_agent = request_header(rq, "User-Agent", &r.user_agent_len);
 	log_access(&r);
@@ -250,7 +252,11 @@ static int request_route_path(struct request *rq)
 	st = uri_normalize(hr->path.p, hr->path.len, rq->path, cf->limits.request_line + 1,
 			   &rq->path_len);
 	if (st != 0)
-		return http_error(rq, st, NULL, st == 403 ? "forbidden path" : "malformed path");
+		return http_error(rq, st, NULL, st == 403 ? "forbidden path (a segment starts with '.', "
+				  "as .htaccess or .htpasswd)" : "malformed path");
+	/* Before every handler, the status page too, and again after a local redirect. */
+	if ((st = auth_request(rq)) != AUTH_PASS)
+		return st;
 	if ((st = userdir_route(rq)) != USERDIR_ROUTE) /* "/~alice/": her site, or a 404 */
 		return st;
 	if ((st = status_serve(rq)) != STATUS_DECLINED)

@@ -70,6 +70,7 @@ struct request {
 	int error_status;            /* an error page script is answering this status */
 	struct http_str orig_path, orig_query, orig_method; /* the request it answers (REDIRECT_*) */
 	char *orig;                  /* their storage (request_ctx_init) */
+	const char *auth_user;       /* Basic auth passed for this user (auth.c), else NULL */
 	/*
 	 * Buffers last: request_reset clears the fields above and not these
 	 * (8.4 KB, more than half a keep-alive 1 KB request's user-space
@@ -77,6 +78,7 @@ struct request {
 	 */
 	char error_extra[256];       /* an error page's extra header lines ("Allow: ...\r\n"), "" if none */
 	char redirect_buf[8192];     /* the target of the last internal redirect */
+	char auth_user_buf[256];     /* auth_user's storage: AUTH_USER_MAX + 1 */
 };
 
 struct request_ctx {

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "cgi.h"
 #include "conf.h"
 #include "conn.h"
@@ -159,6 +160,34 @@ static int static_redirect_dir(struct request *rq)
 	return resp_send(rq, html, (size_t)len);
 }
 
+/*
+ * An index name is a path segment the client never wrote: uri_normalize's
+ * dotfile rule (.htaccess, .htpasswd: Apache's <Files ".ht*">) and the
+ * access rules must hold for it all the same. An index that starts with
+ * '.' is never served; one that another (longer) access rule covers than
+ * the directory's is not served through the directory's URL, whose check
+ * was the other rule's: the client can ask for it by its own name.
+ */
+static bool static_index_allowed(const struct request *rq, const char *name)
+{
+	const struct conf_site *cs = rq->site->cs;
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s%s", rq->path, name);
+
+	if (name[0] == '.') {
+		log_error(LOG_WARN, "index name %s in %s is a dotfile: never served", name, rq->path);
+		return false;
+	}
+	if (n < 0 || (size_t)n >= sizeof(path) ||
+	    access_pick(cs->access, cs->naccess, path, (size_t)n) !=
+	    access_pick(cs->access, cs->naccess, rq->path, rq->path_len)) {
+		log_error(LOG_WARN, "index %s falls under another access rule than %s: "
+			  "not served through the directory", path, rq->path);
+		return false;
+	}
+	return true;
+}
+
 /* Try each index name in the directory rq->path names. An fd, or -1 if none. */
 static int static_open_index(struct request *rq, struct stat *st, const char **name, int *index)
 {
@@ -168,6 +197,8 @@ static int static_open_index(struct request *rq, struct stat *st, const char **n
 	for (size_t i = 0; i < cs->nindex; i++) {
 		int fd;
 		if ((size_t)snprintf(rel, sizeof(rel), "%s%s", static_rel(rq), cs->index[i]) >= sizeof(rel))
+			continue;
+		if (!static_index_allowed(rq, cs->index[i]))
 			continue;
 		fd = static_open(rq->site, rel, O_RDONLY | O_NONBLOCK);
 		if (fd < 0)

@@ -183,17 +183,37 @@ START_TEST(test_access_line)
 }
 END_TEST
 
+/* Combined's third field: the authenticated user, escaped as client text is; cut at 1 KB. */
+START_TEST(test_access_user)
+{
+	static char longuser[3000];
+
+	memset(longuser, 'u', sizeof(longuser) - 1);
+	open_logs();
+	log_access(&(struct log_access_rec){ .client = "192.0.2.1", .user = "alice", .status = 200 });
+	log_access(&(struct log_access_rec){ .client = "192.0.2.2", .user = "a\"b\x01", .status = 200 });
+	log_access(&(struct log_access_rec){ .client = "192.0.2.3", .user = longuser, .status = 200 });
+	slurp(alog);
+	ck_assert_msg(strncmp(buf, "192.0.2.1 - alice [", 19) == 0, "%s", buf);
+	ck_assert_msg(strstr(buf, "\n192.0.2.2 - a\\\"b\\x01 [") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "\n192.0.2.3 - uuuu") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "u [") - strstr(buf, "\n192.0.2.3 - ") == 13 + 1023, "%s", buf); /* 1024 bytes of it */
+}
+END_TEST
+
 /* Fields longer than their share of the line are cut, never overflow it. */
 START_TEST(test_access_long_fields)
 {
-	static char big[70000];
+	static char big[70000], longuser[5000];
 	size_t n;
 
 	memset(big, '"', sizeof(big));
+	memset(longuser, '"', sizeof(longuser) - 1);
 	open_logs();
 	log_access(&(struct log_access_rec){
 		.client = "c", .request_line = big, .request_line_len = sizeof(big), .status = 200,
 		.referer = big, .referer_len = sizeof(big), .user_agent = big, .user_agent_len = sizeof(big),
+		.user = longuser,
 	});
 	n = slurp(alog);
 	ck_assert_uint_lt(n, 4096 * 3);
@@ -574,6 +594,7 @@ static Suite *log_suite(void)
 	tcase_add_test(core, test_no_logs_configured);
 	tcase_add_test(core, test_error_line_and_level);
 	tcase_add_test(core, test_access_line);
+	tcase_add_test(core, test_access_user);
 	tcase_add_test(core, test_adopt);
 	suite_add_tcase(s, core);
 
