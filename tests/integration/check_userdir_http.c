@@ -164,6 +164,8 @@ static int alice_files(void)
 	rc |= put_home(U_ALICE, "private.txt", "pfhud-alice-private\n", 0644);
 	/* Its output, never its text, holds "php-ran:" (the source would show if sent as a file). */
 	rc |= put_home(U_ALICE, "public_html/p.php", "<?php echo 'php-', 'ran:', getmyuid(), \"\\n\";\n", 0644);
+	rc |= put_home(U_ALICE, "public_html/locked", NULL, 0755);
+	rc |= put_home(U_ALICE, "public_html/locked/index.html", "pfhud-alice-locked\n", 0644);
 	rc |= put_home(U_ALICE, "public_html/phpidx", NULL, 0755);
 	rc |= put_home(U_ALICE, "public_html/phpidx/index.php", "<?php echo 'php-', 'index:', getmyuid(), \"\\n\";\n", 0644);
 	rc |= put_home(U_ALICE, "public_html/cgi-bin", NULL, 0755);
@@ -176,7 +178,7 @@ static int alice_files(void)
 
 static void setup(void)
 {
-	char extra[2048], msg[4096];
+	char extra[4096], msg[4096];
 
 	if (geteuid() != 0 || getpwnam("www-data") == NULL || access("/usr/sbin/useradd", X_OK) != 0) {
 		skip = "needs root, the user www-data and useradd(8)";
@@ -203,8 +205,9 @@ static void setup(void)
 		 "index = [ \"index.html\", \"index.php\" ];\n"
 		 "userdir = { directory = \"public_html\"; min_uid = 1000; exclude = [ \"root\", \"%s\" ]; };\n"
 		 "cgi = { alias = \"/cgi-bin/\"; directory = \"cgi-bin\";\n"
-		 "  handlers = ( { extension = \".php\"; interpreter = \"/usr/bin/php-cgi\"; } ); };\n",
-		 user[U_EXCLUDED]);
+		 "  handlers = ( { extension = \".php\"; interpreter = \"/usr/bin/php-cgi\"; } ); };\n"
+		 "access = ( { path = \"/~%s/locked/\"; allow = [ \"192.0.2.1\" ]; } );\n",
+		 user[U_EXCLUDED], user[U_ALICE]);
 	if (hs_start(&srv, extra, msg, sizeof msg) == -1)
 		snprintf(setup_err, sizeof setup_err, "cannot start %s: %.400s", hs_bin(), msg);
 }
@@ -291,6 +294,8 @@ static const struct get_case {
 	{ __LINE__, "encoded dot-dot out of the user", "/~A/%2e%2e/hello.txt", 200, HS_HELLO, NULL, NULL },
 	{ __LINE__, "a handler's file in her directory", "/~A/p.php", 200, "php-ran:", NULL, NULL },
 	{ __LINE__, "a handler's index file in her directory", "/~A/phpidx/", 200, "php-index:", NULL, NULL },
+	{ __LINE__, "an access rule on her URL path holds", "/~A/locked/", 403, NULL, NULL, NULL },
+	{ __LINE__, "... and for its file", "/~A/locked/index.html", 403, NULL, NULL, NULL },
 	{ __LINE__, "the server's own paths are unchanged", "/hello.txt", 200, HS_HELLO, NULL, NULL },
 };
 
@@ -310,6 +315,7 @@ START_TEST(test_get)
 			      c->line, c->desc, r1.body);
 	ck_assert_msg(!hs_contains(r1.raw, r1.raw_len, ALICE_404) &&
 		      !hs_contains(r1.raw, r1.raw_len, "pfhud-alice-private") &&
+		      !hs_contains(r1.raw, r1.raw_len, "pfhud-alice-locked") &&
 		      !hs_contains(r1.raw, r1.raw_len, "root:x:0:0"),
 		      "line %d (%s): leaked: %.300s", c->line, c->desc, r1.raw);
 	if (c->location) {
