@@ -547,8 +547,8 @@ void pool_new_generation(struct pool *p, const struct pool_gen *g, const struct 
  * built from this configuration, so a slot means the same file to both
  * sides. An older generation's worker (a reload's, finishing) has another
  * table: it keeps its vhost files as they were until it exits, and its top
- * level's logs are reopened through CTL_LOGS. 0, or -1: the worker's
- * control socket is full or gone.
+ * level's logs are reopened through CTL_LOGS. 0, or -1 with errno: the
+ * worker's control socket is full or gone.
  */
 static int pool_send_log_slots(struct pool *p, size_t i)
 {
@@ -584,8 +584,13 @@ void pool_send_logs(struct pool *p)
 	for (size_t i = 0; i < scoreboard_used(&p->sb); i++) {
 		if (p->sb.slots[i].pid <= 0 || p->ctl[i] < 0)
 			continue;
-		if (ctl_send(p->ctl[i], &m) == 0 && pool_send_log_slots(p, i) == 0)
-			kill(p->sb.slots[i].pid, SIGUSR1);
+		if (ctl_send(p->ctl[i], &m) < 0)
+			continue;
+		/* A worker that cannot take them all still reopens what it got. */
+		if (pool_send_log_slots(p, i) < 0)
+			log_error(LOG_WARN, "worker %d: cannot send the virtual hosts' logs: %s",
+				  (int)p->sb.slots[i].pid, strerror(errno));
+		kill(p->sb.slots[i].pid, SIGUSR1);
 	}
 }
 
