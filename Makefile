@@ -24,7 +24,7 @@ PKGS     := libconfig
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
             -Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
-            -DPFHTTPD_VERSION='"$(VERSION)"' -Isrc
+            -DPFHTTPD_VERSION='"$(VERSION)"' -DPFHTTPD_SUEXEC='"$(PREFIX)/lib/pfhttpd/pfhttpd-suexec"' -Isrc
 ifeq ($(SAN),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
@@ -71,6 +71,8 @@ DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi man-db groff-base me
 BROWSER_PKGS := chromium chromium-driver
 # install-check's: systemd-analyze verify of the unit, logrotate -d; SKIP without them.
 SERVICE_PKGS := systemd logrotate
+# check_haproxy's: HAProxy in front of two instances (PROXY protocol v2); SKIP without it.
+HAPROXY_PKGS := haproxy
 # make fuzz's: libFuzzer and the sanitizer runtimes come with Debian's clang.
 FUZZ_PKGS := clang-14 libclang-rt-14-dev
 # make valgrind's.
@@ -137,12 +139,13 @@ CONFDIR  := /etc/pfhttpd
 LOGDIR   := /var/log/pfhttpd
 INSTALL  ?= install
 SUBST    := sed -e 's|/usr/local/sbin/pfhttpd|$(SBINDIR)/pfhttpd|g' \
-                -e 's|/usr/local/share/pfhttpd|$(DATADIR)|g'
+                -e 's|/usr/local/share/pfhttpd|$(DATADIR)|g' \
+                -e 's|/usr/local/lib/pfhttpd|$(PREFIX)/lib/pfhttpd|g'
 # Installing for real: DESTDIR empty and root. Then the system user for the
 # keeper is created and the log directory given to group adm.
 REAL     := [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]
 
-.PHONY: all run check unit integration deps browser-deps service-deps clean install uninstall man-check install-check fuzz valgrind bench
+.PHONY: all run check unit integration deps browser-deps service-deps haproxy-deps clean install uninstall man-check install-check fuzz valgrind bench
 all: $(BUILD)/pfhttpd
 
 # Installs only what is missing, and says what it installs. Uses sudo when not root.
@@ -166,6 +169,9 @@ browser-deps:
 
 service-deps:
 	$(call install_missing,$(SERVICE_PKGS),|| echo "pfhttpd: could not install$$missing; those install checks will be skipped")
+
+haproxy-deps:
+	$(call install_missing,$(HAPROXY_PKGS),|| echo "pfhttpd: could not install$$missing; the haproxy test will be skipped")
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
 	$(CC) $(CFLAGS) $$(pkg-config --cflags $(PKGS)) -c -o $@ $<
@@ -226,7 +232,7 @@ integration: $(BUILD)/pfhttpd $(INTEG) $(FIU_EXTRA)
 	  sh tests/run_suites.sh $(TEST_JOBS) $(INTEG_ORDER) || fail=1; \
 	  $(SAN_CHECK); exit $$fail
 
-check: deps browser-deps service-deps
+check: deps browser-deps service-deps haproxy-deps
 	@$(SAN_START)
 	$(MAKE) all
 	$(MAKE) man-check

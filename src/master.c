@@ -139,7 +139,8 @@ static int master_bind(struct pool_gen *g, const struct pool_gen *prev, char *er
 	const struct conf *cf = g->conf;
 
 	g->lfds = calloc(cf->nlisten, sizeof(int));
-	if (!g->lfds) {
+	g->lproxy = calloc(cf->nlisten, sizeof(bool));
+	if (!g->lfds || !g->lproxy) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -159,6 +160,8 @@ static int master_bind(struct pool_gen *g, const struct pool_gen *prev, char *er
 		}
 		if (fd < 0)
 			return -1;
+		/* The flag is the new configuration's, also for a socket kept from prev. */
+		g->lproxy[g->nlfds] = l->proxy;
 		g->lfds[g->nlfds++] = fd;
 	}
 	if (g->nlfds == 0) {
@@ -288,6 +291,7 @@ static void master_gen_close(struct pool_gen *g, const struct pool_gen *keep, bo
 		if (!master_owns(keep, g->lfds[i]))
 			close(g->lfds[i]);
 	free(g->lfds);
+	free(g->lproxy);
 	master_site_close(&g->site);
 	for (size_t i = 0; g->vsites && i < g->conf->nvhosts; i++)
 		master_site_close(&g->vsites[i]);
