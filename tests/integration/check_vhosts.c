@@ -34,6 +34,10 @@ static void put_sites(void)
 		{ "b/index.html", MARK_B "\n" },
 		{ "b/only-b.txt", "only in b\n" },
 		{ "c/index.html", MARK_C "\n" },
+		/* The top level's error_pages are each vhost's too: conf -t wants them there. */
+		{ "a/errors/404.html", "a-404\n" },
+		{ "b/errors/404.html", "b-404\n" },
+		{ "c/errors/404.html", "c-404\n" },
 	};
 
 	ck_assert_int_eq(hs_fixtures(&srv), 0);
