@@ -25,6 +25,7 @@ struct conf_site;
 struct mime_table;
 struct sb_slot;
 struct scoreboard;
+struct vhost_table;
 
 /* The settings that apply to one request: the one "which site is this" answer. */
 struct site {
@@ -35,9 +36,19 @@ struct site {
 	const struct conf_site *cs;    /* this site's settings (the top level's or a vhost's) */
 	const struct scoreboard *sb; /* the pool's shared state (status page), or NULL */
 	/*
+	 * Virtual hosts (issue 9). index: 0 the top level, 1 + i conf.vhosts[i]
+	 * (log.h's site number). On the top level's site only: the generation's
+	 * vhost sites [0, conf->nvhosts) and their lookup table (vhost.h), or
+	 * NULL when there are none; request.c picks rq->site from them.
+	 */
+	size_t index;
+	const struct site *vhosts;
+	const struct vhost_table *vtab;
+	/*
 	 * A user directory's site (userdir.h): the site it was made from, whose
-	 * error pages and file cache it shares, and the URL prefix ("/~alice")
-	 * its paths carry before the part below root_fd. NULL and 0 otherwise.
+	 * error pages and file-cache entries it shares, and the URL prefix
+	 * ("/~alice") its paths carry before the part below root_fd. NULL and
+	 * 0 otherwise.
 	 */
 	const struct site *base;
 	const char *url_prefix;

@@ -119,7 +119,13 @@ static bool static_html_escape(char *dst, size_t cap, const char *s)
 	return true;
 }
 
-/* RFC 9110 15.4.2: a directory asked for without its slash moves to the URL with one. */
+/*
+ * RFC 9110 15.4.2: a directory asked for without its slash moves to the URL
+ * with one. Its host is the one SERVER_NAME names (cgi_env.c): the top
+ * level's from the request's Host, a vhost's its server_name whatever
+ * alias the client used (issue 9), and server_name with the port the
+ * request came in on when there is no Host.
+ */
 static int static_redirect_dir(struct request *rq)
 {
 	const struct conf_site *cs = rq->site->cs;
@@ -128,7 +134,7 @@ static int static_redirect_dir(struct request *rq)
 	int n, len;
 	long pl;
 
-	if (hr->host.len > 0)
+	if (hr->host.len > 0 && rq->site->index == 0)
 		n = snprintf(loc, sizeof(loc), "http://%.*s", (int)hr->host.len, hr->host.p);
 	else if (rq->conn->c_local_port != 80)
 		n = snprintf(loc, sizeof(loc), "http://%s:%d", cs->server_name, rq->conn->c_local_port);
@@ -513,28 +519,40 @@ static void static_close_fd(int fd)
 }
 
 /*
- * The worker's cache, emptied when asked for another site than it was
- * filled for. A user directory's site (userdir.h) shares its base site's:
- * the keys are full URL paths ("~alice/x.html"), which no other site of
- * that base can serve while userdir is on, so moving between them need
- * not empty it. Workers are forked per configuration generation (pool.c),
- * so a reload starts them with an empty cache anyway; the check keeps it
- * right should a worker ever serve two. At most a quarter of
- * RLIMIT_NOFILE: connections, CGI pipes and logs need the rest.
+ * The worker's cache, one for all the sites of its configuration: each
+ * entry is keyed by its site and path, since two vhosts' "/index.html" are
+ * two files (issue 9); a user directory's by the site it was made from
+ * (static_scope); the sites share the table's bound, as nginx's
+ * open_file_cache is one per worker whatever the server blocks. Emptied
+ * when asked for another configuration than it was filled for. Workers
+ * are forked per configuration generation (pool.c), so a reload starts
+ * them with an empty cache anyway; the check keeps it right should a
+ * worker ever serve two. At most a quarter of RLIMIT_NOFILE: connections,
+ * CGI pipes and logs need the rest.
  */
 static struct fcache *static_cache_for(const struct site *s)
 {
 	struct rlimit rl;
 	size_t cap = FCACHE_MAX;
 
-	if (s->base)
-		s = s->base;
-	if (static_cache.fc_owner == s)
+	if (static_cache.fc_owner == s->conf)
 		return &static_cache;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < cap)
 		cap = (size_t)(rl.rlim_cur / 4);
-	fcache_adopt(&static_cache, cap, s, static_close_fd);
+	fcache_adopt(&static_cache, cap, s->conf, static_close_fd);
 	return &static_cache;
+}
+
+/*
+ * The site a cache entry belongs to. A user directory's is the site it was
+ * made from: its keys are full URL paths ("~alice/x.html"), which no other
+ * request of that site can name while userdir is on, and an entry's index
+ * name and access checks are that site's (another vhost may list other
+ * index files for the same directory).
+ */
+static const void *static_scope(const struct request *rq)
+{
+	return rq->site->base ? rq->site->base : rq->site;
 }
 
 static void static_file_from(struct static_file *f, struct fcache_entry *e,
@@ -610,7 +628,7 @@ static int static_serve_fresh(struct request *rq, struct fcache *c, int64_t now)
 
 	if (r != 0)
 		return r < 0 ? -1 : 0;
-	e = fcache_insert(c, rq->path + 1, rq->path_len - 1, fd, &st, index, now);
+	e = fcache_insert(c, static_scope(rq), rq->path + 1, rq->path_len - 1, fd, &st, index, now);
 	if (!e) {
 		tmp = (struct fcache_entry){ .fe_fd = fd, .fe_st = st, .fe_index = index };
 		e = &tmp;
@@ -632,7 +650,7 @@ int static_serve(struct request *rq)
 {
 	struct fcache *c = static_cache_for(rq->site);
 	int64_t now = conn_now_ms();
-	struct fcache_entry *e = fcache_lookup(c, rq->path + 1, rq->path_len - 1, now);
+	struct fcache_entry *e = fcache_lookup(c, static_scope(rq), rq->path + 1, rq->path_len - 1, now);
 	struct static_file f;
 	int r;
 

@@ -5,7 +5,7 @@
  * below min_uid, without the directory: the same bytes as a missing file),
  * paths that try to leave the directory, error pages that stay the
  * server's, a handler's file and a cgi-bin/ script run from her directory,
- * and userdir off. Workers run as www-data, so the homes' own permissions
+ * her site inside a vhost, and userdir off. Workers run as www-data, so the homes' own permissions
  * (o+x) are what lets them in.
  *
  * Needs root (it creates its users with useradd(8) and removes them with
@@ -33,6 +33,7 @@
 #define ALICE_SUB    "pfhud-alice-sub"
 #define ALICE_404    "pfhud-alice-own-404"
 #define OTHER_INDEX  "pfhud-other-index"
+#define VHOST_404    "pfhud-vhost-b-404"
 
 /* The accounts: [0] publishes, the others may not, each for its own reason. */
 enum { U_ALICE, U_EXCLUDED, U_LOW, U_NODIR, U_NUSERS };
@@ -168,6 +169,9 @@ static int alice_files(void)
 	rc |= put_home(U_ALICE, "public_html/p.php", "<?php echo 'php-', 'ran:', getmyuid(), \"\\n\";\n", 0644);
 	rc |= put_home(U_ALICE, "public_html/locked", NULL, 0755);
 	rc |= put_home(U_ALICE, "public_html/locked/index.html", "pfhud-alice-locked\n", 0644);
+	rc |= put_home(U_ALICE, "public_html/both", NULL, 0755);
+	rc |= put_home(U_ALICE, "public_html/both/index.html", "pfhud-both-html\n", 0644);
+	rc |= put_home(U_ALICE, "public_html/both/index.php", "<?php echo 'php-', 'both:', getmyuid(), \"\\n\";\n", 0644);
 	rc |= put_home(U_ALICE, "public_html/phpidx", NULL, 0755);
 	rc |= put_home(U_ALICE, "public_html/phpidx/index.php", "<?php echo 'php-', 'index:', getmyuid(), \"\\n\";\n", 0644);
 	rc |= put_home(U_ALICE, "public_html/cgi-bin", NULL, 0755);
@@ -225,7 +229,8 @@ static void setup(void)
 		if (add_user(i) < 0)
 			return;
 	alice_uid = getpwnam(user[U_ALICE])->pw_uid;
-	if (make_homes() < 0 || alice_files() < 0 || hs_put_str(&srv, "cgi-bin/.keep", "") == -1) {
+	if (make_homes() < 0 || alice_files() < 0 || hs_put_str(&srv, "cgi-bin/.keep", "") == -1 ||
+	    hs_put_str(&srv, "htdocs-b/b404.html", VHOST_404 "\n") == -1) {
 		if (!setup_err[0])
 			snprintf(setup_err, sizeof setup_err, "cannot make the homes: %s", strerror(errno));
 		return;
@@ -240,7 +245,11 @@ static void setup(void)
 		 "userdir = { directory = \"public_html\"; min_uid = 1000; exclude = [ \"root\", \"%s\" ]; };\n"
 		 "cgi = { alias = \"/cgi-bin/\"; directory = \"cgi-bin\";\n"
 		 "  handlers = ( { extension = \".php\"; interpreter = \"/usr/bin/php-cgi\"; } ); };\n"
-		 "access = ( { path = \"/~%s/locked/\"; allow = [ \"192.0.2.1\" ]; } );\n",
+		 "access = ( { path = \"/~%s/locked/\"; allow = [ \"192.0.2.1\" ]; } );\n"
+		 /* One line: the harness would take a line starting "error_pages" as the top level's. */
+		 "vhosts = ( { server_name = \"b.test\"; document_root = \"htdocs-b\"; "
+		 "index = [ \"index.php\", \"index.html\" ]; "
+		 "error_pages = ( { status = 404; path = \"/b404.html\"; } ); } );\n",
 		 no_suexec ? "" : "suexec = \"", no_suexec ? "" : helper, no_suexec ? "" : "\";\n",
 		 user[U_EXCLUDED], user[U_ALICE]);
 	if (hs_start(&srv, extra, msg, sizeof msg) == -1)
@@ -435,6 +444,36 @@ START_TEST(test_cgi)
 }
 END_TEST
 
+/*
+ * In a vhost: its error page, and its index list (the file cache keeps a
+ * user directory's entries per vhost: the top level's index.html must not
+ * answer the vhost's request, whose first index is index.php).
+ */
+START_TEST(test_vhost)
+{
+	char path[256], req[512];
+
+	if (!ready("test_vhost"))
+		return;
+	expand("/~A/both/", path, sizeof path);
+	get(path);
+	ck_assert_msg(r1.status == 200 && hs_contains(r1.body, r1.body_len, "pfhud-both-html"),
+		      "top level: %.300s", r1.raw);
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: b.test\r\n\r\n", path);
+	for (int i = 0; i < 2; i++) { /* twice: the second may come from the cache */
+		ck_assert_int_eq(hs_exchange(&srv, req, &r1), 0);
+		ck_assert_msg(r1.status == 200 && hs_contains(r1.body, r1.body_len, "php-both:"),
+			      "b.test: %.300s", r1.raw);
+	}
+	expand("/~A/nope.html", path, sizeof path);
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: b.test\r\n\r\n", path);
+	ck_assert_int_eq(hs_exchange(&srv, req, &r1), 0);
+	ck_assert_msg(r1.status == 404 && hs_contains(r1.body, r1.body_len, VHOST_404), "%.300s", r1.raw);
+	ck_assert_int_eq(hs_exchange(&srv, "GET /~pfhud_nobody_zz/ HTTP/1.1\r\nHost: b.test\r\n\r\n", &r1), 0);
+	ck_assert_msg(r1.status == 404 && hs_contains(r1.body, r1.body_len, VHOST_404), "%.300s", r1.raw);
+}
+END_TEST
+
 /* With userdir off (no userdir group), "/~alice/" is an ordinary path: not in htdocs, 404. */
 START_TEST(test_off)
 {
@@ -474,6 +513,7 @@ static Suite *userdir_suite(void)
 	tcase_add_loop_test(tc, test_get, 0, N(get_cases));
 	tcase_add_test(tc, test_same_404);
 	tcase_add_test(tc, test_cgi);
+	tcase_add_test(tc, test_vhost);
 	tcase_add_test(tc, test_off);
 	suite_add_tcase(s, tc);
 	return s;
