@@ -35,9 +35,13 @@
 #define OTHER_INDEX  "pfhud-other-index"
 #define VHOST_404    "pfhud-vhost-b-404"
 
-/* The accounts: [0] publishes, the others may not, each for its own reason. */
-enum { U_ALICE, U_EXCLUDED, U_LOW, U_NODIR, U_NUSERS };
-static const char *const user_tag[U_NUSERS] = { "a", "e", "l", "n" };
+/*
+ * The accounts: [0] publishes, the others may not, each for its own
+ * reason: excluded, uid below min_uid, no public_html, a public_html that
+ * is a file, a primary group that no longer exists (groupdel -f).
+ */
+enum { U_ALICE, U_EXCLUDED, U_LOW, U_NODIR, U_FILE, U_NOGROUP, U_NUSERS };
+static const char *const user_tag[U_NUSERS] = { "a", "e", "l", "n", "f", "g" };
 static char user[U_NUSERS][32];
 static bool user_made[U_NUSERS];
 static uid_t alice_uid;
@@ -82,6 +86,7 @@ static int add_user(int i)
 			       "-d", home, user[i], low ? "-u" : NULL, uid, NULL };
 	const char *argv_alice[] = { "useradd", "-M", "-U", "-s", "/usr/sbin/nologin",
 				     "-d", home, user[i], NULL };
+	const char *argv_gdel[] = { "groupdel", "-f", user[i], NULL };
 
 	if (i == U_LOW && low == 0) {
 		snprintf(setup_err, sizeof setup_err, "no free uid below 1000");
@@ -89,10 +94,10 @@ static int add_user(int i)
 	}
 	snprintf(uid, sizeof uid, "%u", (unsigned)low);
 	home_of(i, home, sizeof home);
-	if (run(i == U_ALICE ? argv_alice : argv) < 0)
+	if (run(i == U_ALICE || i == U_NOGROUP ? argv_alice : argv) < 0)
 		return -1;
 	user_made[i] = true;
-	return 0;
+	return i == U_NOGROUP ? run(argv_gdel) : 0;
 }
 
 static void del_users(void)
@@ -147,6 +152,10 @@ static int make_homes(void)
 			return -1;
 		if (i == U_NODIR)
 			continue;
+		if (i == U_FILE) {
+			rc |= put_home(i, "public_html", OTHER_INDEX "\n", 0644);
+			continue;
+		}
 		rc |= put_home(i, "public_html", NULL, 0755);
 		rc |= put_home(i, "public_html/index.html", OTHER_INDEX "\n", 0644);
 	}
@@ -326,6 +335,10 @@ static const struct get_case {
 	{ __LINE__, "uid below min_uid", "/~L/", 404, HS_404_MARKER, NULL, "userdir: user below userdir.min_uid" },
 	{ __LINE__, "root", "/~root/", 404, HS_404_MARKER, NULL, "userdir: user below userdir.min_uid" },
 	{ __LINE__, "no public_html", "/~N/", 404, HS_404_MARKER, NULL, "userdir: no such directory" },
+	{ __LINE__, "public_html is a file", "/~F/", 404, HS_404_MARKER, NULL,
+	  "userdir: cannot open the directory" },
+	{ __LINE__, "primary group gone", "/~G/", 404, HS_404_MARKER, NULL,
+	  "userdir: primary group unusable" },
 	{ __LINE__, "not a user name", "/~a$b/", 404, HS_404_MARKER, NULL, "userdir: not a user name" },
 	{ __LINE__, "tilde alone", "/~", 404, HS_404_MARKER, NULL, "userdir: not a user name" },
 	{ __LINE__, "a symlink out of her directory", "/~A/link-out", 403, NULL, NULL,
@@ -384,7 +397,7 @@ END_TEST
 START_TEST(test_same_404)
 {
 	static const char *const paths[] = { "/~A/nope.html", "/~pfhud_nobody_zz/", "/~E/", "/~L/",
-					     "/~N/", "/~root/", "/~E", "/~pfhud_nobody_zz" };
+					     "/~N/", "/~F/", "/~G/", "/~root/", "/~E", "/~pfhud_nobody_zz" };
 	char first[HS_MAX_RESP + 1], path[256];
 	size_t first_len = 0;
 
