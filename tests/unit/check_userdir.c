@@ -325,7 +325,7 @@ START_TEST(test_site)
 	ck_assert(cs->cgi.enabled);
 	ck_assert_ptr_eq(cs->cgi.handlers, handlers);
 	ck_assert_str_eq(cs->server_name, "localhost");
-	ck_assert_ptr_eq(cf.site.cgi.user, (char *)"vhostuser"); /* the base is untouched */
+	ck_assert_str_eq(cf.site.cgi.user, "vhostuser"); /* the base is untouched */
 	ck_assert_str_eq(cf.site.document_root, "/nonexistent-docroot");
 	ck_assert_str_eq(static_rel(&rq), "index.html");
 	/* Done: the request's own site again, the user's directories closed. */
