@@ -1297,6 +1297,11 @@ static const struct err_case err_cases[] = {
 	{ __LINE__, "vhost cgi directory missing", NULL,
 	  "vhosts = ( { server_name = \"a.example\";\n  cgi = {\n    directory = \"nope\"; }; } );\n", 3,
 	  "vhost 'a.example': cgi.directory: '%s/nope': No such file or directory" },
+	{ __LINE__, "vhost cgi directory missing after its error_pages: still named", NULL,
+	  "vhosts = ( { server_name = \"b.example\";\n"
+	  "  error_pages = ( { status = 404; path = \"/e.html\"; } );\n"
+	  "  cgi = { directory = \"nope\"; }; } );\n", 3,
+	  "vhost 'b.example': cgi.directory: '%s/nope': No such file or directory" },
 	{ __LINE__, "vhost cgi group with the top's default directory missing", "etc/vcgi.conf",
 	  "document_root = \"../htdocs\";\nvhosts = ( { server_name = \"a\";\n  cgi = { }; } );\n", 3,
 	  "vhost 'a': cgi.directory: '%s/etc/cgi-bin': No such file or directory" },
