@@ -15,9 +15,12 @@
 #include "conf.h"
 #include "identity.h"
 #include "mime.h"
+#include "suexec_check.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -261,10 +264,13 @@ static int conf_check_error_pages(const struct conf *c, char *err, size_t errlen
 	return 0;
 }
 
+static void conf_check_suexec_notice(const struct conf *c, FILE *out);
+
 void conf_check_notices(const struct conf *c, FILE *out)
 {
 	char msg[PATH_MAX + 512];
 
+	conf_check_suexec_notice(c, out);
 	for (size_t i = 0; i < c->site.nerror_pages; i++) {
 		const struct conf_error_page *p = &c->site.error_pages[i];
 		const char *interp;
@@ -288,6 +294,91 @@ void conf_check_notices(const struct conf *c, FILE *out)
 	}
 }
 
+/* ---- cgi.user: the setuid helper and the identities ---------------------- */
+
+/* The helper the workers execute for cgi.user sites (conf.suexec, else the compiled default). */
+static const char *conf_check_helper(const struct conf *c)
+{
+	return c->suexec ? c->suexec : PFHTTPD_SUEXEC;
+}
+
+/* Site i: 0 the top level, then the vhosts; NULL past the end. */
+static const struct conf_site *conf_check_site(const struct conf *c, size_t i)
+{
+	return i == 0 ? &c->site : i <= c->nvhosts ? &c->vhosts[i - 1] : NULL;
+}
+
+/* The helper's own checks of the user and group, here with the line (the caller's uid aside). */
+static int conf_check_run_as(const struct conf *c, const struct conf_site *s,
+			     char *err, size_t errlen)
+{
+	const struct conf_cgi *g = &s->cgi;
+	struct passwd *pw = getpwnam(g->user);
+	uid_t uid = pw ? pw->pw_uid : 0;
+	gid_t gid = pw ? pw->pw_gid : 0;
+	struct group *gr = g->group ? getgrnam(g->group) : pw ? getgrgid(gid) : NULL;
+	const char *why = suexec_check_identity(pw, gr, g->min_uid, g->min_gid, (uid_t)-1, (gid_t)-1);
+
+	if (why)
+		return conf_error(c, g->user_line, err, errlen, "cgi.user: '%s', group '%s' (uid %jd, "
+				  "gid %jd): %s: unknown, 0, or below cgi.min_uid %jd / cgi.min_gid "
+				  "%jd (never below %d)", g->user, g->group ? g->group : "(primary)",
+				  pw ? (intmax_t)uid : -1, gr ? (intmax_t)gr->gr_gid : -1, why,
+				  (intmax_t)g->min_uid, (intmax_t)g->min_gid, PFHTTPD_SUEXEC_MIN_ID);
+	return 0;
+}
+
+/*
+ * With any cgi.user, the helper must exist and be a file nobody but its
+ * owner may change (a setuid-root program others could rewrite makes
+ * them root). That it is setuid root is only a warning (conf_check_notices):
+ * a development server running as root needs no setuid bit.
+ */
+static int conf_check_suexec(const struct conf *c, char *err, size_t errlen)
+{
+	const struct conf_site *s, *first = NULL;
+	const char *helper = conf_check_helper(c);
+	struct stat st;
+
+	for (size_t i = 0; (s = conf_check_site(c, i)); i++) {
+		if (!s->cgi.enabled || !s->cgi.user)
+			continue;
+		if (conf_check_run_as(c, s, err, errlen) < 0)
+			return -1;
+		first = first ? first : s;
+	}
+	if (!first)
+		return 0;
+	if (stat(helper, &st) < 0)
+		return conf_error(c, first->cgi.user_line, err, errlen, "cgi.user: the helper '%s' "
+				  "(suexec): %s; make install puts it there", helper, strerror(errno));
+	if (!S_ISREG(st.st_mode) || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return conf_error(c, first->cgi.user_line, err, errlen, "cgi.user: the helper '%s' "
+				  "(suexec) is not a regular file only its owner may write", helper);
+	return 0;
+}
+
+/* -t's warning: a helper that is not setuid root cannot switch users (it says so per script). */
+static void conf_check_suexec_notice(const struct conf *c, FILE *out)
+{
+	const char *helper = conf_check_helper(c);
+	const struct conf_site *s;
+	char msg[PATH_MAX + 512];
+	struct stat st;
+
+	for (size_t i = 0; (s = conf_check_site(c, i)); i++) {
+		if (!s->cgi.enabled || !s->cgi.user)
+			continue;
+		if (stat(helper, &st) == 0 && st.st_uid == 0 && (st.st_mode & S_ISUID))
+			return;
+		conf_error(c, s->cgi.user_line, msg, sizeof msg, "warning: cgi.user: the helper '%s' "
+			   "is not setuid root: its scripts answer 500 unless the workers run as "
+			   "root (make install sets mode 4750 root:SUEXEC_GROUP)", helper);
+		fprintf(out, "%s\n", msg);
+		return;
+	}
+}
+
 /* In the order start-up meets them: identities, logs, then what requests use. */
 static conf_check_fn *const conf_checks[] = {
 	conf_check_identity,
@@ -296,6 +387,7 @@ static conf_check_fn *const conf_checks[] = {
 	conf_check_cgi_directory,
 	conf_check_handlers,
 	conf_check_error_pages,
+	conf_check_suexec,
 };
 
 int conf_check(const struct conf *c, char *err, size_t errlen)

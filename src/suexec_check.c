@@ -7,12 +7,15 @@
 
 #include <string.h>
 
-/* One id against its floor: never 0, never below min or the compiled floor, never the caller's. */
+/* The floor is never 0, so no min can let a script run as root. */
+_Static_assert(PFHTTPD_SUEXEC_MIN_ID >= 1, "PFHTTPD_SUEXEC_MIN_ID must keep uid and gid 0 out");
+
+/* One id against its floor: never below min or the compiled floor (so never 0), never the caller's. */
 static bool suexec_id_ok(int64_t id, int64_t min, int64_t caller)
 {
 	int64_t floor = min > PFHTTPD_SUEXEC_MIN_ID ? min : PFHTTPD_SUEXEC_MIN_ID;
 
-	return id != 0 && id >= floor && id != caller;
+	return id >= floor && id != caller;
 }
 
 const char *suexec_check_identity(const struct passwd *pw, const struct group *gr,
@@ -126,11 +129,13 @@ const char *const suexec_env_names[] = {
 	NULL,
 };
 
-/* Environment names as a shell reads them: [A-Z0-9_], not starting with a digit. */
+/*
+ * Only [A-Z0-9_] after HTTP_ or REDIRECT_ (cgi_env makes no other); the
+ * prefixes and the fixed names already rule out an empty name or a digit
+ * first.
+ */
 static bool suexec_env_name_ok(const char *s, size_t len)
 {
-	if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
-		return false;
 	for (size_t i = 0; i < len; i++)
 		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			return false;

@@ -249,6 +249,8 @@ static const struct env_case env_cases[] = {
 	{ __LINE__, "empty name", "=x", false },
 	{ __LINE__, "TZ (Apache keeps it; nothing here sets it)", "TZ=UTC", false },
 	{ __LINE__, "a name with a '-'", "HTTP_X-Y=1", false },
+	{ __LINE__, "HTTP_ then lower case", "HTTP_user_agent=x", false },
+	{ __LINE__, "HTTP_ then a space", "HTTP_A B=1", false },
 	{ __LINE__, "a name starting with a digit", "1HTTP=1", false },
 };
 
@@ -333,7 +335,7 @@ END_TEST
 
 static Suite *suexec_suite(void)
 {
-	Suite *s = suite_create("suexec");
+	Suite *s = suite_create("suexec_check");
 	TCase *checks = tcase_create("checks");
 	TCase *env = tcase_create("env");
 
