@@ -493,6 +493,15 @@ static pid_t cgi_exec(struct request *rq, const struct cgi_target *t, const stru
 	};
 	pid_t pid;
 
+#if defined(__SANITIZE_ADDRESS__)
+	/*
+	 * make SAN=1: the helper is instrumented too, and AddressSanitizer
+	 * reserves terabytes of shadow address space before main(): under
+	 * RLIMIT_AS it cannot start. Only sanitizer builds run it unlimited.
+	 */
+	if (t->run_user)
+		sp.memory = 0;
+#endif
 	if (!t->run_user) {
 		cgi_exec_args(t, sc, argv.v, &sp);
 	} else if (cgi_exec_suexec(rq, t, &argv, &sp) < 0) {
