@@ -9,7 +9,7 @@
 #                 FUZZ_SECONDS (default 20) seconds; a crash fails it
 #   make valgrind the integration suites against a server under memcheck
 #   make install  install under PREFIX (default /usr/local), staged under DESTDIR if set;
-#                 pfhttpd-suexec setuid root, group SUEXEC_GROUP (default www-data), mode 4750
+#                 PREFIX/lib/pfhttpd/pfhttpd-suexec: setuid root, group SUEXEC_GROUP (default www-data), 4750
 #   make uninstall  remove what make install put (not the configuration, the logs or the user)
 #   make man-check  the man pages format without a warning
 #   make coverage   unit + integration suites under gcov; line and branch coverage of src/ (lcov)
@@ -25,7 +25,7 @@ PKGS     := libconfig
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
             -Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
-            -DPFHTTPD_VERSION='"$(VERSION)"' -Isrc
+            -DPFHTTPD_VERSION='"$(VERSION)"' -DPFHTTPD_SUEXEC='"$(PREFIX)/lib/pfhttpd/pfhttpd-suexec"' -Isrc
 ifeq ($(SAN),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
@@ -72,6 +72,8 @@ DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi man-db groff-base me
 BROWSER_PKGS := chromium chromium-driver
 # install-check's: systemd-analyze verify of the unit, logrotate -d; SKIP without them.
 SERVICE_PKGS := systemd logrotate
+# check_haproxy's: HAProxy in front of two instances (PROXY protocol v2); SKIP without it.
+HAPROXY_PKGS := haproxy
 # make fuzz's: libFuzzer and the sanitizer runtimes come with Debian's clang.
 FUZZ_PKGS := clang-14 libclang-rt-14-dev
 # make valgrind's.
@@ -139,22 +141,25 @@ UNITDIR  ?= $(PREFIX)/lib/systemd/system
 CONFDIR  := /etc/pfhttpd
 LOGDIR   := /var/log/pfhttpd
 INSTALL  ?= install
-# pfhttpd-suexec (src/suexec_main.c): where the worker finds it (conf key
-# suexec's default), the group that may run it (the server's user's; Debian
-# ships Apache's suexec 4754 root:www-data), the PATH scripts get, and the
-# lowest uid/gid it ever runs a script as, whatever cgi.min_uid says.
+# pfhttpd-suexec (src/suexec_main.c): where it goes (PFHTTPD_SUEXEC above,
+# the conf key suexec's default: a program only the server runs, kept out of
+# sbin as Debian keeps Apache's in /usr/lib/apache2), the group that may run
+# it (the server's user's; Debian ships Apache's suexec 4754 root:www-data),
+# the PATH scripts get, and the lowest uid/gid it ever runs a script as,
+# whatever cgi.min_uid says.
+SUEXEC_DIR    := $(PREFIX)/lib/pfhttpd
 SUEXEC_GROUP  ?= www-data
 SUEXEC_PATH   ?= /usr/local/bin:/usr/bin:/bin
 SUEXEC_MIN_ID ?= 100
-CFLAGS   += -DPFHTTPD_SUEXEC='"$(SBINDIR)/pfhttpd-suexec"' -DPFHTTPD_SUEXEC_PATH='"$(SUEXEC_PATH)"' \
-            -DPFHTTPD_SUEXEC_MIN_ID=$(SUEXEC_MIN_ID)
+CFLAGS   += -DPFHTTPD_SUEXEC_PATH='"$(SUEXEC_PATH)"' -DPFHTTPD_SUEXEC_MIN_ID=$(SUEXEC_MIN_ID)
 SUBST    := sed -e 's|/usr/local/sbin/pfhttpd|$(SBINDIR)/pfhttpd|g' \
-                -e 's|/usr/local/share/pfhttpd|$(DATADIR)|g'
+                -e 's|/usr/local/share/pfhttpd|$(DATADIR)|g' \
+                -e 's|/usr/local/lib/pfhttpd|$(PREFIX)/lib/pfhttpd|g'
 # Installing for real: DESTDIR empty and root. Then the system user for the
 # keeper is created and the log directory given to group adm.
 REAL     := [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]
 
-.PHONY: all run check unit integration deps browser-deps service-deps clean install uninstall man-check install-check fuzz valgrind bench
+.PHONY: all run check unit integration deps browser-deps service-deps haproxy-deps clean install uninstall man-check install-check fuzz valgrind bench
 all: $(BUILD)/pfhttpd $(BUILD)/pfhttpd-suexec
 
 # Installs only what is missing, and says what it installs. Uses sudo when not root.
@@ -178,6 +183,9 @@ browser-deps:
 
 service-deps:
 	$(call install_missing,$(SERVICE_PKGS),|| echo "pfhttpd: could not install$$missing; those install checks will be skipped")
+
+haproxy-deps:
+	$(call install_missing,$(HAPROXY_PKGS),|| echo "pfhttpd: could not install$$missing; the haproxy test will be skipped")
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
 	$(CC) $(CFLAGS) $$(pkg-config --cflags $(PKGS)) -c -o $@ $<
@@ -241,7 +249,7 @@ integration: $(BUILD)/pfhttpd $(BUILD)/pfhttpd-suexec $(INTEG) $(FIU_EXTRA)
 	  sh tests/run_suites.sh $(TEST_JOBS) $(INTEG_ORDER) || fail=1; \
 	  $(SAN_CHECK); exit $$fail
 
-check: deps browser-deps service-deps
+check: deps browser-deps service-deps haproxy-deps
 	@$(SAN_START)
 	$(MAKE) all
 	$(MAKE) man-check
@@ -342,8 +350,9 @@ install: $(BUILD)/pfhttpd $(BUILD)/pfhttpd-suexec
 	@# Setuid root, run only by SUEXEC_GROUP (the server's user): 4750 root:GROUP.
 	@# Without root (a staged, unprivileged install) it goes in 0750 and inert,
 	@# and the command that finishes the job is printed.
-	$(INSTALL) -m 0750 $(BUILD)/pfhttpd-suexec $(DESTDIR)$(SBINDIR)/pfhttpd-suexec
-	@f=$(DESTDIR)$(SBINDIR)/pfhttpd-suexec; \
+	$(INSTALL) -d $(DESTDIR)$(SUEXEC_DIR)
+	$(INSTALL) -m 0750 $(BUILD)/pfhttpd-suexec $(DESTDIR)$(SUEXEC_DIR)/pfhttpd-suexec
+	@f=$(DESTDIR)$(SUEXEC_DIR)/pfhttpd-suexec; \
 	if [ "$$(id -u)" -ne 0 ]; then \
 	  echo "pfhttpd: not root: $$f is not setuid; as root: chown root:$(SUEXEC_GROUP) $$f && chmod 4750 $$f"; \
 	elif ! getent group $(SUEXEC_GROUP) >/dev/null; then \
@@ -397,7 +406,7 @@ uninstall:
 	  if [ -d /run/systemd/system ]; then systemctl disable pfhttpd.service 2>/dev/null || true; fi; \
 	  if command -v update-rc.d >/dev/null; then update-rc.d -f pfhttpd remove >/dev/null 2>&1 || true; fi; \
 	fi
-	rm -f $(DESTDIR)$(SBINDIR)/pfhttpd $(DESTDIR)$(SBINDIR)/pfhttpd-suexec $(DESTDIR)$(MANDIR)/man8/pfhttpd.8 \
+	rm -f $(DESTDIR)$(SBINDIR)/pfhttpd $(DESTDIR)$(SUEXEC_DIR)/pfhttpd-suexec $(DESTDIR)$(MANDIR)/man8/pfhttpd.8 \
 	  $(DESTDIR)$(MANDIR)/man5/pfhttpd.conf.5 $(DESTDIR)/etc/init.d/pfhttpd \
 	  $(DESTDIR)$(UNITDIR)/pfhttpd.service $(DESTDIR)/etc/logrotate.d/pfhttpd \
 	  $(DESTDIR)$(CONFDIR)/pfhttpd.conf.dist
@@ -406,6 +415,7 @@ uninstall:
 	  (cd $$d && find . ! -type d) | while read -r f; do rm -f "$(DESTDIR)$(DATADIR)/$$d/$$f"; done; \
 	done
 	if [ -d $(DESTDIR)$(DATADIR) ]; then find $(DESTDIR)$(DATADIR) -depth -type d -empty -delete; fi
+	if [ -d $(DESTDIR)$(SUEXEC_DIR) ]; then rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SUEXEC_DIR); fi
 	@if $(REAL) && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@echo "pfhttpd: kept $(DESTDIR)$(CONFDIR), $(DESTDIR)$(LOGDIR) and the pfhttpd user"
 

@@ -1,14 +1,18 @@
 /*
  * conf — the libconfig file to one struct conf; the contract is in conf.h.
  *
- * The loader walks the file once, key by key, in the order of the top-level
- * table below. The first problem found ends the walk with exactly one message
- * "FILE:LINE: message"; whatever was filled so far is freed here, so a caller
- * never sees a half-loaded struct. Integer keys and the relations between them
- * live in tables, so every limit is written down in one place.
+ * This file is the engine; conf_keys.c describes every key, one row each
+ * (conf_table.h). The loader walks the file once, group by group, in the
+ * order of the rows: first every name of a group is looked up (unknown keys,
+ * keys in the wrong scope), then each row is read by its type or, when
+ * absent, given its default. The first problem found ends the walk with
+ * exactly one message "FILE:LINE: key: message"; whatever was filled so far
+ * is freed here, so a caller never sees a half-loaded struct. Copying a
+ * site (a vhost starts as the top level's) and freeing one are driven by
+ * the same rows, so a new key needs no code here.
  */
 #include "conf.h"
-#include "log.h"
+#include "conf_table.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -25,140 +29,11 @@
 
 #include "ipmatch.h"
 
-/* Everything one conf_load() call needs to report an error. */
-struct conf_ctx {
-	const char *file;            /* as given, for messages */
-	char *err;
-	size_t errlen;
-	struct conf *c;
-	char *dir;                   /* absolute directory of the config file */
-};
-
-/* The integer field types in struct conf that a table row can fill. */
-enum conf_int_kind { CONF_INT, CONF_SIZE, CONF_I64 };
-
-struct conf_int_key {
-	const char *name;            /* key inside its group */
-	int64_t min, max;
-	enum conf_int_kind kind;
-	size_t off;                  /* offsetof(struct conf, ...) */
-};
-
-/* "lo must not be greater than hi", blamed on lo's line when lo is set. */
-struct conf_order {
-	const char *group, *lo, *hi;
-	size_t lo_off, hi_off;
-	enum conf_int_kind kind;
-	bool blame_hi;               /* report hi's line first (hi is the odd one) */
-};
-
-/* Optional strings whose only check is "a non-empty string". */
-struct conf_str_key {
-	const char *name;
-	size_t off;                  /* offsetof(struct conf, <char *>) */
-	size_t line_off;             /* offsetof(struct conf, line.<key>), or 0 */
-	bool is_path;                /* resolve against server_root */
-};
-
-#define CONF_OFF(m) offsetof(struct conf, m)
-#define CONF_NOLINE ((size_t)0)
-
-static const char *const conf_top_keys[] = {
-	"listen", "server_root", "server_name", "document_root", "index",
-	"user", "group", "pid_file", "access_log", "error_log", "mime_types",
-	"keeper_user", "allow_root", "log_level",
-	"error_pages", "workers", "timeouts", "limits", "cgi", "status", NULL
-};
-static const char *const conf_error_page_keys[] = { "status", "path", NULL };
-static const char *const conf_handler_keys[] = { "extension", "interpreter", NULL };
-static const char *const conf_cgi_keys[] = {
-	"alias", "directory", "handlers", "path", "pass_authorization",
-	"limits", NULL
-};
-
-static const struct conf_str_key conf_str_keys[] = {
-	{ "server_name", CONF_OFF(site.server_name), CONF_NOLINE, false },
-	{ "user", CONF_OFF(user), CONF_OFF(line.user), false },
-	{ "group", CONF_OFF(group), CONF_OFF(line.group), false },
-	{ "pid_file", CONF_OFF(pid_file), CONF_OFF(line.pid_file), true },
-	{ "access_log", CONF_OFF(site.access_log), CONF_OFF(site.lines.access_log), true },
-	{ "error_log", CONF_OFF(site.error_log), CONF_OFF(site.lines.error_log), true },
-	{ "mime_types", CONF_OFF(mime_types), CONF_OFF(line.mime_types), true },
-	{ "keeper_user", CONF_OFF(keeper_user), CONF_OFF(line.keeper_user), false },
-};
-
-/* The pool never grows past 4096 workers: the scoreboard is sized from it. */
-static const struct conf_int_key conf_workers_keys[] = {
-	{ "start", 1, 4096, CONF_INT, CONF_OFF(workers.start) },
-	{ "min_spare", 0, 4096, CONF_INT, CONF_OFF(workers.min_spare) },
-	{ "max_spare", 1, 4096, CONF_INT, CONF_OFF(workers.max_spare) },
-	{ "max", 1, 4096, CONF_INT, CONF_OFF(workers.max) },
-	{ "max_requests", 0, INT_MAX, CONF_INT, CONF_OFF(workers.max_requests) },
-	{ NULL, 0, 0, CONF_INT, 0 }
-};
-
-/* keepalive = 0 turns persistent connections off (RFC 9112 9.3 lets a server
- * close after any response); every other phase needs a real deadline. */
-static const struct conf_int_key conf_timeouts_keys[] = {
-	{ "header", 1, 86400, CONF_INT, CONF_OFF(timeouts.header) },
-	{ "body", 1, 86400, CONF_INT, CONF_OFF(timeouts.body) },
-	{ "keepalive", 0, 86400, CONF_INT, CONF_OFF(timeouts.keepalive) },
-	{ "send", 1, 86400, CONF_INT, CONF_OFF(timeouts.send) },
-	{ "cgi", 1, 86400, CONF_INT, CONF_OFF(timeouts.cgi) },
-	{ "graceful", 1, 86400, CONF_INT, CONF_OFF(timeouts.graceful) },
-	{ NULL, 0, 0, CONF_INT, 0 }
-};
-
-/* RFC 9112 3 recommends supporting request lines of at least 8000 octets;
- * 256 is a floor below which ordinary URLs break. */
-static const struct conf_int_key conf_limits_keys[] = {
-	{ "request_line", 256, 1048576, CONF_SIZE, CONF_OFF(limits.request_line) },
-	{ "header_bytes", 1024, 16777216, CONF_SIZE, CONF_OFF(limits.header_bytes) },
-	{ "headers", 1, 10000, CONF_SIZE, CONF_OFF(limits.headers) },
-	{ "body", 0, INT64_C(1) << 40, CONF_I64, CONF_OFF(limits.body) },
-	/* Bytes per second; 1 GiB/s is beyond any client worth cutting. 0 turns each off. */
-	{ "min_send_rate", 0, 1073741824, CONF_INT, CONF_OFF(limits.min_send_rate) },
-	{ "min_body_rate", 0, 1073741824, CONF_INT, CONF_OFF(limits.min_body_rate) },
-	/* 0 turns it off; more than the scoreboard's address table holds would mean nothing. */
-	{ "connections_per_ip", 0, 1000000, CONF_INT, CONF_OFF(limits.connections_per_ip) },
-	{ NULL, 0, 0, CONF_INT, 0 }
-};
-
-static const struct conf_int_key conf_cgi_limits_keys[] = {
-	{ "cpu", 0, INT64_MAX, CONF_I64, CONF_OFF(site.cgi.limits.cpu) },
-	{ "memory", 0, INT64_MAX, CONF_I64, CONF_OFF(site.cgi.limits.memory) },
-	{ "processes", 0, INT64_MAX, CONF_I64, CONF_OFF(site.cgi.limits.processes) },
-	{ NULL, 0, 0, CONF_INT, 0 }
-};
-
-/* As Apache's LogLevel and nginx's error_log names them, most severe first. */
-static const struct conf_log_level {
-	const char *name;
-	enum log_level level;
-} conf_log_levels[] = {
-	{ "error", LOG_ERR },
-	{ "warn", LOG_WARN },
-	{ "notice", LOG_NOTICE },
-	{ "info", LOG_INFO },
-	{ "debug", LOG_DEBUG },
-};
-
-static const struct conf_order conf_orders[] = {
-	{ "workers", "start", "max", CONF_OFF(workers.start),
-	  CONF_OFF(workers.max), CONF_INT, false },
-	{ "workers", "min_spare", "max_spare", CONF_OFF(workers.min_spare),
-	  CONF_OFF(workers.max_spare), CONF_INT, false },
-	{ "workers", "max_spare", "max", CONF_OFF(workers.max_spare),
-	  CONF_OFF(workers.max), CONF_INT, false },
-	/* The request line is part of the header section (RFC 9112 2.1). */
-	{ "limits", "request_line", "header_bytes", CONF_OFF(limits.request_line),
-	  CONF_OFF(limits.header_bytes), CONF_SIZE, true },
-};
+/* "prefix.name[NNNNNNNNNN]" of our own tables always fits. */
+#define CONF_KEY_MAX 256
 
 /* ---- messages ---------------------------------------------------------- */
 
-static int conf_err(struct conf_ctx *x, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 static int conf_verr(const char *file, int line, char *err, size_t errlen,
 		     const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
@@ -182,7 +57,7 @@ static int conf_verr(const char *file, int line, char *err, size_t errlen,
 	return -1;
 }
 
-static int conf_err(struct conf_ctx *x, int line, const char *fmt, ...)
+int conf_err(struct conf_ctx *x, int line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -203,153 +78,31 @@ int conf_error(const struct conf *c, int line, char *err, size_t errlen,
 	return -1;
 }
 
-static int conf_line(const config_setting_t *s)
+int conf_line(const config_setting_t *s)
 {
 	return s ? config_setting_source_line(s) : 0;
 }
 
-/* The separator between a group path and a key: none at the top level. */
-static const char *conf_dot(const char *prefix)
-{
-	return *prefix ? "." : "";
-}
-
-/* ---- small typed getters ----------------------------------------------- */
-
-static bool conf_known(const char *const *keys, const char *name)
-{
-	for (; *keys; keys++)
-		if (strcmp(*keys, name) == 0)
-			return true;
-	return false;
-}
-
-static int conf_unknown(struct conf_ctx *x, const config_setting_t *s,
-			const char *prefix)
-{
-	return conf_err(x, conf_line(s), "%s%s%s: unknown key", prefix,
-			conf_dot(prefix), config_setting_name(s));
-}
-
-/* A misspelt key must never be dropped silently: it would leave a default
- * the operator believes is overridden. */
-static int conf_check_keys(struct conf_ctx *x, const config_setting_t *grp,
-			   const char *prefix, const char *const *keys)
-{
-	int n = config_setting_length(grp);
-
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *s = config_setting_get_elem(grp, (unsigned)i);
-
-		if (!conf_known(keys, config_setting_name(s)))
-			return conf_unknown(x, s, prefix);
-	}
-	return 0;
-}
-
-/* The same for a group of integers, whose names are in its table. */
-static int conf_check_int_keys(struct conf_ctx *x, const config_setting_t *grp,
-			       const char *prefix, const struct conf_int_key *keys)
-{
-	int n = config_setting_length(grp);
-
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *s = config_setting_get_elem(grp, (unsigned)i);
-		const struct conf_int_key *k = keys;
-
-		while (k->name && strcmp(k->name, config_setting_name(s)) != 0)
-			k++;
-		if (!k->name)
-			return conf_unknown(x, s, prefix);
-	}
-	return 0;
-}
-
-/* An optional group named by its dotted path, e.g. "cgi.limits"; *out stays
- * NULL when absent. */
-static int conf_get_group(struct conf_ctx *x, const config_setting_t *parent,
-			  const char *path, const config_setting_t **out)
-{
-	const char *dot = strrchr(path, '.');
-
-	*out = config_setting_get_member(parent, dot ? dot + 1 : path);
-	if (*out && !config_setting_is_group(*out))
-		return conf_err(x, conf_line(*out), "%s: must be a group", path);
-	return 0;
-}
-
-/* 1 and *out set when present, 0 when absent, -1 on error. */
-static int conf_get_int(struct conf_ctx *x, const config_setting_t *grp,
-			const char *prefix, const struct conf_int_key *k,
-			int64_t *out)
-{
-	const config_setting_t *s = grp ? config_setting_get_member(grp, k->name) : NULL;
-	long long v;
-	int t;
-
-	if (!s)
-		return 0;
-	t = config_setting_type(s);
-	/* Plain and L-suffixed integers are the same to the operator. */
-	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
-		return conf_err(x, conf_line(s), "%s%s%s: must be an integer",
-				prefix, conf_dot(prefix), k->name);
-	v = config_setting_get_int64(s);
-	if (v < k->min || v > k->max) {
-		if (k->max == INT64_MAX)
-			return conf_err(x, conf_line(s), "%s%s%s: must be %lld or more",
-					prefix, conf_dot(prefix), k->name,
-					(long long)k->min);
-		return conf_err(x, conf_line(s), "%s%s%s: must be between %lld and %lld",
-				prefix, conf_dot(prefix), k->name,
-				(long long)k->min, (long long)k->max);
-	}
-	*out = v;
-	return 1;
-}
-
-/* 1 and *out set when present, 0 when absent, -1 on error. */
-static int conf_get_str(struct conf_ctx *x, const config_setting_t *grp,
-			const char *prefix, const char *name, const char **out)
-{
-	const config_setting_t *s = config_setting_get_member(grp, name);
-
-	if (!s)
-		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return conf_err(x, conf_line(s), "%s%s%s: must be a string",
-				prefix, conf_dot(prefix), name);
-	*out = config_setting_get_string(s);
-	if (**out == '\0')
-		return conf_err(x, conf_line(s), "%s%s%s: must not be empty",
-				prefix, conf_dot(prefix), name);
-	return 1;
-}
-
-static int conf_get_bool(struct conf_ctx *x, const config_setting_t *grp,
-			 const char *prefix, const char *name, bool *out)
-{
-	const config_setting_t *s = config_setting_get_member(grp, name);
-
-	if (!s)
-		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-		return conf_err(x, conf_line(s), "%s%s%s: must be true or false",
-				prefix, conf_dot(prefix), name);
-	*out = config_setting_get_bool(s) != 0;
-	return 1;
-}
-
-/* Lines of a key inside a group; 0 when either is absent. */
-static int conf_member_line(const config_setting_t *grp, const char *name)
+/* The line of a key inside a group; 0 when either is absent. */
+int conf_member_line(const config_setting_t *grp, const char *name)
 {
 	return grp ? conf_line(config_setting_get_member(grp, name)) : 0;
 }
 
+bool conf_is_list(const config_setting_t *s)
+{
+	return config_setting_is_array(s) || config_setting_is_list(s);
+}
+
+/* "prefix.name", or "name" at the top level. */
+static void conf_key_path(char *buf, const char *prefix, const char *name)
+{
+	snprintf(buf, CONF_KEY_MAX, "%s%s%s", prefix, *prefix ? "." : "", name);
+}
+
 /* ---- memory ------------------------------------------------------------ */
 
-/* Replaces *dst with a copy of src (NULL src clears it). */
-static int conf_set(struct conf_ctx *x, char **dst, const char *src)
+int conf_set(struct conf_ctx *x, char **dst, const char *src)
 {
 	char *copy = NULL;
 
@@ -386,42 +139,290 @@ static void *conf_calloc(struct conf_ctx *x, size_t n, size_t size)
 	return p;
 }
 
-static void conf_store(struct conf *c, enum conf_int_kind kind, size_t off,
-		       int64_t v)
+/* ---- fields ------------------------------------------------------------ */
+
+static char *conf_at(const struct conf_bases *b, enum conf_base base, size_t off)
 {
-	char *p = (char *)c + off;
+	char *p = base == CONF_B_CONF ? (char *)b->conf
+		  : base == CONF_B_SITE ? (char *)b->site : (char *)b->elem;
+
+	return p + off;
+}
+
+static char **conf_str_at(const struct conf_bases *b, const struct conf_key *k)
+{
+	return (char **)(void *)conf_at(b, k->base, k->off);
+}
+
+/* memcpy keeps the stores free of aliasing questions. */
+static void conf_put_int(const struct conf_bases *b, enum conf_base base, size_t off, int v)
+{
+	if (off != CONF_NONE)
+		memcpy(conf_at(b, base, off), &v, sizeof v);
+}
+
+static size_t conf_get_count(const struct conf_bases *b, const struct conf_key *k)
+{
+	size_t n;
+
+	memcpy(&n, conf_at(b, k->base, k->count_off), sizeof n);
+	return n;
+}
+
+static void conf_put_count(const struct conf_bases *b, const struct conf_key *k, size_t n)
+{
+	memcpy(conf_at(b, k->base, k->count_off), &n, sizeof n);
+}
+
+static void *conf_get_ptr(const struct conf_bases *b, const struct conf_key *k)
+{
+	void *p;
+
+	memcpy(&p, conf_at(b, k->base, k->off), sizeof p);
+	return p;
+}
+
+static void conf_put_ptr(const struct conf_bases *b, const struct conf_key *k, void *p)
+{
+	memcpy(conf_at(b, k->base, k->off), &p, sizeof p);
+}
+
+static void conf_store_num(const struct conf_bases *b, const struct conf_key *k, int64_t v)
+{
+	char *p = conf_at(b, k->base, k->off);
 	int i = (int)v;
 	size_t z = (size_t)v;
+	bool t = v != 0;
 
-	/* memcpy keeps the store free of aliasing questions. */
-	if (kind == CONF_INT)
+	if (k->type == CONF_T_INT || k->type == CONF_T_ENUM)
 		memcpy(p, &i, sizeof i);
-	else if (kind == CONF_SIZE)
+	else if (k->type == CONF_T_SIZE)
 		memcpy(p, &z, sizeof z);
+	else if (k->type == CONF_T_BOOL)
+		memcpy(p, &t, sizeof t);
 	else
 		memcpy(p, &v, sizeof v);
 }
 
-static int64_t conf_fetch(const struct conf *c, enum conf_int_kind kind,
-			  size_t off)
+/* The size of a scalar field, for clearing a CONF_F_NOINHERIT one. */
+static size_t conf_scalar_size(enum conf_type t)
 {
-	const char *p = (const char *)c + off;
-	int i;
-	size_t z;
-	int64_t v;
-
-	if (kind == CONF_INT) {
-		memcpy(&i, p, sizeof i);
-		return i;
+	switch (t) {
+	case CONF_T_INT: case CONF_T_ENUM: return sizeof(int);
+	case CONF_T_SIZE: return sizeof(size_t);
+	case CONF_T_I64: return sizeof(int64_t);
+	case CONF_T_BOOL: return sizeof(bool);
+	default: return 0;
 	}
-	if (kind == CONF_SIZE) {
-		memcpy(&z, p, sizeof z);
-		return (int64_t)z;
-	}
-	memcpy(&v, p, sizeof v);
-	return v;
 }
 
+/* ---- freeing and copying by the rows ----------------------------------- */
+
+static void conf_free_rows(const struct conf_table *t, const struct conf_bases *b, bool site_only);
+
+static void conf_free_strs(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void conf_free_groups(const struct conf_key *k, const struct conf_bases *b)
+{
+	char *arr = conf_get_ptr(b, k);
+	size_t n = conf_get_count(b, k);
+
+	for (size_t i = 0; arr && i < n; i++) {
+		struct conf_bases eb = *b;
+
+		eb.elem = arr + i * k->sub->elem_size;
+		if (k->sub->is_site)
+			eb.site = eb.elem;
+		conf_free_rows(k->sub, &eb, k->sub->is_site);
+	}
+	free(arr);
+}
+
+/* Frees what one row owns and clears it. */
+static void conf_free_key(const struct conf_key *k, const struct conf_bases *b)
+{
+	switch (k->type) {
+	case CONF_T_STR: case CONF_T_PATH: case CONF_T_DIR: case CONF_T_ROOT:
+		free(*conf_str_at(b, k));
+		*conf_str_at(b, k) = NULL;
+		return;
+	case CONF_T_STRS:
+		conf_free_strs(conf_get_ptr(b, k), conf_get_count(b, k));
+		break;
+	case CONF_T_IPS:
+		free(conf_get_ptr(b, k));
+		break;
+	case CONF_T_GROUPS:
+		conf_free_groups(k, b);
+		break;
+	case CONF_T_GROUP:
+		conf_free_rows(k->sub, b, false);
+		return;
+	default:                     /* numbers; LISTEN: conf_free's */
+		return;
+	}
+	conf_put_ptr(b, k, NULL);
+	conf_put_count(b, k, 0);
+}
+
+/* site_only: a vhost's rows, without the top level's (struct conf) ones. */
+static void conf_free_rows(const struct conf_table *t, const struct conf_bases *b, bool site_only)
+{
+	for (const struct conf_key *k = t->keys; k->name; k++)
+		if (!(site_only && k->base == CONF_B_CONF))
+			conf_free_key(k, b);
+}
+
+void conf_site_free(struct conf_site *s)
+{
+	struct conf_bases b = { NULL, s, NULL };
+
+	conf_free_rows(&conf_root_table, &b, true);
+}
+
+static int conf_copy_rows(struct conf_ctx *x, const struct conf_table *t,
+			  const struct conf_bases *dst, const struct conf_bases *src);
+
+static int conf_copy_strs(struct conf_ctx *x, const struct conf_key *k,
+			  const struct conf_bases *dst, const struct conf_bases *src)
+{
+	char **from = conf_get_ptr(src, k), **to;
+	size_t n = conf_get_count(src, k);
+
+	conf_put_ptr(dst, k, NULL);
+	conf_put_count(dst, k, 0);
+	if (!from)
+		return 0;
+	if (!(to = conf_calloc(x, n, sizeof *to)))
+		return -1;
+	conf_put_ptr(dst, k, to);
+	for (size_t i = 0; i < n; i++) {
+		if (conf_set(x, &to[i], from[i]) < 0)
+			return -1;
+		conf_put_count(dst, k, i + 1);
+	}
+	return 0;
+}
+
+/* An empty allow list stays a non-NULL pointer: it means "nobody". */
+static int conf_copy_ips(struct conf_ctx *x, const struct conf_key *k,
+			 const struct conf_bases *dst, const struct conf_bases *src)
+{
+	struct ipmatch *from = conf_get_ptr(src, k), *to;
+	size_t n = conf_get_count(src, k);
+
+	conf_put_ptr(dst, k, NULL);
+	conf_put_count(dst, k, 0);
+	if (!from)
+		return 0;
+	if (!(to = conf_calloc(x, n, sizeof *to)))
+		return -1;
+	memcpy(to, from, n * sizeof *to);
+	conf_put_ptr(dst, k, to);
+	conf_put_count(dst, k, n);
+	return 0;
+}
+
+/* Elements are copied byte for byte first, then their own pointers one by
+ * one; until an element's turn it owns nothing (cleared), so a failure
+ * half-way leaves dst freeable. */
+static int conf_copy_groups(struct conf_ctx *x, const struct conf_key *k,
+			    const struct conf_bases *dst, const struct conf_bases *src)
+{
+	const size_t size = k->sub->elem_size;
+	char *from = conf_get_ptr(src, k), *to;
+	size_t n = conf_get_count(src, k);
+
+	conf_put_ptr(dst, k, NULL);
+	conf_put_count(dst, k, 0);
+	if (!from)
+		return 0;
+	if (!(to = conf_calloc(x, n, size)))
+		return -1;
+	conf_put_ptr(dst, k, to);
+	for (size_t i = 0; i < n; i++) {
+		struct conf_bases db = *dst, sb = *src;
+
+		db.elem = to + i * size;
+		sb.elem = from + i * size;
+		memcpy(db.elem, sb.elem, size);
+		conf_put_count(dst, k, i + 1);
+		if (conf_copy_rows(x, k->sub, &db, &sb) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int conf_copy_key(struct conf_ctx *x, const struct conf_key *k,
+			 const struct conf_bases *dst, const struct conf_bases *src)
+{
+	char **d;
+
+	if (k->flags & CONF_F_NOINHERIT) {
+		if (conf_scalar_size(k->type))
+			memset(conf_at(dst, k->base, k->off), 0, conf_scalar_size(k->type));
+		else
+			conf_put_ptr(dst, k, NULL);
+		if (k->type == CONF_T_STRS || k->type == CONF_T_IPS || k->type == CONF_T_GROUPS)
+			conf_put_count(dst, k, 0);
+		return 0;
+	}
+	switch (k->type) {
+	case CONF_T_STR: case CONF_T_PATH: case CONF_T_DIR: case CONF_T_ROOT:
+		d = conf_str_at(dst, k);
+		*d = NULL;
+		return conf_set(x, d, *conf_str_at(src, k));
+	case CONF_T_STRS:
+		return conf_copy_strs(x, k, dst, src);
+	case CONF_T_IPS:
+		return conf_copy_ips(x, k, dst, src);
+	case CONF_T_GROUPS:
+		return conf_copy_groups(x, k, dst, src);
+	case CONF_T_GROUP:
+		return conf_copy_rows(x, k->sub, dst, src);
+	default:
+		return 0;
+	}
+}
+
+/* Pointers not reached yet are cleared first, so that whatever happens
+ * dst never shares memory with src. */
+static void conf_clear_rows(const struct conf_table *t, const struct conf_bases *b)
+{
+	for (const struct conf_key *k = t->keys; k->name; k++) {
+		if (k->base == CONF_B_CONF)
+			continue;
+		if (k->type == CONF_T_GROUP)
+			conf_clear_rows(k->sub, b);
+		else if (!conf_scalar_size(k->type) && k->type != CONF_T_LISTEN)
+			conf_put_ptr(b, k, NULL);
+		if (k->type == CONF_T_STRS || k->type == CONF_T_IPS || k->type == CONF_T_GROUPS)
+			conf_put_count(b, k, 0);
+	}
+}
+
+static int conf_copy_rows(struct conf_ctx *x, const struct conf_table *t,
+			  const struct conf_bases *dst, const struct conf_bases *src)
+{
+	conf_clear_rows(t, dst);
+	for (const struct conf_key *k = t->keys; k->name; k++)
+		if (k->base != CONF_B_CONF && conf_copy_key(x, k, dst, src) < 0)
+			return -1;
+	return 0;
+}
+
+int conf_site_copy(struct conf_ctx *x, struct conf_site *dst, const struct conf_site *src)
+{
+	struct conf_bases db = { x->c, dst, NULL }, sb = { x->c, (struct conf_site *)src, NULL };
+
+	memcpy(dst, src, sizeof *dst);
+	return conf_copy_rows(x, &conf_root_table, &db, &sb);
+}
 /* ---- reading the file -------------------------------------------------- */
 
 /*
@@ -439,7 +440,7 @@ struct conf_scan {
 	char name[64];               /* the last setting name passed, for messages */
 	/* Finding the key of a "duplicate setting name" (conf_find_dup). */
 	int dup_line;                /* the line libconfig blamed; 0: not searching */
-	char *seen;                  /* "\nname\nname\n": every setting name so far */
+	char *seen;                  /* "\nname\n\1\nname\n": the names of each open group */
 	size_t seen_len;
 	char dup[64];                /* the answer, "" until found */
 };
@@ -471,32 +472,68 @@ static int conf_scan_number(struct conf_ctx *x, const struct conf_scan *sc,
 	return 0;
 }
 
-/* While looking for a duplicate: the first name on dup_line that was
- * already seen earlier in the file. A heuristic, since the same name may
- * legitimately appear in two groups ("timeouts.body", "limits.body"); on a
- * line with one setting, which is how configs are written, it is exact. */
-static void conf_scan_seen(struct conf_scan *sc)
+/* Appends len bytes of s to the names seen; out of memory only means the
+ * duplicate goes unnamed. */
+static void conf_scan_append(struct conf_scan *sc, const char *s, size_t len)
 {
-	size_t len = strlen(sc->name);
-	char key[sizeof sc->name + 2];
-	char *grown;
+	char *grown = realloc(sc->seen, sc->seen_len + len + 2);
 
-	snprintf(key, sizeof key, "\n%s\n", sc->name);
-	if (sc->line == sc->dup_line && sc->seen && strstr(sc->seen, key)) {
-		memcpy(sc->dup, sc->name, len + 1);
-		return;
-	}
-	/* Out of memory only means the key goes unnamed. */
-	grown = realloc(sc->seen, sc->seen_len + len + 3);
 	if (!grown)
 		return;
 	sc->seen = grown;
 	if (sc->seen_len == 0)
 		sc->seen[sc->seen_len++] = '\n';
-	memcpy(sc->seen + sc->seen_len, sc->name, len);
+	memcpy(sc->seen + sc->seen_len, s, len);
 	sc->seen_len += len;
-	sc->seen[sc->seen_len++] = '\n';
 	sc->seen[sc->seen_len] = '\0';
+}
+
+/* The names of the innermost open group: after its '\1' mark. */
+static const char *conf_scan_group(const struct conf_scan *sc)
+{
+	const char *mark = sc->seen ? strrchr(sc->seen, '\1') : NULL;
+
+	return mark ? mark : sc->seen;
+}
+
+/*
+ * '{' opens a group, '}' closes it. libconfig refuses a name twice in one
+ * group only ("timeouts.body" and "limits.body" may both be set, and every
+ * vhost has its own server_name), so names are remembered per open group:
+ * "\n\1" marks where a group's names start; its '}' forgets them.
+ */
+static void conf_scan_brace(struct conf_scan *sc, char brace)
+{
+	char *mark;
+
+	if (sc->dup_line <= 0 || sc->dup[0])
+		return;
+	if (brace == '{') {
+		conf_scan_append(sc, "\1\n", 2);
+		return;
+	}
+	mark = sc->seen ? strrchr(sc->seen, '\1') : NULL;
+	if (mark) {
+		sc->seen_len = (size_t)(mark - sc->seen);
+		*mark = '\0';
+	}
+}
+
+/* While looking for a duplicate: the first name on dup_line that was
+ * already seen earlier in its own group. */
+static void conf_scan_seen(struct conf_scan *sc)
+{
+	size_t len = strlen(sc->name);
+	char key[sizeof sc->name + 2];
+	char line[sizeof sc->name + 1];
+
+	snprintf(key, sizeof key, "\n%s\n", sc->name);
+	if (sc->line == sc->dup_line && sc->seen && strstr(conf_scan_group(sc), key)) {
+		memcpy(sc->dup, sc->name, len + 1);
+		return;
+	}
+	snprintf(line, sizeof line, "%s\n", sc->name);
+	conf_scan_append(sc, line, len + 1);
 }
 
 /* A name [A-Za-z*][-A-Za-z0-9_*]* ending at end; it names a setting when
@@ -539,6 +576,8 @@ static const char *conf_scan_skip(struct conf_scan *sc, const char *p)
 		return p + 2;
 	}
 	sc->in_string = *p == '"';
+	if (*p == '{' || *p == '}')
+		conf_scan_brace(sc, *p);
 	/* Names (and true/false, @include) may contain digits: skip whole. */
 	if (isalpha((unsigned char)*p) || *p == '*') {
 		const char *end = p + 1 + strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -670,128 +709,101 @@ static int conf_find_dir(struct conf_ctx *x)
 	return rc;
 }
 
-/* ---- top-level keys ---------------------------------------------------- */
 
-static int conf_load_defaults(struct conf_ctx *x)
+/* ---- reading one key by its type ---------------------------------------- */
+
+static int conf_walk(struct conf_ctx *x, const struct conf_table *t,
+		     const struct conf_frame *f);
+
+/* 1 with *out when present, -1 on error. */
+static int conf_get_string(struct conf_ctx *x, const config_setting_t *s,
+			   const char *key, const char **out)
 {
-	struct conf *c = x->c;
-
-	c->workers.start = 8;
-	c->workers.min_spare = 4;
-	c->workers.max_spare = 16;
-	c->workers.max = 150;
-	c->workers.max_requests = 10000;
-	c->timeouts.header = 10;
-	c->timeouts.body = 30;
-	c->timeouts.keepalive = 5;
-	c->timeouts.send = 30;
-	c->timeouts.cgi = 60;
-	c->timeouts.graceful = 30;
-	c->log_level = LOG_NOTICE;
-	c->limits.request_line = 8192;
-	c->limits.header_bytes = 16384;
-	c->limits.headers = 100;
-	c->limits.body = 10485760;
-	c->limits.min_send_rate = 1024;
-	c->limits.min_body_rate = 1024;
-	c->site.cgi.limits.cpu = 30;
-	c->site.cgi.limits.memory = 268435456;
-	c->site.cgi.limits.processes = 64;
-	if (conf_set(x, &c->file, x->file) < 0 ||
-	    conf_set(x, &c->site.server_name, "localhost") < 0 ||
-	    conf_set(x, &c->site.cgi.alias, "/cgi-bin/") < 0)
-		return -1;
-	return conf_set(x, &c->site.cgi.path, "/usr/local/bin:/usr/bin:/bin");
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return conf_err(x, conf_line(s), "%s: must be a string", key);
+	*out = config_setting_get_string(s);
+	if (**out == '\0')
+		return conf_err(x, conf_line(s), "%s: must not be empty", key);
+	return 1;
 }
 
-/* server_root is relative to the config file's directory. It is made
- * canonical when it exists; when it does not, the paths below it fail with
- * their own messages (document_root first). */
-static int conf_load_server_root(struct conf_ctx *x, const config_setting_t *root)
+static int conf_load_num(struct conf_ctx *x, const struct conf_key *k,
+			 const config_setting_t *s, const char *key,
+			 const struct conf_bases *b)
 {
-	const char *v = ".";
-	char *real;
+	int t = config_setting_type(s);
+	long long v;
 
-	if (conf_get_str(x, root, "", "server_root", &v) < 0 ||
-	    conf_join(x, &x->c->server_root, x->dir, v) < 0)
-		return -1;
-	real = realpath(x->c->server_root, NULL);
-	if (real) {
-		free(x->c->server_root);
-		x->c->server_root = real;
+	if (k->type == CONF_T_BOOL) {
+		if (t != CONFIG_TYPE_BOOL)
+			return conf_err(x, conf_line(s), "%s: must be true or false", key);
+		conf_store_num(b, k, config_setting_get_bool(s) != 0);
+		return 0;
 	}
+	/* Plain and L-suffixed integers are the same to the operator. */
+	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+		return conf_err(x, conf_line(s), "%s: must be an integer", key);
+	v = config_setting_get_int64(s);
+	if (v < k->min || v > k->max) {
+		if (k->max == INT64_MAX)
+			return conf_err(x, conf_line(s), "%s: must be %lld or more", key,
+					(long long)k->min);
+		return conf_err(x, conf_line(s), "%s: must be between %lld and %lld", key,
+				(long long)k->min, (long long)k->max);
+	}
+	conf_store_num(b, k, v);
 	return 0;
 }
 
-static int conf_load_strings(struct conf_ctx *x, const config_setting_t *root)
+static int conf_load_enum(struct conf_ctx *x, const struct conf_key *k,
+			  const char *v, const char *key, int line,
+			  const struct conf_bases *b)
 {
-	for (size_t i = 0; i < sizeof conf_str_keys / sizeof conf_str_keys[0]; i++) {
-		const struct conf_str_key *k = &conf_str_keys[i];
-		char **dst = (char **)(void *)((char *)x->c + k->off);
-		const char *v;
-		int line;
-		int rc = conf_get_str(x, root, "", k->name, &v);
+	char names[256] = "";
+	size_t n = 0;
 
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			continue;
-		if (k->is_path ? conf_join(x, dst, x->c->server_root, v) < 0
-			       : conf_set(x, dst, v) < 0)
-			return -1;
-		line = conf_member_line(root, k->name);
-		if (k->line_off != CONF_NOLINE)
-			memcpy((char *)x->c + k->line_off, &line, sizeof line);
-	}
-	return 0;
-}
-
-static int conf_load_log_level(struct conf_ctx *x, const config_setting_t *root)
-{
-	const size_t n = sizeof conf_log_levels / sizeof conf_log_levels[0];
-	const char *v;
-	int rc = conf_get_str(x, root, "", "log_level", &v);
-
-	if (rc <= 0)
-		return rc;
-	x->c->line.log_level = conf_member_line(root, "log_level");
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(conf_log_levels[i].name, v) == 0) {
-			x->c->log_level = (int)conf_log_levels[i].level;
+	for (const struct conf_enum *e = k->names; e->name; e++) {
+		if (strcmp(e->name, v) == 0) {
+			conf_store_num(b, k, e->value);
 			return 0;
 		}
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s%s",
+				      n ? ", " : "", e->name);
+		if (n >= sizeof names)
+			n = sizeof names - 1;
 	}
-	return conf_err(x, x->c->line.log_level, "log_level: '%s' is not one of "
-			"error, warn, notice, info, debug", v);
+	return conf_err(x, line, "%s: '%s' is not one of %s", key, v, names);
 }
 
-/* The keys of how the pool runs: its log level and who may be root. */
-static int conf_load_operations(struct conf_ctx *x, const config_setting_t *root)
+/* "vhost 'NAME': key" inside a vhost (its name once it is known), so a
+ * message about the file system says which site it is about. */
+static void conf_site_key(const struct conf_ctx *x, const char *key, char *buf, size_t size)
 {
-	if (conf_load_log_level(x, root) < 0 ||
-	    conf_get_bool(x, root, "", "allow_root", &x->c->allow_root) < 0)
-		return -1;
-	x->c->line.allow_root = conf_member_line(root, "allow_root");
-	return 0;
+	if (x->vhost && strlen(key) > x->vhost_prefix)
+		snprintf(buf, size, "vhost '%s': %s", x->vhost, key + x->vhost_prefix);
+	else
+		snprintf(buf, size, "%s", key);
 }
 
 /* Resolves a directory key: must exist and be a directory; stored as its
  * realpath() so later containment checks compare canonical prefixes. */
-static int conf_load_dir(struct conf_ctx *x, const char *what, int line,
+static int conf_load_dir(struct conf_ctx *x, const char *key, int line,
 			 const char *path, char **out)
 {
+	char what[CONF_KEY_MAX + 300];
 	struct stat st;
 	char *real = realpath(path, NULL);
 	int e = 0;
 
 	if (!real)
-		return conf_err(x, line, "%s: '%s': %s", what, path, strerror(errno));
-	if (stat(real, &st) < 0)
+		e = errno;
+	else if (stat(real, &st) < 0)
 		e = errno;
 	else if (!S_ISDIR(st.st_mode))
 		e = ENOTDIR;
 	if (e) {
 		free(real);
+		conf_site_key(x, key, what, sizeof what);
 		return conf_err(x, line, "%s: '%s': %s", what, path, strerror(e));
 	}
 	free(*out);
@@ -799,23 +811,117 @@ static int conf_load_dir(struct conf_ctx *x, const char *what, int line,
 	return 0;
 }
 
-static int conf_load_document_root(struct conf_ctx *x, const config_setting_t *root)
+/* server_root is relative to the config file's directory. It is made
+ * canonical when it exists; when it does not, the paths below it fail with
+ * their own messages (document_root first). */
+static int conf_load_root(struct conf_ctx *x, char **dst, const char *v)
 {
-	const char *v = "htdocs";
-	char *path = NULL;
-	int rc = -1;
+	char *real;
 
-	if (conf_get_str(x, root, "", "document_root", &v) < 0 ||
-	    conf_join(x, &path, x->c->server_root, v) < 0)
-		goto out;
-	rc = conf_load_dir(x, "document_root", conf_member_line(root, "document_root"),
-			   path, &x->c->site.document_root);
-out:
-	free(path);
-	return rc;
+	if (conf_join(x, dst, x->dir, v) < 0)
+		return -1;
+	if ((real = realpath(*dst, NULL))) {
+		free(*dst);
+		*dst = real;
+	}
+	return 0;
 }
 
-/* ---- listen ------------------------------------------------------------ */
+/* A string-valued key (STR, PATH, DIR, ROOT, ENUM) set to v. */
+static int conf_load_string(struct conf_ctx *x, const struct conf_key *k, const char *v,
+			    const char *key, int line, const struct conf_bases *b)
+{
+	char **dst = conf_str_at(b, k), *path = NULL;
+	int rc;
+
+	switch (k->type) {
+	case CONF_T_ENUM:
+		return conf_load_enum(x, k, v, key, line, b);
+	case CONF_T_ROOT:
+		return conf_load_root(x, dst, v);
+	case CONF_T_DIR:
+		rc = conf_join(x, &path, x->c->server_root, v) < 0 ? -1
+		     : conf_load_dir(x, key, line, path, dst);
+		free(path);
+		return rc;
+	case CONF_T_PATH:
+		if (conf_join(x, dst, x->c->server_root, v) < 0)
+			return -1;
+		break;
+	default:
+		if (conf_set(x, dst, v) < 0)
+			return -1;
+	}
+	return k->check ? k->check(x, key, line, *dst) : 0;
+}
+
+/* Checks that s is a list of strings, or (groups) a list of groups. */
+static int conf_list_shape(struct conf_ctx *x, const struct conf_key *k,
+			   const config_setting_t *s, const char *key)
+{
+	bool groups = k->type == CONF_T_GROUPS;
+	int n;
+
+	/* An empty "[]" is an array; a non-empty array cannot hold groups. */
+	if (!conf_is_list(s))
+		return conf_err(x, conf_line(s), "%s: must be a list of %s", key,
+				groups ? "groups" : "strings");
+	n = config_setting_length(s);
+	if (n == 0 && (k->flags & CONF_F_NONEMPTY))
+		return conf_err(x, conf_line(s), "%s: %s", key, k->empty_msg);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+
+		if (groups && !config_setting_is_group(e))
+			return conf_err(x, conf_line(e), "%s: entries must be groups "
+					"{ ... }", key);
+		if (!groups && config_setting_type(e) != CONFIG_TYPE_STRING)
+			return conf_err(x, conf_line(e), "%s: entries must be strings", key);
+	}
+	return 0;
+}
+
+/* A list replaces what the field held (a vhost's inherited list). */
+static int conf_fill_strs(struct conf_ctx *x, const struct conf_key *k,
+			  const char *const *v, const int *lines, size_t n,
+			  const char *key, const struct conf_bases *b)
+{
+	char **arr;
+
+	conf_free_key(k, b);
+	if (!(arr = conf_calloc(x, n, sizeof *arr)))
+		return -1;
+	conf_put_ptr(b, k, arr);
+	for (size_t i = 0; i < n; i++) {
+		if (conf_set(x, &arr[i], v[i]) < 0)
+			return -1;
+		conf_put_count(b, k, i + 1);
+		if (k->check ? k->check(x, key, lines[i], arr[i]) < 0
+			     : (arr[i][0] == '\0' &&
+				conf_err(x, lines[i], "%s: entries must not be empty", key) < 0))
+			return -1;
+	}
+	return 0;
+}
+
+static int conf_fill_ips(struct conf_ctx *x, const struct conf_key *k,
+			 const char *const *v, const int *lines, size_t n,
+			 const char *key, const struct conf_bases *b)
+{
+	struct ipmatch *arr;
+
+	conf_free_key(k, b);
+	if (!(arr = conf_calloc(x, n, sizeof *arr)))
+		return -1;
+	conf_put_ptr(b, k, arr);
+	for (size_t i = 0; i < n; i++) {
+		if (ipmatch_parse(v[i], &arr[i]) < 0)
+			return conf_err(x, lines[i], "%s: '%s' is not an IP address or prefix",
+					key, v[i]);
+		conf_put_count(b, k, i + 1);
+	}
+	return 0;
+}
 
 static bool conf_same_addr(const struct conf_listen *a,
 			   const struct sockaddr_storage *addr, socklen_t len)
@@ -824,489 +930,318 @@ static bool conf_same_addr(const struct conf_listen *a,
 	return a->addrlen == len && memcmp(&a->addr, addr, len) == 0;
 }
 
-static int conf_add_listen(struct conf_ctx *x, const char *text, int line)
+/* Appends one listener; a PROXY one may not share an address with a plain
+ * one: a socket either expects the header or it does not. */
+int conf_add_listen(struct conf_ctx *x, const char *key, const char *text,
+		    int line, bool proxy)
 {
 	struct conf *c = x->c;
-	struct conf_listen *l = &c->listen[c->nlisten];
+	struct conf_listen l = { .line = line, .proxy = proxy }, *grown;
 
-	if (conf_parse_listen(text, &l->addr, &l->addrlen) < 0)
-		return conf_err(x, line, "listen: '%s' is malformed "
+	if (conf_parse_listen(text, &l.addr, &l.addrlen) < 0)
+		return conf_err(x, line, "%s: '%s' is malformed "
 				"(expected \"IPv4:port\", \"[IPv6]:port\", "
-				"\"*:port\" or \"port\", port 1..65535)", text);
-	for (size_t i = 0; i < c->nlisten; i++)
-		if (conf_same_addr(&c->listen[i], &l->addr, l->addrlen))
-			return conf_err(x, line, "listen: duplicate address '%s'", text);
-	if (conf_set(x, &l->text, text) < 0)
-		return -1;
-	l->line = line;
-	c->nlisten++;
-	return 0;
-}
-
-static bool conf_is_list(const config_setting_t *s)
-{
-	return config_setting_is_array(s) || config_setting_is_list(s);
-}
-
-static int conf_load_listen(struct conf_ctx *x, const config_setting_t *root)
-{
-	const config_setting_t *s = config_setting_get_member(root, "listen");
-	int n = s ? config_setting_length(s) : 1;
-
-	if (s && !conf_is_list(s))
-		return conf_err(x, conf_line(s), "listen: must be a list of strings");
-	if (n == 0)
-		return conf_err(x, conf_line(s), "listen: must not be empty");
-	x->c->listen = conf_calloc(x, (size_t)n, sizeof *x->c->listen);
-	if (!x->c->listen)
-		return -1;
-	if (!s)
-		return conf_add_listen(x, "0.0.0.0:80", 0);
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-
-		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return conf_err(x, conf_line(e), "listen: entries must be strings");
-		if (conf_add_listen(x, config_setting_get_string(e), conf_line(e)) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* ---- index ------------------------------------------------------------- */
-
-/* An index name is looked up inside a directory; a '/' or a dot segment
- * would let it name a file elsewhere. */
-static bool conf_index_ok(const char *name)
-{
-	return *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
-	       strcmp(name, "..") != 0;
-}
-
-static int conf_add_index(struct conf_ctx *x, const char *name)
-{
-	struct conf *c = x->c;
-
-	if (conf_set(x, &c->site.index[c->site.nindex], name) < 0)
-		return -1;
-	c->site.nindex++;
-	return 0;
-}
-
-static int conf_load_index(struct conf_ctx *x, const config_setting_t *root)
-{
-	const config_setting_t *s = config_setting_get_member(root, "index");
-	int n = s ? config_setting_length(s) : 2;
-
-	if (s && !conf_is_list(s))
-		return conf_err(x, conf_line(s), "index: must be a list of strings");
-	x->c->site.index = conf_calloc(x, (size_t)n, sizeof *x->c->site.index);
-	if (!x->c->site.index)
-		return -1;
-	if (!s)
-		return conf_add_index(x, "index.html") < 0 ? -1
-		       : conf_add_index(x, "index.htm");
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-
-		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return conf_err(x, conf_line(e), "index: entries must be strings");
-		if (!conf_index_ok(config_setting_get_string(e)))
-			return conf_err(x, conf_line(e), "index: '%s' must be a "
-					"file name without '/'", config_setting_get_string(e));
-		if (conf_add_index(x, config_setting_get_string(e)) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* ---- lists of groups (error_pages, cgi.handlers) ------------------------ */
-
-/* Checks that s is a list of groups; *n gets its length (0 when absent). */
-static int conf_group_list(struct conf_ctx *x, const config_setting_t *s,
-			   const char *path, int *n)
-{
-	*n = 0;
-	if (!s)
-		return 0;
-	/* An empty "[]" is an array; a non-empty array cannot hold groups. */
-	if (!conf_is_list(s))
-		return conf_err(x, conf_line(s), "%s: must be a list of groups", path);
-	*n = config_setting_length(s);
-	for (int i = 0; i < *n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-
-		if (!config_setting_is_group(e))
-			return conf_err(x, conf_line(e), "%s: entries must be groups "
-					"{ ... }", path);
-	}
-	return 0;
-}
-
-static int conf_required(struct conf_ctx *x, const config_setting_t *e,
-			 const char *prefix, const char *name)
-{
-	return conf_err(x, conf_line(e), "%s.%s: required but not set", prefix, name);
-}
-
-static const struct conf_int_key conf_status_key = { "status", 400, 599, CONF_INT, 0 };
-
-static int conf_add_error_page(struct conf_ctx *x, const config_setting_t *e,
-			       const char *prefix)
-{
-	struct conf *c = x->c;
-	struct conf_error_page *p = &c->site.error_pages[c->site.nerror_pages];
-	const char *path;
-	int64_t status;
-	int rc;
-
-	if (conf_check_keys(x, e, prefix, conf_error_page_keys) < 0 ||
-	    (rc = conf_get_int(x, e, prefix, &conf_status_key, &status)) < 0)
-		return -1;
-	if (rc == 0)
-		return conf_required(x, e, prefix, "status");
-	for (size_t i = 0; i < c->site.nerror_pages; i++)
-		if (c->site.error_pages[i].status == status)
-			return conf_err(x, conf_member_line(e, "status"),
-					"%s.status: duplicate error page for status %d",
-					prefix, (int)status);
-	if ((rc = conf_get_str(x, e, prefix, "path", &path)) <= 0)
-		return rc < 0 ? -1 : conf_required(x, e, prefix, "path");
-	/* The path is a URL path served from document_root, so it is absolute. */
-	if (path[0] != '/')
-		return conf_err(x, conf_member_line(e, "path"),
-				"%s.path: must start with '/'", prefix);
-	if (conf_set(x, &p->path, path) < 0)
-		return -1;
-	p->line = conf_member_line(e, "path");
-	p->status = (int)status;
-	c->site.nerror_pages++;
-	return 0;
-}
-
-static int conf_load_error_pages(struct conf_ctx *x, const config_setting_t *root)
-{
-	const config_setting_t *s = config_setting_get_member(root, "error_pages");
-	char prefix[64];   /* "error_pages[" + at most 10 digits + "]" fits */
-	int n;
-
-	if (conf_group_list(x, s, "error_pages", &n) < 0)
-		return -1;
-	if (n == 0)
-		return 0;
-	x->c->site.error_pages = conf_calloc(x, (size_t)n, sizeof *x->c->site.error_pages);
-	if (!x->c->site.error_pages)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		snprintf(prefix, sizeof prefix, "error_pages[%d]", i);
-		if (conf_add_error_page(x, config_setting_get_elem(s, (unsigned)i),
-					prefix) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* ---- integer groups ---------------------------------------------------- */
-
-static int conf_load_ints(struct conf_ctx *x, const config_setting_t *grp,
-			  const char *prefix, const struct conf_int_key *keys)
-{
-	for (const struct conf_int_key *k = keys; k->name; k++) {
-		int64_t v;
-		int rc = conf_get_int(x, grp, prefix, k, &v);
-
-		if (rc < 0)
-			return -1;
-		if (rc > 0)
-			conf_store(x->c, k->kind, k->off, v);
-	}
-	return 0;
-}
-
-static int conf_load_int_group(struct conf_ctx *x, const config_setting_t *parent,
-			       const char *path, const struct conf_int_key *keys)
-{
-	const config_setting_t *grp;
-
-	if (conf_get_group(x, parent, path, &grp) < 0 ||
-	    (grp && conf_check_int_keys(x, grp, path, keys) < 0))
-		return -1;
-	return conf_load_ints(x, grp, path, keys);
-}
-
-/* Relations between keys are checked after both sides have their final
- * value, so a default can conflict with a value set in the file. */
-static int conf_check_orders(struct conf_ctx *x, const config_setting_t *root)
-{
-	for (size_t i = 0; i < sizeof conf_orders / sizeof conf_orders[0]; i++) {
-		const struct conf_order *o = &conf_orders[i];
-		const config_setting_t *grp = config_setting_get_member(root, o->group);
-		int64_t lo = conf_fetch(x->c, o->kind, o->lo_off);
-		int64_t hi = conf_fetch(x->c, o->kind, o->hi_off);
-		int l1 = conf_member_line(grp, o->blame_hi ? o->hi : o->lo);
-		int l2 = conf_member_line(grp, o->blame_hi ? o->lo : o->hi);
-
-		if (lo <= hi)
+				"\"*:port\" or \"port\", port 1..65535)", key, text);
+	for (size_t i = 0; i < c->nlisten; i++) {
+		if (!conf_same_addr(&c->listen[i], &l.addr, l.addrlen))
 			continue;
-		if (o->blame_hi)
-			return conf_err(x, l1 ? l1 : l2 ? l2 : conf_line(grp),
-					"%s.%s: %lld must not be less than %s.%s (%lld)",
-					o->group, o->hi, (long long)hi, o->group, o->lo,
-					(long long)lo);
-		return conf_err(x, l1 ? l1 : l2 ? l2 : conf_line(grp),
-				"%s.%s: %lld must not be greater than %s.%s (%lld)",
-				o->group, o->lo, (long long)lo, o->group, o->hi,
-				(long long)hi);
+		if (c->listen[i].proxy != proxy)
+			return conf_err(x, line, "%s: '%s' is also in %s (line %d)", key, text,
+					proxy ? "listen" : "proxy_protocol.listen", c->listen[i].line);
+		return conf_err(x, line, "%s: duplicate address '%s'", key, text);
 	}
+	if (!(grown = realloc(c->listen, (c->nlisten + 1) * sizeof *grown)))
+		return conf_err(x, 0, "%s", strerror(errno));
+	c->listen = grown;
+	if (conf_set(x, &l.text, text) < 0)
+		return -1;
+	c->listen[c->nlisten++] = l;
 	return 0;
 }
 
-/* ---- cgi --------------------------------------------------------------- */
-
-static int conf_add_handler(struct conf_ctx *x, const config_setting_t *e,
-			    const char *prefix)
+static int conf_fill_listen(struct conf_ctx *x, const struct conf_key *k,
+			    const char *const *v, const int *lines, size_t n,
+			    const char *key)
 {
-	struct conf *c = x->c;
-	struct conf_cgi_handler *h = &c->site.cgi.handlers[c->site.cgi.nhandlers];
-	const char *ext, *interp;
-	int rc;
-
-	if (conf_check_keys(x, e, prefix, conf_handler_keys) < 0 ||
-	    (rc = conf_get_str(x, e, prefix, "extension", &ext)) < 0)
-		return -1;
-	if (rc == 0)
-		return conf_required(x, e, prefix, "extension");
-	if (ext[0] != '.' || ext[1] == '\0' || strchr(ext, '/'))
-		return conf_err(x, conf_member_line(e, "extension"),
-				"%s.extension: must start with '.', e.g. \".php\"", prefix);
-	for (size_t i = 0; i < c->site.cgi.nhandlers; i++)
-		if (strcmp(c->site.cgi.handlers[i].extension, ext) == 0)
-			return conf_err(x, conf_member_line(e, "extension"),
-					"%s.extension: duplicate handler for '%s'",
-					prefix, ext);
-	if ((rc = conf_get_str(x, e, prefix, "interpreter", &interp)) <= 0)
-		return rc < 0 ? -1 : conf_required(x, e, prefix, "interpreter");
-	/* The interpreter is exec'd directly, never looked up in PATH. */
-	if (interp[0] != '/')
-		return conf_err(x, conf_member_line(e, "interpreter"),
-				"%s.interpreter: must be an absolute path", prefix);
-	if (conf_set(x, &h->extension, ext) < 0)
-		return -1;
-	h->line = conf_member_line(e, "interpreter");
-	c->site.cgi.nhandlers++;
-	return conf_set(x, &h->interpreter, interp);
-}
-
-static int conf_load_handlers(struct conf_ctx *x, const config_setting_t *cgi)
-{
-	const config_setting_t *s = config_setting_get_member(cgi, "handlers");
-	char prefix[64];   /* "cgi.handlers[" + at most 10 digits + "]" fits */
-	int n;
-
-	if (conf_group_list(x, s, "cgi.handlers", &n) < 0)
-		return -1;
-	if (n == 0)
-		return 0;
-	x->c->site.cgi.handlers = conf_calloc(x, (size_t)n, sizeof *x->c->site.cgi.handlers);
-	if (!x->c->site.cgi.handlers)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		snprintf(prefix, sizeof prefix, "cgi.handlers[%d]", i);
-		if (conf_add_handler(x, config_setting_get_elem(s, (unsigned)i),
-				     prefix) < 0)
+	for (size_t i = 0; i < n; i++)
+		if (conf_add_listen(x, key, v[i], lines[i], k->flags & CONF_F_PROXY) < 0)
 			return -1;
-	}
 	return 0;
 }
 
-/* RFC 3875 3.3: the alias is the URL prefix that selects scripts; both
- * slashes are required so "/cgi-binx" never matches "/cgi-bin". */
-static int conf_load_cgi_strings(struct conf_ctx *x, const config_setting_t *cgi)
+/* STRS, IPS, LISTEN: the entries' texts and lines, then the type's own fill. */
+static int conf_load_strings(struct conf_ctx *x, const struct conf_key *k,
+			     const config_setting_t *s, const char *key,
+			     const struct conf_bases *b)
 {
-	const char *alias, *path;
-	size_t len;
-	int rc = conf_get_str(x, cgi, "cgi", "alias", &alias);
+	size_t n;
+	const char **v;
+	int *lines, rc = -1;
 
-	if (rc < 0)
+	if (conf_list_shape(x, k, s, key) < 0)
 		return -1;
-	if (rc > 0) {
-		len = strlen(alias);
-		if (alias[0] != '/' || alias[len - 1] != '/')
-			return conf_err(x, conf_member_line(cgi, "alias"),
-					"cgi.alias: must start and end with '/'");
-		if (conf_set(x, &x->c->site.cgi.alias, alias) < 0)
-			return -1;
-	}
-	if ((rc = conf_get_str(x, cgi, "cgi", "path", &path)) < 0)
-		return -1;
-	if (rc > 0 && conf_set(x, &x->c->site.cgi.path, path) < 0)
-		return -1;
-	return conf_get_bool(x, cgi, "cgi", "pass_authorization",
-			     &x->c->site.cgi.pass_authorization) < 0 ? -1 : 0;
-}
-
-static int conf_load_cgi_directory(struct conf_ctx *x, const config_setting_t *cgi)
-{
-	const char *v = "cgi-bin";
-	char *path = NULL;
-	int line, rc = -1;
-
-	if (conf_get_str(x, cgi, "cgi", "directory", &v) < 0 ||
-	    conf_join(x, &path, x->c->server_root, v) < 0)
+	n = (size_t)config_setting_length(s);
+	v = conf_calloc(x, n, sizeof *v);
+	lines = conf_calloc(x, n, sizeof *lines);
+	if (!v || !lines)
 		goto out;
-	line = conf_member_line(cgi, "directory");
-	x->c->site.cgi.directory_line = line ? line : conf_line(cgi);
-	rc = conf_load_dir(x, "cgi.directory", x->c->site.cgi.directory_line,
-			   path, &x->c->site.cgi.directory);
+	for (size_t i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+
+		v[i] = config_setting_get_string(e);
+		lines[i] = conf_line(e);
+	}
+	if (k->type == CONF_T_STRS)
+		rc = conf_fill_strs(x, k, v, lines, n, key, b);
+	else if (k->type == CONF_T_IPS)
+		rc = conf_fill_ips(x, k, v, lines, n, key, b);
+	else
+		rc = conf_fill_listen(x, k, v, lines, n, key);
 out:
-	free(path);
+	free(v);
+	free(lines);
 	return rc;
 }
 
-static int conf_load_cgi(struct conf_ctx *x, const config_setting_t *root)
+static int conf_load_group(struct conf_ctx *x, const struct conf_key *k,
+			   const config_setting_t *s, const char *key,
+			   const struct conf_frame *parent)
 {
-	const config_setting_t *cgi;
+	struct conf_frame f = { s, key, parent->b, parent->scope, conf_line(s), NULL, 0 };
+	bool on = true;
 
-	if (conf_get_group(x, root, "cgi", &cgi) < 0 ||
-	    (cgi && conf_check_keys(x, cgi, "cgi", conf_cgi_keys) < 0))
-		return -1;
-	/* Without a cgi group scripts are never run; the directory is still
-	 * recorded (unchecked) so the struct has no NULL surprises. */
-	if (!cgi)
-		return conf_join(x, &x->c->site.cgi.directory, x->c->server_root, "cgi-bin");
-	x->c->site.cgi.enabled = true;
-	if (conf_load_cgi_strings(x, cgi) < 0 ||
-	    conf_load_cgi_directory(x, cgi) < 0 ||
-	    conf_load_handlers(x, cgi) < 0)
-		return -1;
-	return conf_load_int_group(x, cgi, "cgi.limits", conf_cgi_limits_keys);
+	if (!config_setting_is_group(s))
+		return conf_err(x, conf_line(s), "%s: must be a group", key);
+	if (k->count_off != CONF_NONE)
+		memcpy(conf_at(parent->b, k->base, k->count_off), &on, sizeof on);
+	conf_put_int(parent->b, k->base, k->line_off, f.line);
+	return conf_walk(x, k->sub, &f);
 }
 
-/* ---- status ------------------------------------------------------------ */
-
-static const char *const conf_status_keys[] = { "path", "allow", NULL };
-
-/*
- * The status page answers one exact path, compared with the request's
- * normalised path (uri.h), so the configured one must already be in that
- * form, or no request could ever reach the page: printable ASCII without
- * '%', '?', '#' or '\\', no empty segment but a trailing slash, and no
- * segment starting with '.' (uri_normalize refuses those with 403).
- */
-static bool conf_status_path_ok(const char *p)
+/* One element of a list of groups; inside a vhost, messages about files
+ * name it by its server_name (conf_site_key). */
+static int conf_load_elem(struct conf_ctx *x, const struct conf_key *k,
+			  const config_setting_t *list, size_t i, const char *key,
+			  const struct conf_frame *parent)
 {
-	const char *seg = p + 1;
+	const struct conf_table *t = k->sub;
+	char prefix[CONF_KEY_MAX];
+	struct conf_bases eb = *parent->b;
+	struct conf_frame f = { config_setting_get_elem(list, (unsigned)i), prefix, &eb,
+				t->scope ? t->scope : parent->scope, 0, list, i };
+	char *arr = conf_get_ptr(parent->b, k);
+	int rc;
 
-	if (p[0] != '/')
-		return false;
-	for (;;) {
-		size_t len = strcspn(seg, "/");
-
-		if ((len == 0 && seg[0] != '\0') || seg[0] == '.')
-			return false;
-		for (size_t i = 0; i < len; i++)
-			if ((unsigned char)seg[i] <= 0x20 || (unsigned char)seg[i] >= 0x7f ||
-			    strchr("%?#\\", seg[i]))
-				return false;
-		if (seg[len] == '\0')
-			return true;
-		seg += len + 1;
+	if (snprintf(prefix, sizeof prefix, "%s[%zu]", key, i) >= (int)sizeof prefix)
+		return conf_err(x, conf_line(f.grp), "%s: nested too deeply", key);
+	f.line = conf_line(f.grp);
+	eb.elem = arr + i * t->elem_size;
+	if (t->is_site)
+		eb.site = eb.elem;
+	if (t->init && t->init(x, eb.elem, parent->b) < 0)
+		return -1;
+	conf_put_count(parent->b, k, i + 1);
+	conf_put_int(&eb, CONF_B_ELEM, t->elem_line_off, f.line);
+	if (t->is_site) {
+		x->vhost = NULL;
+		x->vhost_prefix = strlen(prefix) + 1;
 	}
+	rc = conf_walk(x, t, &f);
+	x->vhost = NULL;
+	x->vhost_prefix = 0;
+	return rc;
 }
 
-static int conf_load_status_path(struct conf_ctx *x, const config_setting_t *st)
+static int conf_load_groups(struct conf_ctx *x, const struct conf_key *k,
+			    const config_setting_t *s, const char *key,
+			    const struct conf_frame *parent)
 {
-	const char *path = "/server-status";
+	size_t n;
+	void *arr;
 
-	if (conf_get_str(x, st, "status", "path", &path) < 0)
+	if (conf_list_shape(x, k, s, key) < 0)
 		return -1;
-	if (!conf_status_path_ok(path))
-		return conf_err(x, conf_member_line(st, "path"), "status.path: must be "
-				"a normalised URL path starting with '/', e.g. \"/server-status\"");
-	return conf_set(x, &x->c->site.status.path, path);
-}
-
-static int conf_add_allow(struct conf_ctx *x, const config_setting_t *e)
-{
-	struct conf *c = x->c;
-	const char *text;
-
-	if (config_setting_type(e) != CONFIG_TYPE_STRING)
-		return conf_err(x, conf_line(e), "status.allow: entries must be strings");
-	text = config_setting_get_string(e);
-	if (ipmatch_parse(text, &c->site.status.allow[c->site.status.nallow]) < 0)
-		return conf_err(x, conf_line(e), "status.allow: '%s' is not an IP address "
-				"or prefix", text);
-	c->site.status.nallow++;
-	return 0;
-}
-
-/* Without an allow list only the host itself may look (loopback, both families). */
-static int conf_load_status_allow(struct conf_ctx *x, const config_setting_t *st)
-{
-	static const char *const dflt[] = { "127.0.0.1", "::1" };
-	const config_setting_t *s = config_setting_get_member(st, "allow");
-	int n = s ? config_setting_length(s) : 2;
-	struct conf *c = x->c;
-
-	if (s && !conf_is_list(s))
-		return conf_err(x, conf_line(s), "status.allow: must be a list of strings");
-	/* An empty list would turn the page on for nobody: say so instead. */
-	if (n == 0)
-		return conf_err(x, conf_line(s), "status.allow: must not be empty "
-				"(remove the status group to turn the page off)");
-	c->site.status.allow = conf_calloc(x, (size_t)n, sizeof *c->site.status.allow);
-	if (!c->site.status.allow)
+	conf_free_key(k, parent->b);
+	n = (size_t)config_setting_length(s);
+	if (!(arr = conf_calloc(x, n, k->sub->elem_size)))
 		return -1;
-	for (int i = 0; !s && i < n; i++)
-		(void)ipmatch_parse(dflt[i], &c->site.status.allow[c->site.status.nallow++]);
-	for (int i = 0; s && i < n; i++)
-		if (conf_add_allow(x, config_setting_get_elem(s, (unsigned)i)) < 0)
+	conf_put_ptr(parent->b, k, arr);
+	for (size_t i = 0; i < n; i++)
+		if (conf_load_elem(x, k, s, i, key, parent) < 0)
 			return -1;
 	return 0;
 }
 
-static int conf_load_status(struct conf_ctx *x, const config_setting_t *root)
+static int conf_load_key(struct conf_ctx *x, const struct conf_key *k,
+			 const config_setting_t *s, const char *key,
+			 const struct conf_frame *f)
 {
-	const config_setting_t *st;
+	const char *v = NULL;
 
-	if (conf_get_group(x, root, "status", &st) < 0 ||
-	    (st && conf_check_keys(x, st, "status", conf_status_keys) < 0))
-		return -1;
-	if (!st)
+	conf_put_int(f->b, k->base, k->line_off, conf_line(s));
+	switch (k->type) {
+	case CONF_T_INT: case CONF_T_SIZE: case CONF_T_I64: case CONF_T_BOOL:
+		return conf_load_num(x, k, s, key, f->b);
+	case CONF_T_STR: case CONF_T_PATH: case CONF_T_DIR: case CONF_T_ROOT:
+	case CONF_T_ENUM:
+		if (conf_get_string(x, s, key, &v) < 0)
+			return -1;
+		return conf_load_string(x, k, v, key, conf_line(s), f->b);
+	case CONF_T_STRS: case CONF_T_IPS: case CONF_T_LISTEN:
+		return conf_load_strings(x, k, s, key, f->b);
+	case CONF_T_GROUP:
+		return conf_load_group(x, k, s, key, f);
+	case CONF_T_GROUPS:
+		return conf_load_groups(x, k, s, key, f);
+	}
+	return 0;
+}
+
+/* ---- defaults ------------------------------------------------------------ */
+
+static bool conf_unset(const struct conf_key *k, const struct conf_bases *b)
+{
+	return conf_get_ptr(b, k) == NULL;
+}
+
+static int conf_defaults_group(struct conf_ctx *x, const struct conf_table *t,
+			       const struct conf_bases *b);
+
+/*
+ * A row's default. check_dir: a DIR default must exist (its group is
+ * present), at line; else it is only recorded (cgi.directory without a cgi
+ * group, so the struct has no NULL surprises). The defaults of a group that
+ * is absent cannot fail: none of them is a directory that is checked.
+ */
+static int conf_default(struct conf_ctx *x, const struct conf_key *k, const char *key,
+			int line, bool check_dir, const struct conf_bases *b)
+{
+	const char *const *d = k->ldflt;
+	size_t n = 0;
+
+	switch (k->type) {
+	case CONF_T_INT: case CONF_T_SIZE: case CONF_T_I64: case CONF_T_BOOL: case CONF_T_ENUM:
+		conf_store_num(b, k, k->idflt);
 		return 0;
-	x->c->site.status.enabled = true;
-	x->c->site.status.line = conf_line(st);
-	if (conf_load_status_path(x, st) < 0)
+	case CONF_T_DIR:
+		if (!check_dir)
+			return conf_join(x, conf_str_at(b, k), x->c->server_root, k->dflt);
+		return conf_load_string(x, k, k->dflt, key, line, b);
+	case CONF_T_STR: case CONF_T_PATH: case CONF_T_ROOT:
+		return k->dflt ? conf_load_string(x, k, k->dflt, key, line, b) : 0;
+	case CONF_T_STRS: case CONF_T_IPS:
+		if (!d)
+			return 0;
+		while (d[n])
+			n++;
+		{
+			int lines[8] = { 0 };  /* defaults are short lists */
+
+			if (n > sizeof lines / sizeof lines[0])
+				return conf_err(x, 0, "%s: too many defaults", key);
+			return k->type == CONF_T_STRS ? conf_fill_strs(x, k, d, lines, n, key, b)
+						      : conf_fill_ips(x, k, d, lines, n, key, b);
+		}
+	case CONF_T_GROUP:
+		return conf_defaults_group(x, k->sub, b);
+	default:
+		return 0;
+	}
+}
+
+static int conf_defaults_group(struct conf_ctx *x, const struct conf_table *t,
+			       const struct conf_bases *b)
+{
+	for (const struct conf_key *k = t->keys; k->name; k++)
+		if (!(k->flags & CONF_F_LATE) && conf_default(x, k, k->name, 0, false, b) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * A key its (present) group leaves out. At the top level it takes its
+ * default. In a vhost it keeps what the vhost inherited, except that a
+ * default that belongs to a present group (CONF_F_LATE) still fills an
+ * unset field, and an inherited directory is checked again where this
+ * group uses it.
+ */
+static int conf_absent(struct conf_ctx *x, const struct conf_key *k, const char *key,
+		       const struct conf_frame *f)
+{
+	if (k->flags & CONF_F_REQUIRED)
+		return conf_err(x, f->line, "%s: required but not set", key);
+	if (k->flags & CONF_F_GROUPLINE)
+		conf_put_int(f->b, k->base, k->line_off, f->line);
+	if (f->scope == CONF_TOP) {
+		if (k->type == CONF_T_GROUP)
+			return conf_defaults_group(x, k->sub, f->b);
+		return conf_default(x, k, key, f->line, true, f->b);
+	}
+	if ((k->flags & CONF_F_LATE) && conf_unset(k, f->b))
+		return conf_default(x, k, key, f->line, true, f->b);
+	if (k->type == CONF_T_DIR && *conf_str_at(f->b, k))
+		return conf_load_dir(x, key, f->line, *conf_str_at(f->b, k), conf_str_at(f->b, k));
+	return 0;
+}
+
+/* ---- walking a group ----------------------------------------------------- */
+
+static const struct conf_key *conf_find_key(const struct conf_table *t, const char *name)
+{
+	for (const struct conf_key *k = t->keys; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+/* A misspelt key must never be dropped silently: it would leave a default
+ * the operator believes is overridden. A key of the wrong scope neither. */
+static int conf_check_names(struct conf_ctx *x, const struct conf_table *t,
+			    const struct conf_frame *f)
+{
+	int n = config_setting_length(f->grp);
+	char key[CONF_KEY_MAX];
+
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(f->grp, (unsigned)i);
+		const struct conf_key *k = conf_find_key(t, config_setting_name(s));
+
+		conf_key_path(key, f->prefix, config_setting_name(s));
+		if (!k)
+			return conf_err(x, conf_line(s), "%s: unknown key", key);
+		if (!(k->scope & f->scope))
+			return conf_err(x, conf_line(s), f->scope == CONF_VHOST
+					? "%s: not allowed in a vhost (only at the top level)"
+					: "%s: allowed only inside a vhost", key);
+	}
+	return 0;
+}
+
+static int conf_walk(struct conf_ctx *x, const struct conf_table *t,
+		     const struct conf_frame *f)
+{
+	char key[CONF_KEY_MAX];
+
+	if (conf_check_names(x, t, f) < 0)
 		return -1;
-	return conf_load_status_allow(x, st);
+	for (const struct conf_key *k = t->keys; k->name; k++) {
+		const config_setting_t *s = config_setting_get_member(f->grp, k->name);
+
+		if (!(k->scope & f->scope))
+			continue;
+		conf_key_path(key, f->prefix, k->name);
+		if (s ? conf_load_key(x, k, s, key, f) < 0 : conf_absent(x, k, key, f) < 0)
+			return -1;
+	}
+	return t->finish ? t->finish(x, f) : 0;
 }
 
 /* ---- entry points ------------------------------------------------------ */
 
-static int conf_load_all(struct conf_ctx *x, const config_setting_t *root)
-{
-	if (conf_check_keys(x, root, "", conf_top_keys) < 0 ||
-	    conf_load_defaults(x) < 0 ||
-	    conf_load_server_root(x, root) < 0 ||
-	    conf_load_strings(x, root) < 0 ||
-	    conf_load_operations(x, root) < 0 ||
-	    conf_load_document_root(x, root) < 0 ||
-	    conf_load_listen(x, root) < 0 ||
-	    conf_load_index(x, root) < 0 ||
-	    conf_load_error_pages(x, root) < 0 ||
-	    conf_load_int_group(x, root, "workers", conf_workers_keys) < 0 ||
-	    conf_load_int_group(x, root, "timeouts", conf_timeouts_keys) < 0 ||
-	    conf_load_int_group(x, root, "limits", conf_limits_keys) < 0 ||
-	    conf_check_orders(x, root) < 0 ||
-	    conf_load_status(x, root) < 0)
-		return -1;
-	return conf_load_cgi(x, root);
-}
-
 int conf_load(const char *file, struct conf *c, char *err, size_t errlen)
 {
-	struct conf_ctx x = { file, err, errlen, c, NULL };
+	struct conf_ctx x = { file, err, errlen, c, NULL, NULL, 0 };
+	struct conf_bases b = { c, &c->site, NULL };
 	config_t cfg;
 	int rc = -1;
 
@@ -1315,8 +1250,14 @@ int conf_load(const char *file, struct conf *c, char *err, size_t errlen)
 		err[0] = '\0';
 	config_init(&cfg);
 	if (conf_find_dir(&x) < 0 || conf_read(&x, &cfg) < 0 ||
-	    conf_load_all(&x, config_root_setting(&cfg)) < 0)
+	    conf_set(&x, &c->file, file) < 0)
 		goto fail;
+	{
+		struct conf_frame f = { config_root_setting(&cfg), "", &b, CONF_TOP, 0, NULL, 0 };
+
+		if (conf_walk(&x, &conf_root_table, &f) < 0)
+			goto fail;
+	}
 	rc = 0;
 	goto out;
 fail:
@@ -1329,39 +1270,15 @@ out:
 
 void conf_free(struct conf *c)
 {
+	struct conf_bases b = { c, &c->site, NULL };
+
+	conf_free_rows(&conf_root_table, &b, false);
 	for (size_t i = 0; c->listen && i < c->nlisten; i++)
 		free(c->listen[i].text);
-	for (size_t i = 0; c->site.index && i < c->site.nindex; i++)
-		free(c->site.index[i]);
-	for (size_t i = 0; c->site.error_pages && i < c->site.nerror_pages; i++)
-		free(c->site.error_pages[i].path);
-	for (size_t i = 0; c->site.cgi.handlers && i < c->site.cgi.nhandlers; i++) {
-		free(c->site.cgi.handlers[i].extension);
-		free(c->site.cgi.handlers[i].interpreter);
-	}
 	free(c->listen);
-	free(c->site.index);
-	free(c->site.error_pages);
-	free(c->site.cgi.handlers);
 	free(c->file);
-	free(c->server_root);
-	free(c->site.server_name);
-	free(c->site.document_root);
-	free(c->user);
-	free(c->group);
-	free(c->keeper_user);
-	free(c->pid_file);
-	free(c->site.access_log);
-	free(c->site.error_log);
-	free(c->mime_types);
-	free(c->site.cgi.alias);
-	free(c->site.cgi.directory);
-	free(c->site.cgi.path);
-	free(c->site.status.path);
-	free(c->site.status.allow);
 	memset(c, 0, sizeof *c);
 }
-
 /* ---- listen addresses -------------------------------------------------- */
 
 /* 1..65535 in plain decimal digits; no sign, no spaces, no hex. */

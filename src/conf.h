@@ -4,15 +4,31 @@
  * Contract: conf_load() reads and validates the whole file and either fills
  * a struct conf completely or fails with one message "FILE:LINE: key: what
  * is wrong" (FILE as given on the command line; "FILE: ..." when no line
- * applies, and no key for a plain syntax error). Validation covers syntax,
- * unknown keys (at every level), wrong types, out-of-range values, and a
- * document_root that does not exist or is not a directory. No key is ever silently dropped.
+ * applies, and no key for a plain syntax error). Every key is described once,
+ * in the table of conf_keys.c (name, type, range, default, scopes, field);
+ * validation covers syntax, unknown keys (at every level), keys in a scope
+ * that does not allow them ("vhosts[0].workers: not allowed in a vhost"),
+ * wrong types, out-of-range values, relations between keys (two vhosts
+ * claiming one name, two defaults, one address in listen and
+ * proxy_protocol.listen...), and a document_root or cgi.directory that does
+ * not exist or is not a directory (inside a vhost the message names it:
+ * "vhost 'example.com': document_root: ..."). No key is ever silently dropped.
  * Paths are resolved against server_root (default: the directory of the
- * config file); document_root is stored as its realpath(). A struct conf
- * owns all its strings; two can be loaded side by side and swapped (as a SIGHUP
- * reload), each freed with conf_free(). conf_load opens nothing but the
- * config file itself and never exits the process. What can only be known
- * at run time (users, writable logs, interpreters) is conf_check.h's.
+ * config file); directories are stored as their realpath().
+ *
+ * Scopes: conf.site holds the top level's per-site settings; each of
+ * conf.vhosts[] starts as a deep copy of it and overrides what its group
+ * names (a list such as index, error_pages or access is replaced whole; a
+ * cgi or status group overrides key by key, what it leaves out coming from
+ * the top level's, or from the defaults for a status group the top level
+ * has not). server_name, aliases and default are never inherited. A vhost's
+ * lines.* are those of its own keys, or the top level's for what it inherited.
+ *
+ * A struct conf owns all its memory (no two sites share a pointer); two can
+ * be loaded side by side and swapped (as a SIGHUP reload), each freed with
+ * conf_free(). conf_load opens nothing but the config file itself and never
+ * exits the process. What can only be known at run time (users, writable
+ * logs, interpreters, password files) is conf_check.h's.
  */
 #ifndef PFHTTPD_CONF_H
 #define PFHTTPD_CONF_H
@@ -52,6 +68,7 @@ struct conf_access {
 	char *realm;                 /* auth.realm; NULL: no Basic auth */
 	char *user_file;             /* auth.user_file, absolute; NULL without auth */
 	int line;                    /* of the rule, for messages */
+	int user_file_line;          /* of auth.user_file, for conf_check()'s messages */
 };
 
 struct conf_cgi {
@@ -69,6 +86,7 @@ struct conf_cgi {
 	int line;                    /* of the cgi group (0: absent) */
 	int directory_line;          /* of cgi.directory, else of the cgi group */
 	int user_line;               /* of cgi.user, else of the cgi group */
+	int group_line;              /* of cgi.group; 0 when not set */
 };
 
 struct conf_status {

@@ -20,9 +20,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,16 +32,19 @@
 
 typedef int conf_check_fn(const struct conf *c, char *err, size_t errlen);
 
-/* Files the master writes, with the lines of their keys. */
-static const struct conf_check_file {
-	const char *key;
-	size_t off;                  /* offsetof(struct conf, <char *>) */
-	size_t line_off;             /* offsetof(struct conf, line.<key>) */
-} conf_check_files[] = {
-	{ "error_log", offsetof(struct conf, site.error_log), offsetof(struct conf, site.lines.error_log) },
-	{ "access_log", offsetof(struct conf, site.access_log), offsetof(struct conf, site.lines.access_log) },
-	{ "pid_file", offsetof(struct conf, pid_file), offsetof(struct conf, line.pid_file) },
+/*
+ * One site's checks: the top level's, then each vhost's. who is "" for
+ * the top level and "vhost 'NAME': " for a vhost, so a message says which
+ * site it is about; the line is that of the key in the vhost (or, for what
+ * the vhost inherited, in the top level).
+ */
+struct conf_check_site {
+	const struct conf *c;
+	const struct conf_site *s;
+	char who[300];
 };
+
+typedef int conf_check_site_fn(const struct conf_check_site *k, char *err, size_t errlen);
 
 static int conf_check_identity(const struct conf *c, char *err, size_t errlen)
 {
@@ -79,38 +82,45 @@ static int conf_check_creatable(const struct conf *c, const char *key, int line,
 	return e ? -1 : 0;
 }
 
-static int conf_check_writable(const struct conf *c, const struct conf_check_file *f,
-			       char *err, size_t errlen)
+/* A file the master writes (or creates), with its key's line. */
+static int conf_check_writable(const struct conf *c, const char *who, const char *key,
+			       const char *path, int line, char *err, size_t errlen)
 {
-	const char *path;
+	char what[400];
 	struct stat st;
-	int line;
 
-	memcpy(&path, (const char *)c + f->off, sizeof path);
-	memcpy(&line, (const char *)c + f->line_off, sizeof line);
 	if (!path)
 		return 0;
+	snprintf(what, sizeof what, "%s%s", who, key);
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT)
-			return conf_check_creatable(c, f->key, line, path, err, errlen);
-		return conf_error(c, line, err, errlen, "%s: '%s': %s", f->key, path,
+			return conf_check_creatable(c, what, line, path, err, errlen);
+		return conf_error(c, line, err, errlen, "%s: '%s': %s", what, path,
 				  strerror(errno));
 	}
 	if (S_ISDIR(st.st_mode))
 		return conf_error(c, line, err, errlen, "%s: '%s' is a directory",
-				  f->key, path);
+				  what, path);
 	if (faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) < 0)
 		return conf_error(c, line, err, errlen, "%s: cannot write '%s': %s",
-				  f->key, path, strerror(errno));
+				  what, path, strerror(errno));
 	return 0;
 }
 
-static int conf_check_logs(const struct conf *c, char *err, size_t errlen)
+static int conf_check_logs(const struct conf_check_site *k, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < sizeof conf_check_files / sizeof conf_check_files[0]; i++)
-		if (conf_check_writable(c, &conf_check_files[i], err, errlen) < 0)
-			return -1;
-	return 0;
+	const struct conf_site *s = k->s;
+
+	if (conf_check_writable(k->c, k->who, "error_log", s->error_log, s->lines.error_log,
+				err, errlen) < 0)
+		return -1;
+	return conf_check_writable(k->c, k->who, "access_log", s->access_log,
+				   s->lines.access_log, err, errlen);
+}
+
+static int conf_check_pid_file(const struct conf *c, char *err, size_t errlen)
+{
+	return conf_check_writable(c, "", "pid_file", c->pid_file, c->line.pid_file, err, errlen);
 }
 
 /* mime_load's own message names the mime.types file (and its line), never
@@ -134,25 +144,26 @@ static int conf_check_mime(const struct conf *c, char *err, size_t errlen)
 }
 
 /* conf_load saw it when the file was read; a reload reads it again later. */
-static int conf_check_cgi_directory(const struct conf *c, char *err, size_t errlen)
+static int conf_check_cgi_directory(const struct conf_check_site *k, char *err, size_t errlen)
 {
+	const struct conf_cgi *cgi = &k->s->cgi;
 	struct stat st;
 	int e = 0;
 
-	if (!c->site.cgi.enabled)
+	if (!cgi->enabled)
 		return 0;
-	if (stat(c->site.cgi.directory, &st) < 0)
+	if (stat(cgi->directory, &st) < 0)
 		e = errno;
 	else if (!S_ISDIR(st.st_mode))
 		e = ENOTDIR;
 	if (e)
-		return conf_error(c, c->site.cgi.directory_line, err, errlen,
-				  "cgi.directory: '%s': %s", c->site.cgi.directory, strerror(e));
+		return conf_error(k->c, cgi->directory_line, err, errlen,
+				  "%scgi.directory: '%s': %s", k->who, cgi->directory, strerror(e));
 	return 0;
 }
 
 /* The interpreter is execve()d directly (never through PATH or a shell). */
-static int conf_check_interpreter(const struct conf *c,
+static int conf_check_interpreter(const struct conf_check_site *k,
 				  const struct conf_cgi_handler *h,
 				  char *err, size_t errlen)
 {
@@ -160,27 +171,104 @@ static int conf_check_interpreter(const struct conf *c,
 
 	if (stat(h->interpreter, &st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return conf_error(c, h->line, err, errlen, "cgi.handlers: "
-					  "interpreter '%s' does not exist", h->interpreter);
-		return conf_error(c, h->line, err, errlen, "cgi.handlers: "
-				  "interpreter '%s': %s", h->interpreter, strerror(errno));
+			return conf_error(k->c, h->line, err, errlen, "%scgi.handlers: "
+					  "interpreter '%s' does not exist", k->who, h->interpreter);
+		return conf_error(k->c, h->line, err, errlen, "%scgi.handlers: "
+				  "interpreter '%s': %s", k->who, h->interpreter, strerror(errno));
 	}
 	if (!S_ISREG(st.st_mode))
-		return conf_error(c, h->line, err, errlen, "cgi.handlers: "
-				  "interpreter '%s' is not a regular file", h->interpreter);
+		return conf_error(k->c, h->line, err, errlen, "%scgi.handlers: "
+				  "interpreter '%s' is not a regular file", k->who, h->interpreter);
 	if (faccessat(AT_FDCWD, h->interpreter, X_OK, AT_EACCESS) < 0)
-		return conf_error(c, h->line, err, errlen, "cgi.handlers: "
-				  "interpreter '%s' is not executable", h->interpreter);
+		return conf_error(k->c, h->line, err, errlen, "%scgi.handlers: "
+				  "interpreter '%s' is not executable", k->who, h->interpreter);
 	return 0;
 }
 
-static int conf_check_handlers(const struct conf *c, char *err, size_t errlen)
+static int conf_check_handlers(const struct conf_check_site *k, char *err, size_t errlen)
 {
-	if (!c->site.cgi.enabled)
+	const struct conf_cgi *cgi = &k->s->cgi;
+
+	if (!cgi->enabled)
 		return 0;
-	for (size_t i = 0; i < c->site.cgi.nhandlers; i++)
-		if (conf_check_interpreter(c, &c->site.cgi.handlers[i], err, errlen) < 0)
+	for (size_t i = 0; i < cgi->nhandlers; i++)
+		if (conf_check_interpreter(k, &cgi->handlers[i], err, errlen) < 0)
 			return -1;
+	return 0;
+}
+
+/* The helper never goes below its compiled floor, whatever cgi.min_uid says (suexec_check.h). */
+static int64_t conf_check_min_id(int64_t min)
+{
+	return min > PFHTTPD_SUEXEC_MIN_ID ? min : PFHTTPD_SUEXEC_MIN_ID;
+}
+
+/* Which limit a message names: the key, or the helper's floor when that is higher. */
+static const char *conf_check_min_name(int64_t min, const char *key)
+{
+	return min >= PFHTTPD_SUEXEC_MIN_ID ? key : "pfhttpd-suexec's floor";
+}
+
+/*
+ * suEXEC (Apache's suexec.c) refuses at request time a target user or
+ * group that does not exist or lies below the minimum ids; -t says so
+ * before the first script fails with 500.
+ */
+static int conf_check_cgi_user(const struct conf_check_site *k, char *err, size_t errlen)
+{
+	const struct conf_cgi *cgi = &k->s->cgi;
+	struct passwd *pw;
+	struct group *gr;
+
+	if (!cgi->enabled || !cgi->user)
+		return 0;
+	errno = 0;
+	if (!(pw = getpwnam(cgi->user)))
+		return conf_error(k->c, cgi->user_line, err, errlen, "%scgi.user: %s '%s'",
+				  k->who, errno ? strerror(errno) : "unknown user", cgi->user);
+	if ((int64_t)pw->pw_uid < conf_check_min_id(cgi->min_uid))
+		return conf_error(k->c, cgi->user_line, err, errlen, "%scgi.user: '%s' has "
+				  "uid %ld, below %s (%lld)", k->who, cgi->user, (long)pw->pw_uid,
+				  conf_check_min_name(cgi->min_uid, "cgi.min_uid"),
+				  (long long)conf_check_min_id(cgi->min_uid));
+	if (!cgi->group)
+		return 0;
+	errno = 0;
+	if (!(gr = getgrnam(cgi->group)))
+		return conf_error(k->c, cgi->group_line, err, errlen, "%scgi.group: %s '%s'",
+				  k->who, errno ? strerror(errno) : "unknown group", cgi->group);
+	if ((int64_t)gr->gr_gid < conf_check_min_id(cgi->min_gid))
+		return conf_error(k->c, cgi->group_line, err, errlen, "%scgi.group: '%s' has "
+				  "gid %ld, below %s (%lld)", k->who, cgi->group, (long)gr->gr_gid,
+				  conf_check_min_name(cgi->min_gid, "cgi.min_gid"),
+				  (long long)conf_check_min_id(cgi->min_gid));
+	return 0;
+}
+
+/* Apache reads AuthUserFile only when a request needs it; a missing or
+ * unreadable one would then turn every request of the rule into 500, so
+ * -t looks now. */
+static int conf_check_access(const struct conf_check_site *k, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < k->s->naccess; i++) {
+		const struct conf_access *a = &k->s->access[i];
+		struct stat st;
+
+		if (!a->user_file)
+			continue;
+		if (stat(a->user_file, &st) < 0)
+			return conf_error(k->c, a->user_file_line, err, errlen,
+					  "%saccess: user_file '%s': %s", k->who, a->user_file,
+					  strerror(errno));
+		if (!S_ISREG(st.st_mode))
+			return conf_error(k->c, a->user_file_line, err, errlen,
+					  "%saccess: user_file '%s' is not a regular file",
+					  k->who, a->user_file);
+		if (faccessat(AT_FDCWD, a->user_file, R_OK, AT_EACCESS) < 0)
+			return conf_error(k->c, a->user_file_line, err, errlen,
+					  "%saccess: user_file '%s': cannot read: %s", k->who,
+					  a->user_file, strerror(errno));
+	}
 	return 0;
 }
 
@@ -195,60 +283,63 @@ static bool conf_check_beneath(const char *root, const char *real)
 /* Error pages are opened beneath their directory (static_open: openat2
  * RESOLVE_BENEATH), so a symlink out of it fails at run time; so here. A
  * script under cgi.alias must also be executable. */
-static int conf_check_page_file(const struct conf *c, const struct conf_error_page *p,
+static int conf_check_page_file(const struct conf_check_site *k, const struct conf_error_page *p,
 				const char *dir, const char *real, bool exec,
 				char *err, size_t errlen)
 {
 	struct stat st;
 
 	if (!conf_check_beneath(dir, real))
-		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d) "
-				  "leads outside %s '%s'", p->path, p->status,
+		return conf_error(k->c, p->line, err, errlen, "%serror_pages: '%s' (status %d) "
+				  "leads outside %s '%s'", k->who, p->path, p->status,
 				  exec ? "cgi.directory" : "document_root", dir);
 	if (stat(real, &st) < 0)
-		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d): "
-				  "%s", p->path, p->status, strerror(errno));
+		return conf_error(k->c, p->line, err, errlen, "%serror_pages: '%s' (status %d): "
+				  "%s", k->who, p->path, p->status, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d) "
-				  "is not a regular file", p->path, p->status);
+		return conf_error(k->c, p->line, err, errlen, "%serror_pages: '%s' (status %d) "
+				  "is not a regular file", k->who, p->path, p->status);
 	if (exec && faccessat(AT_FDCWD, real, X_OK, AT_EACCESS) < 0)
-		return conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d) "
-				  "is a script under cgi.alias but not executable", p->path, p->status);
+		return conf_error(k->c, p->line, err, errlen, "%serror_pages: '%s' (status %d) "
+				  "is a script under cgi.alias but not executable", k->who, p->path,
+				  p->status);
 	return 0;
 }
 
 /* An error page under cgi.alias is a file of cgi.directory; any other, of document_root. */
-static bool conf_check_page_alias(const struct conf *c, const struct conf_error_page *p)
+static bool conf_check_page_alias(const struct conf_site *s, const struct conf_error_page *p)
 {
 	const char *interp;
 
-	return cgi_page_kind(&c->site, p->path, &interp) == CGI_PAGE_SCRIPT && interp == NULL;
+	return cgi_page_kind(s, p->path, &interp) == CGI_PAGE_SCRIPT && interp == NULL;
 }
 
-static int conf_check_page(const struct conf *c, const struct conf_error_page *p,
+static int conf_check_page(const struct conf_check_site *k, const struct conf_error_page *p,
 			   char *err, size_t errlen)
 {
-	bool alias = conf_check_page_alias(c, p);
-	const char *rel = alias ? p->path + strlen(c->site.cgi.alias) - 1 : p->path;
+	const struct conf_site *s = k->s;
+	bool alias = conf_check_page_alias(s, p);
+	const char *rel = alias ? p->path + strlen(s->cgi.alias) - 1 : p->path;
 	char *joined = NULL, *real = NULL, *dir = NULL;
 	int rc;
 
-	dir = realpath(alias ? c->site.cgi.directory : c->site.document_root, NULL);
+	dir = realpath(alias ? s->cgi.directory : s->document_root, NULL);
 	if (!dir || asprintf(&joined, "%s%s", dir, rel) < 0) {
-		rc = conf_error(c, p->line, err, errlen, "error_pages: %s", strerror(errno));
+		rc = conf_error(k->c, p->line, err, errlen, "%serror_pages: %s", k->who,
+				strerror(errno));
 		joined = NULL;
 		goto out;
 	}
 	real = realpath(joined, NULL);
 	if (!real && (errno == ENOENT || errno == ENOTDIR))
-		rc = conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d) "
-				"does not exist below %s '%s'", p->path, p->status,
+		rc = conf_error(k->c, p->line, err, errlen, "%serror_pages: '%s' (status %d) "
+				"does not exist below %s '%s'", k->who, p->path, p->status,
 				alias ? "cgi.directory" : "document_root", dir);
 	else if (!real)
-		rc = conf_error(c, p->line, err, errlen, "error_pages: '%s' (status %d): "
-				"%s", p->path, p->status, strerror(errno));
+		rc = conf_error(k->c, p->line, err, errlen, "%serror_pages: '%s' (status %d): "
+				"%s", k->who, p->path, p->status, strerror(errno));
 	else
-		rc = conf_check_page_file(c, p, dir, real, alias, err, errlen);
+		rc = conf_check_page_file(k, p, dir, real, alias, err, errlen);
 out:
 	free(real);
 	free(joined);
@@ -256,139 +347,151 @@ out:
 	return rc;
 }
 
-static int conf_check_error_pages(const struct conf *c, char *err, size_t errlen)
+static int conf_check_error_pages(const struct conf_check_site *k, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < c->site.nerror_pages; i++)
-		if (conf_check_page(c, &c->site.error_pages[i], err, errlen) < 0)
+	for (size_t i = 0; i < k->s->nerror_pages; i++)
+		if (conf_check_page(k, &k->s->error_pages[i], err, errlen) < 0)
 			return -1;
 	return 0;
 }
 
-static void conf_check_suexec_notice(const struct conf *c, FILE *out);
+/* Site n: 0 the top level, then the vhosts in file order. */
+static void conf_check_site_of(const struct conf *c, size_t n, struct conf_check_site *k)
+{
+	k->c = c;
+	k->s = n == 0 ? &c->site : &c->vhosts[n - 1];
+	if (n == 0)
+		k->who[0] = '\0';
+	else
+		snprintf(k->who, sizeof k->who, "vhost '%s': ", k->s->server_name);
+}
 
-void conf_check_notices(const struct conf *c, FILE *out)
+static void conf_check_site_notices(const struct conf_check_site *k, FILE *out)
 {
 	char msg[PATH_MAX + 512];
 
-	conf_check_suexec_notice(c, out);
-	for (size_t i = 0; i < c->site.nerror_pages; i++) {
-		const struct conf_error_page *p = &c->site.error_pages[i];
+	for (size_t i = 0; i < k->s->nerror_pages; i++) {
+		const struct conf_error_page *p = &k->s->error_pages[i];
 		const char *interp;
 
-		switch (cgi_page_kind(&c->site, p->path, &interp)) {
+		switch (cgi_page_kind(k->s, p->path, &interp)) {
 		case CGI_PAGE_FILE:
 			continue;
 		case CGI_PAGE_SCRIPT:
-			conf_error(c, p->line, msg, sizeof msg, "notice: error_pages: '%s' "
+			conf_error(k->c, p->line, msg, sizeof msg, "notice: %serror_pages: '%s' "
 				   "(status %d) will be run as a script (%s%s), as Apache's "
-				   "ErrorDocument", p->path, p->status,
+				   "ErrorDocument", k->who, p->path, p->status,
 				   interp ? "by " : "under cgi.alias", interp ? interp : "");
 			break;
 		case CGI_PAGE_SOURCE:
-			conf_error(c, p->line, msg, sizeof msg, "warning: error_pages: '%s' "
+			conf_error(k->c, p->line, msg, sizeof msg, "warning: %serror_pages: '%s' "
 				   "(status %d) is a script that no handler runs: it is never "
-				   "sent, the built-in page answers instead", p->path, p->status);
+				   "sent, the built-in page answers instead", k->who, p->path,
+				   p->status);
 			break;
 		}
 		fprintf(out, "%s\n", msg);
 	}
 }
 
-/* ---- cgi.user: the setuid helper and the identities ---------------------- */
+/* ---- the setuid helper of cgi.user sites ---------------------------------- */
 
-/* The helper the workers execute for cgi.user sites (conf.suexec, else the compiled default). */
+/* The first site (top level, then vhosts) whose scripts run as cgi.user, or NULL. */
+static const struct conf_site *conf_check_suexec_site(const struct conf *c)
+{
+	for (size_t n = 0; n <= c->nvhosts; n++) {
+		const struct conf_site *s = n == 0 ? &c->site : &c->vhosts[n - 1];
+
+		if (s->cgi.enabled && s->cgi.user)
+			return s;
+	}
+	return NULL;
+}
+
 static const char *conf_check_helper(const struct conf *c)
 {
 	return c->suexec ? c->suexec : PFHTTPD_SUEXEC;
 }
 
-/* Site i: 0 the top level, then the vhosts; NULL past the end. */
-static const struct conf_site *conf_check_site(const struct conf *c, size_t i)
-{
-	return i == 0 ? &c->site : i <= c->nvhosts ? &c->vhosts[i - 1] : NULL;
-}
-
-/* The helper's own checks of the user and group, here with the line (the caller's uid aside). */
-static int conf_check_run_as(const struct conf *c, const struct conf_site *s,
-			     char *err, size_t errlen)
-{
-	const struct conf_cgi *g = &s->cgi;
-	struct passwd *pw = getpwnam(g->user);
-	uid_t uid = pw ? pw->pw_uid : 0;
-	gid_t gid = pw ? pw->pw_gid : 0;
-	struct group *gr = g->group ? getgrnam(g->group) : pw ? getgrgid(gid) : NULL;
-	const char *why = suexec_check_identity(pw, gr, g->min_uid, g->min_gid, (uid_t)-1, (gid_t)-1);
-
-	if (why)
-		return conf_error(c, g->user_line, err, errlen, "cgi.user: '%s', group '%s' (uid %jd, "
-				  "gid %jd): %s: unknown, 0, or below cgi.min_uid %jd / cgi.min_gid "
-				  "%jd (never below %d)", g->user, g->group ? g->group : "(primary)",
-				  pw ? (intmax_t)uid : -1, gr ? (intmax_t)gr->gr_gid : -1, why,
-				  (intmax_t)g->min_uid, (intmax_t)g->min_gid, PFHTTPD_SUEXEC_MIN_ID);
-	return 0;
-}
-
 /*
  * With any cgi.user, the helper must exist and be a file nobody but its
- * owner may change (a setuid-root program others could rewrite makes
- * them root). That it is setuid root is only a warning (conf_check_notices):
- * a development server running as root needs no setuid bit.
+ * owner may change (a setuid-root program others could rewrite makes them
+ * root). That it is setuid root is only a warning (conf_check_notices): a
+ * development server whose workers run as root needs no setuid bit, and
+ * without root none can be installed; its scripts then answer 500 with
+ * "pfhttpd-suexec: setuid: ..." in the error log.
  */
 static int conf_check_suexec(const struct conf *c, char *err, size_t errlen)
 {
-	const struct conf_site *s, *first = NULL;
+	const struct conf_site *s = conf_check_suexec_site(c);
 	const char *helper = conf_check_helper(c);
 	struct stat st;
 
-	for (size_t i = 0; (s = conf_check_site(c, i)); i++) {
-		if (!s->cgi.enabled || !s->cgi.user)
-			continue;
-		if (conf_check_run_as(c, s, err, errlen) < 0)
-			return -1;
-		first = first ? first : s;
-	}
-	if (!first)
+	if (!s)
 		return 0;
 	if (stat(helper, &st) < 0)
-		return conf_error(c, first->cgi.user_line, err, errlen, "cgi.user: the helper '%s' "
+		return conf_error(c, s->cgi.user_line, err, errlen, "cgi.user: the helper '%s' "
 				  "(suexec): %s; make install puts it there", helper, strerror(errno));
 	if (!S_ISREG(st.st_mode) || (st.st_mode & (S_IWGRP | S_IWOTH)))
-		return conf_error(c, first->cgi.user_line, err, errlen, "cgi.user: the helper '%s' "
+		return conf_error(c, s->cgi.user_line, err, errlen, "cgi.user: the helper '%s' "
 				  "(suexec) is not a regular file only its owner may write", helper);
 	return 0;
 }
 
-/* -t's warning: a helper that is not setuid root cannot switch users (it says so per script). */
 static void conf_check_suexec_notice(const struct conf *c, FILE *out)
 {
+	const struct conf_site *s = conf_check_suexec_site(c);
 	const char *helper = conf_check_helper(c);
-	const struct conf_site *s;
 	char msg[PATH_MAX + 512];
 	struct stat st;
 
-	for (size_t i = 0; (s = conf_check_site(c, i)); i++) {
-		if (!s->cgi.enabled || !s->cgi.user)
-			continue;
-		if (stat(helper, &st) == 0 && st.st_uid == 0 && (st.st_mode & S_ISUID))
-			return;
-		conf_error(c, s->cgi.user_line, msg, sizeof msg, "warning: cgi.user: the helper '%s' "
-			   "is not setuid root: its scripts answer 500 unless the workers run as "
-			   "root (make install sets mode 4750 root:SUEXEC_GROUP)", helper);
-		fprintf(out, "%s\n", msg);
+	if (!s || (stat(helper, &st) == 0 && st.st_uid == 0 && (st.st_mode & S_ISUID)))
 		return;
+	conf_error(c, s->cgi.user_line, msg, sizeof msg, "warning: cgi.user: the helper '%s' is "
+		   "not setuid root: scripts of cgi.user sites answer 500 unless the workers run "
+		   "as root (make install sets mode 4750 root:SUEXEC_GROUP)", helper);
+	fprintf(out, "%s\n", msg);
+}
+
+void conf_check_notices(const struct conf *c, FILE *out)
+{
+	struct conf_check_site k;
+
+	for (size_t n = 0; n <= c->nvhosts; n++) {
+		conf_check_site_of(c, n, &k);
+		conf_check_site_notices(&k, out);
 	}
+	conf_check_suexec_notice(c, out);
 }
 
 /* In the order start-up meets them: identities, logs, then what requests use. */
 static conf_check_fn *const conf_checks[] = {
 	conf_check_identity,
-	conf_check_logs,
+	conf_check_pid_file,
 	conf_check_mime,
+};
+
+static conf_check_site_fn *const conf_site_checks[] = {
+	conf_check_logs,
 	conf_check_cgi_directory,
 	conf_check_handlers,
+	conf_check_cgi_user,
 	conf_check_error_pages,
-	conf_check_suexec,
+	conf_check_access,
 };
+
+static int conf_check_sites(const struct conf *c, char *err, size_t errlen)
+{
+	struct conf_check_site k;
+
+	for (size_t n = 0; n <= c->nvhosts; n++) {
+		conf_check_site_of(c, n, &k);
+		for (size_t i = 0; i < sizeof conf_site_checks / sizeof conf_site_checks[0]; i++)
+			if (conf_site_checks[i](&k, err, errlen) < 0)
+				return -1;
+	}
+	return 0;
+}
 
 int conf_check(const struct conf *c, char *err, size_t errlen)
 {
@@ -397,5 +500,8 @@ int conf_check(const struct conf *c, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof conf_checks / sizeof conf_checks[0]; i++)
 		if (conf_checks[i](c, err, errlen) < 0)
 			return -1;
-	return 0;
+	/* The helper last: a site's own cgi.user problem names its line first. */
+	if (conf_check_sites(c, err, errlen) < 0)
+		return -1;
+	return conf_check_suexec(c, err, errlen);
 }

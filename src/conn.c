@@ -77,10 +77,15 @@ void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
 	c->c_deadline_ms = 0;
 	c->c_ip_counted = false;
 	conn_rate_start(c, 0, 0, 0, 0);
-	c->c_peer_addr = *peer;
 	c->c_local_addr = *local;
-	conn_addr(peer, c->c_peer, sizeof(c->c_peer), &c->c_peer_port);
+	conn_set_peer(c, peer);
 	conn_addr(local, ignored, sizeof(ignored), &c->c_local_port);
+}
+
+void conn_set_peer(struct conn *c, const struct sockaddr_storage *peer)
+{
+	c->c_peer_addr = *peer;
+	conn_addr(peer, c->c_peer, sizeof(c->c_peer), &c->c_peer_port);
 }
 
 /*

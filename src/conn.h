@@ -84,6 +84,14 @@ void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
 	       const struct sockaddr_storage *local);
 void conn_close(struct conn *c);
 
+/*
+ * The client is peer, not the socket's other end: what a trusted proxy
+ * reported in its PROXY header (proxy_proto.h). c_peer, c_peer_port and
+ * c_peer_addr change, so everything downstream (REMOTE_ADDR, the logs,
+ * status.allow, access rules, a hand-off to the keeper) sees the client.
+ */
+void conn_set_peer(struct conn *c, const struct sockaddr_storage *peer);
+
 /* conn_close() in two steps, so the drain can be left to another process. */
 bool conn_shutdown(struct conn *c);
 /* Read and drop until EOF (true) or deadline (false). */

@@ -138,7 +138,8 @@ static int master_bind(struct pool_gen *g, const struct pool_gen *prev, char *er
 	const struct conf *cf = g->conf;
 
 	g->lfds = calloc(cf->nlisten, sizeof(int));
-	if (!g->lfds) {
+	g->lproxy = calloc(cf->nlisten, sizeof(bool));
+	if (!g->lfds || !g->lproxy) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -158,6 +159,8 @@ static int master_bind(struct pool_gen *g, const struct pool_gen *prev, char *er
 		}
 		if (fd < 0)
 			return -1;
+		/* The flag is the new configuration's, also for a socket kept from prev. */
+		g->lproxy[g->nlfds] = l->proxy;
 		g->lfds[g->nlfds++] = fd;
 	}
 	if (g->nlfds == 0) {
@@ -223,6 +226,7 @@ static void master_gen_close(struct pool_gen *g, const struct pool_gen *keep, bo
 		if (!master_owns(keep, g->lfds[i]))
 			close(g->lfds[i]);
 	free(g->lfds);
+	free(g->lproxy);
 	if (g->site.root_fd >= 0)
 		close(g->site.root_fd);
 	if (g->site.cgi_fd >= 0)

@@ -162,7 +162,7 @@ static void pool_child_identity(const struct pool *p, const struct identity *id,
 static void pool_worker_child(struct pool *p, const struct pool_gen *g, int slot, int ctl)
 {
 	struct worker_args a = {
-		.site = &g->site, .lfds = g->lfds, .nlfds = g->nlfds,
+		.site = &g->site, .lfds = g->lfds, .lproxy = g->lproxy, .nlfds = g->nlfds,
 		.sb = &p->sb, .slot = &p->sb.slots[slot],
 		.inbox = p->inbox[1], .outbox = g->outbox[1], .ctl = ctl,
 		.wake = p->wake[1],

@@ -32,6 +32,7 @@ struct pool_gen {
 	struct site site;
 	struct mime_table *mime;
 	int *lfds;                   /* listening sockets */
+	bool *lproxy;                /* per socket: a proxy_protocol.listen one (expects a PROXY header) */
 	size_t nlfds;
 	struct identity id;
 	int outbox[2];               /* [0] the keeper sends, [1] this generation's workers receive */

@@ -60,9 +60,9 @@
 #define PFHTTPD_SUEXEC_MIN_ID 100
 #endif
 
-/* Where the worker finds the helper when conf.suexec is not set (the Makefile's SBINDIR). */
+/* Where the worker finds the helper when conf.suexec is not set (the Makefile's, from PREFIX). */
 #ifndef PFHTTPD_SUEXEC
-#define PFHTTPD_SUEXEC "/usr/local/sbin/pfhttpd-suexec"
+#define PFHTTPD_SUEXEC "/usr/local/lib/pfhttpd/pfhttpd-suexec"
 #endif
 
 /* The PATH every script gets, whatever the worker passed (Apache's AP_SAFE_PATH). */

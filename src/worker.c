@@ -15,7 +15,9 @@
 #include "conn.h"
 #include "ctl.h"
 #include "handoff.h"
+#include "ipmatch.h"
 #include "log.h"
+#include "proxy_proto.h"
 #include "request.h"
 #include "scoreboard.h"
 
@@ -185,6 +187,74 @@ static bool worker_ip_admit(struct conn *c)
 	return r != 0;
 }
 
+/*
+ * Read the PROXY header (proxy_proto.h) until deadline_ms. The worker
+ * waits for it itself: the keeper does not parse it, and a proxy sends it
+ * "immediately and at once upon the connection establishment" (HAProxy's
+ * doc/proxy-protocol.txt 2.1), so this is one read in practice and
+ * timeouts.header at worst, spent only on a peer in proxy_protocol.trusted.
+ * true with the header in pp and the bytes after it still in c_in.
+ */
+static bool worker_proxy_read(struct conn *c, int64_t deadline_ms, struct proxy_proto *pp)
+{
+	int r;
+
+	while ((r = proxy_proto_parse(c->c_in, c->c_in_len, pp)) == PROXY_PROTO_MORE) {
+		ssize_t n = conn_fill(c, deadline_ms);
+
+		if (n > 0)
+			continue;
+		if (n < 0 && errno == ETIMEDOUT)
+			log_error(LOG_NOTICE, "[client %s:%d] no PROXY header from %s within %d s, closed",
+				  c->c_peer, c->c_peer_port, c->c_peer, w.a->site->conf->timeouts.header);
+		else if (n == 0 && c->c_in_len > 0)
+			log_error(LOG_NOTICE, "[client %s:%d] connection from %s closed inside its "
+				  "PROXY header", c->c_peer, c->c_peer_port, c->c_peer);
+		else if (n < 0 && errno != EINTR) /* EINTR: the worker stops */
+			log_error(LOG_INFO, "[client %s:%d] PROXY header: %s", c->c_peer,
+				  c->c_peer_port, strerror(errno));
+		/* A peer that connects and closes unheard is a plain TCP health check: not logged. */
+		return false;
+	}
+	if (r == PROXY_PROTO_BAD) {
+		log_error(LOG_WARN, "[client %s:%d] malformed PROXY header from %s: %s, closed",
+			  c->c_peer, c->c_peer_port, c->c_peer, pp->why);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A connection on a proxy_protocol.listen socket: it must come from a
+ * proxy_protocol.trusted address (2: "only trusted proxies are allowed to
+ * use this protocol", else anyone could claim any address) and start with
+ * a valid PROXY header; then the client the header names becomes the
+ * connection's peer (conn_set_peer), and the bytes after the header are
+ * the first request's. LOCAL (v2 health checks) and UNKNOWN (v1) keep the
+ * proxy as the peer. The header's time counts against the first request's
+ * timeouts.header. false: close it at once, without an answer (the peer is
+ * a proxy, which expects a close, not an HTTP response it would relay).
+ */
+static bool worker_proxy(struct conn *c)
+{
+	const struct conf *cf = w.a->site->conf;
+	int64_t deadline = conn_now_ms() + cf->timeouts.header * 1000LL;
+	struct proxy_proto pp;
+
+	if (!ipmatch_any(cf->proxy.trusted, cf->proxy.ntrusted, &c->c_peer_addr)) {
+		log_error(LOG_WARN, "[client %s:%d] PROXY listener: connection from %s not trusted, "
+			  "closed", c->c_peer, c->c_peer_port, c->c_peer);
+		return false;
+	}
+	if (!worker_proxy_read(c, deadline, &pp))
+		return false;
+	c->c_in_pos = pp.consumed;
+	if (pp.has_addr)
+		conn_set_peer(c, &pp.src);
+	c->c_deadline_ms = deadline;
+	return true;
+}
+
 /* The keeper's queue was full: give it a moment to catch up, once. */
 static bool worker_handoff_retry(const struct handoff *h)
 {
@@ -343,6 +413,10 @@ static bool worker_specific(const struct sockaddr_storage *ss)
  * The local address of a connection accepted on listening socket i: one
  * getsockname() per connection only where the socket is a wildcard
  * ("0.0.0.0:80"); TCP_NODELAY came from the listening socket (master.c).
+ * On a PROXY listener the header comes first, and limits.connections_per_ip
+ * then counts the client it names, not the proxy: counted by the proxy's
+ * address, every client behind it would share one limit. LOCAL and UNKNOWN
+ * connections (health checks) count against the proxy's own address.
  */
 static void worker_serve_accepted(struct request_ctx *x, struct conn *c, int fd,
 				  const struct sockaddr_storage *peer, size_t i)
@@ -358,9 +432,9 @@ static void worker_serve_accepted(struct request_ctx *x, struct conn *c, int fd,
 		return;
 	}
 	conn_open(c, fd, peer, &local);
-	if (!worker_ip_admit(c)) {
+	if ((w.a->lproxy && w.a->lproxy[i] && !worker_proxy(c)) || !worker_ip_admit(c)) {
 		conn_release(c);
-		close(fd); /* nothing read, nothing to drain: at once */
+		close(fd); /* no answer to protect from a reset: at once */
 		return;
 	}
 	worker_serve(x, c, true);

@@ -21,6 +21,7 @@
 #ifndef PFHTTPD_WORKER_H
 #define PFHTTPD_WORKER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -31,6 +32,7 @@ struct scoreboard;
 struct worker_args {
 	const struct site *site;
 	const int *lfds;             /* listening sockets */
+	const bool *lproxy;          /* per socket: expects a PROXY header first; NULL: none does */
 	size_t nlfds;
 	struct scoreboard *sb;
 	struct sb_slot *slot;        /* this worker's */

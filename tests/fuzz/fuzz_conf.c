@@ -14,8 +14,8 @@
  * testing our code.
  *
  * Checked: a load either succeeds with a complete struct conf (absolute
- * paths, limits in their ranges) or fails with one message that starts with
- * the file's name; either way nothing leaks (LeakSanitizer). The listen
+ * paths, limits in their ranges, every vhost whole, at most one default)
+ * or fails with one message that starts with the file's name; either way nothing leaks (LeakSanitizer). The listen
  * parser gets the input as a string too.
  */
 #include <errno.h>
@@ -67,8 +67,37 @@ static void write_file(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(close(fd) == 0);
 }
 
+/* A site (the top level's or a vhost's) is whole: absolute directories,
+ * every list as long as its count says. */
+static void check_site(const struct conf_site *s)
+{
+	FUZZ_ASSERT(s->document_root != NULL && s->document_root[0] == '/');
+	FUZZ_ASSERT(s->server_name != NULL);
+	FUZZ_ASSERT(s->nindex == 0 || s->index != NULL);
+	for (size_t i = 0; i < s->naliases; i++)
+		FUZZ_ASSERT(s->aliases[i] != NULL);
+	for (size_t i = 0; i < s->naccess; i++)
+		FUZZ_ASSERT(s->access[i].path != NULL && s->access[i].path[0] == '/' &&
+			    (s->access[i].realm == NULL) == (s->access[i].user_file == NULL));
+	FUZZ_ASSERT(!s->cgi.enabled || (s->cgi.alias != NULL && s->cgi.directory != NULL));
+	FUZZ_ASSERT(s->cgi.group == NULL || s->cgi.user != NULL);
+	FUZZ_ASSERT(!s->status.enabled || (s->status.path != NULL && s->status.nallow > 0));
+}
+
 static void check_loaded(const struct conf *c)
 {
+	size_t defaults = 0;
+
+	check_site(&c->site);
+	for (size_t i = 0; i < c->nvhosts; i++) {
+		check_site(&c->vhosts[i]);
+		FUZZ_ASSERT(c->vhosts[i].line > 0);
+		defaults += c->vhosts[i].is_default;
+	}
+	FUZZ_ASSERT(defaults <= 1);
+	FUZZ_ASSERT(c->nlisten > 0);
+	FUZZ_ASSERT(c->proxy.line == 0 || c->proxy.ntrusted > 0);
+	FUZZ_ASSERT(c->suexec != NULL && c->suexec[0] == '/');
 	FUZZ_ASSERT(c->site.document_root != NULL && c->site.document_root[0] == '/');
 	FUZZ_ASSERT(c->server_root != NULL && c->server_root[0] == '/');
 	FUZZ_ASSERT(c->site.server_name != NULL);
@@ -76,7 +105,6 @@ static void check_loaded(const struct conf *c)
 	FUZZ_ASSERT(c->limits.request_line > 0 && c->limits.header_bytes > 0);
 	FUZZ_ASSERT(c->limits.headers > 0 && c->limits.body >= 0);
 	FUZZ_ASSERT(c->workers.max > 0 && c->workers.start <= c->workers.max);
-	FUZZ_ASSERT(!c->site.cgi.enabled || (c->site.cgi.alias != NULL && c->site.cgi.directory != NULL));
 }
 
 static void check_listen(const uint8_t *data, size_t size)

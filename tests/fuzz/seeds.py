@@ -41,12 +41,24 @@ def literal(src, i):
     return bytes(out), i + 1
 
 
-def rows(path):
+# check_proxy_proto.c's macros, in the order that expands the nested ones.
+PROXY_MACROS = {
+    'Z216': 'Z72 Z72 Z72', 'Z72': 'Z8 Z8 Z8 Z8 Z8 Z8 Z8 Z8 Z8', 'Z8': '"\\0\\0\\0\\0\\0\\0\\0\\0"',
+    'SIG': '"\\r\\n\\r\\n\\0\\r\\nQUIT\\n"',
+    'A4': '"\\xc0\\x00\\x02\\x01\\x0a\\x00\\x00\\x01\\x30\\x39\\x00\\x50"',
+    'A6': '"\\x20\\x01\\x0d\\xb8\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\x01'
+          '\\x20\\x01\\x0d\\xb8\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\x02\\x01\\xbb\\x20\\xfb"',
+    'REQ_GET': '"GET / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n"',
+    'F39': '"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"',
+}
+
+
+def rows(path, macros=MACROS):
     """Each table row as a list of its top-level arguments; an argument is
     (text, [bytes of each string group in it])."""
     src = open(path, encoding='utf-8').read()
-    for k, v in MACROS.items():
-        src = re.sub(r'\b%s\b' % k, v, src)
+    for k, v in macros.items():
+        src = re.sub(r'\b%s\b' % k, lambda m, v=v: v, src)
     for m in re.finditer(r'\{\s*__LINE__\s*,', src):
         i, depth, args, cur, strs, prev_str = m.start() + 1, 1, [], '', [], False
         while depth:
@@ -89,9 +101,9 @@ def write(name, fname, data):
         f.write(data)
 
 
-def first_strings(unit, name, arg=2):
+def first_strings(unit, name, arg=2, macros=MACROS):
     """The string in argument `arg` (after __LINE__ and the description)."""
-    for line, args in rows('tests/unit/check_%s.c' % unit):
+    for line, args in rows('tests/unit/check_%s.c' % unit, macros):
         if len(args) > arg and args[1][1] and args[arg][1]:
             write(name, slug(line, args[1][1][0]), args[arg][1][0])
 
@@ -130,6 +142,7 @@ def main():
     first_strings('uri', 'uri')
     first_strings('chunked', 'chunked')
     first_strings('cgi_hdr', 'cgi_hdr')
+    first_strings('proxy_proto', 'proxy_proto', macros=PROXY_MACROS)
     cond_seeds()
     # conf: the err_cases rows (file, then text) and the check_cases rows.
     for line, args in rows('tests/unit/check_conf.c'):

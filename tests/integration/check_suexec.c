@@ -732,8 +732,8 @@ static const struct t_case {
 	const char *says;
 } t_cases[] = {
 	{ __LINE__, "a good setup", NULL, NULL, true, "syntax OK" },
-	{ __LINE__, "an unknown cgi.user", "pfhtst_nosuch_user", NULL, false, "cgi.user: 'pfhtst_nosuch_user'" },
-	{ __LINE__, "root as cgi.user", "root", NULL, false, ": uid:" },
+	{ __LINE__, "an unknown cgi.user", "pfhtst_nosuch_user", NULL, false, "unknown user 'pfhtst_nosuch_user'" },
+	{ __LINE__, "root as cgi.user", "root", NULL, false, "'root' has uid 0, below cgi.min_uid" },
 	{ __LINE__, "no helper", NULL, "/nonexistent/pfhttpd-suexec", false, "the helper '/nonexistent/pfhttpd-suexec'" },
 	{ __LINE__, "a helper that is not setuid", NULL, "plain", true, "is not setuid root" },
 };

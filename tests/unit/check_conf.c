@@ -540,6 +540,281 @@ START_TEST(test_status_full)
 }
 END_TEST
 
+/* ---- shared hosting: vhosts, cgi identity, access, userdir, proxy -------- */
+
+static const char vhost_conf[] =
+	"access_log = \"logs/access.log\";\n"                                /* 1 */
+	"cgi = { handlers = ( { extension = \".php\"; interpreter = \"/usr/bin/php-cgi\"; } );\n"
+	"        user = \"alice\"; group = \"alice\"; min_uid = 500; };\n"
+	"access = ( { path = \"/admin/\"; allow = [ \"127.0.0.1\" ]; } );\n"
+	"vhosts = (\n"                                                        /* 5 */
+	"  { server_name = \"Example.COM.\";\n"
+	"    aliases = [ \"WWW.example.com\", \"*.example.net\", \"[::1]\" ];\n"
+	"    document_root = \"srv/htdocs\";\n"
+	"    error_log = \"logs/example.error.log\";\n"
+	"    index = [ \"home.html\" ];\n"                                    /* 10 */
+	"    error_pages = ( { status = 404; path = \"/404.html\"; } );\n"
+	"    cgi = { alias = \"/scripts/\"; user = \"bob\"; };\n"
+	"    access = ( { path = \"/private/\"; allow = [ ]; },\n"
+	"               { path = \"/members/\"; auth = { realm = \"Members\"; user_file = \"m.htpasswd\"; }; } );\n"
+	"    status = { };\n"                                                /* 15 */
+	"  },\n"
+	"  { server_name = \"192.0.2.7\"; default = true; }\n"
+	");\n";
+
+START_TEST(test_vhosts)
+{
+	struct conf c;
+	const struct conf_site *v;
+
+	load_ok("vhosts.conf", vhost_conf, &c);
+	ck_assert_uint_eq(c.nvhosts, 2);
+	v = &c.vhosts[0];
+	ck_assert_str_eq(v->server_name, "example.com");
+	ck_assert_int_eq(v->line, 6);
+	ck_assert(!v->is_default);
+	ck_assert_uint_eq(v->naliases, 3);
+	ck_assert_str_eq(v->aliases[0], "www.example.com");
+	ck_assert_str_eq(v->aliases[1], "*.example.net");
+	ck_assert_str_eq(v->aliases[2], "[::1]");
+	assert_tmp(v->document_root, "srv/htdocs");
+	ck_assert_int_eq(v->lines.document_root, 8);
+	assert_tmp(v->error_log, "logs/example.error.log");
+	ck_assert_int_eq(v->lines.error_log, 9);
+	ck_assert_uint_eq(v->nindex, 1);
+	ck_assert_str_eq(v->index[0], "home.html");
+	ck_assert_uint_eq(v->nerror_pages, 1);
+	ck_assert_int_eq(v->error_pages[0].line, 11);
+	/* What the vhost leaves out comes from the top level. */
+	assert_tmp(v->access_log, "logs/access.log");
+	ck_assert_int_eq(v->lines.access_log, 1);
+	ck_assert_ptr_ne(v->access_log, c.site.access_log);
+	ck_assert_str_eq(c.site.server_name, "localhost");
+	ck_assert_uint_eq(c.site.naliases, 0);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_vhost_cgi_inherits)
+{
+	struct conf c;
+	const struct conf_site *v;
+
+	load_ok("vhosts.conf", vhost_conf, &c);
+	v = &c.vhosts[0];
+	ck_assert(v->cgi.enabled);
+	ck_assert_int_eq(v->cgi.line, 12);
+	ck_assert_str_eq(v->cgi.alias, "/scripts/");
+	/* Its handlers, directory and min_uid are the top level's. */
+	ck_assert_uint_eq(v->cgi.nhandlers, 1);
+	ck_assert_str_eq(v->cgi.handlers[0].interpreter, "/usr/bin/php-cgi");
+	ck_assert_ptr_ne(v->cgi.handlers, c.site.cgi.handlers);
+	assert_tmp(v->cgi.directory, "cgi-bin");
+	ck_assert_int_eq(v->cgi.directory_line, 12);
+	ck_assert(v->cgi.min_uid == 500);
+	ck_assert(v->cgi.min_gid == 1000);
+	/* user without group: the user's primary group, not the top level's group. */
+	ck_assert_str_eq(v->cgi.user, "bob");
+	ck_assert_int_eq(v->cgi.user_line, 12);
+	ck_assert_ptr_null(v->cgi.group);
+	ck_assert_str_eq(c.site.cgi.user, "alice");
+	ck_assert_str_eq(c.site.cgi.group, "alice");
+	ck_assert_int_eq(c.site.cgi.user_line, 3);
+	ck_assert_int_eq(c.site.cgi.group_line, 3);
+	/* The second vhost names no cgi group: all of it is the top level's. */
+	ck_assert(c.vhosts[1].cgi.enabled);
+	ck_assert_str_eq(c.vhosts[1].cgi.group, "alice");
+	ck_assert_str_eq(c.vhosts[1].cgi.alias, "/cgi-bin/");
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_vhost_access_status)
+{
+	struct conf c;
+	const struct conf_site *v;
+
+	load_ok("vhosts.conf", vhost_conf, &c);
+	ck_assert_uint_eq(c.site.naccess, 1);
+	ck_assert_str_eq(c.site.access[0].path, "/admin/");
+	ck_assert_int_eq(c.site.access[0].line, 4);
+	ck_assert_uint_eq(c.site.access[0].nallow, 1);
+	ck_assert_ptr_null(c.site.access[0].realm);
+	v = &c.vhosts[0];
+	/* The vhost's access list replaces the top level's. */
+	ck_assert_uint_eq(v->naccess, 2);
+	ck_assert_str_eq(v->access[0].path, "/private/");
+	ck_assert_ptr_nonnull(v->access[0].allow);   /* empty: nobody */
+	ck_assert_uint_eq(v->access[0].nallow, 0);
+	ck_assert_str_eq(v->access[1].path, "/members/");
+	ck_assert_ptr_null(v->access[1].allow);      /* absent: everyone */
+	ck_assert_str_eq(v->access[1].realm, "Members");
+	assert_tmp(v->access[1].user_file, "m.htpasswd");
+	ck_assert_int_eq(v->access[1].user_file_line, 14);
+	ck_assert_int_eq(v->access[1].line, 14);
+	/* A status group of its own, with the defaults of a status group. */
+	ck_assert(v->status.enabled);
+	ck_assert_int_eq(v->status.line, 15);
+	ck_assert_str_eq(v->status.path, "/server-status");
+	ck_assert_uint_eq(v->status.nallow, 2);
+	ck_assert(!c.site.status.enabled);
+	/* The second vhost inherits the top level's rules and is the default. */
+	ck_assert(c.vhosts[1].is_default);
+	ck_assert_str_eq(c.vhosts[1].server_name, "192.0.2.7");
+	ck_assert_uint_eq(c.vhosts[1].naccess, 1);
+	ck_assert_str_eq(c.vhosts[1].access[0].path, "/admin/");
+	ck_assert_int_eq(c.vhosts[1].lines.document_root, 0);
+	assert_tmp(c.vhosts[1].document_root, "htdocs");
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_shared_top_keys)
+{
+	struct conf c;
+
+	load_ok("shared.conf",
+		"listen = [ \"127.0.0.1:8080\" ];\n"
+		"userdir = { directory = \"www/public\"; min_uid = 2000; exclude = [ \"root\", \"admin\" ]; };\n"
+		"proxy_protocol = {\n  listen = [ \"127.0.0.1:8081\", \"[::1]:8081\" ];\n"
+		"  trusted = [ \"127.0.0.0/8\", \"::1\" ];\n};\n"
+		"suexec = \"bin/suexec\";\n"
+		"cgi = { user = \"u\"; min_gid = 2147483647; };\n", &c);
+	ck_assert(c.userdir.enabled);
+	ck_assert_int_eq(c.userdir.line, 2);
+	ck_assert_str_eq(c.userdir.directory, "www/public");
+	ck_assert(c.userdir.min_uid == 2000);
+	ck_assert_uint_eq(c.userdir.nexclude, 2);
+	ck_assert_str_eq(c.userdir.exclude[1], "admin");
+	ck_assert_uint_eq(c.nlisten, 3);
+	ck_assert(!c.listen[0].proxy);
+	ck_assert(c.listen[1].proxy);
+	ck_assert(c.listen[2].proxy);
+	assert_listen(&c.listen[2], AF_INET6, "::1", 8081, "[::1]:8081");
+	ck_assert_int_eq(c.listen[1].line, 4);
+	ck_assert_int_eq(c.proxy.line, 3);
+	ck_assert_uint_eq(c.proxy.ntrusted, 2);
+	ck_assert_uint_eq(c.proxy.trusted[0].prefix, 8);
+	assert_tmp(c.suexec, "bin/suexec");
+	ck_assert_str_eq(c.site.cgi.user, "u");
+	ck_assert_ptr_null(c.site.cgi.group);
+	ck_assert(c.site.cgi.min_gid == 2147483647);
+	ck_assert(c.site.cgi.min_uid == 1000);
+	conf_free(&c);
+}
+END_TEST
+
+/* Only proxy listeners: no default port 80 beside them. */
+START_TEST(test_proxy_only_listen)
+{
+	struct conf c;
+
+	load_ok("proxy.conf",
+		"proxy_protocol = { listen = [ \"8081\" ]; trusted = [ \"10.0.0.0/8\" ]; };\n", &c);
+	ck_assert_uint_eq(c.nlisten, 1);
+	ck_assert(c.listen[0].proxy);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_shared_defaults)
+{
+	struct conf c;
+
+	load_ok("defaults.conf", "document_root = \"htdocs\";\n", &c);
+	ck_assert_uint_eq(c.nvhosts, 0);
+	ck_assert_ptr_null(c.vhosts);
+	ck_assert(!c.userdir.enabled);
+	ck_assert_str_eq(c.userdir.directory, "public_html");
+	ck_assert(c.userdir.min_uid == 1000);
+	ck_assert_uint_eq(c.userdir.nexclude, 0);
+	ck_assert_int_eq(c.proxy.line, 0);
+	ck_assert_uint_eq(c.proxy.ntrusted, 0);
+	ck_assert(!c.listen[0].proxy);
+	ck_assert_str_eq(c.suexec, PFHTTPD_SUEXEC);
+	ck_assert_ptr_null(c.site.cgi.user);
+	ck_assert_ptr_null(c.site.cgi.group);
+	ck_assert(c.site.cgi.min_uid == 1000);
+	ck_assert(c.site.cgi.min_gid == 1000);
+	ck_assert_uint_eq(c.site.naccess, 0);
+	ck_assert_int_eq(c.site.line, 0);
+	ck_assert_int_eq(c.site.lines.document_root, 1);
+	conf_free(&c);
+}
+END_TEST
+
+/* Host names in the forms vhost selection compares them in. */
+static const struct host_case {
+	int src_line;
+	const char *what;
+	const char *written;
+	const char *stored;          /* NULL: refused */
+} host_cases[] = {
+	{ __LINE__, "plain", "example.com", "example.com" },
+	{ __LINE__, "upper case is lowered", "EXAMPLE.Com", "example.com" },
+	{ __LINE__, "one trailing dot stripped", "example.com.", "example.com" },
+	{ __LINE__, "single label", "intranet", "intranet" },
+	{ __LINE__, "digits and hyphens", "a-1.b-2.example", "a-1.b-2.example" },
+	{ __LINE__, "IPv4 literal", "192.0.2.1", "192.0.2.1" },
+	{ __LINE__, "IPv6 literal in brackets", "[2001:DB8::1]", "[2001:db8::1]" },
+	{ __LINE__, "63-byte label", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x",
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x" },
+	{ __LINE__, "64-byte label", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x", NULL },
+	{ __LINE__, "two trailing dots", "example.com..", NULL },
+	{ __LINE__, "leading dot", ".example.com", NULL },
+	{ __LINE__, "empty label", "a..b", NULL },
+	{ __LINE__, "only a dot", ".", NULL },
+	{ __LINE__, "underscore", "a_b.example", NULL },
+	{ __LINE__, "a port", "example.com:80", NULL },
+	{ __LINE__, "a wildcard is no server_name", "*.example.com", NULL },
+	{ __LINE__, "IPv6 without brackets", "::1", NULL },
+	{ __LINE__, "brackets around no IPv6", "[example]", NULL },
+	{ __LINE__, "a space", "a b", NULL },
+	{ __LINE__, "non-ASCII", "\xc3\xa9t\xc3\xa9.fr", NULL },
+};
+
+START_TEST(test_vhost_names)
+{
+	const struct host_case *h = &host_cases[_i];
+	char text[512], path[PATH_MAX], err[1024];
+	struct conf c;
+	int rc;
+
+	snprintf(text, sizeof text, "vhosts = ( { server_name = \"%s\"; } );\n", h->written);
+	write_file("host.conf", text, path, sizeof path);
+	rc = conf_load(path, &c, err, sizeof err);
+	if (!h->stored) {
+		ck_assert_msg(rc == -1, "line %d (%s): accepted", h->src_line, h->what);
+		ck_assert_msg(strstr(err, "vhosts[0].server_name: '") != NULL &&
+			      strstr(err, "' is not a host name") != NULL,
+			      "line %d (%s): %s", h->src_line, h->what, err);
+		return;
+	}
+	ck_assert_msg(rc == 0, "line %d (%s): %s", h->src_line, h->what, err);
+	ck_assert_msg(strcmp(c.vhosts[0].server_name, h->stored) == 0, "line %d (%s): got %s",
+		      h->src_line, h->what, c.vhosts[0].server_name);
+	conf_free(&c);
+}
+END_TEST
+
+/* A vhost copies the top level deeply: freeing one never frees the other's
+ * (a double free would fail this under make SAN=1). */
+START_TEST(test_vhost_copy_is_deep)
+{
+	struct conf c;
+
+	load_ok("vhosts.conf", vhost_conf, &c);
+	ck_assert_ptr_ne(c.vhosts[1].index, c.site.index);
+	ck_assert_ptr_ne(c.vhosts[1].index[0], c.site.index[0]);
+	ck_assert_ptr_ne(c.vhosts[1].access[0].allow, c.site.access[0].allow);
+	ck_assert_ptr_ne(c.vhosts[1].cgi.handlers[0].extension, c.site.cgi.handlers[0].extension);
+	ck_assert_ptr_ne(c.vhosts[1].document_root, c.site.document_root);
+	conf_free(&c);
+	ck_assert_ptr_null(c.vhosts);
+	conf_free(&c);
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------- */
 
 struct err_case {
@@ -912,7 +1187,278 @@ static const struct err_case err_cases[] = {
 	  "status = true;\n", 1, "status: must be a group" },
 	{ __LINE__, "default cgi directory missing blames the cgi group", "etc/nocgi.conf",
 	  "document_root = \"../htdocs\";\n\ncgi = { };\n", 3,
-	  "cgi.directory: '%s/etc/cgi-bin': No such file or directory" },
+	  "cgi.directory: '%s/etc/cgi-bin': No such file or directory" },	/* vhosts */
+	{ __LINE__, "vhosts a group", NULL,
+	  "vhosts = { server_name = \"a\"; };\n", 1, "vhosts: must be a list of groups" },
+	{ __LINE__, "vhosts entry a string", NULL,
+	  "vhosts = ( \"a\" );\n", 1, "vhosts: entries must be groups { ... }" },
+	{ __LINE__, "vhost without server_name", NULL,
+	  "vhosts = (\n  { server_name = \"a\"; },\n  { index = [ ]; }\n);\n", 3,
+	  "vhosts[1].server_name: required but not set" },
+	{ __LINE__, "vhost server_name not a host name", NULL,
+	  "vhosts = (\n  { server_name = \"a..b\"; }\n);\n", 2,
+	  "vhosts[0].server_name: 'a..b' is not a host name (letters, digits, '-' and '.'), "
+	  "an IPv4 address or an IPv6 address in brackets" },
+	{ __LINE__, "vhost server_name empty", NULL,
+	  "vhosts = ( { server_name = \"\"; } );\n", 1, "vhosts[0].server_name: must not be empty" },
+	{ __LINE__, "vhost alias with two wildcards", NULL,
+	  "vhosts = ( { server_name = \"a\";\n  aliases = [ \"b\", \"*.*.example\" ]; } );\n", 2,
+	  "vhosts[0].aliases: '*.*.example' is not a host name, an IP address or a "
+	  "\"*.domain\" wildcard" },
+	{ __LINE__, "vhost alias with a wildcard inside", NULL,
+	  "vhosts = ( { server_name = \"a\"; aliases = [ \"www.*.example\" ]; } );\n", 1,
+	  "vhosts[0].aliases: 'www.*.example' is not a host name, an IP address or a "
+	  "\"*.domain\" wildcard" },
+	{ __LINE__, "vhost alias a bare star", NULL,
+	  "vhosts = ( { server_name = \"a\"; aliases = [ \"*\" ]; } );\n", 1,
+	  "vhosts[0].aliases: '*' is not a host name, an IP address or a \"*.domain\" wildcard" },
+	{ __LINE__, "vhost alias \"*.\" alone", NULL,
+	  "vhosts = ( { server_name = \"a\"; aliases = [ \"*.\" ]; } );\n", 1,
+	  "vhosts[0].aliases: '*.' is not a host name, an IP address or a \"*.domain\" wildcard" },
+	{ __LINE__, "vhost aliases a string", NULL,
+	  "vhosts = ( { server_name = \"a\"; aliases = \"b\"; } );\n", 1,
+	  "vhosts[0].aliases: must be a list of strings" },
+	{ __LINE__, "vhost default a string", NULL,
+	  "vhosts = ( { server_name = \"a\"; default = \"yes\"; } );\n", 1,
+	  "vhosts[0].default: must be true or false" },
+	{ __LINE__, "two vhosts with one server_name, in other cases", NULL,
+	  "vhosts = (\n  { server_name = \"example.com\"; },\n"
+	  "  { server_name = \"EXAMPLE.com.\"; }\n);\n", 3,
+	  "vhosts[1].server_name: 'example.com' is already claimed by vhosts[0] (line 2)" },
+	{ __LINE__, "an alias claiming an earlier vhost's alias", NULL,
+	  "vhosts = (\n  { server_name = \"a\";\n    aliases = [ \"x\", \"*.w\" ]; },\n"
+	  "  { server_name = \"b\";\n    aliases = [\n      \"*.W\" ]; }\n);\n", 6,
+	  "vhosts[1].aliases: '*.w' is already claimed by vhosts[0] (line 3)" },
+	{ __LINE__, "a server_name claiming an earlier vhost's alias", NULL,
+	  "vhosts = (\n  { server_name = \"a\";\n    aliases = [ \"b\" ]; },\n"
+	  "  { server_name = \"b\"; }\n);\n", 4,
+	  "vhosts[1].server_name: 'b' is already claimed by vhosts[0] (line 3)" },
+	{ __LINE__, "an alias repeating its own server_name", NULL,
+	  "vhosts = (\n  { server_name = \"a\";\n    aliases = [ \"A\" ]; }\n);\n", 3,
+	  "vhosts[0].aliases: 'a' is already claimed by vhosts[0] (line 2)" },
+	{ __LINE__, "two defaults", NULL,
+	  "vhosts = (\n  { server_name = \"a\"; default = true; },\n"
+	  "  { server_name = \"b\"; default = false; },\n"
+	  "  { server_name = \"c\";\n    default = true; }\n);\n", 5,
+	  "vhosts[2].default: only one vhost may be the default; vhosts[0] (line 2) already is" },
+	{ __LINE__, "unknown key in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\";\n  docroot = \"x\"; } );\n", 2,
+	  "vhosts[0].docroot: unknown key" },
+	{ __LINE__, "unknown key in a vhost's cgi", NULL,
+	  "vhosts = ( { server_name = \"a\";\n  cgi = { dir = \"x\"; }; } );\n", 2,
+	  "vhosts[0].cgi.dir: unknown key" },
+	{ __LINE__, "workers in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\";\n  workers = { max = 4; }; } );\n", 2,
+	  "vhosts[0].workers: not allowed in a vhost (only at the top level)" },
+	{ __LINE__, "listen in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\"; listen = [ \"*:81\" ]; } );\n", 1,
+	  "vhosts[0].listen: not allowed in a vhost (only at the top level)" },
+	{ __LINE__, "user in a vhost", NULL,
+	  "vhosts = ( { user = \"www-data\"; server_name = \"a\"; } );\n", 1,
+	  "vhosts[0].user: not allowed in a vhost (only at the top level)" },
+	{ __LINE__, "timeouts in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\"; timeouts = { header = 5; }; } );\n", 1,
+	  "vhosts[0].timeouts: not allowed in a vhost (only at the top level)" },
+	{ __LINE__, "limits in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\"; limits = { body = 5; }; } );\n", 1,
+	  "vhosts[0].limits: not allowed in a vhost (only at the top level)" },
+	{ __LINE__, "pid_file in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\"; pid_file = \"p\"; } );\n", 1,
+	  "vhosts[0].pid_file: not allowed in a vhost (only at the top level)" },
+	{ __LINE__, "userdir in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\"; userdir = { }; } );\n", 1,
+	  "vhosts[0].userdir: not allowed in a vhost (only at the top level)" },
+	{ __LINE__, "proxy_protocol in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\"; proxy_protocol = { }; } );\n", 1,
+	  "vhosts[0].proxy_protocol: not allowed in a vhost (only at the top level)" },
+	{ __LINE__, "suexec in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\"; suexec = \"/x\"; } );\n", 1,
+	  "vhosts[0].suexec: not allowed in a vhost (only at the top level)" },
+	{ __LINE__, "vhosts in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\"; vhosts = ( ); } );\n", 1,
+	  "vhosts[0].vhosts: not allowed in a vhost (only at the top level)" },
+	{ __LINE__, "server_root in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\"; server_root = \"/\"; } );\n", 1,
+	  "vhosts[0].server_root: not allowed in a vhost (only at the top level)" },
+	{ __LINE__, "log_level in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\"; log_level = \"info\"; } );\n", 1,
+	  "vhosts[0].log_level: not allowed in a vhost (only at the top level)" },
+	{ __LINE__, "aliases at the top level", NULL,
+	  "\naliases = [ \"a\" ];\n", 2, "aliases: allowed only inside a vhost" },
+	{ __LINE__, "default at the top level", NULL,
+	  "default = true;\n", 1, "default: allowed only inside a vhost" },
+	{ __LINE__, "vhost document_root missing names the vhost", NULL,
+	  "vhosts = (\n  { server_name = \"example.com\";\n    document_root = \"nope\"; }\n);\n", 3,
+	  "vhost 'example.com': document_root: '%s/nope': No such file or directory" },
+	{ __LINE__, "vhost document_root a file", NULL,
+	  "vhosts = ( { server_name = \"a\"; document_root = \"afile\"; } );\n", 1,
+	  "vhost 'a': document_root: '%s/afile': Not a directory" },
+	{ __LINE__, "vhost cgi directory missing", NULL,
+	  "vhosts = ( { server_name = \"a.example\";\n  cgi = {\n    directory = \"nope\"; }; } );\n", 3,
+	  "vhost 'a.example': cgi.directory: '%s/nope': No such file or directory" },
+	{ __LINE__, "vhost cgi group with the top's default directory missing", "etc/vcgi.conf",
+	  "document_root = \"../htdocs\";\nvhosts = ( { server_name = \"a\";\n  cgi = { }; } );\n", 3,
+	  "vhost 'a': cgi.directory: '%s/etc/cgi-bin': No such file or directory" },
+	{ __LINE__, "vhost cgi alias bad", NULL,
+	  "vhosts = ( { server_name = \"a\";\n  cgi = { alias = \"x\"; }; } );\n", 2,
+	  "vhosts[0].cgi.alias: must start and end with '/'" },
+	{ __LINE__, "vhost status path bad", NULL,
+	  "vhosts = ( { server_name = \"a\";\n  status = { path = \"s\"; }; } );\n", 2,
+	  "vhosts[0].status.path: must be a normalised URL path starting with '/', "
+	  "e.g. \"/server-status\"" },
+	{ __LINE__, "vhost error page duplicate status", NULL,
+	  "vhosts = ( { server_name = \"a\"; error_pages = (\n  { status = 404; path = \"/a\"; },\n"
+	  "  { status = 404; path = \"/b\"; } ); } );\n", 3,
+	  "vhosts[0].error_pages[1].status: duplicate error page for status 404" },
+	{ __LINE__, "duplicate key in the second vhost, names repeated across vhosts", NULL,
+	  "vhosts = ( { server_name = \"a\"; index = [ ]; },\n"
+	  "  { server_name = \"b\"; index = [ ]; index = [ ]; } );\n", 2,
+	  "index: duplicate setting (a key may be set only once in its group)" },
+	{ __LINE__, "duplicate key after a group that had it", NULL,
+	  "timeouts = { body = 5; };\nlimits = { headers = 5; body = 6; body = 7; };\n", 2,
+	  "body: duplicate setting (a key may be set only once in its group)" },
+	/* cgi identity */
+	{ __LINE__, "cgi.group without cgi.user", NULL,
+	  "cgi = {\n  group = \"www\";\n};\n", 2,
+	  "cgi.group: needs cgi.user in the same group (the scripts' group belongs to their user)" },
+	{ __LINE__, "vhost cgi.group without cgi.user, even with the top's user", NULL,
+	  "cgi = { user = \"a\"; };\nvhosts = ( { server_name = \"a\";\n  cgi = { group = \"g\"; }; } );\n", 3,
+	  "vhosts[0].cgi.group: needs vhosts[0].cgi.user in the same group (the scripts' group "
+	  "belongs to their user)" },
+	{ __LINE__, "cgi.user empty", NULL,
+	  "cgi = { user = \"\"; };\n", 1, "cgi.user: must not be empty" },
+	{ __LINE__, "cgi.user a number", NULL,
+	  "cgi = { user = 1000; };\n", 1, "cgi.user: must be a string" },
+	{ __LINE__, "cgi.min_uid 0", NULL,
+	  "cgi = {\n  min_uid = 0;\n};\n", 2, "cgi.min_uid: must be between 1 and 2147483647" },
+	{ __LINE__, "cgi.min_gid above 31 bits", NULL,
+	  "cgi = { min_gid = 2147483648L; };\n", 1, "cgi.min_gid: must be between 1 and 2147483647" },
+	{ __LINE__, "cgi.min_gid a string", NULL,
+	  "cgi = { min_gid = \"1000\"; };\n", 1, "cgi.min_gid: must be an integer" },
+	/* access */
+	{ __LINE__, "access a group", NULL,
+	  "access = { path = \"/\"; };\n", 1, "access: must be a list of groups" },
+	{ __LINE__, "access rule without path", NULL,
+	  "access = (\n  { allow = [ \"::1\" ]; }\n);\n", 2, "access[0].path: required but not set" },
+	{ __LINE__, "access path relative", NULL,
+	  "access = ( { path = \"admin/\"; allow = [ ]; } );\n", 1,
+	  "access[0].path: must be a normalised URL path starting with '/', e.g. \"/admin/\"" },
+	{ __LINE__, "access path with dot-dot", NULL,
+	  "access = ( { path = \"/a/../admin/\"; allow = [ ]; } );\n", 1,
+	  "access[0].path: must be a normalised URL path starting with '/', e.g. \"/admin/\"" },
+	{ __LINE__, "access rule with neither allow nor auth", NULL,
+	  "access = (\n  { path = \"/admin/\"; }\n);\n", 2, "access[0]: needs allow, auth or both" },
+	{ __LINE__, "access allow host name", NULL,
+	  "access = ( { path = \"/a/\";\n  allow = [ \"localhost\" ]; } );\n", 2,
+	  "access[0].allow: 'localhost' is not an IP address or prefix" },
+	{ __LINE__, "access allow a string", NULL,
+	  "access = ( { path = \"/a/\"; allow = \"::1\"; } );\n", 1,
+	  "access[0].allow: must be a list of strings" },
+	{ __LINE__, "access allow int entry", NULL,
+	  "access = ( { path = \"/a/\"; allow = [ 10 ]; } );\n", 1,
+	  "access[0].allow: entries must be strings" },
+	{ __LINE__, "auth without realm", NULL,
+	  "access = ( { path = \"/a/\";\n  auth = { user_file = \"x\"; }; } );\n", 2,
+	  "access[0].auth.realm: required but not set" },
+	{ __LINE__, "auth without user_file", NULL,
+	  "access = ( { path = \"/a/\";\n  auth = {\n    realm = \"R\"; }; } );\n", 2,
+	  "access[0].auth.user_file: required but not set" },
+	{ __LINE__, "auth a string", NULL,
+	  "access = ( { path = \"/a/\"; auth = \"basic\"; } );\n", 1,
+	  "access[0].auth: must be a group" },
+	{ __LINE__, "realm with a quote", NULL,
+	  "access = ( { path = \"/a/\"; auth = { realm = \"a\\\"b\"; user_file = \"x\"; }; } );\n", 1,
+	  "access[0].auth.realm: must be printable ASCII without '\"' or '\\'" },
+	{ __LINE__, "realm with a backslash", NULL,
+	  "access = ( { path = \"/a/\"; auth = { realm = \"a\\\\b\"; user_file = \"x\"; }; } );\n", 1,
+	  "access[0].auth.realm: must be printable ASCII without '\"' or '\\'" },
+	{ __LINE__, "realm with a control character", NULL,
+	  "access = ( { path = \"/a/\"; auth = { realm = \"a\\tb\"; user_file = \"x\"; }; } );\n", 1,
+	  "access[0].auth.realm: must be printable ASCII without '\"' or '\\'" },
+	{ __LINE__, "realm with a non-ASCII byte", NULL,
+	  "access = ( { path = \"/a/\"; auth = { realm = \"\xc3\xa9\"; user_file = \"x\"; }; } );\n", 1,
+	  "access[0].auth.realm: must be printable ASCII without '\"' or '\\'" },
+	{ __LINE__, "two access rules for one path", NULL,
+	  "access = (\n  { path = \"/a/\"; allow = [ ]; },\n  { path = \"/b/\"; allow = [ ]; },\n"
+	  "  { path = \"/a/\";\n    allow = [ \"::1\" ]; }\n);\n", 4,
+	  "access[2].path: '/a/' already has a rule (line 2)" },
+	{ __LINE__, "unknown key in an access rule", NULL,
+	  "access = ( { path = \"/a/\"; deny = [ ]; } );\n", 1, "access[0].deny: unknown key" },
+	{ __LINE__, "unknown key in auth", NULL,
+	  "access = ( { path = \"/a/\"; auth = { type = \"basic\"; }; } );\n", 1,
+	  "access[0].auth.type: unknown key" },
+	{ __LINE__, "vhost access rule error", NULL,
+	  "vhosts = ( { server_name = \"a\";\n  access = ( { path = \"/x/\"; } ); } );\n", 2,
+	  "vhosts[0].access[0]: needs allow, auth or both" },
+	/* userdir */
+	{ __LINE__, "userdir absolute directory", NULL,
+	  "userdir = {\n  directory = \"/srv/www\";\n};\n", 2,
+	  "userdir.directory: must be a relative path without '.' or '..' segments or a '/' "
+	  "at either end, e.g. \"public_html\"" },
+	{ __LINE__, "userdir directory with a trailing slash", NULL,
+	  "userdir = { directory = \"public_html/\"; };\n", 1,
+	  "userdir.directory: must be a relative path without '.' or '..' segments or a '/' "
+	  "at either end, e.g. \"public_html\"" },
+	{ __LINE__, "userdir directory leaving the home", NULL,
+	  "userdir = { directory = \"../bob/public_html\"; };\n", 1,
+	  "userdir.directory: must be a relative path without '.' or '..' segments or a '/' "
+	  "at either end, e.g. \"public_html\"" },
+	{ __LINE__, "userdir directory with an inner dot-dot", NULL,
+	  "userdir = { directory = \"a/../../b\"; };\n", 1,
+	  "userdir.directory: must be a relative path without '.' or '..' segments or a '/' "
+	  "at either end, e.g. \"public_html\"" },
+	{ __LINE__, "userdir directory with an empty segment", NULL,
+	  "userdir = { directory = \"a//b\"; };\n", 1,
+	  "userdir.directory: must be a relative path without '.' or '..' segments or a '/' "
+	  "at either end, e.g. \"public_html\"" },
+	{ __LINE__, "userdir directory a dot", NULL,
+	  "userdir = { directory = \".\"; };\n", 1,
+	  "userdir.directory: must be a relative path without '.' or '..' segments or a '/' "
+	  "at either end, e.g. \"public_html\"" },
+	{ __LINE__, "userdir min_uid 0", NULL,
+	  "userdir = { min_uid = 0; };\n", 1, "userdir.min_uid: must be between 1 and 2147483647" },
+	{ __LINE__, "userdir exclude a string", NULL,
+	  "userdir = { exclude = \"root\"; };\n", 1, "userdir.exclude: must be a list of strings" },
+	{ __LINE__, "userdir exclude an empty name", NULL,
+	  "userdir = { exclude = [ \"root\",\n  \"\" ]; };\n", 2,
+	  "userdir.exclude: entries must not be empty" },
+	{ __LINE__, "unknown userdir key", NULL,
+	  "userdir = { dir = \"x\"; };\n", 1, "userdir.dir: unknown key" },
+	{ __LINE__, "userdir a boolean", NULL,
+	  "userdir = true;\n", 1, "userdir: must be a group" },
+	/* proxy_protocol */
+	{ __LINE__, "proxy_protocol without trusted", NULL,
+	  "proxy_protocol = {\n  listen = [ \"*:8081\" ];\n};\n", 1,
+	  "proxy_protocol.trusted: required but not set" },
+	{ __LINE__, "proxy_protocol without listen", NULL,
+	  "\nproxy_protocol = { trusted = [ \"10.0.0.0/8\" ]; };\n", 2,
+	  "proxy_protocol.listen: required but not set" },
+	{ __LINE__, "proxy_protocol trusted empty", NULL,
+	  "proxy_protocol = { listen = [ \"*:8081\" ];\n  trusted = [ ]; };\n", 2,
+	  "proxy_protocol.trusted: must not be empty" },
+	{ __LINE__, "proxy_protocol listen empty", NULL,
+	  "proxy_protocol = { listen = [ ]; trusted = [ \"::1\" ]; };\n", 1,
+	  "proxy_protocol.listen: must not be empty" },
+	{ __LINE__, "proxy_protocol trusted host name", NULL,
+	  "proxy_protocol = { listen = [ \"*:8081\" ]; trusted = [ \"haproxy\" ]; };\n", 1,
+	  "proxy_protocol.trusted: 'haproxy' is not an IP address or prefix" },
+	{ __LINE__, "proxy_protocol listen malformed", NULL,
+	  "proxy_protocol = { listen = [ \"localhost:8081\" ]; trusted = [ \"::1\" ]; };\n", 1,
+	  "proxy_protocol.listen: 'localhost:8081' is malformed " LISTEN_FORMS },
+	{ __LINE__, "the same address in listen and proxy_protocol.listen", NULL,
+	  "listen = [ \"127.0.0.1:8080\",\n  \"127.0.0.1:8081\" ];\n"
+	  "proxy_protocol = {\n  listen = [ \"127.0.0.1:8081\" ];\n  trusted = [ \"127.0.0.1\" ];\n};\n", 4,
+	  "proxy_protocol.listen: '127.0.0.1:8081' is also in listen (line 2)" },
+	{ __LINE__, "the same address twice in proxy_protocol.listen", NULL,
+	  "proxy_protocol = { listen = [ \"*:8081\",\n  \"0.0.0.0:8081\" ]; trusted = [ \"::1\" ]; };\n", 2,
+	  "proxy_protocol.listen: duplicate address '0.0.0.0:8081'" },
+	{ __LINE__, "unknown proxy_protocol key", NULL,
+	  "proxy_protocol = { version = 2; };\n", 1, "proxy_protocol.version: unknown key" },
+	/* suexec */
+	{ __LINE__, "suexec a number", NULL,
+	  "suexec = 1;\n", 1, "suexec: must be a string" },
+	{ __LINE__, "suexec empty", NULL,
+	  "\nsuexec = \"\";\n", 2, "suexec: must not be empty" },
 };
 
 START_TEST(test_errors)
@@ -1000,6 +1546,8 @@ static void check_setup(void)
 	write_mode("logs/access.log", "", 0644);
 	write_mode("ro.log", "", 0444);
 	write_mode("good.types", "text/x-foo foo\n", 0644);
+	write_mode("good.htpasswd", "alice:$2y$05$abcdefghijklmnopqrstuv\n", 0644);
+	write_mode("secret.htpasswd", "alice:x\n", 0600);
 	write_mode("bad.types", "text/plain txt\nbogus\n", 0644);
 	tmp_path("rodir", path, sizeof path);
 	ck_assert_int_eq(chmod(path, 0555), 0);
@@ -1155,6 +1703,80 @@ static const struct check_case check_cases[] = {
 	  ROOT_OK "error_pages = ( { status = 403; path = \"/errors/404.html/x\"; } );\n", 2,
 	  "error_pages: '/errors/404.html/x' (status 403) does not exist below "
 	  "document_root '@T/htdocs'" },
+	/* vhosts: the same checks, naming the vhost */
+	{ __LINE__, "vhost error page missing", ANYONE,
+	  ROOT_OK "vhosts = ( { server_name = \"a.example\";\n"
+	  "  error_pages = ( { status = 404; path = \"/nope.html\"; } ); } );\n", 3,
+	  "vhost 'a.example': error_pages: '/nope.html' (status 404) does not exist below "
+	  "document_root '@T/htdocs'" },
+	{ __LINE__, "vhost inherits a good error page, its own access_log dir is missing", ANYONE,
+	  ROOT_OK "error_pages = ( { status = 404; path = \"/errors/404.html\"; } );\n"
+	  "vhosts = ( { server_name = \"a.example\";\n  access_log = \"nologs/a.log\"; } );\n", 4,
+	  "vhost 'a.example': access_log: cannot create '@T/nologs/a.log': '@T/nologs': "
+	  "No such file or directory" },
+	{ __LINE__, "vhost error_log a directory", ANYONE,
+	  ROOT_OK "vhosts = ( { server_name = \"b\"; error_log = \"htdocs\"; } );\n", 2,
+	  "vhost 'b': error_log: '@T/htdocs' is a directory" },
+	{ __LINE__, "vhost interpreter missing", ANYONE,
+	  ROOT_OK "vhosts = ( { server_name = \"a\";\n  cgi = { handlers = (\n"
+	  "    { extension = \".x\"; interpreter = \"/nonexistent/x\"; } ); }; } );\n", 4,
+	  "vhost 'a': cgi.handlers: interpreter '/nonexistent/x' does not exist" },
+	{ __LINE__, "vhost error page under its cgi.alias not executable", ANYONE,
+	  ROOT_OK "vhosts = ( { server_name = \"a\"; cgi = { alias = \"/cgi-bin/\"; };\n"
+	  "  error_pages = ( { status = 500; path = \"/cgi-bin/noexec.sh\"; } ); } );\n", 3,
+	  "vhost 'a': error_pages: '/cgi-bin/noexec.sh' (status 500) is a script under "
+	  "cgi.alias but not executable" },
+	{ __LINE__, "second vhost's problem, the first is fine", ANYONE,
+	  ROOT_OK "vhosts = ( { server_name = \"a\"; },\n"
+	  "  { server_name = \"b\";\n    error_pages = ( { status = 403; path = \"/out.html\"; } ); } );\n", 4,
+	  "vhost 'b': error_pages: '/out.html' (status 403) leads outside document_root '@T/htdocs'" },
+	/* cgi identity */
+	{ __LINE__, "cgi.user unknown", ANYONE,
+	  ROOT_OK "cgi = {\n  user = \"no-such-user-pfhttpd\"; };\n", 3,
+	  "cgi.user: unknown user 'no-such-user-pfhttpd'" },
+	{ __LINE__, "cgi.group unknown", ANYONE,
+	  ROOT_OK "cgi = { user = \"nobody\";\n  group = \"no-such-group-pfhttpd\"; };\n", 3,
+	  "cgi.group: unknown group 'no-such-group-pfhttpd'" },
+	{ __LINE__, "cgi.user below cgi.min_uid", ANYONE,
+	  ROOT_OK "cgi = { user = \"daemon\"; };\n", 2,
+	  "cgi.user: 'daemon' has uid 1, below cgi.min_uid (1000)" },
+	{ __LINE__, "cgi.group below cgi.min_gid", ANYONE,
+	  ROOT_OK "cgi = { user = \"nobody\"; min_gid = 100;\n  group = \"daemon\"; };\n", 3,
+	  "cgi.group: 'daemon' has gid 1, below cgi.min_gid (100)" },
+	{ __LINE__, "cgi.user above a lowered cgi.min_uid, below the helper's floor", ANYONE,
+	  ROOT_OK "cgi = { user = \"daemon\"; min_uid = 1; };\n", 2,
+	  "cgi.user: 'daemon' has uid 1, below pfhttpd-suexec's floor (100)" },
+	{ __LINE__, "cgi.user and cgi.group above the minimum", ANYONE,
+	  ROOT_OK "suexec = \"/bin/sh\";\ncgi = { user = \"nobody\"; group = \"nogroup\"; };\n", 0, NULL },
+	{ __LINE__, "cgi.user, the helper missing", ANYONE,
+	  ROOT_OK "suexec = \"/nonexistent/pfhttpd-suexec\";\ncgi = { user = \"nobody\"; };\n", 3,
+	  "cgi.user: the helper '/nonexistent/pfhttpd-suexec' (suexec): No such file or directory; "
+	  "make install puts it there" },
+	{ __LINE__, "cgi.user, the helper writable by others", ANYONE,
+	  ROOT_OK "suexec = \"/tmp\";\ncgi = { user = \"nobody\"; };\n", 3,
+	  "cgi.user: the helper '/tmp' (suexec) is not a regular file only its owner may write" },
+	{ __LINE__, "vhost cgi.user unknown, the line of the vhost's cgi group", ANYONE,
+	  ROOT_OK "vhosts = ( { server_name = \"a\";\n  cgi = {\n"
+	  "    user = \"no-such-user-pfhttpd\"; }; } );\n", 4,
+	  "vhost 'a': cgi.user: unknown user 'no-such-user-pfhttpd'" },
+	/* access rules' password files */
+	{ __LINE__, "access user_file missing", ANYONE,
+	  ROOT_OK "access = ( { path = \"/a/\"; auth = { realm = \"R\";\n"
+	  "  user_file = \"no.htpasswd\"; }; } );\n", 3,
+	  "access: user_file '@T/no.htpasswd': No such file or directory" },
+	{ __LINE__, "access user_file a directory", ANYONE,
+	  ROOT_OK "access = ( { path = \"/a/\"; auth = { realm = \"R\"; user_file = \"htdocs\"; }; } );\n", 2,
+	  "access: user_file '@T/htdocs' is not a regular file" },
+	{ __LINE__, "access user_file unreadable", NOT_ROOT,
+	  ROOT_OK "access = ( { path = \"/a/\"; auth = { realm = \"R\"; user_file = \"secret.htpasswd\"; }; } );\n", 2,
+	  "access: user_file '@T/secret.htpasswd': cannot read: Permission denied" },
+	{ __LINE__, "access user_file in place", ANYONE,
+	  ROOT_OK "access = ( { path = \"/a/\"; allow = [ ];\n"
+	  "  auth = { realm = \"R\"; user_file = \"good.htpasswd\"; }; } );\n", 0, NULL },
+	{ __LINE__, "vhost access user_file missing", ANYONE,
+	  ROOT_OK "vhosts = ( { server_name = \"a\"; access = ( { path = \"/a/\";\n"
+	  "  auth = { realm = \"R\"; user_file = \"no.htpasswd\"; }; } ); } );\n", 3,
+	  "vhost 'a': access: user_file '@T/no.htpasswd': No such file or directory" },
 };
 
 static void load_check(const char *text, struct conf *c)
@@ -1274,6 +1896,11 @@ static const struct notice_case {
 	  "error_pages = ( { status = 500; path = \"/errors/e.sh\"; } );\n",
 	  "@F:2: notice: error_pages: '/errors/e.sh' (status 500) will be run as a script "
 	  "(by @T/bin/interp), as Apache's ErrorDocument\n" },
+	{ __LINE__, "a vhost's script page: its notice names it",
+	  "vhosts = ( { server_name = \"a\"; cgi = { alias = \"/cgi-bin/\"; };\n"
+	  "  error_pages = ( { status = 500; path = \"/cgi-bin/e.sh\"; } ); } );\n",
+	  "@F:2: notice: vhost 'a': error_pages: '/cgi-bin/e.sh' (status 500) will be run as a "
+	  "script (under cgi.alias), as Apache's ErrorDocument\n" },
 	{ __LINE__, "a script with CGI off: never sent",
 	  "error_pages = ( { status = 404; path = \"/errors/404.html\"; },\n"
 	  "  { status = 500; path = \"/errors/e.php\"; } );\n",
@@ -1417,6 +2044,15 @@ static Suite *conf_suite(void)
 	tcase_add_test(core, test_status_absent);
 	tcase_add_test(core, test_status_defaults);
 	tcase_add_test(core, test_status_full);
+	tcase_add_test(core, test_vhosts);
+	tcase_add_test(core, test_vhost_cgi_inherits);
+	tcase_add_test(core, test_vhost_access_status);
+	tcase_add_test(core, test_vhost_copy_is_deep);
+	tcase_add_test(core, test_shared_top_keys);
+	tcase_add_test(core, test_proxy_only_listen);
+	tcase_add_test(core, test_shared_defaults);
+	tcase_add_loop_test(core, test_vhost_names, 0,
+			    (int)(sizeof host_cases / sizeof host_cases[0]));
 	tcase_add_test(paths, test_relative_server_root);
 	tcase_add_test(paths, test_relative_below_server_root);
 	tcase_add_test(paths, test_relative_config_path);
