@@ -18,6 +18,11 @@
  * head is in the script's stdin before it starts. cgi_io pumps stdin,
  * stdout and stderr at once, so no script can deadlock the worker, and
  * every exit path reaps the script: no zombie survives a request.
+ * A site with cgi.user runs its scripts through the setuid helper
+ * pfhttpd-suexec (src/suexec_main.c) instead: the worker executes the
+ * helper with the script's identity and place (struct cgi_target's run_*
+ * fields), the helper checks and executes the script, and a refusal
+ * answers 500 (cgi_io).
  */
 #ifndef PFHTTPD_CGI_H
 #define PFHTTPD_CGI_H
