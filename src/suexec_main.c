@@ -245,7 +245,8 @@ static void suexec_open_script(struct suexec_job *j, const char *name)
 		suexec_die(SUEXEC_EXIT_REFUSED, why, "%s/%s: mode %04o, owner %jd, target %jd",
 			   j->base, j->cmd, (unsigned)(st.st_mode & 07777), (intmax_t)st.st_uid,
 			   (intmax_t)j->uid);
-	j->shebang = pread(j->fd, magic, 2, 0) == 2 && memcmp(magic, "#!", 2) == 0;
+	/* Only a script that runs itself keeps descriptor 3; an interpreter opens its file by name. */
+	j->shebang = !j->interp && pread(j->fd, magic, 2, 0) == 2 && memcmp(magic, "#!", 2) == 0;
 }
 
 static void suexec_open_interp(struct suexec_job *j)
@@ -371,6 +372,13 @@ static void suexec_parent(const struct suexec_job *j, pid_t pid, const sigset_t 
 	bool killed = false;
 
 	(void)setpgid(pid, pid); /* as the child does: whichever runs first; EACCES after its exec */
+	/*
+	 * The script's stdin and stdout are its own: held open here, the worker
+	 * would not see the end of the output until the script exited. Its
+	 * stderr stays, for this side's last words.
+	 */
+	close(STDIN_FILENO);
+	close(STDOUT_FILENO);
 	suexec_parent_drop(j);
 	for (;;) {
 		struct timespec ts = { 0, 0 };

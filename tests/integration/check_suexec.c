@@ -140,6 +140,8 @@ static void make_site(void)
 	    "sleep 300 &\nwait\n", 0755, uid_a);
 	put("site/cgi-bin/bg.sh", "#!/bin/sh\nsleep 300 >/dev/null 2>&1 &\n"
 	    "printf 'Content-Type: text/plain\\r\\n\\r\\nbg\\n'\n", 0755, uid_a);
+	put("site/cgi-bin/closes.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nclosed\\n'\n"
+	    "exec >&-\nsleep 8\n", 0755, uid_a);
 	put("site/cgi-bin/exec.sh", "#!/bin/sh\nexec sleep 300\n", 0755, uid_a);
 	put("site/cgi-bin/gw.sh", ID_SH, 0775, uid_a);            /* script-writable */
 	put("site/cgi-bin/b.sh", ID_SH, 0755, uid_b);             /* script-owner */
@@ -685,6 +687,19 @@ START_TEST(test_timeout_term_forwarded)
 }
 END_TEST
 
+/*
+ * The response ends when the script closes its stdout, not when it exits:
+ * the helper holds no copy of it. (Held, the worker's timeouts.cgi of 2 s
+ * would cut the response before the script's 8 s sleep ends.)
+ */
+START_TEST(test_output_ends_at_close)
+{
+	SKIP_IF_NEEDED();
+	exchange("/cgi-bin/closes.sh");
+	ck_assert_msg(r1.status == 200 && strcmp(r1.body, "closed\n") == 0, "%.300s", r1.raw);
+}
+END_TEST
+
 /* What a script leaves running in its group when it ends is killed, as without the helper. */
 START_TEST(test_stragglers_killed)
 {
@@ -806,6 +821,7 @@ static Suite *suexec_suite(void)
 	tcase_add_test(tc, test_timeout_kills_group);
 	tcase_add_test(tc, test_timeout_term_forwarded);
 	tcase_add_test(tc, test_stragglers_killed);
+	tcase_add_test(tc, test_output_ends_at_close);
 	tcase_add_test(tc, test_helper_killed);
 	tcase_add_loop_test(tc, test_config_check, 0, N(t_cases));
 	tcase_add_loop_test(tc, test_identity, 0, N(id_cases));
