@@ -68,6 +68,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cov.h"
 #include "suexec_check.h"
 
 /*
@@ -115,6 +116,7 @@ static void suexec_die(int code, const char *check, const char *fmt, ...)
 			line[i] = '?';
 	line[n++] = '\n';
 	(void)!write(STDERR_FILENO, line, (size_t)n);
+	cov_flush();
 	_exit(code);
 }
 
@@ -322,6 +324,7 @@ static void suexec_child(const struct suexec_job *j, char **envp)
 		(void)sigaction(sig, &dfl, NULL); /* EINVAL for SIGKILL, SIGSTOP, libc's own */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	cov_flush();
 	syscall(SYS_execveat, j->interp ? j->interp_fd : fd, "", j->argv, envp, AT_EMPTY_PATH);
 	suexec_die(SUEXEC_EXIT_FAILED, "exec", "%s: %s", j->interp ? j->interp : j->path, strerror(errno));
 }
@@ -335,13 +338,16 @@ static void suexec_end_like(int st)
 	sigset_t one;
 	int sig;
 
-	if (WIFEXITED(st))
+	if (WIFEXITED(st)) {
+		cov_flush();
 		_exit(WEXITSTATUS(st));
+	}
 	sig = WTERMSIG(st);
 	signal(sig, SIG_DFL);
 	sigemptyset(&one);
 	sigaddset(&one, sig);
 	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	cov_flush();
 	raise(sig);
 	_exit(128 + sig); /* not reached for a signal whose default is to end the process */
 }

@@ -103,6 +103,19 @@ static void put(const char *rel, const char *text, mode_t mode, uid_t owner)
 		ck_abort_msg("cannot write %s: %s", p, strerror(errno));
 }
 
+/* A copy of a program, A's, 0755. */
+static void put_bin(const char *rel, const char *from)
+{
+	static char bin[4 << 20];
+	char p[HS_PATH * 2];
+	ssize_t n = hs_slurp(from, bin, sizeof bin);
+
+	root_path(rel, p, sizeof p);
+	if (n <= 0 || (size_t)n >= sizeof bin - 1 || hs_put(&srv, rel, bin, (size_t)n) == -1 ||
+	    chown(p, uid_a, gid_a) == -1 || chmod(p, 0755) == -1)
+		ck_abort_msg("cannot copy %s to %s", from, p);
+}
+
 static void dir(const char *rel, mode_t mode, uid_t owner)
 {
 	char p[HS_PATH * 2];
@@ -142,6 +155,7 @@ static void make_site(void)
 	    "printf 'Content-Type: text/plain\\r\\n\\r\\nbg\\n'\n", 0755, uid_a);
 	put("site/cgi-bin/closes.sh", "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nclosed\\n'\n"
 	    "exec >&-\nsleep 8\n", 0755, uid_a);
+	put("site/cgi-bin/badbang.sh", "#!/nonexistent/pfhttpd-sh\n", 0755, uid_a);
 	put("site/cgi-bin/exec.sh", "#!/bin/sh\nexec sleep 300\n", 0755, uid_a);
 	put("site/cgi-bin/gw.sh", ID_SH, 0775, uid_a);            /* script-writable */
 	put("site/cgi-bin/b.sh", ID_SH, 0755, uid_b);             /* script-owner */
@@ -164,6 +178,7 @@ static void make_site(void)
 	put("htdocs/a/private.php", "<?php echo 'private uid=', posix_getuid(), \"\\n\";\n", 0600, uid_a);
 	put("htdocs/a/x.tst", "data\n", 0644, uid_a);             /* interpreter */
 	put("site/interp", "#!/bin/sh\nexit 0\n", 0755, uid_a);   /* not root's */
+	put_bin("site/cgi-bin/idbin", "/usr/bin/id");
 }
 
 /* ---- the helper ------------------------------------------------------------ */
@@ -450,6 +465,7 @@ static const struct refusal_case {
 	{ __LINE__, "/cgi-bin/gwdir/s.sh", "dir-writable" },
 	{ __LINE__, "/cgi-bin/bdir/s.sh", "dir-owner" },
 	{ __LINE__, "/a/x.tst", "interpreter" },
+	{ __LINE__, "/cgi-bin/badbang.sh", "exec" },         /* checked, then execveat fails: 127 */
 };
 
 START_TEST(test_refusal)
@@ -576,6 +592,79 @@ START_TEST(test_direct)
 	ck_assert_msg(code == c->code && strstr(out, needle), "line %d (%s): exit %d: %s", c->line,
 		      c->desc, code, out);
 	ck_assert_msg(!strstr(out, "uid="), "line %d: the script ran", c->line);
+}
+END_TEST
+
+/*
+ * The helper's command line, as a worker taken over might write it: "@A" is
+ * the site user, "@C" the suite's cgi.directory, "@D" its document root.
+ * want is in the output (a refusal's "pfhttpd-suexec: CHECK:", or what the
+ * script prints).
+ */
+static const struct usage_case {
+	int line;
+	const char *desc;
+	const char *args[8];
+	int code;
+	const char *want;
+} usage_cases[] = {
+	{ __LINE__, "too few arguments", { "@A", "@A", "1000", "1000" }, 127, "pfhttpd-suexec: usage:" },
+	{ __LINE__, "too many arguments", { "@A", "@A", "1000", "1000", "@C", "a", "b", "c" }, 127,
+	  "pfhttpd-suexec: usage:" },
+	{ __LINE__, "min_uid not a number", { "@A", "@A", "x", "1000", "@C", "id.sh" }, 127,
+	  "pfhttpd-suexec: usage:" },
+	{ __LINE__, "a negative min_gid", { "@A", "@A", "1000", "-1", "@C", "id.sh" }, 127,
+	  "pfhttpd-suexec: usage:" },
+	{ __LINE__, "min_uid past 32 bits", { "@A", "@A", "4294967296", "1000", "@C", "id.sh" }, 127,
+	  "pfhttpd-suexec: usage:" },
+	{ __LINE__, "a relative base", { "@A", "@A", "1000", "1000", "site/cgi-bin", "id.sh" }, 127,
+	  "pfhttpd-suexec: usage:" },
+	{ __LINE__, "a missing base", { "@A", "@A", "1000", "1000", "/nonexistent/pfhttpd", "id.sh" }, 126,
+	  "pfhttpd-suexec: open:" },
+	{ __LINE__, "a relative interpreter", { "@A", "@A", "1000", "1000", "@D", "php-cgi", "a/t.php" }, 126,
+	  "pfhttpd-suexec: interpreter:" },
+	{ __LINE__, "a missing interpreter", { "@A", "@A", "1000", "1000", "@D", "/nonexistent/php", "a/t.php" },
+	  126, "pfhttpd-suexec: interpreter:" },
+	{ __LINE__, "an unknown user", { "pfhtst_nosuch", "@A", "1000", "1000", "@C", "id.sh" }, 126,
+	  "pfhttpd-suexec: user:" },
+	{ __LINE__, "group '-': the user's primary group", { "@A", "-", "1000", "1000", "@C", "id.sh" }, 0,
+	  "uid=" },
+	{ __LINE__, "a command in a subdirectory", { "@A", "@A", "1000", "1000", "@C", "gwdir/s.sh" }, 126,
+	  "pfhttpd-suexec: dir-writable:" },
+};
+
+START_TEST(test_direct_usage)
+{
+	const struct usage_case *c = &usage_cases[_i];
+	char cgi[HS_PATH * 2], docroot[HS_PATH * 2], out[16384];
+	char *args[N(c->args) + 1];
+	size_t n = 0;
+	int code;
+
+	SKIP_IF_NEEDED();
+	root_path("site/cgi-bin", cgi, sizeof cgi);
+	root_path("htdocs", docroot, sizeof docroot);
+	for (; n < N(c->args) && c->args[n]; n++)
+		args[n] = strcmp(c->args[n], "@A") == 0 ? user_a : strcmp(c->args[n], "@C") == 0 ? cgi
+			  : strcmp(c->args[n], "@D") == 0 ? docroot : (char *)c->args[n];
+	args[n] = NULL;
+	code = run_helper(NULL, args, out, sizeof out);
+	ck_assert_msg(code == c->code && strstr(out, c->want), "line %d (%s): exit %d: %.500s", c->line,
+		      c->desc, code, out);
+}
+END_TEST
+
+/* A binary (no "#!") runs from its descriptor too. */
+START_TEST(test_direct_binary)
+{
+	char base[HS_PATH * 2], out[4096], want[64];
+	char *args[] = { user_a, user_a, "1000", "1000", base, "idbin", NULL };
+
+	SKIP_IF_NEEDED();
+	root_path("site/cgi-bin", base, sizeof base);
+	snprintf(want, sizeof want, "uid=%u(%s)", uid_a, user_a);
+	ck_assert_msg(run_helper(NULL, args, out, sizeof out) == 0 && strncmp(out, want, strlen(want)) == 0,
+		      "want %s: %s", want, out);
 }
 END_TEST
 
@@ -817,6 +906,8 @@ static Suite *suexec_suite(void)
 	tcase_add_loop_test(tc, test_refusal, 0, N(refusal_cases));
 	tcase_add_loop_test(tc, test_direct, 0, N(direct_cases));
 	tcase_add_test(tc, test_direct_env);
+	tcase_add_loop_test(tc, test_direct_usage, 0, N(usage_cases));
+	tcase_add_test(tc, test_direct_binary);
 	tcase_add_test(tc, test_direct_not_root);
 	tcase_add_test(tc, test_timeout_kills_group);
 	tcase_add_test(tc, test_timeout_term_forwarded);
