@@ -597,7 +597,9 @@ END_TEST
 
 /*
  * The helper's command line, as a worker taken over might write it: "@A" is
- * the site user, "@C" the suite's cgi.directory, "@D" its document root.
+ * the site user, "@C" the suite's cgi.directory, "@D" its document root,
+ * "@L" a name longer than PATH_MAX, "@M" one with ".." too long for a log
+ * line (2 KiB).
  * want is in the output (a refusal's "pfhttpd-suexec: CHECK:", or what the
  * script prints).
  */
@@ -629,6 +631,12 @@ static const struct usage_case {
 	  "pfhttpd-suexec: user:" },
 	{ __LINE__, "group '-': the user's primary group", { "@A", "-", "1000", "1000", "@C", "id.sh" }, 0,
 	  "uid=" },
+	{ __LINE__, "a command longer than PATH_MAX", { "@A", "@A", "1000", "1000", "@C", "@L" }, 126,
+	  "pfhttpd-suexec: command: too long" },
+	{ __LINE__, "a refusal longer than a log line is cut, and says so",
+	  { "@A", "@A", "1000", "1000", "@C", "@M" }, 126, "pfhttpd-suexec: command: ../aaaa" },
+	{ __LINE__, "a newline in the command is not a second log line",
+	  { "@A", "@A", "1000", "1000", "@C", "../a\nb" }, 126, "pfhttpd-suexec: command: ../a?b:" },
 	{ __LINE__, "a command in a subdirectory", { "@A", "@A", "1000", "1000", "@C", "gwdir/s.sh" }, 126,
 	  "pfhttpd-suexec: dir-writable:" },
 };
@@ -637,20 +645,30 @@ START_TEST(test_direct_usage)
 {
 	const struct usage_case *c = &usage_cases[_i];
 	char cgi[HS_PATH * 2], docroot[HS_PATH * 2], out[16384];
+	static char longer[5000], log_long[3000];
 	char *args[N(c->args) + 1];
 	size_t n = 0;
 	int code;
 
 	SKIP_IF_NEEDED();
+	memset(longer, 'a', sizeof longer - 1);
+	memset(log_long, 'a', sizeof log_long - 1);
+	memcpy(log_long, "../", 3);
 	root_path("site/cgi-bin", cgi, sizeof cgi);
 	root_path("htdocs", docroot, sizeof docroot);
 	for (; n < N(c->args) && c->args[n]; n++)
 		args[n] = strcmp(c->args[n], "@A") == 0 ? user_a : strcmp(c->args[n], "@C") == 0 ? cgi
-			  : strcmp(c->args[n], "@D") == 0 ? docroot : (char *)c->args[n];
+			  : strcmp(c->args[n], "@D") == 0 ? docroot : strcmp(c->args[n], "@L") == 0 ? longer
+			  : strcmp(c->args[n], "@M") == 0 ? log_long : (char *)c->args[n];
 	args[n] = NULL;
 	code = run_helper(NULL, args, out, sizeof out);
 	ck_assert_msg(code == c->code && strstr(out, c->want), "line %d (%s): exit %d: %.500s", c->line,
 		      c->desc, code, out);
+	/* One line, whatever was cut: 2 KiB at most, ending in "...". */
+	ck_assert_msg(c->code == 0 || (strchr(out, '\n') == out + strlen(out) - 1 && strlen(out) < 2048),
+		      "line %d (%s): not one line of at most 2 KiB: %zu bytes", c->line, c->desc, strlen(out));
+	if (strcmp(c->args[5] ? c->args[5] : "", "@M") == 0)
+		ck_assert_msg(strstr(out, "...\n") != NULL, "line %d: the cut is not marked", c->line);
 }
 END_TEST
 
