@@ -21,7 +21,7 @@ ifeq ($(origin CC),default)
 CC       := gcc
 endif
 BUILD    := build
-PKGS     := libconfig
+PKGS     := libconfig libcrypt
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
             -Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
@@ -66,8 +66,9 @@ endif
 # media-types: /etc/mime.types, which `mime_types` names by default.
 # fiu-utils and libfiu-dev: check_faults runs the server under libfiu's
 # fault-injection preload libraries and builds its own (fiu_extra.so).
+# libcrypt-dev: crypt(3) from libxcrypt, for Basic auth (bcrypt, SHA-512-crypt, yescrypt).
 DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi man-db groff-base media-types \
-	    fiu-utils libfiu-dev
+	    fiu-utils libfiu-dev libcrypt-dev
 # The end-to-end browser test's; if they cannot be installed, that test says SKIP.
 BROWSER_PKGS := chromium chromium-driver
 # install-check's: systemd-analyze verify of the unit, logrotate -d; SKIP without them.

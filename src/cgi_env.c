@@ -120,14 +120,19 @@ static struct http_str cgi_env_lit(const char *s)
 	return (struct http_str){ .p = s, .len = s ? strlen(s) : 0 };
 }
 
-/* RFC 3875 4.1.14: SERVER_NAME is the host part of the request's authority
- * (RFC 9110 7.2), without the port; an IP-literal keeps its brackets. */
+/*
+ * RFC 3875 4.1.14: SERVER_NAME is the host part of the request's authority
+ * (RFC 9110 7.2), without the port; an IP-literal keeps its brackets. A
+ * vhost's scripts see its server_name whatever alias or wildcard the client
+ * used (issue 9; Apache's UseCanonicalName On), so a script that builds
+ * URLs builds the site's own.
+ */
 static struct http_str cgi_env_server_name(const struct cgi_env_in *in)
 {
 	struct http_str h = in->hr->host;
 	const char *end;
 
-	if (h.len == 0)
+	if (h.len == 0 || in->vhost)
 		return cgi_env_lit(in->server_name);
 	if (h.p[0] == '[')
 		end = memchr(h.p, ']', h.len);

@@ -26,6 +26,7 @@ struct cgi_env_in {
 	int remote_port;
 	int server_port;                 /* the local port the request came in on */
 	const char *server_name;         /* conf server_name: used when the request has no Host */
+	bool vhost;                      /* a vhost answers: SERVER_NAME is its server_name, always */
 	const char *document_root;
 	const char *script_name;         /* URL path of the script, e.g. "/cgi-bin/printenv" */
 	const char *script_filename;     /* absolute file name of the script */

@@ -15,6 +15,7 @@
 enum ctl_type {
 	CTL_LOGS = 1,    /* fds: the error log, then the access log, each present when its flag is */
 	CTL_OUTBOX = 2,  /* fds: the send end of the new generation's dispatch socket (keeper only) */
+	CTL_LOG_SLOTS = 3, /* fds: the vhosts' log files (log.h slots) from slot flags on (current workers only) */
 };
 
 #define CTL_LOGS_ERR 0x1      /* CTL_LOGS flags */

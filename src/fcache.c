@@ -3,12 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* FNV-1a: keys are short paths; nothing here is chosen by a client but the
- * path, and a bucket's chain is bounded by the table's size anyway. */
-static uint32_t fcache_hash(const char *key, size_t klen)
+/* FNV-1a over the scope's address and the path: keys are short paths;
+ * nothing here is chosen by a client but the path (and, through Host, which
+ * of a few scopes), and a bucket's chain is bounded by the table's size anyway. */
+static uint32_t fcache_hash(const void *scope, const char *key, size_t klen)
 {
 	uint32_t h = 2166136261u;
+	uintptr_t sc = (uintptr_t)scope;
 
+	for (size_t i = 0; i < sizeof(sc); i++, sc >>= 8)
+		h = (h ^ (unsigned char)(sc & 0xff)) * 16777619u;
 	for (size_t i = 0; i < klen; i++)
 		h = (h ^ (unsigned char)key[i]) * 16777619u;
 	return h;
@@ -96,24 +100,26 @@ void fcache_flush(struct fcache *c)
 		fcache_drop(c, &c->fc_e[c->fc_head]);
 }
 
-static struct fcache_entry *fcache_find(struct fcache *c, const char *key, size_t klen,
-					uint32_t hash)
+static struct fcache_entry *fcache_find(struct fcache *c, const void *scope, const char *key,
+					size_t klen, uint32_t hash)
 {
 	for (int16_t i = *fcache_bucket(c, hash); i >= 0; i = c->fc_e[i].fe_chain) {
 		struct fcache_entry *e = &c->fc_e[i];
-		if (e->fe_hash == hash && e->fe_klen == klen && memcmp(e->fe_key, key, klen) == 0)
+		if (e->fe_hash == hash && e->fe_scope == scope && e->fe_klen == klen &&
+		    memcmp(e->fe_key, key, klen) == 0)
 			return e;
 	}
 	return NULL;
 }
 
-struct fcache_entry *fcache_lookup(struct fcache *c, const char *key, size_t klen, int64_t now_ms)
+struct fcache_entry *fcache_lookup(struct fcache *c, const void *scope, const char *key,
+				   size_t klen, int64_t now_ms)
 {
 	struct fcache_entry *e;
 
 	if (klen >= FCACHE_KEY_MAX)
 		return NULL;
-	e = fcache_find(c, key, klen, fcache_hash(key, klen));
+	e = fcache_find(c, scope, key, klen, fcache_hash(scope, key, klen));
 	if (!e)
 		return NULL;
 	/* Believed for FCACHE_TTL_MS; after that the file system is asked again. */
@@ -126,15 +132,15 @@ struct fcache_entry *fcache_lookup(struct fcache *c, const char *key, size_t kle
 	return e;
 }
 
-struct fcache_entry *fcache_insert(struct fcache *c, const char *key, size_t klen, int fd,
-				   const struct stat *st, int index, int64_t now_ms)
+struct fcache_entry *fcache_insert(struct fcache *c, const void *scope, const char *key,
+				   size_t klen, int fd, const struct stat *st, int index, int64_t now_ms)
 {
-	uint32_t hash = fcache_hash(key, klen);
+	uint32_t hash = fcache_hash(scope, key, klen);
 	struct fcache_entry *e;
 
 	if (klen >= FCACHE_KEY_MAX)
 		return NULL;
-	if ((e = fcache_find(c, key, klen, hash)) != NULL)
+	if ((e = fcache_find(c, scope, key, klen, hash)) != NULL)
 		fcache_drop(c, e);
 	if (c->fc_n == c->fc_cap)
 		fcache_drop(c, &c->fc_e[c->fc_tail]);
@@ -147,6 +153,7 @@ struct fcache_entry *fcache_insert(struct fcache *c, const char *key, size_t kle
 	memcpy(e->fe_key, key, klen);
 	e->fe_key[klen] = '\0';
 	e->fe_klen = klen;
+	e->fe_scope = scope;
 	e->fe_hash = hash;
 	e->fe_fd = fd;
 	e->fe_st = *st;

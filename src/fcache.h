@@ -14,8 +14,9 @@
  * symlink out of the root is noticed within a second. The table is bounded
  * (at most FCACHE_MAX entries, least recently used evicted first) and
  * closes the descriptors it drops through the close function it was given,
- * so tests run it with fake descriptors. Keys longer than FCACHE_KEY_MAX - 1
- * are not cached. Pure: no I/O but that close function; the caller passes
+ * so tests run it with fake descriptors. A key is a scope (the site, whose
+ * root the path is relative to: two vhosts' "/index.html" are two files,
+ * issue 9) and a path; paths longer than FCACHE_KEY_MAX - 1 are not cached. Pure: no I/O but that close function; the caller passes
  * the clock.
  *
  * An entry may also keep its file's bytes (fcache_body_keep), so a small
@@ -61,6 +62,7 @@
 struct fcache_entry {
 	char fe_key[FCACHE_KEY_MAX];   /* the request path without its leading '/' */
 	size_t fe_klen;
+	const void *fe_scope;          /* the site the path is relative to */
 	uint32_t fe_hash;
 	int fe_fd;                     /* the regular file, O_RDONLY; -1: slot free */
 	struct stat fe_st;             /* its fstat() when opened */
@@ -86,7 +88,7 @@ struct fcache {
 	size_t fc_n, fc_cap;
 	size_t fc_used;                /* slots [0, fc_used) were ever handed out */
 	size_t fc_bytes;               /* kept in fe_body, all entries together */
-	const void *fc_owner;          /* what the entries were filled for (a site) */
+	const void *fc_owner;          /* what the entries were filled for (a generation's conf) */
 	void (*fc_close)(int fd);
 };
 
@@ -104,19 +106,22 @@ void fcache_adopt(struct fcache *c, size_t cap, const void *owner, void (*close_
 void fcache_flush(struct fcache *c);
 
 /*
- * The fresh entry for key, made the most recently used; NULL when there is
- * none. An entry FCACHE_TTL_MS old or more (or from a clock that went back)
- * is dropped here and NULL returned.
+ * The fresh entry for key in scope, made the most recently used; NULL when
+ * there is none. An entry FCACHE_TTL_MS old or more (or from a clock that
+ * went back) is dropped here and NULL returned.
  */
-struct fcache_entry *fcache_lookup(struct fcache *c, const char *key, size_t klen, int64_t now_ms);
+struct fcache_entry *fcache_lookup(struct fcache *c, const void *scope, const char *key,
+				   size_t klen, int64_t now_ms);
 
 /*
- * Remember fd and st for key (replacing an entry of the same key), evicting
- * the least recently used entry when full. The table owns fd from here. NULL
- * when the key is too long to cache: fd stays the caller's.
+ * Remember fd and st for key in scope (replacing an entry of the same key
+ * and scope), evicting the least recently used entry when full. The table
+ * owns fd from here. NULL when the key is too long to cache: fd stays the
+ * caller's.
  */
-struct fcache_entry *fcache_insert(struct fcache *c, const char *key, size_t klen, int fd,
-				   const struct stat *st, int index, int64_t now_ms);
+struct fcache_entry *fcache_insert(struct fcache *c, const void *scope, const char *key,
+				   size_t klen, int fd, const struct stat *st, int index,
+				   int64_t now_ms);
 
 /* Drop e (and close its descriptor, and free its bytes). */
 void fcache_drop(struct fcache *c, struct fcache_entry *e);

@@ -17,6 +17,16 @@
  * (the caller's idle wait wakes by log_flush_due_ms()), and log_adopt()
  * writes what is buffered to the old file before it switches.
  * Error-log lines are never buffered.
+ *
+ * Virtual hosts (issue 9): every distinct file the top level and the vhosts
+ * name is opened once, in a table of slots (0: the top level's error log,
+ * 1: its access log, then the vhosts' own files); each access file has its
+ * own buffer. While a request is served (log_set_site), its access line goes
+ * to its site's access log, and its error lines to the site's own error
+ * log when it names one, else the top level's; every other line (the
+ * master, the keeper, a worker between requests) is the top level's.
+ * log_adopt_slots() reopens the vhosts' files as log_adopt() does the top
+ * level's.
  */
 #ifndef PFHTTPD_LOG_H
 #define PFHTTPD_LOG_H
@@ -53,6 +63,26 @@ void log_adopt(int err_fd, int acc_fd);
 int log_error_fd(void);
 int log_access_fd(void);
 
+/* The slots of the file table (log_open): the top level's two, then the vhosts' files. */
+enum { LOG_SLOT_ERROR = 0, LOG_SLOT_ACCESS = 1, LOG_SLOT_FIRST_VHOST = 2 };
+
+/* How many slots the table has, and one slot's descriptor (-1: none). */
+size_t log_slots(void);
+int log_slot_fd(size_t slot);
+
+/*
+ * As log_adopt, for the n slots from first (fds[i] -1: leave it). A slot
+ * the table does not have gets its descriptor closed. Async-signal-safe.
+ */
+void log_adopt_slots(size_t first, const int *fds, size_t n);
+
+/*
+ * The site whose lines follow: 0 the top level, 1 + i conf.vhosts[i] (a
+ * number the table does not have: the top level). request.c sets it once
+ * the site is known and puts 0 back when the request is logged.
+ */
+void log_set_site(size_t site);
+
 void log_error(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -72,6 +102,7 @@ struct log_access_rec {
 	const char *client;          /* remote address */
 	time_t when;                 /* when the request arrived */
 	const char *request_line;    size_t request_line_len;
+	const char *user;            /* the authenticated user (Basic auth), NUL-ended; NULL: "-" */
 	int status;
 	uint64_t bytes;              /* body bytes sent */
 	const char *referer;         size_t referer_len;

@@ -24,6 +24,7 @@
 #include "pidfile.h"
 #include "pool.h"
 #include "proctitle.h"
+#include "vhost.h"
 
 #define MASTER_BACKLOG 4096
 #define MASTER_FAST_STOP_MS 1500   /* TERM, then KILL: every child gone within 2 s */
@@ -172,30 +173,94 @@ static int master_bind(struct pool_gen *g, const struct pool_gen *prev, char *er
 
 /* ---- one configuration generation ------------------------------------- */
 
+/* "vhost 'example.com': " before a vhost's messages (issue 9: they name the vhost). */
+static void master_site_who(const struct conf_site *cs, char *buf, size_t len)
+{
+	snprintf(buf, len, "vhost '%s': ", cs->server_name ? cs->server_name : "?");
+}
+
+/* One site's directories, opened once per generation: what its requests resolve beneath. */
+static int master_site_open(struct site *s, const struct pool_gen *g, const struct conf_site *cs,
+			    size_t index, char *err, size_t errlen)
+{
+	const struct conf *cf = g->conf;
+	char who[320];
+
+	*s = (struct site){ .conf = cf, .cs = cs, .mime = g->mime, .sb = g->site.sb,
+			    .index = index, .root_fd = -1, .cgi_fd = -1 };
+	if (index == 0)
+		who[0] = '\0';
+	else
+		master_site_who(cs, who, sizeof(who));
+	s->root_fd = open(cs->document_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->root_fd < 0) {
+		return conf_error(cf, cs->lines.document_root ? cs->lines.document_root : cs->line,
+				  err, errlen, "%sdocument_root: '%s': %s", who, cs->document_root,
+				  strerror(errno));
+	}
+	if (cs->cgi.enabled &&
+	    (s->cgi_fd = open(cs->cgi.directory, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		return conf_error(cf, cs->cgi.directory_line ? cs->cgi.directory_line : cs->line,
+				  err, errlen, "%scgi.directory: '%s': %s", who, cs->cgi.directory,
+				  strerror(errno));
+	}
+	return 0;
+}
+
+static void master_site_close(struct site *s)
+{
+	if (s->root_fd >= 0)
+		close(s->root_fd);
+	if (s->cgi_fd >= 0)
+		close(s->cgi_fd);
+	s->root_fd = s->cgi_fd = -1;
+}
+
+/*
+ * Every vhost's site and the table that finds them, linked from the top
+ * level's site, which is all a worker is given. The vsites are allocated
+ * with -1 descriptors first, so whatever fails, master_gen_close closes
+ * exactly what was opened.
+ */
+static int master_vhosts(struct pool_gen *g, char *err, size_t errlen)
+{
+	const struct conf *cf = g->conf;
+
+	if (cf->nvhosts == 0)
+		return 0;
+	g->vsites = calloc(cf->nvhosts, sizeof(*g->vsites));
+	g->vtab = calloc(1, sizeof(*g->vtab));
+	if (!g->vsites || !g->vtab)
+		goto oom;
+	for (size_t i = 0; i < cf->nvhosts; i++)
+		g->vsites[i].root_fd = g->vsites[i].cgi_fd = -1;
+	if (vhost_table_build(g->vtab, cf) < 0)
+		goto oom;
+	for (size_t i = 0; i < cf->nvhosts; i++)
+		if (master_site_open(&g->vsites[i], g, &cf->vhosts[i], i + 1, err, errlen) < 0)
+			return -1;
+	g->site.vhosts = g->vsites;
+	g->site.vtab = g->vtab;
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
 static int master_site(struct pool_gen *g, char *err, size_t errlen)
 {
 	const struct conf *cf = g->conf;
 
-	g->site.conf = cf;
-	g->site.cs = &cf->site;
-	g->site.root_fd = open(cf->site.document_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (g->site.root_fd < 0) {
-		return conf_error(cf, 0, err, errlen, "document_root: '%s': %s",
-				  cf->site.document_root, strerror(errno));
-	}
-	if (cf->site.cgi.enabled &&
-	    (g->site.cgi_fd = open(cf->site.cgi.directory, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		return conf_error(cf, cf->site.cgi.directory_line, err, errlen, "cgi.directory: '%s': %s",
-				  cf->site.cgi.directory, strerror(errno));
-	}
-	g->site.mime = g->mime = mime_new();
+	g->mime = mime_new();
 	if (!g->mime) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	if (cf->mime_types && mime_load(g->mime, cf->mime_types, err, errlen) < 0)
 		return -1;
-	return 0;
+	if (master_site_open(&g->site, g, &cf->site, 0, err, errlen) < 0)
+		return -1;
+	return master_vhosts(g, err, errlen);
 }
 
 static void master_gen_init(struct pool_gen *g)
@@ -227,10 +292,14 @@ static void master_gen_close(struct pool_gen *g, const struct pool_gen *keep, bo
 			close(g->lfds[i]);
 	free(g->lfds);
 	free(g->lproxy);
-	if (g->site.root_fd >= 0)
-		close(g->site.root_fd);
-	if (g->site.cgi_fd >= 0)
-		close(g->site.cgi_fd);
+	master_site_close(&g->site);
+	for (size_t i = 0; g->vsites && i < g->conf->nvhosts; i++)
+		master_site_close(&g->vsites[i]);
+	free(g->vsites);
+	if (g->vtab) {
+		vhost_table_free(g->vtab);
+		free(g->vtab);
+	}
 	if (g->mime)
 		mime_free(g->mime);
 	identity_free(&g->id);

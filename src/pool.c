@@ -381,6 +381,7 @@ void pool_adjust(struct pool *p, const struct pool_gen *g)
 
 	if (p->stopping)
 		return;
+	p->generation = g->generation;
 	pool_close_old(p);
 	if (p->keeper == 0 && now >= p->keeper_after_ms)
 		pool_spawn_keeper(p, g);
@@ -539,6 +540,33 @@ void pool_new_generation(struct pool *p, const struct pool_gen *g, const struct 
 	p->old[p->nold++].stopped = false;
 }
 
+/*
+ * The vhosts' log files (log.h slots from LOG_SLOT_FIRST_VHOST on), a few
+ * per message, to worker i, before its SIGUSR1. Only a worker of the
+ * current generation gets them: it was forked with the table log_open()
+ * built from this configuration, so a slot means the same file to both
+ * sides. An older generation's worker (a reload's, finishing) has another
+ * table: it keeps its vhost files as they were until it exits, and its top
+ * level's logs are reopened through CTL_LOGS. 0, or -1 with errno: the
+ * worker's control socket is full or gone.
+ */
+static int pool_send_log_slots(struct pool *p, size_t i)
+{
+	struct ctl_msg m = { .type = CTL_LOG_SLOTS };
+
+	if (p->sb.slots[i].generation != p->generation)
+		return 0;
+	for (size_t s = LOG_SLOT_FIRST_VHOST; s < log_slots(); s += CTL_MAX_FDS) {
+		m.flags = (int)s;
+		m.nfds = 0;
+		for (size_t k = s; k < log_slots() && k < s + CTL_MAX_FDS; k++)
+			m.fds[m.nfds++] = log_slot_fd(k);
+		if (ctl_send(p->ctl[i], &m) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 void pool_send_logs(struct pool *p)
 {
 	struct ctl_msg m = { .type = CTL_LOGS };
@@ -556,8 +584,13 @@ void pool_send_logs(struct pool *p)
 	for (size_t i = 0; i < scoreboard_used(&p->sb); i++) {
 		if (p->sb.slots[i].pid <= 0 || p->ctl[i] < 0)
 			continue;
-		if (ctl_send(p->ctl[i], &m) == 0)
-			kill(p->sb.slots[i].pid, SIGUSR1);
+		if (ctl_send(p->ctl[i], &m) < 0)
+			continue;
+		/* A worker that cannot take them all still reopens what it got. */
+		if (pool_send_log_slots(p, i) < 0)
+			log_error(LOG_WARN, "worker %d: cannot send the virtual hosts' logs: %s",
+				  (int)p->sb.slots[i].pid, strerror(errno));
+		kill(p->sb.slots[i].pid, SIGUSR1);
 	}
 }
 

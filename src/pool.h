@@ -29,7 +29,9 @@
 struct pool_gen {
 	unsigned generation;
 	struct conf *conf;
-	struct site site;
+	struct site site;            /* the top level's; it leads to the vhosts' */
+	struct site *vsites;         /* one per conf->vhosts[i], or NULL */
+	struct vhost_table *vtab;    /* their lookup table (heap: a pool_gen is copied), or NULL */
 	struct mime_table *mime;
 	int *lfds;                   /* listening sockets */
 	bool *lproxy;                /* per socket: a proxy_protocol.listen one (expects a PROXY header) */
@@ -64,6 +66,7 @@ struct pool {
 	bool started;                /* workers.start has been forked once */
 	struct rlimit nofile;        /* as the master started: what workers and scripts get */
 	bool stopping;
+	unsigned generation;         /* the current one, as pool_adjust was last given */
 };
 
 /* 0, or -1 with a message. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "cgi.h"
 #include "cgi_io.h"
 #include "conf.h"
@@ -14,6 +15,7 @@
 #include "static.h"
 #include "status.h"
 #include "uri.h"
+#include "vhost.h"
 
 int request_ctx_init(struct request_ctx *x, const struct conf *conf)
 {
@@ -215,6 +217,7 @@ static void request_log(const struct request *rq)
 		.request_line_len = rq->line_len,
 	};
 
+	r.user = rq->auth_user;
 	r.referer = request_header(rq, "Referer", &r.referer_len);
 	r.user_agent = request_header(rq, "User-Agent", &r.user_agent_len);
 	log_access(&r);
@@ -249,7 +252,11 @@ static int request_route_path(struct request *rq)
 	st = uri_normalize(hr->path.p, hr->path.len, rq->path, cf->limits.request_line + 1,
 			   &rq->path_len);
 	if (st != 0)
-		return http_error(rq, st, NULL, st == 403 ? "forbidden path" : "malformed path");
+		return http_error(rq, st, NULL, st == 403 ? "forbidden path (a segment starts with '.', "
+				  "as .htaccess or .htpasswd)" : "malformed path");
+	/* Before every handler, the status page too, and again after a local redirect. */
+	if ((st = auth_request(rq)) != AUTH_PASS)
+		return st;
 	if ((st = status_serve(rq)) != STATUS_DECLINED)
 		return st;
 	st = cgi_resolve(rq, &t);
@@ -404,6 +411,35 @@ static bool request_stale(const struct request_ctx *x, const struct site *site)
 	       x->slot->generation < site->sb->g->generation;
 }
 
+/*
+ * Which site answers (issue 9): the one the Host field names, or the
+ * absolute-form target's authority, which the parser has already let win
+ * (RFC 9112 3.2.2: hr->host is that authority then). No Host (HTTP/1.0),
+ * a malformed one, or a head that did not parse (parsed false: nothing in
+ * it is to be trusted): the default vhost, else the top level. From here
+ * on everything (routing, files, scripts, error pages, the status page,
+ * the logs) uses this site.
+ */
+static const struct site *request_site(const struct site *top, const struct http_request *hr,
+				       bool parsed)
+{
+	char name[VHOST_NAME_MAX];
+	int n = 0, v;
+
+	if (!top->vtab)
+		return top;
+	if (parsed)
+		n = vhost_normalize(hr->host.p, hr->host.len, name, sizeof(name));
+	v = vhost_lookup(top->vtab, name, n > 0 ? (size_t)n : 0);
+	return v == VHOST_TOP ? top : &top->vhosts[v];
+}
+
+static void request_use_site(struct request *rq, const struct site *top, bool parsed)
+{
+	rq->site = request_site(top, &rq->hr, parsed);
+	log_set_site(rq->site->index);
+}
+
 /* The request's counters on the status page. */
 static void request_account(struct request_ctx *x)
 {
@@ -439,9 +475,11 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 		/* RFC 9110 9.3.2: a refused HEAD still gets no body, or the
 		 * client reads the page as the start of the next response. */
 		rq->head_only = rq->hr.method == HTTP_M_HEAD;
+		request_use_site(rq, site, false);
 		http_error(rq, r, NULL, request_parse_why(r));
 		request_error_page(rq, false);
 		request_log(rq);
+		log_set_site(0);
 		return REQUEST_CLOSE;
 	}
 	c->c_in_pos = rq->hr.head_len;
@@ -457,11 +495,13 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 	chunked_limit_trailer(&rq->body.dec, site->conf->limits.header_bytes,
 			      site->conf->limits.headers);
 	request_state(x, SB_WRITING);
+	request_use_site(rq, site, true);
 	request_route(rq);
 	request_error_page(rq, true);
 	(void)request_discard_body(rq); /* whatever the handler left; closes on failure */
 	request_account(x);
 	request_log(rq);
+	log_set_site(0); /* what the worker logs next is its own, until the next request's site */
 	/* The client closes after this one and sent no body: conn_close_quiet. */
 	c->c_last = !rq->hr.keep_alive && !rq->hr.chunked && rq->hr.content_length <= 0;
 	return c->c_keepalive && !conn_stopping ? REQUEST_NEXT : REQUEST_CLOSE;

@@ -25,6 +25,7 @@ struct conf_site;
 struct mime_table;
 struct sb_slot;
 struct scoreboard;
+struct vhost_table;
 
 /* The settings that apply to one request: the one "which site is this" answer. */
 struct site {
@@ -34,6 +35,15 @@ struct site {
 	int cgi_fd;                  /* cgi.directory, O_PATH|O_DIRECTORY, or -1 */
 	const struct conf_site *cs;    /* this site's settings (the top level's or a vhost's) */
 	const struct scoreboard *sb; /* the pool's shared state (status page), or NULL */
+	/*
+	 * Virtual hosts (issue 9). index: 0 the top level, 1 + i conf.vhosts[i]
+	 * (log.h's site number). On the top level's site only: the generation's
+	 * vhost sites [0, conf->nvhosts) and their lookup table (vhost.h), or
+	 * NULL when there are none; request.c picks rq->site from them.
+	 */
+	size_t index;
+	const struct site *vhosts;
+	const struct vhost_table *vtab;
 };
 
 #define REQUEST_MAX_REDIRECTS 10
@@ -62,6 +72,7 @@ struct request {
 	int error_status;            /* an error page script is answering this status */
 	struct http_str orig_path, orig_query, orig_method; /* the request it answers (REDIRECT_*) */
 	char *orig;                  /* their storage (request_ctx_init) */
+	const char *auth_user;       /* Basic auth passed for this user (auth.c), else NULL */
 	/*
 	 * Buffers last: request_reset clears the fields above and not these
 	 * (8.4 KB, more than half a keep-alive 1 KB request's user-space
@@ -69,6 +80,7 @@ struct request {
 	 */
 	char error_extra[256];       /* an error page's extra header lines ("Allow: ...\r\n"), "" if none */
 	char redirect_buf[8192];     /* the target of the last internal redirect */
+	char auth_user_buf[256];     /* auth_user's storage: AUTH_USER_MAX + 1 */
 };
 
 struct request_ctx {

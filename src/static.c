@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "cgi.h"
 #include "conf.h"
 #include "conn.h"
@@ -111,7 +112,13 @@ static bool static_html_escape(char *dst, size_t cap, const char *s)
 	return true;
 }
 
-/* RFC 9110 15.4.2: a directory asked for without its slash moves to the URL with one. */
+/*
+ * RFC 9110 15.4.2: a directory asked for without its slash moves to the URL
+ * with one. Its host is the one SERVER_NAME names (cgi_env.c): the top
+ * level's from the request's Host, a vhost's its server_name whatever
+ * alias the client used (issue 9), and server_name with the port the
+ * request came in on when there is no Host.
+ */
 static int static_redirect_dir(struct request *rq)
 {
 	const struct conf_site *cs = rq->site->cs;
@@ -120,7 +127,7 @@ static int static_redirect_dir(struct request *rq)
 	int n, len;
 	long pl;
 
-	if (hr->host.len > 0)
+	if (hr->host.len > 0 && rq->site->index == 0)
 		n = snprintf(loc, sizeof(loc), "http://%.*s", (int)hr->host.len, hr->host.p);
 	else if (rq->conn->c_local_port != 80)
 		n = snprintf(loc, sizeof(loc), "http://%s:%d", cs->server_name, rq->conn->c_local_port);
@@ -152,6 +159,34 @@ static int static_redirect_dir(struct request *rq)
 	return resp_send(rq, html, (size_t)len);
 }
 
+/*
+ * An index name is a path segment the client never wrote: uri_normalize's
+ * dotfile rule (.htaccess, .htpasswd: Apache's <Files ".ht*">) and the
+ * access rules must hold for it all the same. An index that starts with
+ * '.' is never served; one that another (longer) access rule covers than
+ * the directory's is not served through the directory's URL, whose check
+ * was the other rule's: the client can ask for it by its own name.
+ */
+static bool static_index_allowed(const struct request *rq, const char *name)
+{
+	const struct conf_site *cs = rq->site->cs;
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s%s", rq->path, name);
+
+	if (name[0] == '.') {
+		log_error(LOG_WARN, "index name %s in %s is a dotfile: never served", name, rq->path);
+		return false;
+	}
+	if (n < 0 || (size_t)n >= sizeof(path) ||
+	    access_pick(cs->access, cs->naccess, path, (size_t)n) !=
+	    access_pick(cs->access, cs->naccess, rq->path, rq->path_len)) {
+		log_error(LOG_WARN, "index %s falls under another access rule than %s: "
+			  "not served through the directory", path, rq->path);
+		return false;
+	}
+	return true;
+}
+
 /* Try each index name in the directory rq->path names. An fd, or -1 if none. */
 static int static_open_index(struct request *rq, struct stat *st, const char **name, int *index)
 {
@@ -161,6 +196,8 @@ static int static_open_index(struct request *rq, struct stat *st, const char **n
 	for (size_t i = 0; i < cs->nindex; i++) {
 		int fd;
 		if ((size_t)snprintf(rel, sizeof(rel), "%s%s", rq->path + 1, cs->index[i]) >= sizeof(rel))
+			continue;
+		if (!static_index_allowed(rq, cs->index[i]))
 			continue;
 		fd = static_open(rq->site, rel, O_RDONLY | O_NONBLOCK);
 		if (fd < 0)
@@ -475,22 +512,26 @@ static void static_close_fd(int fd)
 }
 
 /*
- * The worker's cache, emptied when asked for another site than it was
- * filled for. Workers are forked per configuration generation (pool.c),
- * so a reload starts them with an empty cache anyway; the check keeps it
- * right should a worker ever serve two. At most a quarter of
- * RLIMIT_NOFILE: connections, CGI pipes and logs need the rest.
+ * The worker's cache, one for all the sites of its configuration: each
+ * entry is keyed by its site and path, since two vhosts' "/index.html" are
+ * two files (issue 9); the sites share the table's bound, as nginx's
+ * open_file_cache is one per worker whatever the server blocks. Emptied
+ * when asked for another configuration than it was filled for. Workers
+ * are forked per configuration generation (pool.c), so a reload starts
+ * them with an empty cache anyway; the check keeps it right should a
+ * worker ever serve two. At most a quarter of RLIMIT_NOFILE: connections,
+ * CGI pipes and logs need the rest.
  */
 static struct fcache *static_cache_for(const struct site *s)
 {
 	struct rlimit rl;
 	size_t cap = FCACHE_MAX;
 
-	if (static_cache.fc_owner == s)
+	if (static_cache.fc_owner == s->conf)
 		return &static_cache;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < cap)
 		cap = (size_t)(rl.rlim_cur / 4);
-	fcache_adopt(&static_cache, cap, s, static_close_fd);
+	fcache_adopt(&static_cache, cap, s->conf, static_close_fd);
 	return &static_cache;
 }
 
@@ -567,7 +608,7 @@ static int static_serve_fresh(struct request *rq, struct fcache *c, int64_t now)
 
 	if (r != 0)
 		return r < 0 ? -1 : 0;
-	e = fcache_insert(c, rq->path + 1, rq->path_len - 1, fd, &st, index, now);
+	e = fcache_insert(c, rq->site, rq->path + 1, rq->path_len - 1, fd, &st, index, now);
 	if (!e) {
 		tmp = (struct fcache_entry){ .fe_fd = fd, .fe_st = st, .fe_index = index };
 		e = &tmp;
@@ -589,7 +630,7 @@ int static_serve(struct request *rq)
 {
 	struct fcache *c = static_cache_for(rq->site);
 	int64_t now = conn_now_ms();
-	struct fcache_entry *e = fcache_lookup(c, rq->path + 1, rq->path_len - 1, now);
+	struct fcache_entry *e = fcache_lookup(c, rq->site, rq->path + 1, rq->path_len - 1, now);
 	struct static_file f;
 	int r;
 

@@ -90,6 +90,9 @@ static void worker_on_logs(int sig)
 		if (m.type == CTL_LOGS) {
 			i = ctl_logs(&m, &efd, &afd);
 			log_adopt(efd, afd);
+		} else if (m.type == CTL_LOG_SLOTS && m.flags >= LOG_SLOT_FIRST_VHOST) {
+			log_adopt_slots((size_t)m.flags, m.fds, (size_t)m.nfds);
+			i = m.nfds;
 		}
 		for (; i < m.nfds; i++)
 			close(m.fds[i]);

@@ -426,7 +426,9 @@ static bool extra_overrides(const char *extra, const char *key)
 
 static void put_default(FILE *f, const struct hs_server *s, size_t i)
 {
-	if (i == 0)
+	if (i == 0 && s->listen6)
+		fprintf(f, "listen = [ \"127.0.0.1:%d\", \"[::1]:%d\" ];\n", s->port, s->port);
+	else if (i == 0)
 		fprintf(f, conf_defaults[i].fmt, s->port);
 	else if (i == 1)
 		fprintf(f, conf_defaults[i].fmt, s->root);

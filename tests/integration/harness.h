@@ -59,6 +59,8 @@ struct hs_server {
 	 * check_faults runs the server under libfiu's preload libraries so.
 	 */
 	const char *const *wrap;
+	/* Also listen on [::1] at the same port (the default listen line only). */
+	bool listen6;
 };
 
 struct hs_response {

@@ -239,6 +239,8 @@ static void tw_other_method(struct fixture *f)
 	f->hr.method_str = fx_str(f, "BREW");
 }
 static void tw_pass_auth(struct fixture *f) { f->in.pass_authorization = true; }
+static void tw_vhost(struct fixture *f) { f->in.vhost = true; }
+static void tw_vhost_no_host(struct fixture *f) { f->in.vhost = true; f->hr.host = (struct http_str){ "", 0 }; }
 /* An error page run as a script for a POST to /missing?q=1 that found nothing. */
 static void tw_error_page(struct fixture *f)
 {
@@ -269,6 +271,10 @@ static const struct env_case env_cases[] = {
 	  { { "SERVER_NAME", "[2001:db8::1]" } } },
 	{ __LINE__, "IPv4 host with port", tw_host_v4_port, { NULL }, B,
 	  { { "SERVER_NAME", "192.0.2.1" } } },
+	{ __LINE__, "a vhost: its server_name, not the Host", tw_vhost, { NULL }, B,
+	  { { "SERVER_NAME", "conf.example" } } },
+	{ __LINE__, "a vhost without Host: its server_name", tw_vhost_no_host, { NULL }, B,
+	  { { "SERVER_NAME", "conf.example" } } },
 	/* request line */
 	{ __LINE__, "no query: empty QUERY_STRING, no '?' in REQUEST_URI", tw_no_query, { NULL }, B,
 	  { { "QUERY_STRING", "" }, { "REQUEST_URI", "/cgi-bin/env.cgi/extra/path" } } },

@@ -16,6 +16,8 @@
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static struct fcache cache;
+static const char scope_a[1], scope_b[1];
+#define SCOPE scope_a
 static int closed[4 * FCACHE_MAX], nclosed;
 
 static void fake_close(int fd)
@@ -43,12 +45,12 @@ static struct fcache_entry *put(const char *key, int fd, int64_t now)
 {
 	struct stat st = { .st_size = fd, .st_ino = (ino_t)fd };
 
-	return fcache_insert(&cache, key, strlen(key), fd, &st, -1, now);
+	return fcache_insert(&cache, SCOPE, key, strlen(key), fd, &st, -1, now);
 }
 
 static struct fcache_entry *get(const char *key, int64_t now)
 {
-	return fcache_lookup(&cache, key, strlen(key), now);
+	return fcache_lookup(&cache, SCOPE, key, strlen(key), now);
 }
 
 START_TEST(test_hit_and_miss)
@@ -57,7 +59,7 @@ START_TEST(test_hit_and_miss)
 	struct stat st = { .st_size = 1234, .st_ino = 99 };
 
 	setup(8);
-	e = fcache_insert(&cache, "a/index.html", 12, 100, &st, 2, 5000);
+	e = fcache_insert(&cache, SCOPE, "a/index.html", 12, 100, &st, 2, 5000);
 	ck_assert_ptr_nonnull(e);
 	ck_assert_ptr_eq(get("a/index.html", 5000), e);
 	ck_assert_int_eq(e->fe_fd, 100);
@@ -90,6 +92,33 @@ static const struct ttl_case ttl_cases[] = {
 	{ __LINE__, "clock before the fill: look again", 5000, 4999, false },
 	{ __LINE__, "clock at zero",                    0, 0, true },
 };
+
+/* Two sites' "index.html" are two files (issue 9): the scope is part of the key. */
+START_TEST(test_scopes)
+{
+	struct stat st = { .st_size = 1 };
+	struct fcache_entry *a, *b;
+
+	setup(8);
+	a = fcache_insert(&cache, scope_a, "index.html", 10, 200, &st, -1, 0);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_null(fcache_lookup(&cache, scope_b, "index.html", 10, 0)); /* not a's */
+	b = fcache_insert(&cache, scope_b, "index.html", 10, 201, &st, -1, 0);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_ne(a, b);
+	ck_assert_int_eq(nclosed, 0);                    /* b did not replace a */
+	ck_assert_ptr_eq(fcache_lookup(&cache, scope_a, "index.html", 10, 0), a);
+	ck_assert_ptr_eq(fcache_lookup(&cache, scope_b, "index.html", 10, 0), b);
+	ck_assert_int_eq(a->fe_fd, 200);
+	ck_assert_int_eq(b->fe_fd, 201);
+	/* Replacing within one scope leaves the other's. */
+	ck_assert_ptr_nonnull(fcache_insert(&cache, scope_b, "index.html", 10, 202, &st, -1, 0));
+	ck_assert_int_eq(nclosed, 1);
+	ck_assert(was_closed(201));
+	ck_assert_int_eq(fcache_lookup(&cache, scope_a, "index.html", 10, 0)->fe_fd, 200);
+	ck_assert_ptr_null(fcache_lookup(&cache, NULL, "index.html", 10, 0));
+}
+END_TEST
 
 START_TEST(test_ttl)
 {
@@ -154,12 +183,12 @@ START_TEST(test_key_length)
 	setup(4);
 	memset(key, 'k', sizeof(key));
 	/* The longest key that fits (with its NUL) is cached... */
-	ck_assert_ptr_nonnull(fcache_insert(&cache, key, FCACHE_KEY_MAX - 1, 20,
+	ck_assert_ptr_nonnull(fcache_insert(&cache, SCOPE, key, FCACHE_KEY_MAX - 1, 20,
 					    &(struct stat){ 0 }, -1, 0));
-	ck_assert_ptr_nonnull(fcache_lookup(&cache, key, FCACHE_KEY_MAX - 1, 0));
+	ck_assert_ptr_nonnull(fcache_lookup(&cache, SCOPE, key, FCACHE_KEY_MAX - 1, 0));
 	/* ...one more is not: the descriptor stays the caller's, never closed. */
-	ck_assert_ptr_null(fcache_insert(&cache, key, FCACHE_KEY_MAX, 21, &(struct stat){ 0 }, -1, 0));
-	ck_assert_ptr_null(fcache_lookup(&cache, key, FCACHE_KEY_MAX, 0));
+	ck_assert_ptr_null(fcache_insert(&cache, SCOPE, key, FCACHE_KEY_MAX, 21, &(struct stat){ 0 }, -1, 0));
+	ck_assert_ptr_null(fcache_lookup(&cache, SCOPE, key, FCACHE_KEY_MAX, 0));
 	ck_assert_int_eq(nclosed, 0);
 	ck_assert_int_eq(cache.fc_n, 1);
 }
@@ -281,7 +310,7 @@ static struct fcache_entry *put_size(const char *key, int fd, size_t size, int64
 {
 	struct stat st = { .st_size = (off_t)size, .st_ino = (ino_t)fd };
 
-	return fcache_insert(&cache, key, strlen(key), fd, &st, -1, now);
+	return fcache_insert(&cache, SCOPE, key, strlen(key), fd, &st, -1, now);
 }
 
 struct keep_case {
@@ -429,6 +458,7 @@ static Suite *fcache_suite(void)
 
 	tcase_set_timeout(core, 5);
 	tcase_add_test(core, test_hit_and_miss);
+	tcase_add_test(core, test_scopes);
 	tcase_add_loop_test(core, test_ttl, 0, NELEM(ttl_cases));
 	tcase_add_test(core, test_lru_eviction);
 	tcase_add_test(core, test_replace_same_key);

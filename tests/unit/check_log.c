@@ -183,17 +183,37 @@ START_TEST(test_access_line)
 }
 END_TEST
 
+/* Combined's third field: the authenticated user, escaped as client text is; cut at 1 KB. */
+START_TEST(test_access_user)
+{
+	static char longuser[3000];
+
+	memset(longuser, 'u', sizeof(longuser) - 1);
+	open_logs();
+	log_access(&(struct log_access_rec){ .client = "192.0.2.1", .user = "alice", .status = 200 });
+	log_access(&(struct log_access_rec){ .client = "192.0.2.2", .user = "a\"b\x01", .status = 200 });
+	log_access(&(struct log_access_rec){ .client = "192.0.2.3", .user = longuser, .status = 200 });
+	slurp(alog);
+	ck_assert_msg(strncmp(buf, "192.0.2.1 - alice [", 19) == 0, "%s", buf);
+	ck_assert_msg(strstr(buf, "\n192.0.2.2 - a\\\"b\\x01 [") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "\n192.0.2.3 - uuuu") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "u [") - strstr(buf, "\n192.0.2.3 - ") == 13 + 1023, "%s", buf); /* 1024 bytes of it */
+}
+END_TEST
+
 /* Fields longer than their share of the line are cut, never overflow it. */
 START_TEST(test_access_long_fields)
 {
-	static char big[70000];
+	static char big[70000], longuser[5000];
 	size_t n;
 
 	memset(big, '"', sizeof(big));
+	memset(longuser, '"', sizeof(longuser) - 1);
 	open_logs();
 	log_access(&(struct log_access_rec){
 		.client = "c", .request_line = big, .request_line_len = sizeof(big), .status = 200,
 		.referer = big, .referer_len = sizeof(big), .user_agent = big, .user_agent_len = sizeof(big),
+		.user = longuser,
 	});
 	n = slurp(alog);
 	ck_assert_uint_lt(n, 4096 * 3);
@@ -561,6 +581,194 @@ START_TEST(test_buf_adopt_during_write)
 }
 END_TEST
 
+/* ---- virtual hosts' logs (issue 9) ---- */
+
+/*
+ * Three vhosts: a has its own access and error logs, b shares a's access
+ * log and has no error log of its own (the top level's), c names the top
+ * level's access log.
+ */
+static char va_acc[160], va_err[160], vbad[160];
+static struct conf_site vs[3];
+
+static void setup_vhosts(void)
+{
+	setup();
+	snprintf(va_acc, sizeof(va_acc), "%s/a.access.log", dir);
+	snprintf(va_err, sizeof(va_err), "%s/a.error.log", dir);
+	snprintf(vbad, sizeof(vbad), "%s/missing/x.log", dir);
+	memset(vs, 0, sizeof(vs));
+	vs[0] = (struct conf_site){ .server_name = "a.test", .access_log = va_acc, .error_log = va_err,
+				    .line = 20 };
+	vs[1] = (struct conf_site){ .server_name = "b.test", .access_log = va_acc, .line = 30 };
+	vs[2] = (struct conf_site){ .server_name = "c.test", .access_log = alog, .line = 40 };
+	vs[0].lines.access_log = 21;
+	cf.vhosts = vs;
+	cf.nvhosts = 3;
+}
+
+static void log_one(size_t site, const char *client)
+{
+	log_set_site(site);
+	log_access(&(struct log_access_rec){ .client = client, .status = 200 });
+	log_error(LOG_ERR, "error from %s", client);
+	log_set_site(0);
+}
+
+/* How often needle occurs in the file. */
+static int count_in(const char *path, const char *needle)
+{
+	int n = 0;
+
+	slurp(path);
+	for (const char *p = buf; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+START_TEST(test_vhost_routing)
+{
+	open_logs();
+	/* One descriptor per distinct file: the top level's two and a's two. */
+	ck_assert_uint_eq(log_slots(), 4);
+	log_one(0, "top");
+	log_one(1, "va");
+	log_one(2, "vb");
+	log_one(3, "vc");
+	log_one(99, "nosuch"); /* a site the table does not have: the top level's */
+	log_error(LOG_ERR, "after the request");
+	ck_assert_int_eq(count_in(alog, "top - -"), 1);
+	ck_assert_int_eq(count_in(alog, "vc - -"), 1);
+	ck_assert_int_eq(count_in(alog, "nosuch - -"), 1);
+	ck_assert_int_eq(count_in(alog, "va - -") + count_in(alog, "vb - -"), 0);
+	ck_assert_int_eq(count_in(va_acc, "va - -"), 1);
+	ck_assert_int_eq(count_in(va_acc, "vb - -"), 1);
+	ck_assert_int_eq(count_in(va_acc, "top - -") + count_in(va_acc, "vc - -"), 0);
+	/* a's error lines in its own error log; b's and c's in the top level's. */
+	ck_assert_int_eq(count_in(va_err, "error from va"), 1);
+	ck_assert_int_eq(count_in(va_err, "error from"), 1);
+	ck_assert_int_eq(count_in(va_err, "after the request"), 0);
+	ck_assert_int_eq(count_in(elog, "error from va"), 0);
+	ck_assert_int_eq(count_in(elog, "error from vb"), 1);
+	ck_assert_int_eq(count_in(elog, "error from vc"), 1);
+	ck_assert_int_eq(count_in(elog, "error from top"), 1);
+	ck_assert_int_eq(count_in(elog, "after the request"), 1);
+}
+END_TEST
+
+START_TEST(test_vhost_open_errors)
+{
+	static const struct {
+		int line;
+		const char *desc;
+		int vhost;                /* which one gets the bad file */
+		bool error_log;           /* its error_log (else its access_log) */
+		const char *want;
+	} rows[] = {
+		{ __LINE__, "access_log, with its line", 0, false,
+		  "/etc/pfhttpd/t.conf:21: vhost 'a.test': cannot open access_log '" },
+		{ __LINE__, "error_log, the vhost's line", 0, true,
+		  "/etc/pfhttpd/t.conf:20: vhost 'a.test': cannot open error_log '" },
+		{ __LINE__, "the third vhost", 2, false,
+		  "/etc/pfhttpd/t.conf:40: vhost 'c.test': cannot open access_log '" },
+	};
+	char err[512];
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct conf_site *v = &vs[rows[i].vhost];
+		char *keep = rows[i].error_log ? v->error_log : v->access_log;
+
+		*(rows[i].error_log ? &v->error_log : &v->access_log) = vbad;
+		err[0] = '\0';
+		ck_assert_msg(log_open(&cf, err, sizeof(err)) == -1, "line %d (%s): opened",
+			      rows[i].line, rows[i].desc);
+		ck_assert_msg(strstr(err, rows[i].want) == err, "line %d (%s): %s",
+			      rows[i].line, rows[i].desc, err);
+		ck_assert_int_eq(log_error_fd(), -1);
+		ck_assert_uint_eq(log_slots(), LOG_SLOT_FIRST_VHOST);
+		*(rows[i].error_log ? &v->error_log : &v->access_log) = keep;
+	}
+	/* And a good table replaces a good one, every file still reachable. */
+	open_logs();
+	open_logs();
+	ck_assert_uint_eq(log_slots(), 4);
+	ck_assert_int_ge(log_slot_fd(2), 0);
+	ck_assert_int_ge(log_slot_fd(3), 0);
+	ck_assert_int_eq(log_slot_fd(4), -1);
+}
+END_TEST
+
+/* SIGUSR1 for the vhosts' files: log_adopt_slots swaps them in place. */
+START_TEST(test_vhost_adopt)
+{
+	char moved[200];
+	int fds[3], nums[2];
+
+	open_logs();
+	nums[0] = log_slot_fd(2);
+	nums[1] = log_slot_fd(3);
+	log_one(1, "before");
+	snprintf(moved, sizeof(moved), "%s.1", va_acc);
+	ck_assert_int_eq(rename(va_acc, moved), 0);
+	fds[0] = open(va_acc, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	fds[1] = -1;                                 /* left as it is */
+	fds[2] = dup(fds[0]);                        /* a slot the table lacks: closed */
+	ck_assert_int_ge(fds[0], 0);
+	ck_assert_int_ge(fds[2], 0);
+	/* Which of slots 2 and 3 is a's access log: the one whose file moved. */
+	{
+		struct stat a, b;
+		ck_assert_int_eq(fstat(log_slot_fd(2), &a), 0);
+		ck_assert_int_eq(stat(moved, &b), 0);
+		if (a.st_ino != b.st_ino) {
+			fds[1] = fds[0];
+			fds[0] = -1;
+		}
+	}
+	log_adopt_slots(2, fds, 3);
+	ck_assert_msg(fcntl(fds[2], F_GETFD) < 0 && errno == EBADF, "a slot too many kept its fd");
+	ck_assert_int_eq(log_slot_fd(2), nums[0]);   /* the same numbers */
+	ck_assert_int_eq(log_slot_fd(3), nums[1]);
+	log_one(2, "after");
+	ck_assert_int_eq(count_in(moved, "before - -"), 1);
+	ck_assert_int_eq(count_in(moved, "after - -"), 0);
+	ck_assert_int_eq(count_in(va_acc, "after - -"), 1);
+	ck_assert_int_eq(count_in(va_acc, "before - -"), 0);
+}
+END_TEST
+
+/* Each access file has its own buffer; each waits at most LOG_FLUSH_MS. */
+START_TEST(test_vhost_buffers)
+{
+	open_logs();
+	log_access_buffer(8192);
+	ck_assert_int_eq(log_flush_due_ms(), -1);
+	log_one(0, "top");
+	log_one(1, "va");
+	ck_assert_int_eq(count_in(alog, "top - -"), 0);   /* both held */
+	ck_assert_int_eq(count_in(va_acc, "va - -"), 0);
+	ck_assert_int_ge(log_flush_due_ms(), 0);
+	ck_assert_int_le(log_flush_due_ms(), LOG_FLUSH_MS);
+	/* A second on, a line for the top level writes both files: a's is due too. */
+	usleep((LOG_FLUSH_MS + 50) * 1000);
+	ck_assert_int_eq(log_flush_due_ms(), 0);
+	log_one(0, "later");
+	ck_assert_int_eq(count_in(alog, "top - -"), 1);
+	ck_assert_int_eq(count_in(alog, "later - -"), 1);
+	ck_assert_int_eq(count_in(va_acc, "va - -"), 1);
+	ck_assert_int_eq(log_flush_due_ms(), -1);
+	/* log_flush writes every file. */
+	log_one(1, "vb");
+	log_one(3, "vc");
+	ck_assert_int_eq(count_in(va_acc, "vb - -"), 0);
+	log_flush();
+	ck_assert_int_eq(count_in(va_acc, "vb - -"), 1);
+	ck_assert_int_eq(count_in(alog, "vc - -"), 1);
+	ck_assert_int_eq(log_flush_due_ms(), -1);
+	log_access_buffer(0);
+}
+END_TEST
+
 static Suite *log_suite(void)
 {
 	Suite *s = suite_create("log");
@@ -574,6 +782,7 @@ static Suite *log_suite(void)
 	tcase_add_test(core, test_no_logs_configured);
 	tcase_add_test(core, test_error_line_and_level);
 	tcase_add_test(core, test_access_line);
+	tcase_add_test(core, test_access_user);
 	tcase_add_test(core, test_adopt);
 	suite_add_tcase(s, core);
 
@@ -583,6 +792,18 @@ static Suite *log_suite(void)
 	tcase_add_test(bad, test_error_long_cut);
 	tcase_add_test(bad, test_access_long_fields);
 	suite_add_tcase(s, bad);
+
+	{
+		TCase *vh = tcase_create("vhosts");
+
+		tcase_add_checked_fixture(vh, setup_vhosts, teardown);
+		tcase_set_timeout(vh, 10);
+		tcase_add_test(vh, test_vhost_routing);
+		tcase_add_test(vh, test_vhost_open_errors);
+		tcase_add_test(vh, test_vhost_adopt);
+		tcase_add_test(vh, test_vhost_buffers);
+		suite_add_tcase(s, vh);
+	}
 
 	tcase_add_checked_fixture(bufc, setup_buf, teardown_buf);
 	tcase_set_timeout(bufc, 10);
