@@ -8,7 +8,8 @@
 #   make fuzz     build and run each libFuzzer harness of tests/fuzz/ for
 #                 FUZZ_SECONDS (default 20) seconds; a crash fails it
 #   make valgrind the integration suites against a server under memcheck
-#   make install  install under PREFIX (default /usr/local), staged under DESTDIR if set
+#   make install  install under PREFIX (default /usr/local), staged under DESTDIR if set;
+#                 PREFIX/lib/pfhttpd/pfhttpd-suexec: setuid root, group SUEXEC_GROUP (default www-data), 4750
 #   make uninstall  remove what make install put (not the configuration, the logs or the user)
 #   make man-check  the man pages format without a warning
 #   make coverage   unit + integration suites under gcov; line and branch coverage of src/ (lcov)
@@ -86,7 +87,9 @@ VALGRIND_PKGS := valgrind
 BENCH_PKGS := wrk nginx apache2 lighttpd fcgiwrap php-cgi gnuplot-nox curl python3
 
 SRCS     := $(wildcard src/*.c)
-OBJS     := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+# pfhttpd-suexec is its own small program: its main and its checks only.
+SUEXEC_OBJS := $(BUILD)/obj/suexec_main.o $(BUILD)/obj/suexec_check.o
+OBJS     := $(filter-out $(BUILD)/obj/suexec_main.o,$(SRCS:src/%.c=$(BUILD)/obj/%.o))
 LIBOBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/check_*.c))
 INTEG    := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/check_*.c))
@@ -101,7 +104,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_DIR     := build/fuzz
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
-FUZZ_OBJS    := $(filter-out $(FUZZ_DIR)/obj/main.o,$(SRCS:src/%.c=$(FUZZ_DIR)/obj/%.o))
+FUZZ_OBJS    := $(filter-out $(FUZZ_DIR)/obj/main.o $(FUZZ_DIR)/obj/suexec_main.o,$(SRCS:src/%.c=$(FUZZ_DIR)/obj/%.o))
 FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all \
                 $(filter-out -O% -g -fsanitize=% -fno-sanitize-recover=% -fno-omit-frame-pointer,$(CFLAGS))
 
@@ -139,6 +142,17 @@ UNITDIR  ?= $(PREFIX)/lib/systemd/system
 CONFDIR  := /etc/pfhttpd
 LOGDIR   := /var/log/pfhttpd
 INSTALL  ?= install
+# pfhttpd-suexec (src/suexec_main.c): where it goes (PFHTTPD_SUEXEC above,
+# the conf key suexec's default: a program only the server runs, kept out of
+# sbin as Debian keeps Apache's in /usr/lib/apache2), the group that may run
+# it (the server's user's; Debian ships Apache's suexec 4754 root:www-data),
+# the PATH scripts get, and the lowest uid/gid it ever runs a script as,
+# whatever cgi.min_uid says.
+SUEXEC_DIR    := $(PREFIX)/lib/pfhttpd
+SUEXEC_GROUP  ?= www-data
+SUEXEC_PATH   ?= /usr/local/bin:/usr/bin:/bin
+SUEXEC_MIN_ID ?= 100
+CFLAGS   += -DPFHTTPD_SUEXEC_PATH='"$(SUEXEC_PATH)"' -DPFHTTPD_SUEXEC_MIN_ID=$(SUEXEC_MIN_ID)
 SUBST    := sed -e 's|/usr/local/sbin/pfhttpd|$(SBINDIR)/pfhttpd|g' \
                 -e 's|/usr/local/share/pfhttpd|$(DATADIR)|g' \
                 -e 's|/usr/local/lib/pfhttpd|$(PREFIX)/lib/pfhttpd|g'
@@ -147,7 +161,7 @@ SUBST    := sed -e 's|/usr/local/sbin/pfhttpd|$(SBINDIR)/pfhttpd|g' \
 REAL     := [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]
 
 .PHONY: all run check unit integration deps browser-deps service-deps haproxy-deps clean install uninstall man-check install-check fuzz valgrind bench
-all: $(BUILD)/pfhttpd
+all: $(BUILD)/pfhttpd $(BUILD)/pfhttpd-suexec
 
 # Installs only what is missing, and says what it installs. Uses sudo when not root.
 define install_missing
@@ -179,6 +193,9 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
 
 $(BUILD)/pfhttpd: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS))
+
+$(BUILD)/pfhttpd-suexec: $(SUEXEC_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
@@ -227,7 +244,7 @@ unit: $(UNIT)
 TEST_JOBS ?= 3
 INTEG_FIRST := $(addprefix $(BUILD)/tests/check_,limits cgi faults chaos pool startup http browser lifecycle)
 INTEG_ORDER := $(filter $(INTEG_FIRST),$(INTEG)) $(filter-out $(INTEG_FIRST),$(INTEG))
-integration: $(BUILD)/pfhttpd $(INTEG) $(FIU_EXTRA)
+integration: $(BUILD)/pfhttpd $(BUILD)/pfhttpd-suexec $(INTEG) $(FIU_EXTRA)
 	@$(SAN_DIRS)
 	@fail=0; PFHTTPD_BIN=$(BUILD)/pfhttpd PFHTTPD_SRC=$(CURDIR) \
 	  sh tests/run_suites.sh $(TEST_JOBS) $(INTEG_ORDER) || fail=1; \
@@ -323,14 +340,28 @@ man-check:
 
 # make install and uninstall into a temporary DESTDIR lay out, and take
 # away, the expected files; the systemd unit and logrotate file are checked.
-install-check: $(BUILD)/pfhttpd
+install-check: $(BUILD)/pfhttpd $(BUILD)/pfhttpd-suexec
 	MAKE="$(MAKE)" sh tests/install_check.sh
 
-install: $(BUILD)/pfhttpd
+install: $(BUILD)/pfhttpd $(BUILD)/pfhttpd-suexec
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
 	  $(DESTDIR)$(DATADIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CONFDIR) \
 	  $(DESTDIR)/etc/init.d $(DESTDIR)/etc/logrotate.d
 	$(INSTALL) -m 0755 $(BUILD)/pfhttpd $(DESTDIR)$(SBINDIR)/pfhttpd
+	@# Setuid root, run only by SUEXEC_GROUP (the server's user): 4750 root:GROUP.
+	@# Without root (a staged, unprivileged install) it goes in 0750 and inert,
+	@# and the command that finishes the job is printed.
+	$(INSTALL) -d $(DESTDIR)$(SUEXEC_DIR)
+	$(INSTALL) -m 0750 $(BUILD)/pfhttpd-suexec $(DESTDIR)$(SUEXEC_DIR)/pfhttpd-suexec
+	@f=$(DESTDIR)$(SUEXEC_DIR)/pfhttpd-suexec; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "pfhttpd: not root: $$f is not setuid; as root: chown root:$(SUEXEC_GROUP) $$f && chmod 4750 $$f"; \
+	elif ! getent group $(SUEXEC_GROUP) >/dev/null; then \
+	  echo "pfhttpd: no group $(SUEXEC_GROUP): $$f is not setuid; make install SUEXEC_GROUP=<the server's group>"; \
+	else \
+	  echo "chown root:$(SUEXEC_GROUP) $$f && chmod 4750 $$f"; \
+	  chown root:$(SUEXEC_GROUP) $$f && chmod 4750 $$f; \
+	fi
 	$(INSTALL) -m 0644 man/pfhttpd.8 $(DESTDIR)$(MANDIR)/man8/pfhttpd.8
 	$(INSTALL) -m 0644 man/pfhttpd.conf.5 $(DESTDIR)$(MANDIR)/man5/pfhttpd.conf.5
 	cp -R htdocs cgi-bin $(DESTDIR)$(DATADIR)/
@@ -376,7 +407,7 @@ uninstall:
 	  if [ -d /run/systemd/system ]; then systemctl disable pfhttpd.service 2>/dev/null || true; fi; \
 	  if command -v update-rc.d >/dev/null; then update-rc.d -f pfhttpd remove >/dev/null 2>&1 || true; fi; \
 	fi
-	rm -f $(DESTDIR)$(SBINDIR)/pfhttpd $(DESTDIR)$(MANDIR)/man8/pfhttpd.8 \
+	rm -f $(DESTDIR)$(SBINDIR)/pfhttpd $(DESTDIR)$(SUEXEC_DIR)/pfhttpd-suexec $(DESTDIR)$(MANDIR)/man8/pfhttpd.8 \
 	  $(DESTDIR)$(MANDIR)/man5/pfhttpd.conf.5 $(DESTDIR)/etc/init.d/pfhttpd \
 	  $(DESTDIR)$(UNITDIR)/pfhttpd.service $(DESTDIR)/etc/logrotate.d/pfhttpd \
 	  $(DESTDIR)$(CONFDIR)/pfhttpd.conf.dist
@@ -385,6 +416,7 @@ uninstall:
 	  (cd $$d && find . ! -type d) | while read -r f; do rm -f "$(DESTDIR)$(DATADIR)/$$d/$$f"; done; \
 	done
 	if [ -d $(DESTDIR)$(DATADIR) ]; then find $(DESTDIR)$(DATADIR) -depth -type d -empty -delete; fi
+	if [ -d $(DESTDIR)$(SUEXEC_DIR) ]; then rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SUEXEC_DIR); fi
 	@if $(REAL) && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@echo "pfhttpd: kept $(DESTDIR)$(CONFDIR), $(DESTDIR)$(LOGDIR) and the pfhttpd user"
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "request.h"
 #include "static.h"
+#include "suexec_check.h"
 
 /* The interpreter of the handler whose extension ends name[0..len), or NULL.
  * Case-insensitive: "x.PHP" must not be served as source either. It never
@@ -195,6 +197,20 @@ static int cgi_resolve_handler(struct request *rq, struct cgi_target *t)
 	return CGI_NOT_SCRIPT;
 }
 
+/*
+ * The site's identity for its scripts (cgi.user and cgi.group, checked by
+ * pfhttpd-suexec against cgi.min_uid and cgi.min_gid), and the directory
+ * the script must lie below: the one cgi_open opens it beneath.
+ */
+static void cgi_identity(const struct conf_site *cs, struct cgi_target *t)
+{
+	t->run_user = cs->cgi.user;
+	t->run_group = cs->cgi.group;
+	t->min_uid = cs->cgi.min_uid;
+	t->min_gid = cs->cgi.min_gid;
+	t->base_dir = t->interpreter ? cs->document_root : cs->cgi.directory;
+}
+
 int cgi_serve_index(struct request *rq, const char *name)
 {
 	const struct conf_site *cs = rq->site->cs;
@@ -205,6 +221,7 @@ int cgi_serve_index(struct request *rq, const char *name)
 	    (size_t)snprintf(t.filename, sizeof(t.filename), "%s/%s%s", cs->document_root,
 			     static_rel(rq), name) >= sizeof(t.filename))
 		return http_error(rq, 414, NULL, "index path too long");
+	cgi_identity(cs, &t);
 	return cgi_serve(rq, &t);
 }
 
@@ -212,13 +229,18 @@ int cgi_resolve(struct request *rq, struct cgi_target *t)
 {
 	const struct conf_site *cs = rq->site->cs;
 	size_t alen;
+	int st;
 
 	if (!cs->cgi.enabled)
 		return CGI_NOT_SCRIPT;
 	alen = strlen(cs->cgi.alias);
 	if (rq->path_len >= alen && memcmp(rq->path, cs->cgi.alias, alen) == 0)
-		return cgi_resolve_alias(rq, t, alen);
-	return cgi_resolve_handler(rq, t);
+		st = cgi_resolve_alias(rq, t, alen);
+	else
+		st = cgi_resolve_handler(rq, t);
+	if (st == 0)
+		cgi_identity(cs, t);
+	return st;
 }
 
 /*
@@ -252,6 +274,11 @@ struct cgi_script {
  * cannot change without breaking __FILE__ and relative includes: for a
  * handler's file cgi_open's checks narrow the window, not close it.
  */
+struct cgi_argv {
+	char *v[9];                  /* the helper's 8 at most (cgi_exec_suexec), and NULL */
+	char ids[2][24];             /* min_uid and min_gid in decimal */
+};
+
 static void cgi_exec_args(const struct cgi_target *t, const struct cgi_script *sc,
 			  char *argv[3], struct cgi_spawn *sp)
 {
@@ -262,6 +289,41 @@ static void cgi_exec_args(const struct cgi_target *t, const struct cgi_script *s
 	sp->path = t->interpreter;
 	sp->script_fd = t->interpreter ? -1 : sc->fd;
 	sp->shebang = sc->shebang;
+}
+
+/*
+ * With an identity to run as: the setuid helper instead of the script
+ * (conf.suexec; PFHTTPD_SUEXEC until the loader sets it), with what it
+ * checks, "USER GROUP MIN_UID MIN_GID BASE [INTERPRETER] SCRIPT", SCRIPT
+ * relative to BASE (suexec_main.c). The helper opens and executes the
+ * script itself; the worker's descriptor only served its own checks.
+ * 0, or -1 when the script is not below base_dir (a caller's mistake).
+ */
+static int cgi_exec_suexec(const struct request *rq, const struct cgi_target *t,
+			   struct cgi_argv *a, struct cgi_spawn *sp)
+{
+	const char *helper = rq->site->conf->suexec ? rq->site->conf->suexec : PFHTTPD_SUEXEC;
+	size_t blen = t->base_dir ? strlen(t->base_dir) : 0, i = 0;
+
+	if (blen == 0 || strncmp(t->filename, t->base_dir, blen) != 0 || t->filename[blen] != '/')
+		return -1;
+	snprintf(a->ids[0], sizeof(a->ids[0]), "%" PRId64, t->min_uid);
+	snprintf(a->ids[1], sizeof(a->ids[1]), "%" PRId64, t->min_gid);
+	a->v[i++] = (char *)helper;
+	a->v[i++] = (char *)t->run_user;
+	a->v[i++] = (char *)(t->run_group ? t->run_group : "-"); /* the user's primary group */
+	a->v[i++] = a->ids[0];
+	a->v[i++] = a->ids[1];
+	a->v[i++] = (char *)t->base_dir;
+	if (t->interpreter)
+		a->v[i++] = (char *)t->interpreter;
+	a->v[i++] = (char *)t->filename + blen + 1;
+	a->v[i] = NULL;
+	sp->argv = a->v;
+	sp->path = helper;
+	sp->script_fd = -1;
+	sp->shebang = false;
+	return 0;
 }
 
 /* The script's working directory: the one that holds it (RFC 3875 7.2, UNIX). */
@@ -344,8 +406,9 @@ static int cgi_open(const struct request *rq, const struct cgi_target *t,
 		return 403; /* cannot happen: cgi_resolve built the name from dir */
 	/* O_NONBLOCK: a FIFO put in its place must not hang the open; fstat refuses it. */
 	sc->fd = static_open_beneath(dirfd, dir, rel, O_RDONLY | O_NONBLOCK);
-	if (sc->fd < 0 && errno == EACCES && !t->interpreter)
-		sc->fd = static_open_beneath(dirfd, dir, rel, O_PATH); /* an execute-only binary */
+	/* An execute-only binary; or, for the helper to run, a file only its owner may read. */
+	if (sc->fd < 0 && errno == EACCES && (!t->interpreter || t->run_user))
+		sc->fd = static_open_beneath(dirfd, dir, rel, O_PATH);
 	if (sc->fd < 0) {
 		*why = errno == ENOENT || errno == ENOTDIR ? "no such script" : "cannot open the script";
 		return errno == ENOENT || errno == ENOTDIR || errno == ENAMETOOLONG ? 404 : 403;
@@ -353,7 +416,8 @@ static int cgi_open(const struct request *rq, const struct cgi_target *t,
 	if (fstat(sc->fd, &st) < 0)
 		*why = "fstat on the script failed";
 	else
-		*why = cgi_refusal(sc->fd, &st, !t->interpreter);
+		/* Run as another user, the helper checks the owner's execute bit, not ours. */
+		*why = cgi_refusal(sc->fd, &st, !t->interpreter && !t->run_user);
 	if (*why) {
 		/* The file's mode is the administrator's to fix: say so above the 403's info line. */
 		log_error(LOG_ERR, "CGI script %s refused: %s", t->filename, *why);
@@ -426,7 +490,8 @@ static pid_t cgi_exec(struct request *rq, const struct cgi_target *t, const stru
 		      int in, int out, int err, char **envp)
 {
 	const struct conf_site *cs = rq->site->cs;
-	char *argv[3], dir[PATH_MAX];
+	struct cgi_argv argv;
+	char dir[PATH_MAX];
 	struct cgi_spawn sp = {
 		.fd = { in, out, err },
 		.envp = envp,
@@ -437,7 +502,22 @@ static pid_t cgi_exec(struct request *rq, const struct cgi_target *t, const stru
 	};
 	pid_t pid;
 
-	cgi_exec_args(t, sc, argv, &sp);
+#if defined(__SANITIZE_ADDRESS__)
+	/*
+	 * make SAN=1: the helper is instrumented too, and AddressSanitizer
+	 * reserves terabytes of shadow address space before main(): under
+	 * RLIMIT_AS it cannot start. Only sanitizer builds run it unlimited.
+	 */
+	if (t->run_user)
+		sp.memory = 0;
+#endif
+	if (!t->run_user) {
+		cgi_exec_args(t, sc, argv.v, &sp);
+	} else if (cgi_exec_suexec(rq, t, &argv, &sp) < 0) {
+		log_error(LOG_ERR, "CGI script %s is not below %s", t->filename, t->base_dir);
+		errno = EINVAL;
+		return -1;
+	}
 	cgi_exec_dir(t, dir);
 	pid = cgi_spawn_run(&sp);
 	if (sp.warn)

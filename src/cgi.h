@@ -18,12 +18,18 @@
  * head is in the script's stdin before it starts. cgi_io pumps stdin,
  * stdout and stderr at once, so no script can deadlock the worker, and
  * every exit path reaps the script: no zombie survives a request.
+ * A site with cgi.user runs its scripts through the setuid helper
+ * pfhttpd-suexec (src/suexec_main.c) instead: the worker executes the
+ * helper with the script's identity and place (struct cgi_target's run_*
+ * fields), the helper checks and executes the script, and a refusal
+ * answers 500 (cgi_io).
  */
 #ifndef PFHTTPD_CGI_H
 #define PFHTTPD_CGI_H
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct conf_site;
@@ -35,6 +41,22 @@ struct cgi_target {
 	const char *interpreter;     /* NULL: execute the file itself */
 	const char *path_info;       /* decoded extra path, points into rq->path; "" if none */
 	bool nph;                    /* "nph-" script: output goes to the client untouched */
+	/*
+	 * The identity the script runs as (Per-site CGI identity, issue 9).
+	 * run_user NULL: the worker's own, as always. Set: the worker executes
+	 * the setuid helper pfhttpd-suexec (conf.suexec) instead, which checks
+	 * the script against these and runs it as run_user (see man pfhttpd.8).
+	 * cgi_resolve fills them from the site's cgi.user, cgi.group,
+	 * cgi.min_uid and cgi.min_gid; a userdir script fills them with the
+	 * home's owner. The strings are the configuration's (or the caller's),
+	 * never copied; they must outlive the request.
+	 */
+	const char *run_user;        /* target user name; NULL: no identity switch */
+	const char *run_group;       /* target group name; NULL: run_user's primary group */
+	int64_t min_uid, min_gid;    /* the lowest ids the helper may switch to */
+	const char *base_dir;        /* the script must lie below it: cgi.directory (alias
+					scripts) or document_root (handler scripts); absolute,
+					and filename starts with it */
 };
 
 #define CGI_NOT_SCRIPT 1

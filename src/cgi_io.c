@@ -19,6 +19,7 @@
 #include "log.h"
 #include "request.h"
 #include "scoreboard.h"
+#include "suexec_check.h"
 
 #define CGI_MAX_FIELDS 100
 #define CGI_BUF        65536
@@ -60,6 +61,7 @@ struct cgi_io {
 	bool head_pending;            /* ... and waits in rq->out to leave with the first body bytes */
 	int64_t head_at;              /* when it was built (CGI_HEAD_HOLD) */
 	int body_err;                 /* the status a failed body read gave, or 0 */
+	int status;                   /* the script's wait status, once reaped */
 	bool watch_client;            /* poll the client for POLLRDHUP (cgi_io_client_gone) */
 	int64_t cl_left;              /* CGI_M_LENGTH: bytes still allowed */
 	int64_t last_activity, start; /* conn_now_ms() */
@@ -544,6 +546,7 @@ static void cgi_io_reap(struct cgi_io *io)
 	if (io->err_len)
 		cgi_io_log_line(io, io->err, io->err_len);
 	cgi_io_close(&p->err_fd);
+	io->status = status;
 	if (io->end == CGI_END_TIMEOUT)
 		log_error(LOG_ERR, "CGI script %s: no output for %d s, killed", io->t->filename,
 			  io->rq->site->conf->timeouts.cgi);
@@ -552,9 +555,30 @@ static void cgi_io_reap(struct cgi_io *io)
 			  WTERMSIG(status), strsignal(WTERMSIG(status)));
 }
 
+/*
+ * pfhttpd-suexec ran instead of the script and refused it (or could not
+ * switch to its user): it exited with one of its own codes and wrote
+ * nothing on stdout. Its reason, "pfhttpd-suexec: CHECK: ...", came on
+ * stderr and is logged already; the server's fault, not the script's: 500.
+ */
+static bool cgi_io_suexec_refused(const struct cgi_io *io)
+{
+	int code = WIFEXITED(io->status) ? WEXITSTATUS(io->status) : -1;
+
+	return io->t->run_user && io->end == CGI_END_EOF && !io->sent && io->head_len == 0 &&
+	       (code == SUEXEC_EXIT_REFUSED || code == SUEXEC_EXIT_FAILED);
+}
+
 static int cgi_io_answer(struct cgi_io *io)
 {
 	struct request *rq = io->rq;
+
+	if (cgi_io_suexec_refused(io)) {
+		log_error(LOG_ERR, "CGI script %s: pfhttpd-suexec refused to run it as %s "
+			  "(exit %d; the check is named on the line above)", io->t->filename,
+			  io->t->run_user, WEXITSTATUS(io->status));
+		return http_error(rq, 500, NULL, "pfhttpd-suexec refused the script");
+	}
 
 	if (io->end == CGI_END_EOF && io->mode == CGI_M_HEAD) {
 		log_error(LOG_ERR, "CGI script %s: ended before its header block was complete",

@@ -1042,10 +1042,10 @@ static int conf_load_elem(struct conf_ctx *x, const struct conf_key *k,
 		return -1;
 	conf_put_count(parent->b, k, i + 1);
 	conf_put_int(&eb, CONF_B_ELEM, t->elem_line_off, f.line);
-	if (t->is_site) {
-		x->vhost = NULL;
-		x->vhost_prefix = strlen(prefix) + 1;
-	}
+	if (!t->is_site)
+		return conf_walk(x, t, &f);
+	x->vhost = NULL;
+	x->vhost_prefix = strlen(prefix) + 1;
 	rc = conf_walk(x, t, &f);
 	x->vhost = NULL;
 	x->vhost_prefix = 0;

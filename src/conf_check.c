@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "identity.h"
 #include "mime.h"
+#include "suexec_check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -196,6 +197,18 @@ static int conf_check_handlers(const struct conf_check_site *k, char *err, size_
 	return 0;
 }
 
+/* The helper never goes below its compiled floor, whatever cgi.min_uid says (suexec_check.h). */
+static int64_t conf_check_min_id(int64_t min)
+{
+	return min > PFHTTPD_SUEXEC_MIN_ID ? min : PFHTTPD_SUEXEC_MIN_ID;
+}
+
+/* Which limit a message names: the key, or the helper's floor when that is higher. */
+static const char *conf_check_min_name(int64_t min, const char *key)
+{
+	return min >= PFHTTPD_SUEXEC_MIN_ID ? key : "pfhttpd-suexec's floor";
+}
+
 /*
  * suEXEC (Apache's suexec.c) refuses at request time a target user or
  * group that does not exist or lies below the minimum ids; -t says so
@@ -213,20 +226,22 @@ static int conf_check_cgi_user(const struct conf_check_site *k, char *err, size_
 	if (!(pw = getpwnam(cgi->user)))
 		return conf_error(k->c, cgi->user_line, err, errlen, "%scgi.user: %s '%s'",
 				  k->who, errno ? strerror(errno) : "unknown user", cgi->user);
-	if ((int64_t)pw->pw_uid < cgi->min_uid)
+	if ((int64_t)pw->pw_uid < conf_check_min_id(cgi->min_uid))
 		return conf_error(k->c, cgi->user_line, err, errlen, "%scgi.user: '%s' has "
-				  "uid %ld, below cgi.min_uid (%lld)", k->who, cgi->user,
-				  (long)pw->pw_uid, (long long)cgi->min_uid);
+				  "uid %ld, below %s (%lld)", k->who, cgi->user, (long)pw->pw_uid,
+				  conf_check_min_name(cgi->min_uid, "cgi.min_uid"),
+				  (long long)conf_check_min_id(cgi->min_uid));
 	if (!cgi->group)
 		return 0;
 	errno = 0;
 	if (!(gr = getgrnam(cgi->group)))
 		return conf_error(k->c, cgi->group_line, err, errlen, "%scgi.group: %s '%s'",
 				  k->who, errno ? strerror(errno) : "unknown group", cgi->group);
-	if ((int64_t)gr->gr_gid < cgi->min_gid)
+	if ((int64_t)gr->gr_gid < conf_check_min_id(cgi->min_gid))
 		return conf_error(k->c, cgi->group_line, err, errlen, "%scgi.group: '%s' has "
-				  "gid %ld, below cgi.min_gid (%lld)", k->who, cgi->group,
-				  (long)gr->gr_gid, (long long)cgi->min_gid);
+				  "gid %ld, below %s (%lld)", k->who, cgi->group, (long)gr->gr_gid,
+				  conf_check_min_name(cgi->min_gid, "cgi.min_gid"),
+				  (long long)conf_check_min_id(cgi->min_gid));
 	return 0;
 }
 
@@ -379,6 +394,65 @@ static void conf_check_site_notices(const struct conf_check_site *k, FILE *out)
 	}
 }
 
+/* ---- the setuid helper of cgi.user sites ---------------------------------- */
+
+/* The first site (top level, then vhosts) whose scripts run as cgi.user, or NULL. */
+static const struct conf_site *conf_check_suexec_site(const struct conf *c)
+{
+	for (size_t n = 0; n <= c->nvhosts; n++) {
+		const struct conf_site *s = n == 0 ? &c->site : &c->vhosts[n - 1];
+
+		if (s->cgi.enabled && s->cgi.user)
+			return s;
+	}
+	return NULL;
+}
+
+static const char *conf_check_helper(const struct conf *c)
+{
+	return c->suexec ? c->suexec : PFHTTPD_SUEXEC;
+}
+
+/*
+ * With any cgi.user, the helper must exist and be a file nobody but its
+ * owner may change (a setuid-root program others could rewrite makes them
+ * root). That it is setuid root is only a warning (conf_check_notices): a
+ * development server whose workers run as root needs no setuid bit, and
+ * without root none can be installed; its scripts then answer 500 with
+ * "pfhttpd-suexec: setuid: ..." in the error log.
+ */
+static int conf_check_suexec(const struct conf *c, char *err, size_t errlen)
+{
+	const struct conf_site *s = conf_check_suexec_site(c);
+	const char *helper = conf_check_helper(c);
+	struct stat st;
+
+	if (!s)
+		return 0;
+	if (stat(helper, &st) < 0)
+		return conf_error(c, s->cgi.user_line, err, errlen, "cgi.user: the helper '%s' "
+				  "(suexec): %s; make install puts it there", helper, strerror(errno));
+	if (!S_ISREG(st.st_mode) || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return conf_error(c, s->cgi.user_line, err, errlen, "cgi.user: the helper '%s' "
+				  "(suexec) is not a regular file only its owner may write", helper);
+	return 0;
+}
+
+static void conf_check_suexec_notice(const struct conf *c, FILE *out)
+{
+	const struct conf_site *s = conf_check_suexec_site(c);
+	const char *helper = conf_check_helper(c);
+	char msg[PATH_MAX + 512];
+	struct stat st;
+
+	if (!s || (stat(helper, &st) == 0 && st.st_uid == 0 && (st.st_mode & S_ISUID)))
+		return;
+	conf_error(c, s->cgi.user_line, msg, sizeof msg, "warning: cgi.user: the helper '%s' is "
+		   "not setuid root: scripts of cgi.user sites answer 500 unless the workers run "
+		   "as root (make install sets mode 4750 root:SUEXEC_GROUP)", helper);
+	fprintf(out, "%s\n", msg);
+}
+
 void conf_check_notices(const struct conf *c, FILE *out)
 {
 	struct conf_check_site k;
@@ -387,6 +461,7 @@ void conf_check_notices(const struct conf *c, FILE *out)
 		conf_check_site_of(c, n, &k);
 		conf_check_site_notices(&k, out);
 	}
+	conf_check_suexec_notice(c, out);
 }
 
 /* In the order start-up meets them: identities, logs, then what requests use. */
@@ -425,5 +500,8 @@ int conf_check(const struct conf *c, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof conf_checks / sizeof conf_checks[0]; i++)
 		if (conf_checks[i](c, err, errlen) < 0)
 			return -1;
-	return conf_check_sites(c, err, errlen);
+	/* The helper last: a site's own cgi.user problem names its line first. */
+	if (conf_check_sites(c, err, errlen) < 0)
+		return -1;
+	return conf_check_suexec(c, err, errlen);
 }

@@ -42,6 +42,13 @@ install_into "$d"
 ok "make install DESTDIR=$d"
 p=$d/usr/local
 check "binary in sbin, 0755" mode_is "$p/sbin/pfhttpd" 755
+# The setuid helper: 4750 root:www-data as root (Makefile SUEXEC_GROUP), inert 0750 without root.
+if [ "$(id -u)" -eq 0 ] && getent group www-data >/dev/null; then
+	check "pfhttpd-suexec in lib/pfhttpd, 4750 root:www-data" \
+		test "$(stat -c '%a %U %G' "$p/lib/pfhttpd/pfhttpd-suexec" 2>/dev/null)" = "4750 root www-data"
+else
+	check "pfhttpd-suexec in lib/pfhttpd, 0750 (not root: no setuid)" mode_is "$p/lib/pfhttpd/pfhttpd-suexec" 750
+fi
 check "pfhttpd(8) in share/man/man8" test -f "$p/share/man/man8/pfhttpd.8"
 check "pfhttpd.conf(5) in share/man/man5" test -f "$p/share/man/man5/pfhttpd.conf.5"
 check "configuration in /etc/pfhttpd, 0644" mode_is "$d/etc/pfhttpd/pfhttpd.conf" 644
@@ -143,7 +150,7 @@ else
 	bad "make uninstall DESTDIR=$d"
 fi
 left=""
-for f in "$p/sbin/pfhttpd" "$p/share/man/man8/pfhttpd.8" "$p/share/man/man5/pfhttpd.conf.5" \
+for f in "$p/sbin/pfhttpd" "$p/lib/pfhttpd/pfhttpd-suexec" "$p/lib/pfhttpd" "$p/share/man/man8/pfhttpd.8" "$p/share/man/man5/pfhttpd.conf.5" \
 	 "$d/etc/init.d/pfhttpd" "$p/lib/systemd/system/pfhttpd.service" \
 	 "$d/etc/logrotate.d/pfhttpd" "$d/etc/pfhttpd/pfhttpd.conf.dist" \
 	 "$p/share/pfhttpd/htdocs/index.html" "$p/share/pfhttpd/cgi-bin/printenv"; do

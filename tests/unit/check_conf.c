@@ -6,6 +6,7 @@
 #include "unit.h"
 #include "conf.h"
 #include "conf_check.h"
+#include "conf_table.h"
 #include "ipmatch.h"
 #include "log.h"
 
@@ -1296,6 +1297,11 @@ static const struct err_case err_cases[] = {
 	{ __LINE__, "vhost cgi directory missing", NULL,
 	  "vhosts = ( { server_name = \"a.example\";\n  cgi = {\n    directory = \"nope\"; }; } );\n", 3,
 	  "vhost 'a.example': cgi.directory: '%s/nope': No such file or directory" },
+	{ __LINE__, "vhost cgi directory missing after its error_pages: still named", NULL,
+	  "vhosts = ( { server_name = \"b.example\";\n"
+	  "  error_pages = ( { status = 404; path = \"/e.html\"; } );\n"
+	  "  cgi = { directory = \"nope\"; }; } );\n", 3,
+	  "vhost 'b.example': cgi.directory: '%s/nope': No such file or directory" },
 	{ __LINE__, "vhost cgi group with the top's default directory missing", "etc/vcgi.conf",
 	  "document_root = \"../htdocs\";\nvhosts = ( { server_name = \"a\";\n  cgi = { }; } );\n", 3,
 	  "vhost 'a': cgi.directory: '%s/etc/cgi-bin': No such file or directory" },
@@ -1743,10 +1749,18 @@ static const struct check_case check_cases[] = {
 	{ __LINE__, "cgi.group below cgi.min_gid", ANYONE,
 	  ROOT_OK "cgi = { user = \"nobody\"; min_gid = 100;\n  group = \"daemon\"; };\n", 3,
 	  "cgi.group: 'daemon' has gid 1, below cgi.min_gid (100)" },
-	{ __LINE__, "cgi.user above a lowered cgi.min_uid, group its own", ANYONE,
-	  ROOT_OK "cgi = { user = \"daemon\"; min_uid = 1; };\n", 0, NULL },
+	{ __LINE__, "cgi.user above a lowered cgi.min_uid, below the helper's floor", ANYONE,
+	  ROOT_OK "cgi = { user = \"daemon\"; min_uid = 1; };\n", 2,
+	  "cgi.user: 'daemon' has uid 1, below pfhttpd-suexec's floor (100)" },
 	{ __LINE__, "cgi.user and cgi.group above the minimum", ANYONE,
-	  ROOT_OK "cgi = { user = \"nobody\"; group = \"nogroup\"; };\n", 0, NULL },
+	  ROOT_OK "suexec = \"/bin/sh\";\ncgi = { user = \"nobody\"; group = \"nogroup\"; };\n", 0, NULL },
+	{ __LINE__, "cgi.user, the helper missing", ANYONE,
+	  ROOT_OK "suexec = \"/nonexistent/pfhttpd-suexec\";\ncgi = { user = \"nobody\"; };\n", 3,
+	  "cgi.user: the helper '/nonexistent/pfhttpd-suexec' (suexec): No such file or directory; "
+	  "make install puts it there" },
+	{ __LINE__, "cgi.user, the helper writable by others", ANYONE,
+	  ROOT_OK "suexec = \"/tmp\";\ncgi = { user = \"nobody\"; };\n", 3,
+	  "cgi.user: the helper '/tmp' (suexec) is not a regular file only its owner may write" },
 	{ __LINE__, "vhost cgi.user unknown, the line of the vhost's cgi group", ANYONE,
 	  ROOT_OK "vhosts = ( { server_name = \"a\";\n  cgi = {\n"
 	  "    user = \"no-such-user-pfhttpd\"; }; } );\n", 4,
@@ -1934,6 +1948,80 @@ START_TEST(test_check_notices)
 }
 END_TEST
 
+/* ---- the key table against the documentation ------------------------------ */
+
+/* The whole of a file of the source tree (the suites run from its top). */
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int ch;
+
+	ck_assert_msg(fp != NULL, "%s: %s (run the suite from the source tree)", path,
+		      strerror(errno));
+	ck_assert_ptr_nonnull(mem);
+	while ((ch = getc(fp)) != EOF)
+		putc(ch, mem);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(fclose(mem), 0);
+	return buf;
+}
+
+/* "name =" (maybe after '#', spaces or '{', maybe with spaces before '='). */
+static bool conf_text_sets(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = strstr(text, name); p; p = strstr(p + 1, name)) {
+		const char *q = p + len;
+
+		if (p > text && !strchr(" \t\n#{", p[-1]))
+			continue;
+		q += strspn(q, " \t");
+		if (*q == '=')
+			return true;
+	}
+	return false;
+}
+
+/* ".B name" or ".SS name" on a line of its own: the key's own entry. */
+static bool man_describes(const char *man, const char *name)
+{
+	char b[128], ss[128];
+
+	snprintf(b, sizeof b, "\n.B %s\n", name);
+	snprintf(ss, sizeof ss, "\n.SS %s\n", name);
+	return strstr(man, b) || strstr(man, ss);
+}
+
+static void check_documented(const struct conf_table *t, const char *man, const char *etc,
+			     int depth)
+{
+	ck_assert_int_lt(depth, 8);
+	for (const struct conf_key *k = t->keys; k->name; k++) {
+		ck_assert_msg(man_describes(man, k->name), "key '%s' has no entry in "
+			      "man/pfhttpd.conf.5", k->name);
+		ck_assert_msg(conf_text_sets(etc, k->name), "key '%s' is not in "
+			      "etc/pfhttpd.conf", k->name);
+		/* vhosts' table is the top level's own keys again. */
+		if (k->sub && k->sub->keys != t->keys)
+			check_documented(k->sub, man, etc, depth + 1);
+	}
+}
+
+/* STYLE: every key once in etc/pfhttpd.conf and in pfhttpd.conf(5). */
+START_TEST(test_keys_documented)
+{
+	char *man = slurp("man/pfhttpd.conf.5"), *etc = slurp("etc/pfhttpd.conf");
+
+	check_documented(&conf_root_table, man, etc, 0);
+	free(man);
+	free(etc);
+}
+END_TEST
+
 /* ---- conf_parse_listen --------------------------------------------------- */
 
 struct listen_case {
@@ -2043,6 +2131,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(core, test_shared_top_keys);
 	tcase_add_test(core, test_proxy_only_listen);
 	tcase_add_test(core, test_shared_defaults);
+	tcase_add_test(core, test_keys_documented);
 	tcase_add_loop_test(core, test_vhost_names, 0,
 			    (int)(sizeof host_cases / sizeof host_cases[0]));
 	tcase_add_test(paths, test_relative_server_root);

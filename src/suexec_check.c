@@ -1,0 +1,183 @@
+/*
+ * suexec_check — the rules of pfhttpd-suexec; the contract is in
+ * suexec_check.h. The order of the checks is Apache suexec's (support/
+ * suexec.c): identity, command, location, directory, then the file.
+ */
+#include "suexec_check.h"
+
+#include <string.h>
+
+/* The floor is never 0, so no min can let a script run as root. */
+_Static_assert(PFHTTPD_SUEXEC_MIN_ID >= 1, "PFHTTPD_SUEXEC_MIN_ID must keep uid and gid 0 out");
+
+/* One id against its floor: never below min or the compiled floor (so never 0), never the caller's. */
+static bool suexec_id_ok(int64_t id, int64_t min, int64_t caller)
+{
+	int64_t floor = min > PFHTTPD_SUEXEC_MIN_ID ? min : PFHTTPD_SUEXEC_MIN_ID;
+
+	return id >= floor && id != caller;
+}
+
+const char *suexec_check_identity(const struct passwd *pw, const struct group *gr,
+				  int64_t min_uid, int64_t min_gid,
+				  uid_t caller_uid, gid_t caller_gid)
+{
+	if (pw == NULL)
+		return SUEXEC_C_USER;
+	if (gr == NULL)
+		return SUEXEC_C_GROUP;
+	if (!suexec_id_ok(pw->pw_uid, min_uid, caller_uid))
+		return SUEXEC_C_UID;
+	if (!suexec_id_ok(gr->gr_gid, min_gid, caller_gid))
+		return SUEXEC_C_GID;
+	return NULL;
+}
+
+/*
+ * Apache refuses a leading '/', "../" and "/../"; a ".." segment anywhere
+ * (the last one too: "a/..") is refused here, and openat2's RESOLVE_BENEATH
+ * enforces the same again on the real file system (symbolic links too).
+ */
+const char *suexec_check_command(const char *cmd)
+{
+	const char *seg = cmd;
+
+	if (cmd[0] == '\0' || cmd[0] == '/')
+		return SUEXEC_C_COMMAND;
+	for (;;) {
+		size_t len = strcspn(seg, "/");
+
+		if (len == 2 && seg[0] == '.' && seg[1] == '.')
+			return SUEXEC_C_COMMAND;
+		if (seg[len] == '\0')
+			return len == 0 ? SUEXEC_C_COMMAND : NULL; /* "dir/": no file named */
+		seg += len + 1;
+	}
+}
+
+/* Real paths: "/srv/a" holds "/srv/a/b" but not "/srv/ab"; the root holds everything. */
+const char *suexec_check_beneath(const char *base, const char *dir)
+{
+	size_t len = strlen(base);
+
+	if (len == 1 && base[0] == '/')
+		return dir[0] == '/' ? NULL : SUEXEC_C_BENEATH;
+	if (strncmp(dir, base, len) != 0 || (dir[len] != '\0' && dir[len] != '/'))
+		return SUEXEC_C_BENEATH;
+	return NULL;
+}
+
+const char *suexec_check_dir(const struct stat *st, uid_t uid)
+{
+	if (!S_ISDIR(st->st_mode))
+		return SUEXEC_C_DIR_TYPE;
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return SUEXEC_C_DIR_WRITABLE;
+	if (st->st_uid != uid)
+		return SUEXEC_C_DIR_OWNER;
+	return NULL;
+}
+
+/*
+ * Only the owner's uid is compared, not the file's group (Apache compares
+ * both): group write is refused anyway, so a file's group can only grant
+ * reading, and a site whose files belong to the user's own group but run
+ * as a shared cgi.group is a common layout.
+ */
+const char *suexec_check_script(const struct stat *st, uid_t uid, bool runs_itself)
+{
+	if (!S_ISREG(st->st_mode))
+		return SUEXEC_C_SCRIPT_TYPE;
+	if (st->st_mode & (S_ISUID | S_ISGID))
+		return SUEXEC_C_SCRIPT_SETID;
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return SUEXEC_C_SCRIPT_WRITABLE;
+	if (st->st_uid != uid)
+		return SUEXEC_C_SCRIPT_OWNER;
+	/* Apache: else the only trace would be "Premature end of script headers". */
+	if (runs_itself && !(st->st_mode & S_IXUSR))
+		return SUEXEC_C_SCRIPT_EXEC;
+	return NULL;
+}
+
+const char *suexec_check_interpreter(const char *path, const struct stat *st)
+{
+	if (path[0] != '/' || !S_ISREG(st->st_mode) || st->st_uid != 0 ||
+	    (st->st_mode & (S_IWGRP | S_IWOTH | S_ISUID | S_ISGID)) ||
+	    !(st->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+		return SUEXEC_C_INTERPRETER;
+	return NULL;
+}
+
+/* ---- the environment ------------------------------------------------------ */
+
+/*
+ * RFC 3875 4.1's meta-variables, and every other name src/cgi_env.c sets
+ * (REQUEST_URI, SCRIPT_FILENAME, DOCUMENT_ROOT, REMOTE_PORT; REDIRECT_* as
+ * a prefix). PATH is not here: the helper sets its own. Anything else the
+ * worker's environment might carry (LD_PRELOAD, BASH_FUNC_*, IFS, TZ...)
+ * is dropped: from a worker that was taken over, it would steer the
+ * dynamic linker or the shell of another user's script.
+ */
+const char *const suexec_env_names[] = {
+	"AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE",
+	"PATH_INFO", "PATH_TRANSLATED", "QUERY_STRING", "REMOTE_ADDR",
+	"REMOTE_HOST", "REMOTE_IDENT", "REMOTE_USER", "REQUEST_METHOD",
+	"SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL",
+	"SERVER_SOFTWARE",
+	"DOCUMENT_ROOT", "REMOTE_PORT", "REQUEST_URI", "SCRIPT_FILENAME",
+	NULL,
+};
+
+/*
+ * Only [A-Z0-9_] after HTTP_ or REDIRECT_ (cgi_env makes no other); the
+ * prefixes and the fixed names already rule out an empty name or a digit
+ * first.
+ */
+static bool suexec_env_name_ok(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+bool suexec_env_allowed(const char *entry)
+{
+	const char *eq = strchr(entry, '=');
+	size_t len;
+
+	if (eq == NULL)
+		return false;
+	len = (size_t)(eq - entry);
+	if (!suexec_env_name_ok(entry, len))
+		return false;
+	/* httpoxy (CVE-2016-5385): cgi_env never sets it; Apache's suexec drops it too. */
+	if (len == 10 && memcmp(entry, "HTTP_PROXY", 10) == 0)
+		return false;
+	if ((len > 5 && memcmp(entry, "HTTP_", 5) == 0) ||
+	    (len > 9 && memcmp(entry, "REDIRECT_", 9) == 0))
+		return true;
+	for (size_t i = 0; suexec_env_names[i]; i++)
+		if (strlen(suexec_env_names[i]) == len && memcmp(entry, suexec_env_names[i], len) == 0)
+			return true;
+	return false;
+}
+
+long suexec_env_filter(char *const *in, const char **out, size_t cap)
+{
+	size_t n = 0;
+
+	if (cap < 2)
+		return -1;
+	out[n++] = "PATH=" PFHTTPD_SUEXEC_PATH;
+	for (size_t i = 0; in[i]; i++) {
+		if (!suexec_env_allowed(in[i]))
+			continue;
+		if (n + 1 >= cap)
+			return -1;
+		out[n++] = in[i];
+	}
+	out[n] = NULL;
+	return (long)n;
+}
