@@ -209,7 +209,7 @@ static void install_helper(void)
 		 "pfhttpd-suexec");
 	n = hs_slurp(src, bin, sizeof bin);
 	if (n <= 0 || (size_t)n >= sizeof bin - 1) {
-		no_suexec = "no pfhttpd-suexec beside the binary (the suexec branch is not merged)";
+		no_suexec = "no pfhttpd-suexec beside the binary (make all builds it)";
 		return;
 	}
 	snprintf(helper, sizeof helper, "%s/pfhttpd-suexec", srv.root);
