@@ -420,6 +420,40 @@ START_TEST(test_missing_root)
 }
 END_TEST
 
+/*
+ * The harness's own rule: a key inside a group (a vhost written over several
+ * lines, its document_root indented) is the group's, so the top level keeps
+ * its generated default. A "(" inside a string must not count as nesting.
+ */
+START_TEST(test_harness_nested_keys)
+{
+	static const char extra[] =
+		"server_name = \"top(.test\";\n"
+		"vhosts = (\n"
+		"  {\n"
+		"    server_name = \"nested.test\";\n"
+		"    document_root = \"/tmp\";\n"
+		"  }\n"
+		");\n"
+		"index = [ \"index.html\" ];\n";
+	char conf[8192];
+	FILE *f;
+	size_t n;
+
+	ck_assert_int_eq(hs_root_init(&srv), 0);
+	ck_assert_int_eq(hs_write_conf(&srv, extra), 0);
+	f = fopen(srv.conf, "re");
+	ck_assert_ptr_nonnull(f);
+	n = fread(conf, 1, sizeof(conf) - 1, f);
+	fclose(f);
+	conf[n] = '\0';
+	ck_assert_msg(strncmp(conf, "document_root", 13) == 0 || strstr(conf, "\ndocument_root") != NULL,
+		      "the top level lost its document_root:\n%s", conf);
+	ck_assert_msg(strstr(conf, "\nindex = [ \"index.html\", ") == NULL,
+		      "a top-level key after the group was not seen:\n%s", conf);
+}
+END_TEST
+
 static Suite *vhosts_suite(void)
 {
 	Suite *s = suite_create("vhosts");
@@ -434,6 +468,7 @@ static Suite *vhosts_suite(void)
 	tcase_add_test(run, test_cgi_server_name);
 	tcase_add_test(run, test_redirect_host);
 	tcase_add_test(run, test_missing_root);
+	tcase_add_test(run, test_harness_nested_keys);
 	tcase_add_test(ops, test_logs);
 	tcase_add_test(ops, test_reopen);
 	tcase_add_test(ops, test_reload);

@@ -394,10 +394,37 @@ static const struct { const char *key; const char *fmt; } conf_defaults[] = {
 	{ "limits",        "limits = { request_line = 8192; header_bytes = 16384; headers = 100; body = 10485760; };\n" },
 };
 
-/* Does extra set key ("key =" / "key :" at a line start) or "#omit key"? */
+/* The nesting depth (groups, lists) after the line that starts at l, given the depth before it. */
+static int extra_depth_after(const char *l, int depth)
+{
+	bool quoted = false;
+
+	for (; *l != '\0' && *l != '\n'; l++) {
+		if (quoted) {
+			if (*l == '\\' && l[1] != '\0')
+				l++;
+			else if (*l == '"')
+				quoted = false;
+		} else if (*l == '"') {
+			quoted = true;
+		} else if (*l == '{' || *l == '(' || *l == '[') {
+			depth++;
+		} else if (*l == '}' || *l == ')' || *l == ']') {
+			depth--;
+		}
+	}
+	return depth;
+}
+
+/*
+ * Does extra set key at the top level (or say "#omit key")? A key inside a
+ * group (a vhost's document_root) is that group's, not the top level's, so
+ * only lines that start at depth 0 count.
+ */
 static bool extra_overrides(const char *extra, const char *key)
 {
 	size_t klen = strlen(key);
+	int depth = 0;
 
 	for (const char *l = extra; l != NULL && *l != '\0'; ) {
 		while (*l == ' ' || *l == '\t')
@@ -409,7 +436,7 @@ static bool extra_overrides(const char *extra, const char *key)
 				k++;
 			if (strncmp(k, key, klen) == 0 && !isalnum((unsigned char)k[klen]) && k[klen] != '_')
 				return true;
-		} else if (strncmp(l, key, klen) == 0) {
+		} else if (depth == 0 && strncmp(l, key, klen) == 0) {
 			const char *p = l + klen;
 
 			while (*p == ' ' || *p == '\t')
@@ -417,6 +444,7 @@ static bool extra_overrides(const char *extra, const char *key)
 			if (*p == '=' || *p == ':')
 				return true;
 		}
+		depth = extra_depth_after(l, depth);
 		l = strchr(l, '\n');
 		if (l != NULL)
 			l++;
