@@ -144,7 +144,8 @@ static void *conf_calloc(struct conf_ctx *x, size_t n, size_t size)
 static char *conf_at(const struct conf_bases *b, enum conf_base base, size_t off)
 {
 	char *p = base == CONF_B_CONF ? (char *)b->conf
-		  : base == CONF_B_SITE ? (char *)b->site : (char *)b->elem;
+		  : base == CONF_B_SITE ? (char *)b->site
+		  : base == CONF_B_SET ? (char *)(b->set ? b->set : &b->site->set) : (char *)b->elem;
 
 	return p + off;
 }
@@ -280,7 +281,7 @@ static void conf_free_rows(const struct conf_table *t, const struct conf_bases *
 
 void conf_site_free(struct conf_site *s)
 {
-	struct conf_bases b = { NULL, s, NULL };
+	struct conf_bases b = { NULL, s, NULL, NULL };
 
 	conf_free_rows(&conf_root_table, &b, true);
 }
@@ -418,7 +419,7 @@ static int conf_copy_rows(struct conf_ctx *x, const struct conf_table *t,
 
 int conf_site_copy(struct conf_ctx *x, struct conf_site *dst, const struct conf_site *src)
 {
-	struct conf_bases db = { x->c, dst, NULL }, sb = { x->c, (struct conf_site *)src, NULL };
+	struct conf_bases db = { x->c, dst, NULL, NULL }, sb = { x->c, (struct conf_site *)src, NULL, NULL };
 
 	memcpy(dst, src, sizeof *dst);
 	return conf_copy_rows(x, &conf_root_table, &db, &sb);
@@ -1241,7 +1242,7 @@ static int conf_walk(struct conf_ctx *x, const struct conf_table *t,
 int conf_load(const char *file, struct conf *c, char *err, size_t errlen)
 {
 	struct conf_ctx x = { file, err, errlen, c, NULL, NULL, 0 };
-	struct conf_bases b = { c, &c->site, NULL };
+	struct conf_bases b = { c, &c->site, NULL, NULL };
 	config_t cfg;
 	int rc = -1;
 
@@ -1270,7 +1271,7 @@ out:
 
 void conf_free(struct conf *c)
 {
-	struct conf_bases b = { c, &c->site, NULL };
+	struct conf_bases b = { c, &c->site, NULL, NULL };
 
 	conf_free_rows(&conf_root_table, &b, false);
 	for (size_t i = 0; c->listen && i < c->nlisten; i++)

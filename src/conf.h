@@ -98,6 +98,34 @@ struct conf_status {
 };
 
 /*
+ * What a URL path may change (issue 10): the top level's and each vhost's
+ * defaults (conf_site.set), and each location's effective settings
+ * (conf_location.set), merged once at load time from the top level to the
+ * vhost to the location, so a request reads one struct (rq->set).
+ */
+struct conf_pathset {
+	char **headers;              size_t nheaders;  /* "Name: value", added to every response */
+	char **cgi_env;              size_t ncgi_env;  /* "NAME=value" (cgi_env = { NAME = "value"; }) */
+	char **pass_env;             size_t npass_env; /* names taken from the server's environment */
+	bool autoindex;              /* list a directory without an index file; default false */
+	bool precompressed;          /* send file.br / file.gz when accepted; default false */
+	char *charset;               /* added to text types; default "utf-8"; "" adds none */
+};
+
+/* One location (locations = ( ... )): the longest prefix wins, an exact match first. */
+struct conf_location {
+	char *path;                  /* URL prefix, or the whole path when exact */
+	bool exact;                  /* written "= /path" (nginx's exact match) */
+	struct {
+		char *to;            /* a path or an absolute URL; NULL: no redirect */
+		int status;          /* 301, 302, 303, 307 or 308; default 301? see conf_keys.c */
+		bool exact;          /* true: the rest of the path and the query do not carry over */
+	} redirect;
+	struct conf_pathset set;     /* effective: the site's, then this location's own keys */
+	int line;                    /* of the location's group */
+};
+
+/*
  * What one site (the top level, or one virtual host) serves and how. A
  * vhost starts as a copy of the top level's and overrides what it names.
  */
@@ -113,6 +141,9 @@ struct conf_site {
 	struct conf_cgi cgi;
 	struct conf_access *access;  size_t naccess;
 	struct conf_status status;
+	struct conf_pathset set;     /* this site's defaults for every path */
+	struct conf_location *locations; size_t nlocations; /* file order; a vhost's own, then the top level's it did not replace */
+	char *access_log_format;     /* Apache LogFormat text, a preset expanded; default "combined" */
 	int line;                    /* of the vhost's group; 0 for the top level */
 	struct {
 		int access_log, error_log, document_root;
@@ -131,6 +162,12 @@ struct conf {
 	char *pid_file;              /* absolute or NULL */
 	char *mime_types;            /* absolute or NULL (built-in table only) */
 	char *suexec;                /* the setuid helper that runs scripts as cgi.user; default PFHTTPD_SUEXEC (Makefile) */
+	bool server_tokens;          /* Server: pfhttpd/VERSION (true, default) or pfhttpd */
+	struct {
+		char *header;            /* "X-Forwarded-For" or "Forwarded"; NULL: no real_ip group */
+		struct ipmatch *trusted; size_t ntrusted;  /* peers whose header is believed */
+		int line;
+	} real_ip;
 
 	struct conf_site site;       /* the top level's site settings */
 	struct conf_site *vhosts;    size_t nvhosts;   /* in file order */

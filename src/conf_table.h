@@ -43,6 +43,8 @@ enum conf_base {
 	CONF_B_CONF,                 /* struct conf */
 	CONF_B_SITE,                 /* struct conf_site: conf.site, or the vhost being read */
 	CONF_B_ELEM,                 /* the element of a list of groups being read */
+	CONF_B_SET,                  /* struct conf_pathset: the site's (conf_site.set), or the
+				      * location's being read (bases.set) */
 };
 
 /* Scopes: which levels of the file may name a key. */
@@ -99,6 +101,7 @@ struct conf_bases {
 	struct conf *conf;
 	struct conf_site *site;
 	void *elem;
+	struct conf_pathset *set;    /* a location's settings being read; NULL: &site->set */
 };
 
 /* One group being read: for a table's finish hook. */
