@@ -224,6 +224,11 @@ static void request_log(const struct request *rq)
 	log_access(&r);
 }
 
+const struct conf_pathset *request_set(const struct request *rq)
+{
+	return rq->set ? rq->set : &rq->site->cs->set;
+}
+
 static int request_route_path(struct request *rq);
 
 static int request_route(struct request *rq)

@@ -22,6 +22,8 @@
 
 struct conf;
 struct conf_site;
+struct conf_location;
+struct conf_pathset;
 struct mime_table;
 struct sb_slot;
 struct scoreboard;
@@ -82,6 +84,8 @@ struct request {
 	struct http_str orig_path, orig_query, orig_method; /* the request it answers (REDIRECT_*) */
 	char *orig;                  /* their storage (request_ctx_init) */
 	const char *auth_user;       /* Basic auth passed for this user (auth.c), else NULL */
+	const struct conf_location *loc; /* the location the path matched (issue 10), or NULL */
+	const struct conf_pathset *set;  /* loc's settings, or NULL: the site's; read through request_set() */
 	/*
 	 * Buffers last: request_reset clears the fields above and not these
 	 * (8.4 KB, more than half a keep-alive 1 KB request's user-space
@@ -136,6 +140,9 @@ enum request_next {
  * complete head meant for a newer configuration generation, is not served
  * here: REQUEST_HANDOFF.
  */
+/* The settings of rq's path: its location's, else its site's (conf_pathset in conf.h). */
+const struct conf_pathset *request_set(const struct request *rq);
+
 enum request_next request_serve(struct request_ctx *x, const struct site *site,
 				struct conn *c, bool first);
 
