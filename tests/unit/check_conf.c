@@ -816,6 +816,42 @@ START_TEST(test_vhost_copy_is_deep)
 }
 END_TEST
 
+/* precompressed (issue 10): a per-path bool, in the site's set; a vhost
+ * inherits the top level's and may turn it off or on. */
+static const struct precomp_case {
+	int line;
+	const char *what;
+	const char *text;
+	bool top, v0, v1;            /* want: the top level's, vhosts[0]'s, vhosts[1]'s */
+} precomp_cases[] = {
+	{ __LINE__, "default off everywhere",
+	  "vhosts = ( { server_name = \"a\"; }, { server_name = \"b\"; } );\n", false, false, false },
+	{ __LINE__, "top on, vhosts inherit it",
+	  "precompressed = true;\nvhosts = ( { server_name = \"a\"; }, { server_name = \"b\"; } );\n",
+	  true, true, true },
+	{ __LINE__, "top on, one vhost off",
+	  "precompressed = true;\n"
+	  "vhosts = ( { server_name = \"a\"; precompressed = false; }, { server_name = \"b\"; } );\n",
+	  true, false, true },
+	{ __LINE__, "only one vhost on",
+	  "vhosts = ( { server_name = \"a\"; }, { server_name = \"b\"; precompressed = true; } );\n",
+	  false, false, true },
+};
+
+START_TEST(test_precompressed)
+{
+	const struct precomp_case *p = &precomp_cases[_i];
+	struct conf c;
+
+	load_ok("precomp.conf", p->text, &c);
+	ck_assert_msg(c.site.set.precompressed == p->top, "line %d (%s): top", p->line, p->what);
+	ck_assert_uint_eq(c.nvhosts, 2);
+	ck_assert_msg(c.vhosts[0].set.precompressed == p->v0, "line %d (%s): vhost a", p->line, p->what);
+	ck_assert_msg(c.vhosts[1].set.precompressed == p->v1, "line %d (%s): vhost b", p->line, p->what);
+	conf_free(&c);
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------- */
 
 struct err_case {
@@ -1465,6 +1501,19 @@ static const struct err_case err_cases[] = {
 	  "suexec = 1;\n", 1, "suexec: must be a string" },
 	{ __LINE__, "suexec empty", NULL,
 	  "\nsuexec = \"\";\n", 2, "suexec: must not be empty" },
+	/* precompressed (issue 10) */
+	{ __LINE__, "precompressed a string", NULL,
+	  "\nprecompressed = \"yes\";\n", 2, "precompressed: must be true or false" },
+	{ __LINE__, "precompressed a number", NULL,
+	  "precompressed = 1;\n", 1, "precompressed: must be true or false" },
+	{ __LINE__, "precompressed a list", NULL,
+	  "precompressed = [ true ];\n", 1, "precompressed: must be true or false" },
+	{ __LINE__, "precompressed twice", NULL,
+	  "precompressed = true;\nprecompressed = false;\n", 2,
+	  "precompressed: duplicate setting (a key may be set only once in its group)" },
+	{ __LINE__, "precompressed in a vhost, a string", NULL,
+	  "vhosts = (\n  { server_name = \"a\";\n    precompressed = \"on\"; }\n);\n", 3,
+	  "vhosts[0].precompressed: must be true or false" },
 };
 
 START_TEST(test_errors)
@@ -2132,6 +2181,8 @@ static Suite *conf_suite(void)
 	tcase_add_test(core, test_proxy_only_listen);
 	tcase_add_test(core, test_shared_defaults);
 	tcase_add_test(core, test_keys_documented);
+	tcase_add_loop_test(core, test_precompressed, 0,
+			    (int)(sizeof(precomp_cases) / sizeof(precomp_cases[0])));
 	tcase_add_loop_test(core, test_vhost_names, 0,
 			    (int)(sizeof host_cases / sizeof host_cases[0]));
 	tcase_add_test(paths, test_relative_server_root);

@@ -44,6 +44,10 @@ static const struct lookup_case builtin_cases[] = {
 	{ __LINE__, "pdf",                    "/d.pdf",            "application/pdf" },
 	{ __LINE__, "zip",                    "/a.zip",            "application/zip" },
 	{ __LINE__, "gz",                     "/a.gz",             "application/gzip" },
+	{ __LINE__, "css.gz: the last extension", "/app.css.gz",   "application/gzip" },
+	/* RFC 7932 registers br as a content coding only, no media type
+	 * (Debian's mime.types has none either): a .br asked for by name is bytes. */
+	{ __LINE__, "br has no media type",   "/app.css.br",       OCTET },
 	{ __LINE__, "tar",                    "/a.tar",            "application/x-tar" },
 	{ __LINE__, "wasm",                   "/m.wasm",           "application/wasm" },
 	{ __LINE__, "woff",                   "/f.woff",           "font/woff" },
