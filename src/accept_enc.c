@@ -124,8 +124,7 @@ enum accept_enc_coding accept_enc_choose(const struct accept_enc *ae, unsigned h
 	enum accept_enc_coding best = ACCEPT_ENC_IDENTITY;
 	int bestq = 0;
 
-	if (!ae->present)
-		return ACCEPT_ENC_IDENTITY;
+	/* No field at all lists nothing: every coding 0, identity 1, so identity (accept_enc.h). */
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		int q = ae_q(ae, order[i]);
 		if ((have & ACCEPT_ENC_HAVE(order[i])) && q > bestq) {

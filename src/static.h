@@ -1,6 +1,8 @@
 /*
  * static — serving files from document_root: index files, the directory
- * redirect, conditional requests, single byte ranges, sendfile.
+ * redirect, conditional requests, single byte ranges, sendfile, and a
+ * file's precompressed variants (file.br, file.gz: precompressed = true,
+ * accept_enc.h chooses), which are opened like any file.
  *
  * Contract: every name the server resolves on a client's behalf (a file to
  * send, an error page, a CGI script to run) goes through

@@ -384,6 +384,22 @@ START_TEST(test_head)
 }
 END_TEST
 
+/* 412 carries Vary too; other methods than GET and HEAD never get a variant. */
+START_TEST(test_412_and_methods)
+{
+	ask("GET", "localhost", "/file.css", AE("gzip") "If-Match: \"nope\"\r\n");
+	ck_assert_int_eq(resp.status, 412);
+	ck_assert(hs_hdr(&resp, "Vary") && hs_list_has(hs_hdr(&resp, "Vary"), "Accept-Encoding"));
+	ask("OPTIONS", "localhost", "/file.css", AE("gzip"));
+	ck_assert_int_lt(resp.status, 300);
+	ck_assert_ptr_nonnull(hs_hdr(&resp, "Allow"));
+	ck_assert_ptr_null(hs_hdr(&resp, "Content-Encoding"));
+	ask("DELETE", "localhost", "/file.css", AE("gzip"));
+	ck_assert_int_eq(resp.status, 405);
+	ck_assert_ptr_null(hs_hdr(&resp, "Content-Encoding"));
+}
+END_TEST
+
 /*
  * One keep-alive connection, one worker: the file's cache entry and the
  * variants never mix, whatever the order of the requests.
@@ -448,6 +464,7 @@ static Suite *precompressed_suite(void)
 	tcase_add_loop_test(val, test_conditionals, 0, NELEM(cond_cases));
 	tcase_add_test(val, test_range);
 	tcase_add_test(val, test_head);
+	tcase_add_test(val, test_412_and_methods);
 	tcase_add_test(val, test_stale_after_change);
 	suite_add_tcase(s, val);
 	return s;
