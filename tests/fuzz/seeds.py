@@ -141,6 +141,7 @@ def main():
     first_strings('http_parse', 'http_parse')
     first_strings('uri', 'uri')
     first_strings('chunked', 'chunked')
+    first_strings('accept_enc', 'accept_enc')
     first_strings('cgi_hdr', 'cgi_hdr')
     first_strings('proxy_proto', 'proxy_proto', macros=PROXY_MACROS)
     cond_seeds()
