@@ -64,15 +64,6 @@ static int run(const char *const argv[])
 	return st == 0 ? 0 : -1;
 }
 
-/* A uid below 1000 that neither a user nor a group has (for "-u"), or 0. */
-static uid_t free_low_uid(void)
-{
-	for (uid_t u = 990; u >= 500; u--)
-		if (getpwuid(u) == NULL && getgrgid(u) == NULL)
-			return u;
-	return 0;
-}
-
 static void home_of(int i, char *out, size_t cap)
 {
 	snprintf(out, cap, "%s/home/%s", srv.root, user[i]);
@@ -80,21 +71,17 @@ static void home_of(int i, char *out, size_t cap)
 
 static int add_user(int i)
 {
-	char home[HS_PATH], uid[16];
-	uid_t low = i == U_LOW ? free_low_uid() : 0;
-	const char *argv[] = { "useradd", "-M", "-N", "-g", "users", "-s", "/usr/sbin/nologin",
-			       "-d", home, user[i], low ? "-u" : NULL, uid, NULL };
-	const char *argv_alice[] = { "useradd", "-M", "-U", "-s", "/usr/sbin/nologin",
-				     "-d", home, user[i], NULL };
+	char home[HS_PATH];
+	uid_t low = i == U_LOW ? hs_free_low_id() : 0;
+	bool own_group = i == U_ALICE || i == U_NOGROUP;
 	const char *argv_gdel[] = { "groupdel", "-f", user[i], NULL };
 
 	if (i == U_LOW && low == 0) {
 		snprintf(setup_err, sizeof setup_err, "no free uid below 1000");
 		return -1;
 	}
-	snprintf(uid, sizeof uid, "%u", (unsigned)low);
 	home_of(i, home, sizeof home);
-	if (run(i == U_ALICE || i == U_NOGROUP ? argv_alice : argv) < 0)
+	if (hs_useradd(user[i], home, own_group ? NULL : "users", low, setup_err, sizeof setup_err) < 0)
 		return -1;
 	user_made[i] = true;
 	return i == U_NOGROUP ? run(argv_gdel) : 0;
@@ -102,13 +89,11 @@ static int add_user(int i)
 
 static void del_users(void)
 {
-	for (int i = 0; i < U_NUSERS; i++) {
-		const char *argv[] = { "userdel", user[i], NULL };
-		char out[512];
-
-		if (user_made[i] && hs_run((char *const *)argv, 20000, out, sizeof out) == 0)
-			user_made[i] = false;
-	}
+	for (int i = 0; i < U_NUSERS; i++)
+		if (user_made[i]) {
+			hs_userdel(user[i]);
+			user_made[i] = getpwnam(user[i]) != NULL;
+		}
 }
 
 /* Write rel below user i's home, owned by the user, with mode. 0 or -1. */
@@ -199,23 +184,11 @@ static int alice_files(void)
  */
 static void install_helper(void)
 {
-	static char bin[1 << 21];
-	char src[HS_PATH], *slash;
-	ssize_t n;
+	int rc = hs_install_suexec(&srv, helper, sizeof helper);
 
-	snprintf(src, sizeof src, "%s", hs_bin());
-	slash = strrchr(src, '/');
-	snprintf(slash ? slash + 1 : src, sizeof src - (size_t)(slash ? slash + 1 - src : 0),
-		 "pfhttpd-suexec");
-	n = hs_slurp(src, bin, sizeof bin);
-	if (n <= 0 || (size_t)n >= sizeof bin - 1) {
+	if (rc == -1)
 		no_suexec = "no pfhttpd-suexec beside the binary (make all builds it)";
-		return;
-	}
-	snprintf(helper, sizeof helper, "%s/pfhttpd-suexec", srv.root);
-	/* chown first: it clears the set-ID bits chmod sets. */
-	if (hs_put(&srv, "pfhttpd-suexec", bin, (size_t)n) == -1 || chown(helper, 0, 0) == -1 ||
-	    chmod(helper, 04755) == -1)
+	else if (rc < 0)
 		snprintf(setup_err, sizeof setup_err, "cannot install %s: %s", helper, strerror(errno));
 }
 
