@@ -49,7 +49,6 @@ static uid_t alice_uid;
 static struct hs_server srv;
 static struct hs_response r1;
 static const char *skip;         /* why the suite cannot run here, or NULL */
-static const char *no_suexec;    /* why scripts cannot run as their user here, or NULL */
 static char helper[HS_PATH];     /* the setuid copy of pfhttpd-suexec in the server root */
 static char setup_err[2048];      /* a setup that failed: every test fails with this */
 
@@ -176,18 +175,14 @@ static int alice_files(void)
 	return rc;
 }
 
-/*
- * pfhttpd-suexec beside the binary, copied into the server root and made
- * setuid root (as check_suexec does); no_suexec says why not, if not. A
- * build without the helper (before the suexec branch) runs alice's scripts
- * as the workers' user.
- */
+/* pfhttpd-suexec beside the binary, copied into the server root and made setuid root. */
 static void install_helper(void)
 {
 	int rc = hs_install_suexec(&srv, helper, sizeof helper);
 
 	if (rc == -1)
-		no_suexec = "no pfhttpd-suexec beside the binary (make all builds it)";
+		snprintf(setup_err, sizeof setup_err, "no pfhttpd-suexec beside %s (make all builds it)",
+			 hs_bin());
 	else if (rc < 0)
 		snprintf(setup_err, sizeof setup_err, "cannot install %s: %s", helper, strerror(errno));
 }
@@ -221,18 +216,17 @@ static void setup(void)
 	if (setup_err[0])
 		return;
 	snprintf(extra, sizeof extra,
-		 "%s%s%s"
+		 "suexec = \"%s\";\n"
 		 "user = \"www-data\";\nlog_level = \"info\";\n"
 		 "index = [ \"index.html\", \"index.php\" ];\n"
 		 "userdir = { directory = \"public_html\"; min_uid = 1000; exclude = [ \"root\", \"%s\" ]; };\n"
 		 "cgi = { alias = \"/cgi-bin/\"; directory = \"cgi-bin\";\n"
 		 "  handlers = ( { extension = \".php\"; interpreter = \"/usr/bin/php-cgi\"; } ); };\n"
 		 "access = ( { path = \"/~%s/locked/\"; allow = [ \"192.0.2.1\" ]; } );\n"
-		 /* One line: the harness would take a line starting "error_pages" as the top level's. */
 		 "vhosts = ( { server_name = \"b.test\"; document_root = \"htdocs-b\"; "
 		 "index = [ \"index.php\", \"index.html\" ]; "
 		 "error_pages = ( { status = 404; path = \"/b404.html\"; } ); } );\n",
-		 no_suexec ? "" : "suexec = \"", no_suexec ? "" : helper, no_suexec ? "" : "\";\n",
+		 helper,
 		 user[U_EXCLUDED], user[U_ALICE]);
 	if (hs_start(&srv, extra, msg, sizeof msg) == -1)
 		snprintf(setup_err, sizeof setup_err, "cannot start %s: %.400s", hs_bin(), msg);
@@ -395,8 +389,7 @@ END_TEST
 
 /*
  * Her cgi-bin/ script and her handler's file run, and as her, through
- * pfhttpd-suexec (the suexec branch). A build without it runs them as the
- * workers' user: then the identity rows say SKIP.
+ * pfhttpd-suexec.
  */
 START_TEST(test_cgi)
 {
@@ -409,17 +402,12 @@ START_TEST(test_cgi)
 	ck_assert_msg(r1.status == 200 && hs_contains(r1.body, r1.body_len, "uid="),
 		      "GET %s: %d: %.300s", path, r1.status, r1.raw);
 	snprintf(want, sizeof want, "uid=%u\n", (unsigned)alice_uid);
-	if (no_suexec)
-		printf("SKIP: test_cgi: the script ran (%.*s), not as its user: %s\n",
-		       (int)strcspn(r1.body, "\n"), r1.body, no_suexec);
-	else
-		ck_assert_msg(strcmp(r1.body, want) == 0, "GET %s: %s, want %s", path, r1.body, want);
+	ck_assert_msg(strcmp(r1.body, want) == 0, "GET %s: %s, want %s", path, r1.body, want);
 	expand("/~A/p.php", path, sizeof path);
 	get(path);
 	snprintf(want, sizeof want, "php-ran:%u\n", (unsigned)alice_uid);
 	ck_assert_msg(r1.status == 200, "GET %s: %d: %.300s", path, r1.status, r1.raw);
-	if (!no_suexec)
-		ck_assert_msg(strcmp(r1.body, want) == 0, "GET %s: %s, want %s", path, r1.body, want);
+	ck_assert_msg(strcmp(r1.body, want) == 0, "GET %s: %s, want %s", path, r1.body, want);
 	expand("/~A/cgi-bin/", path, sizeof path);
 	get(path);
 	ck_assert_msg(r1.status == 403, "the alias itself: %d", r1.status);

@@ -104,9 +104,11 @@ int hs_put_str(const struct hs_server *s, const char *rel, const char *text);
 int hs_fixtures(struct hs_server *s);
 
 /*
- * Write root/server.conf: the defaults of the brief plus extra. A setting in
- * extra ("key = ...") replaces the default of the same key; a line
- * "#omit KEY" drops that default (it is a libconfig comment as well).
+ * Write root/server.conf: the defaults of the brief plus extra. A top-level
+ * setting in extra (a line "key = ..." outside every group and list)
+ * replaces the default of the same key; a key inside a group (a vhost's
+ * document_root) does not; a line "#omit KEY" drops that default (it is a
+ * libconfig comment as well).
  * Run as root, the defaults include "allow_root = true;" (the server will
  * not run as root without a user otherwise), unless extra sets allow_root,
  * omits it ("#omit allow_root"), or the binary predates the key.
