@@ -368,50 +368,35 @@ START_TEST(test_runs_as_site_user)
 }
 END_TEST
 
-START_TEST(test_nph_runs_as_site_user)
+/* Scripts whose output is a prefix and the uid they ran as. */
+static const struct uid_case {
+	int line;
+	const char *desc;
+	const char *host;
+	const char *path;
+	const char *prefix;          /* before the uid in the body */
+	bool site_b;                 /* runs as B (cgi.user of the vhost b.test), else as A */
+} uid_cases[] = {
+	{ __LINE__, "an nph- script", "a", "/cgi-bin/nph-id.sh", "", false },
+	{ __LINE__, "each site its own user: the vhost's script runs as its cgi.user (group: "
+	  "its primary one)", "b.test", "/cgi-bin/id.sh", "", true },
+	{ __LINE__, "the .php handler runs through the helper too (interpreter + script)", "a",
+	  "/a/t.php", "uid=", false },
+	{ __LINE__, "a file only the site's user may read: the worker checks it by an O_PATH "
+	  "descriptor, the helper runs it", "a", "/a/private.php", "private uid=", false },
+};
+
+START_TEST(test_runs_as_uid)
 {
-	char want[32];
+	const struct uid_case *c = &uid_cases[_i];
+	char req[1024], want[64];
 
 	SKIP_IF_NEEDED();
-	exchange("/cgi-bin/nph-id.sh");
-	snprintf(want, sizeof want, "%u\n", uid_a);
-	ck_assert_msg(r1.status == 200 && strcmp(r1.body, want) == 0, "want %s: %.300s", want, r1.raw);
-}
-END_TEST
-
-/* Each site its own user: the vhost's scripts run as its cgi.user (group: its primary one). */
-START_TEST(test_vhost_runs_as_its_user)
-{
-	char want[32];
-
-	SKIP_IF_NEEDED();
-	ck_assert_int_eq(hs_exchange(&srv, "GET /cgi-bin/id.sh HTTP/1.1\r\nHost: b.test\r\n\r\n", &r1), 0);
-	snprintf(want, sizeof want, "%u\n", uid_b);
-	ck_assert_msg(r1.status == 200 && strcmp(r1.body, want) == 0, "want %s: %.600s", want, r1.raw);
-}
-END_TEST
-
-/* The .php handler runs through the helper too (interpreter + script). */
-START_TEST(test_php_runs_as_site_user)
-{
-	char want[32];
-
-	SKIP_IF_NEEDED();
-	exchange("/a/t.php");
-	snprintf(want, sizeof want, "uid=%u\n", uid_a);
-	ck_assert_msg(r1.status == 200 && strcmp(r1.body, want) == 0, "want %s: %.300s", want, r1.raw);
-}
-END_TEST
-
-/* A file only the site's user may read: the worker checks it by an O_PATH descriptor, the helper runs it. */
-START_TEST(test_php_private_file)
-{
-	char want[48];
-
-	SKIP_IF_NEEDED();
-	exchange("/a/private.php");
-	snprintf(want, sizeof want, "private uid=%u\n", uid_a);
-	ck_assert_msg(r1.status == 200 && strcmp(r1.body, want) == 0, "want %s: %.300s", want, r1.raw);
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", c->path, c->host);
+	ck_assert_msg(hs_exchange(&srv, req, &r1) == 0, "line %d: no response for %s", c->line, c->path);
+	snprintf(want, sizeof want, "%s%u\n", c->prefix, c->site_b ? uid_b : uid_a);
+	ck_assert_msg(r1.status == 200 && strcmp(r1.body, want) == 0, "line %d (%s): want %s: %.600s",
+		      c->line, c->desc, want, r1.raw);
 }
 END_TEST
 
@@ -873,10 +858,7 @@ static Suite *suexec_suite(void)
 
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_runs_as_site_user);
-	tcase_add_test(tc, test_nph_runs_as_site_user);
-	tcase_add_test(tc, test_vhost_runs_as_its_user);
-	tcase_add_test(tc, test_php_runs_as_site_user);
-	tcase_add_test(tc, test_php_private_file);
+	tcase_add_loop_test(tc, test_runs_as_uid, 0, N(uid_cases));
 	tcase_add_loop_test(tc, test_refusal, 0, N(refusal_cases));
 	tcase_add_loop_test(tc, test_direct, 0, N(direct_cases));
 	tcase_add_test(tc, test_direct_env);
