@@ -34,14 +34,17 @@
 #define ALICE_404    "pfhud-alice-own-404"
 #define OTHER_INDEX  "pfhud-other-index"
 #define VHOST_404    "pfhud-vhost-b-404"
+#define LINK_OWN_INDEX "pfhud-link-own-index"
 
 /*
  * The accounts: [0] publishes, the others may not, each for its own
  * reason: excluded, uid below min_uid, no public_html, a public_html that
- * is a file, a primary group that no longer exists (groupdel -f).
+ * is a file, a primary group that no longer exists (groupdel -f), a
+ * public_html that is the user's link to a directory root owns (the
+ * server's htdocs). The last publishes through a link to her own directory.
  */
-enum { U_ALICE, U_EXCLUDED, U_LOW, U_NODIR, U_FILE, U_NOGROUP, U_NUSERS };
-static const char *const user_tag[U_NUSERS] = { "a", "e", "l", "n", "f", "g" };
+enum { U_ALICE, U_EXCLUDED, U_LOW, U_NODIR, U_FILE, U_NOGROUP, U_LINK_OTHER, U_LINK_OWN, U_NUSERS };
+static const char *const user_tag[U_NUSERS] = { "a", "e", "l", "n", "f", "g", "k", "o" };
 static char user[U_NUSERS][32];
 static bool user_made[U_NUSERS];
 static uid_t alice_uid;
@@ -111,12 +114,14 @@ static int put_home(int i, const char *rel, const char *text, mode_t mode)
 	return 0;
 }
 
+/* A symbolic link rel below user i's home, owned by the user. 0 or -1. */
 static int link_home(int i, const char *rel, const char *target)
 {
+	struct passwd *pw = getpwnam(user[i]);
 	char path[HS_PATH * 2];
 
 	snprintf(path, sizeof path, "%s/home/%s/%s", srv.root, user[i], rel);
-	return symlink(target, path);
+	return pw && symlink(target, path) == 0 && lchown(path, pw->pw_uid, pw->pw_gid) == 0 ? 0 : -1;
 }
 
 /* Every home: 0711 (others may pass, not list) and public_html inside, but for U_NODIR. */
@@ -138,6 +143,17 @@ static int make_homes(void)
 			continue;
 		if (i == U_FILE) {
 			rc |= put_home(i, "public_html", OTHER_INDEX "\n", 0644);
+			continue;
+		}
+		if (i == U_LINK_OTHER || i == U_LINK_OWN) {
+			char target[HS_PATH + 16];
+
+			snprintf(target, sizeof target, "%s/%s", srv.root, i == U_LINK_OWN ? "own-site" : "htdocs");
+			if (i == U_LINK_OWN && (mkdir(target, 0755) == -1 ||
+						chown(target, pw->pw_uid, pw->pw_gid) == -1 ||
+						hs_put_str(&srv, "own-site/index.html", LINK_OWN_INDEX "\n") == -1))
+				return -1;
+			rc |= link_home(i, "public_html", target);
 			continue;
 		}
 		rc |= put_home(i, "public_html", NULL, 0755);
@@ -306,6 +322,9 @@ static const struct get_case {
 	  "userdir: cannot open the directory" },
 	{ __LINE__, "primary group gone", "/~G/", 404, HS_404_MARKER, NULL,
 	  "userdir: primary group unusable" },
+	{ __LINE__, "public_html: her link to her own directory", "/~O/", 200, LINK_OWN_INDEX, NULL, NULL },
+	{ __LINE__, "public_html: her link to a directory root owns (another site's tree)", "/~K/", 404,
+	  HS_404_MARKER, NULL, "userdir: a link to another owner's directory" },
 	{ __LINE__, "not a user name", "/~a$b/", 404, HS_404_MARKER, NULL, "userdir: not a user name" },
 	{ __LINE__, "tilde alone", "/~", 404, HS_404_MARKER, NULL, "userdir: not a user name" },
 	{ __LINE__, "a symlink out of her directory", "/~A/link-out", 403, NULL, NULL,
@@ -364,7 +383,7 @@ END_TEST
 START_TEST(test_same_404)
 {
 	static const char *const paths[] = { "/~A/nope.html", "/~pfhud_nobody_zz/", "/~E/", "/~L/",
-					     "/~N/", "/~F/", "/~G/", "/~root/", "/~E", "/~pfhud_nobody_zz" };
+					     "/~N/", "/~F/", "/~G/", "/~K/", "/~root/", "/~E", "/~pfhud_nobody_zz" };
 	char first[HS_MAX_RESP + 1], path[256];
 	size_t first_len = 0;
 
