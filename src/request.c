@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "http_resp.h"
 #include "log.h"
+#include "request_log.h"
 #include "scoreboard.h"
 #include "static.h"
 #include "status.h"
@@ -109,6 +110,7 @@ static void request_reset(struct request_ctx *x, const struct site *site, struct
 	rq->hr.major = 1;
 	rq->hr.minor = 1;
 	rq->when = time(NULL);
+	request_log_start(rq);
 	body_init(&rq->body, c, false, 0, false, 1, site->conf->limits.body);
 }
 
@@ -180,6 +182,7 @@ static int request_read_head(struct request_ctx *x, struct conn *c, bool first)
 			/* The header timeout is total, counted from the first byte. */
 			started = true;
 			x->rq.when = time(NULL);
+			request_log_start(&x->rq);
 			deadline = conn_now_ms() + cf->timeouts.header * 1000LL;
 			request_state(x, SB_READING);
 		}
@@ -205,23 +208,6 @@ static void request_line_span(struct request *rq)
 		len++;
 	rq->line = c->c_in;
 	rq->line_len = len;
-}
-
-static void request_log(const struct request *rq)
-{
-	struct log_access_rec r = {
-		.client = rq->conn->c_peer,
-		.when = rq->when,
-		.status = rq->status,
-		.bytes = rq->body_sent,
-		.request_line = rq->line,
-		.request_line_len = rq->line_len,
-	};
-
-	r.user = rq->auth_user;
-	r.referer = request_header(rq, "Referer", &r.referer_len);
-	r.user_agent = request_header(rq, "User-Agent", &r.user_agent_len);
-	log_access(&r);
 }
 
 const struct conf_pathset *request_set(const struct request *rq)
