@@ -69,6 +69,7 @@ struct lf_comp {
 	struct logfmt *f;
 	char *err;
 	size_t errlen;
+	bool directive;              /* one was seen (%l and %% compile to text) */
 };
 
 static int lf_err(struct lf_comp *k, const char *fmt, const char *what, size_t len)
@@ -327,12 +328,13 @@ static int lf_directive(struct lf_comp *k, const char **sp)
 	x.letter = *s++;
 	x.dlen = (size_t)(s - *sp);
 	*sp = s;
+	k->directive = true;
 	return lf_emit(k, &x);
 }
 
 int logfmt_compile(struct logfmt *f, const char *format, char *err, size_t errlen)
 {
-	struct lf_comp k = { f, err, errlen };
+	struct lf_comp k = { f, err, errlen, false };
 	const char *preset = logfmt_preset(format);
 	const char *s = preset ? preset : format;
 
@@ -345,11 +347,10 @@ int logfmt_compile(struct logfmt *f, const char *format, char *err, size_t errle
 		if ((*s == '%' ? lf_directive(&k, &s) : lf_literal(&k, &s)) < 0)
 			return -1;
 	/* "combinded" would log that word for every request: a misspelt preset, surely. */
-	for (size_t i = 0; i < f->nops; i++)
-		if (f->ops[i].kind != LF_TEXT)
-			return 0;
-	return lf_msg(&k, "neither a preset (combined, common, vhost_combined) nor a format "
-		      "with a directive");
+	if (!k.directive)
+		return lf_msg(&k, "neither a preset (combined, common, vhost_combined) nor a format "
+			      "with a directive");
+	return 0;
 }
 
 /* ---- rendering -------------------------------------------------------------- */
