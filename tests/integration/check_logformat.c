@@ -46,6 +46,9 @@ static void teardown(void)
 
 static void fixtures(void)
 {
+	char path[HS_PATH + 32], script[4096];
+	ssize_t n;
+
 	ck_assert_int_eq(hs_root_init(&srv), 0);
 	ck_assert_int_eq(hs_fixtures(&srv), 0);
 	ck_assert_int_eq(hs_put_str(&srv, "htdocs/private/hello.txt", HS_HELLO), 0);
@@ -56,6 +59,13 @@ static void fixtures(void)
 	ck_assert_int_eq(hs_put_str(&srv, "a/errors/404.html", "a-404\n"), 0);
 	ck_assert_int_eq(hs_put_str(&srv, "b/errors/404.html", "b-404\n"), 0);
 	ck_assert_int_eq(hs_copy_cgi(&srv, "cgi-bin"), 0);
+	/* env_dump.sh again, behind Basic auth (start()'s access rule). */
+	snprintf(path, sizeof(path), "%s/cgi-bin/env_dump.sh", srv.root);
+	n = hs_slurp(path, script, sizeof(script) - 1);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(hs_put(&srv, "cgi-bin/env_auth.sh", script, (size_t)n), 0);
+	snprintf(path, sizeof(path), "%s/cgi-bin/env_auth.sh", srv.root);
+	ck_assert_int_eq(chmod(path, 0755), 0);
 }
 
 /* Start on the fixtures already made (fixtures()), with more keys after the CGI and auth ones. */
@@ -65,7 +75,8 @@ static void start(const char *more)
 
 	snprintf(extra, sizeof(extra),
 		 "cgi = { alias = \"/cgi-bin/\"; directory = \"%s/cgi-bin\"; };\n"
-		 "access = ( { path = \"/private/\"; auth = { realm = \"R\"; user_file = \"users.htpasswd\"; }; } );\n"
+		 "access = ( { path = \"/private/\"; auth = { realm = \"R\"; user_file = \"users.htpasswd\"; }; },\n"
+		 "  { path = \"/cgi-bin/env_auth.sh\"; auth = { realm = \"R\"; user_file = \"users.htpasswd\"; }; } );\n"
 		 "%s", srv.root, more);
 	ck_assert_msg(hs_start(&srv, extra, msg, sizeof(msg)) == 0, "start: %s", msg);
 }
@@ -181,6 +192,92 @@ START_TEST(test_each_directive)
 	localtime_r(&now, &tm);
 	strftime(year, sizeof(year), "%Y", &tm);
 	ck_assert_str_eq(f[34], year);                                     /* %{%Y}t */
+}
+END_TEST
+
+/* The CGI variables %{X}e can show, as the script of the same request got them. */
+static const char *const env_names[] = {
+	"REMOTE_ADDR", "REMOTE_PORT", "REMOTE_USER", "AUTH_TYPE", "SERVER_NAME", "SERVER_PORT",
+	"SERVER_PROTOCOL", "SERVER_SOFTWARE", "REQUEST_METHOD", "REQUEST_URI", "QUERY_STRING",
+	"DOCUMENT_ROOT",
+};
+
+#define ENV_FMT "%{X-Tag}i|%{REMOTE_ADDR}e|%{REMOTE_PORT}e|%{REMOTE_USER}e|%{AUTH_TYPE}e|" \
+		"%{SERVER_NAME}e|%{SERVER_PORT}e|%{SERVER_PROTOCOL}e|%{SERVER_SOFTWARE}e|"      \
+		"%{REQUEST_METHOD}e|%{REQUEST_URI}e|%{QUERY_STRING}e|%{DOCUMENT_ROOT}e"
+
+/* The script's own NAME=value line for name in env_dump.sh's body, or "-". */
+static const char *script_env(const char *body, const char *name, char *out, size_t cap)
+{
+	char key[64];
+	const char *p;
+	size_t n;
+
+	snprintf(key, sizeof(key), "\n%s=", name);
+	if (!(p = strstr(body, key)))
+		return "-";
+	p += strlen(key);
+	n = strcspn(p, "\n");
+	snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), p);
+	return out;
+}
+
+static const struct env_case {
+	int line;
+	const char *desc;
+	const char *req;             /* %s: the tag */
+} env_cases[] = {
+	{ __LINE__, "a GET with a query, Host with a port",
+	  "GET /cgi-bin/env_dump.sh?q=%s HTTP/1.1\r\nHost: localhost:1\r\nX-Tag: %s\r\n\r\n" },
+	{ __LINE__, "a POST without a query, an IPv6 literal Host",
+	  "POST /cgi-bin/env_dump.sh HTTP/1.1\r\nHost: [::1]:80\r\nX-Tag: %s\r\n"
+	  "Content-Length: 0\r\n\r\n" },
+	{ __LINE__, "HTTP/1.0 without Host: SERVER_NAME is server_name",
+	  "GET /cgi-bin/env_dump.sh/extra?%s HTTP/1.0\r\nX-Tag: %s\r\n\r\n" },
+	{ __LINE__, "a vhost: its server_name whatever Host says",
+	  "GET /cgi-bin/env_dump.sh?%s HTTP/1.1\r\nHost: WWW.A.test\r\nX-Tag: %s\r\n\r\n" },
+	{ __LINE__, "Basic auth: REMOTE_USER, AUTH_TYPE",
+	  "GET /cgi-bin/env_auth.sh?%s HTTP/1.1\r\nHost: localhost\r\nX-Tag: %s\r\n"
+	  "Authorization: Basic " ALICE_BASIC "\r\n\r\n" },
+};
+
+START_TEST(test_env_vars)
+{
+	const struct env_case *c = &env_cases[_i];
+	char more[2048], req[1024], tag[32], body[HS_MAX_RESP + 2], val[1024], *f[16];
+	const char *log;
+	int n;
+
+	fixtures();
+	snprintf(more, sizeof(more),
+		 "access_log_format = \"%s\";\n"
+		 "vhosts = ( { server_name = \"a.test\"; aliases = [ \"www.a.test\" ]; document_root = \"%s/a\"; } );\n",
+		 ENV_FMT, srv.root);
+	start(more);
+	snprintf(tag, sizeof(tag), "env%d", c->line);
+	snprintf(req, sizeof(req), c->req, tag, tag);
+	get(req);
+	ck_assert_msg(resp.status == 200, "line %d (%s): status %d", c->line, c->desc, resp.status);
+	body[0] = '\n';
+	memcpy(body + 1, resp.body, resp.body_len + 1);
+	log = log_line(srv.access_log, tag);
+	n = split(line, f, 16);
+	ck_assert_msg(n == 13, "line %d: %d fields: %s", c->line, n, log);
+	for (size_t i = 0; i < sizeof(env_names) / sizeof(env_names[0]); i++) {
+		char esc[1024];
+		const char *want = script_env(body, env_names[i], val, sizeof(val));
+		size_t o = 0;
+
+		/* The log escapes what the script saw raw: only '"' and '\\' could differ here. */
+		for (const char *p = want; *p && o + 2 < sizeof(esc); p++) {
+			if (*p == '"' || *p == '\\')
+				esc[o++] = '\\';
+			esc[o++] = *p;
+		}
+		esc[o] = '\0';
+		ck_assert_msg(strcmp(f[1 + i], esc) == 0, "line %d (%s): %s: log '%s', script '%s'",
+			      c->line, c->desc, env_names[i], f[1 + i], esc);
+	}
 }
 END_TEST
 
@@ -496,12 +593,13 @@ END_TEST
 static Suite *logformat_suite(void)
 {
 	Suite *s = suite_create("logformat");
-	TCase *dir = hs_tcase("directives", 30, teardown);
+	TCase *dir = hs_tcase("directives", 60, teardown);
 	TCase *site = hs_tcase("sites", 30, teardown);
 	TCase *stop = hs_tcase("status", 40, teardown);
 	TCase *tools = hs_tcase("tools", 90, teardown);
 
 	tcase_add_test(dir, test_each_directive);
+	tcase_add_loop_test(dir, test_env_vars, 0, sizeof(env_cases) / sizeof(env_cases[0]));
 	tcase_add_test(dir, test_duration);
 	tcase_add_test(dir, test_default_combined);
 	tcase_add_test(dir, test_presets);
