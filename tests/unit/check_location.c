@@ -283,6 +283,51 @@ START_TEST(test_conf_no_locations)
 }
 END_TEST
 
+/*
+ * The commented examples of etc/pfhttpd.conf load as written once their '#'
+ * is taken off: the block from "#NAME = (" to its "#);" (run from the
+ * source tree, as make unit does). ROOT in the result stands for tmpdir.
+ */
+static void example_block(const char *name, char *out, size_t cap)
+{
+	char head[64], line[1024];
+	FILE *fp = fopen("etc/pfhttpd.conf", "r");
+	size_t n = 0;
+	bool in = false;
+
+	ck_assert_msg(fp != NULL, "etc/pfhttpd.conf: %s (run from the source tree)", strerror(errno));
+	snprintf(head, sizeof head, "#%s = (", name);
+	out[0] = '\0';
+	while (fgets(line, sizeof line, fp)) {
+		if (!in && strncmp(line, head, strlen(head)) == 0)
+			in = true;
+		if (!in)
+			continue;
+		ck_assert_int_eq(line[0], '#');
+		ck_assert_uint_lt(n + strlen(line), cap);
+		memcpy(out + n, line + 1, strlen(line + 1) + 1);
+		n += strlen(line + 1);
+		if (strncmp(line, "#);", 3) == 0)
+			break;
+	}
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_msg(in && n > 0, "no '%s' block in etc/pfhttpd.conf", head);
+}
+
+START_TEST(test_example_locations)
+{
+	char text[8192];
+	struct conf c;
+
+	example_block("locations", text, sizeof text);
+	load_ok(text, &c);
+	ck_assert_uint_ge(c.site.nlocations, 2);
+	for (size_t i = 0; i < c.site.nlocations; i++)
+		ck_assert_ptr_nonnull(c.site.locations[i].path);
+	conf_free(&c);
+}
+END_TEST
+
 /* Two entries name the same thing (the merge's rule, conf_table.h). */
 struct same_case {
 	int src_line;
@@ -333,6 +378,7 @@ static Suite *location_suite(void)
 	tcase_add_checked_fixture(conf, setup, teardown);
 	tcase_add_test(conf, test_conf_locations);
 	tcase_add_test(conf, test_conf_no_locations);
+	tcase_add_test(conf, test_example_locations);
 	tcase_set_timeout(conf, 30);
 	suite_add_tcase(s, conf);
 	return s;
