@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "conf_table.h"
 #include "log.h"
+#include "logfmt.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -152,6 +153,21 @@ static int conf_check_extension(struct conf_ctx *x, const char *key, int line, c
 {
 	if (v[0] != '.' || v[1] == '\0' || strchr(v, '/'))
 		return conf_err(x, line, "%s: must start with '.', e.g. \".php\"", key);
+	return 0;
+}
+
+/*
+ * access_log_format: compiled here, at load, so an unknown directive is a
+ * FILE:LINE error at -t and at start, never a surprise in the log; log.c
+ * compiles it again (it cannot fail then) where the lines are written.
+ */
+static int conf_check_log_format(struct conf_ctx *x, const char *key, int line, char *v)
+{
+	struct logfmt f;
+	char why[256];
+
+	if (logfmt_compile(&f, v, why, sizeof(why)) < 0)
+		return conf_err(x, line, "%s: %s", key, why);
 	return 0;
 }
 
@@ -869,6 +885,9 @@ static const struct conf_key conf_root_keys[] = {
 	TOP_STR("pid_file", CONF_T_PATH, pid_file, line.pid_file),
 	{ .name = "access_log", .type = CONF_T_PATH, .scope = CONF_ALL, .base = CONF_B_SITE,
 	  .off = OFF_S(access_log), .line_off = OFF_S(lines.access_log) },
+	/* Apache's LogFormat text or a preset's name (logfmt.h); per site, not per path. */
+	{ .name = "access_log_format", .type = CONF_T_STR, .scope = CONF_ALL, .base = CONF_B_SITE,
+	  .off = OFF_S(access_log_format), .dflt = LOGFMT_DEFAULT, .check = conf_check_log_format },
 	{ .name = "error_log", .type = CONF_T_PATH, .scope = CONF_ALL, .base = CONF_B_SITE,
 	  .off = OFF_S(error_log), .line_off = OFF_S(lines.error_log) },
 	TOP_STR("mime_types", CONF_T_PATH, mime_types, line.mime_types),

@@ -13,6 +13,7 @@
 #include "location.h"
 #include "log.h"
 #include "realip.h"
+#include "request_log.h"
 #include "scoreboard.h"
 #include "static.h"
 #include "status.h"
@@ -114,6 +115,7 @@ static void request_reset(struct request_ctx *x, const struct site *site, struct
 	rq->client = c->c_peer;
 	rq->client_addr = &c->c_peer_addr;
 	rq->client_port = c->c_peer_port;
+	request_log_start(rq);
 	body_init(&rq->body, c, false, 0, false, 1, site->conf->limits.body);
 }
 
@@ -210,6 +212,7 @@ static int request_read_head(struct request_ctx *x, struct conn *c, bool first)
 			/* The header timeout is total, counted from the first byte. */
 			started = true;
 			x->rq.when = time(NULL);
+			request_log_start(&x->rq);
 			deadline = conn_now_ms() + cf->timeouts.header * 1000LL;
 			request_state(x, SB_READING);
 		}
@@ -235,23 +238,6 @@ static void request_line_span(struct request *rq)
 		len++;
 	rq->line = c->c_in;
 	rq->line_len = len;
-}
-
-static void request_log(const struct request *rq)
-{
-	struct log_access_rec r = {
-		.client = rq->client,
-		.when = rq->when,
-		.status = rq->status,
-		.bytes = rq->body_sent,
-		.request_line = rq->line,
-		.request_line_len = rq->line_len,
-	};
-
-	r.user = rq->auth_user;
-	r.referer = request_header(rq, "Referer", &r.referer_len);
-	r.user_agent = request_header(rq, "User-Agent", &r.user_agent_len);
-	log_access(&r);
 }
 
 const struct conf_pathset *request_set(const struct request *rq)

@@ -318,6 +318,7 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(c.site.error_log);
 	ck_assert_ptr_null(c.mime_types);
 	ck_assert_int_eq(c.line.pid_file, 0);
+	ck_assert_str_eq(c.site.access_log_format, "combined");
 	ck_assert_uint_eq(c.site.nerror_pages, 0);
 	ck_assert_int_eq(c.log_level, LOG_NOTICE);
 	ck_assert(!c.allow_root);
@@ -537,6 +538,24 @@ START_TEST(test_status_full)
 	ck_assert_int_eq(c.site.status.allow[1].family, AF_INET6);
 	ck_assert_uint_eq(c.site.status.allow[1].prefix, 32);
 	ck_assert_uint_eq(c.site.status.allow[2].prefix, 32);
+	conf_free(&c);
+}
+END_TEST
+
+/* access_log_format: per site; a vhost inherits the top level's unless it names its own. */
+START_TEST(test_access_log_format)
+{
+	struct conf c;
+
+	load_ok("logfmt.conf", "document_root = \"htdocs\";\n"
+		"access_log_format = \"vhost_combined\";\n"
+		"vhosts = ( { server_name = \"a.example\"; },\n"
+		"  { server_name = \"b.example\"; access_log_format = \"%h %D \\\"%r\\\" %{X-Id}o\"; } );\n",
+		&c);
+	ck_assert_str_eq(c.site.access_log_format, "vhost_combined");
+	ck_assert_str_eq(c.vhosts[0].access_log_format, "vhost_combined");
+	ck_assert_ptr_ne(c.vhosts[0].access_log_format, c.site.access_log_format);
+	ck_assert_str_eq(c.vhosts[1].access_log_format, "%h %D \"%r\" %{X-Id}o");
 	conf_free(&c);
 }
 END_TEST
@@ -882,6 +901,31 @@ static const struct err_case err_cases[] = {
 	  "log_level: 'WARN' is not one of error, warn, notice, info, debug" },
 	{ __LINE__, "log_level a number", NULL,
 	  "log_level = 3;\n", 1, "log_level: must be a string" },
+	/* access_log_format (logfmt.h): compiled at load, so every bad format is FILE:LINE */
+	{ __LINE__, "access_log_format: unknown directive", NULL,
+	  "\naccess_log_format = \"%h %Z\";\n", 2, "access_log_format: unknown directive '%%Z'" },
+	{ __LINE__, "access_log_format: %O is not counted", NULL,
+	  "access_log_format = \"%h %O\";\n", 1,
+	  "access_log_format: '%%O' is not supported by pfhttpd (pfhttpd.conf(5) lists the "
+	  "directives; for %%O use %%b)" },
+	{ __LINE__, "access_log_format: a newline (libconfig's \\n) splits a line", NULL,
+	  "access_log_format = \"%h\\n%u\";\n", 1,
+	  "access_log_format: a line break in the format: one request is one line" },
+	{ __LINE__, "access_log_format: empty", NULL,
+	  "access_log_format = \"\";\n", 1, "access_log_format: must not be empty" },
+	{ __LINE__, "access_log_format: not a string", NULL,
+	  "access_log_format = 1;\n", 1, "access_log_format: must be a string" },
+	{ __LINE__, "access_log_format: a misspelt preset is not logged as text", NULL,
+	  "access_log_format = \"combinded\";\n", 1,
+	  "access_log_format: neither a preset (combined, common, vhost_combined) nor a format "
+	  "with a directive" },
+	{ __LINE__, "access_log_format: a lone % at the end", NULL,
+	  "access_log_format = \"%h %\";\n", 1,
+	  "access_log_format: '%%' at the end of the format has no directive (a percent sign is %%%%)" },
+	{ __LINE__, "access_log_format: a vhost's own is checked and named", NULL,
+	  "vhosts = ( { server_name = \"a.example\";\n"
+	  "  access_log_format = \"%{Referer\"; } );\n", 2,
+	  "vhosts[0].access_log_format: '%%{Referer' without a closing '}'" },
 	{ __LINE__, "allow_root a string", NULL,
 	  "\n\nallow_root = \"yes\";\n", 3, "allow_root: must be true or false" },
 	{ __LINE__, "keeper_user empty", NULL,
@@ -2297,6 +2341,7 @@ static Suite *conf_suite(void)
 	tcase_add_loop_test(core, test_log_levels, 0,
 			    (int)(sizeof level_cases / sizeof level_cases[0]));
 	tcase_add_test(core, test_defaults);
+	tcase_add_test(core, test_access_log_format);
 	tcase_add_test(core, test_defaults_numbers);
 	tcase_add_test(core, test_cgi_empty_group);
 	tcase_add_test(core, test_int64_and_edges);
