@@ -481,6 +481,12 @@ static struct conf_bases conf_set_bases(struct conf_pathset *set)
 	return b;
 }
 
+/* A CONF_B_SET row's field in set (merging works on the sets themselves). */
+static void *conf_set_field(const struct conf_pathset *set, size_t off)
+{
+	return (char *)(uintptr_t)set + off;
+}
+
 void conf_pathset_free(struct conf_pathset *set)
 {
 	struct conf_bases b = conf_set_bases(set);
@@ -499,9 +505,9 @@ int conf_pathset_copy(struct conf_ctx *x, struct conf_pathset *dst,
 	memcpy(dst, src, sizeof *dst);
 	for (const struct conf_key *k = conf_root_table.keys; k->name; k++)
 		if (k->base == CONF_B_SET && !conf_scalar_size(k->type)) {
-			conf_put_ptr(&db, k, NULL);
+			memset(conf_set_field(dst, k->off), 0, sizeof(char *));
 			if (k->count_off != CONF_NONE)
-				conf_put_count(&db, k, 0);
+				memset(conf_set_field(dst, k->count_off), 0, sizeof(size_t));
 		}
 	for (const struct conf_key *k = conf_root_table.keys; k->name; k++)
 		if (k->base == CONF_B_SET && conf_copy_key(x, k, &db, &sb) < 0)
@@ -539,11 +545,15 @@ static bool conf_list_has(char *const *v, size_t n, const char *e)
 /* dst's entries that inner does not name again, then inner's: the new list
  * is built whole before dst's is freed, so a failure leaves dst as it was. */
 static int conf_merge_list(struct conf_ctx *x, const struct conf_key *k,
-			   const struct conf_bases *db, const struct conf_bases *ib)
+			   struct conf_pathset *dst, const struct conf_pathset *own)
 {
-	char **out = conf_get_ptr(db, k), **in = conf_get_ptr(ib, k), **merged;
-	size_t nout = conf_get_count(db, k), nin = conf_get_count(ib, k), n = 0;
+	char **out, **in, **merged;
+	size_t nout, nin, n = 0;
 
+	memcpy(&out, conf_set_field(dst, k->off), sizeof out);
+	memcpy(&in, conf_set_field(own, k->off), sizeof in);
+	memcpy(&nout, conf_set_field(dst, k->count_off), sizeof nout);
+	memcpy(&nin, conf_set_field(own, k->count_off), sizeof nin);
 	if (nin == 0)
 		return 0;
 	if (!(merged = conf_calloc(x, nout + nin, sizeof *merged)))
@@ -555,36 +565,50 @@ static int conf_merge_list(struct conf_ctx *x, const struct conf_key *k,
 		if (conf_set(x, &merged[n++], in[i]) < 0)
 			goto fail;
 	conf_free_strs(out, nout);
-	conf_put_ptr(db, k, merged);
-	conf_put_count(db, k, n);
+	memcpy(conf_set_field(dst, k->off), &merged, sizeof merged);
+	memcpy(conf_set_field(dst, k->count_off), &n, sizeof n);
 	return 0;
 fail:
 	conf_free_strs(merged, n);
 	return -1;
 }
 
+/* A scalar or string the inner level names, and a named key's line. */
+static int conf_merge_value(struct conf_ctx *x, const struct conf_key *k,
+			    struct conf_pathset *dst, const struct conf_pathset *own)
+{
+	size_t size = conf_scalar_size(k->type);
+	char *from;
+
+	/* A key's line (for messages) is that of the innermost level naming it. */
+	if (k->line_off != CONF_NONE)
+		memcpy(conf_set_field(dst, k->line_off), conf_set_field(own, k->line_off), sizeof(int));
+	if (k->count_off != CONF_NONE)
+		return 0;
+	if (size) {
+		memcpy(conf_set_field(dst, k->off), conf_set_field(own, k->off), size);
+		return 0;
+	}
+	memcpy(&from, conf_set_field(own, k->off), sizeof from);
+	return conf_set(x, (char **)conf_set_field(dst, k->off), from);
+}
+
 int conf_pathset_merge(struct conf_ctx *x, struct conf_pathset *dst,
 		       const struct conf_pathset *own, uint64_t mask)
 {
-	struct conf_bases db = conf_set_bases(dst), ib = conf_set_bases((struct conf_pathset *)own);
 	int bit = 0;
 
 	for (const struct conf_key *k = conf_root_table.keys; k->name; k++) {
-		size_t size = conf_scalar_size(k->type);
 		bool named;
 
 		if (k->base != CONF_B_SET)
 			continue;
 		named = bit < 64 && (mask >> bit & 1u);
 		bit++;
-		if (k->count_off != CONF_NONE) {
-			if (conf_merge_list(x, k, &db, &ib) < 0)
-				return -1;
-		} else if (named && size) {
-			memcpy(conf_at(&db, k->base, k->off), conf_at(&ib, k->base, k->off), size);
-		} else if (named && conf_set(x, conf_str_at(&db, k), *conf_str_at(&ib, k)) < 0) {
+		if (k->count_off != CONF_NONE && conf_merge_list(x, k, dst, own) < 0)
 			return -1;
-		}
+		if (named && conf_merge_value(x, k, dst, own) < 0)
+			return -1;
 	}
 	return 0;
 }

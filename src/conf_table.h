@@ -174,7 +174,8 @@ int conf_elem_copy(struct conf_ctx *x, const struct conf_table *t, void *dst, co
  * merge: dst (the outer level's effective set, owned) takes the inner
  * level's own keys: a scalar or string whose bit is in mask replaces dst's;
  * a list's entries are appended after removing every dst entry of the same
- * name (conf_entry_name). Copy and free are deep.
+ * name (conf_entry_same); a row's line (line_off, an int in the set) is
+ * the innermost naming level's. Copy and free are deep.
  */
 int conf_pathset_merge(struct conf_ctx *x, struct conf_pathset *dst,
 		       const struct conf_pathset *own, uint64_t mask);
