@@ -6,7 +6,8 @@
  * If-None-Match and If-Range on the variant; HEAD; a directory's index;
  * variants that must not be sent (older than the file, a directory, a
  * symlink out of the root, under another access rule); the .gz asked for by
- * its name; a vhost that turns it off. One worker, and each case asked
+ * its name; a vhost that turns it off; locations that turn it on and off
+ * (merged top level, vhost, location). One worker, and each case asked
  * twice, so a cached entry of the file meets every kind of request.
  */
 #include "harness.h"
@@ -194,9 +195,8 @@ static const struct sel_case sel_cases[] = {
 	  NULL, "application/gzip", false },
 };
 
-START_TEST(test_select)
+static void check_sel(const struct sel_case *c)
 {
-	const struct sel_case *c = &sel_cases[_i];
 	static char want[8192];
 	size_t n = file_bytes(c->sent, want, sizeof want);
 	const char *ce, *ct, *vary;
@@ -222,6 +222,11 @@ START_TEST(test_select)
 			      "line %d (%s): Vary %s", c->line, c->desc, vary ? vary : "(none)");
 		ck_assert_int_le(hs_hdr_count(&resp, "Vary"), 1);
 	}
+}
+
+START_TEST(test_select)
+{
+	check_sel(&sel_cases[_i]);
 }
 END_TEST
 
@@ -447,11 +452,63 @@ START_TEST(test_stale_after_change)
 }
 END_TEST
 
+/* ---- per path: locations (issue 10) ---------------------------------------- */
+
+/*
+ * Off at the top level but on below /static/; on in the vhost on.test but
+ * off below its /raw/; the top level's /static/ location applies in the
+ * vhost too (merged top level, vhost, location).
+ */
+static const char loc_extra[] =
+	ONE_WORKER
+	"locations = ( { path = \"/static/\"; precompressed = true; } );\n"
+	"vhosts = ( { server_name = \"on.test\"; precompressed = true; "
+	"locations = ( { path = \"/raw/\"; precompressed = false; } ); } );\n";
+
+static void setup_loc(void)
+{
+	char msg[4096];
+
+	if (hs_root_init(&srv) == -1 || hs_fixtures(&srv) == -1)
+		ck_abort_msg("cannot create the server root");
+	put_at("htdocs/static/app.css", css, T0);
+	put_at("htdocs/static/app.css.gz", "GZ-VARIANT-of-static/app.css\n", T0);
+	put_at("htdocs/plain.css", css, T0);
+	put_at("htdocs/plain.css.gz", "GZ-VARIANT-of-plain.css\n", T0);
+	put_at("htdocs/raw/r.css", css, T0);
+	put_at("htdocs/raw/r.css.gz", "GZ-VARIANT-of-raw/r.css\n", T0);
+	if (hs_start(&srv, loc_extra, msg, sizeof msg) == -1) {
+		hs_destroy(&srv);
+		ck_abort_msg("cannot start %s: %s", hs_bin(), msg);
+	}
+}
+
+static const struct sel_case loc_cases[] = {
+	{ __LINE__, "top off, its /static/ on", NULL, "/static/app.css", AE("gzip"), "static/app.css.gz",
+	  "gzip", CSS, true },
+	{ __LINE__, "top off, outside /static/", NULL, "/plain.css", AE("gzip"), "plain.css", NULL, CSS,
+	  false },
+	{ __LINE__, "top off, /raw/ (the vhost's location only)", NULL, "/raw/r.css", AE("gzip"),
+	  "raw/r.css", NULL, CSS, false },
+	{ __LINE__, "vhost on", "on.test", "/plain.css", AE("gzip"), "plain.css.gz", "gzip", CSS, true },
+	{ __LINE__, "vhost on, its /raw/ off", "on.test", "/raw/r.css", AE("gzip"), "raw/r.css", NULL,
+	  CSS, false },
+	{ __LINE__, "vhost on, the top level's /static/ on", "on.test", "/static/app.css", AE("gzip"),
+	  "static/app.css.gz", "gzip", CSS, true },
+};
+
+START_TEST(test_location)
+{
+	check_sel(&loc_cases[_i]);
+}
+END_TEST
+
 static Suite *precompressed_suite(void)
 {
 	Suite *s = suite_create("precompressed");
 	TCase *sel = hs_tcase("select", 60, NULL);
 	TCase *val = hs_tcase("validators", 60, NULL);
+	TCase *loc = hs_tcase("location", 60, NULL);
 
 	tcase_add_unchecked_fixture(sel, setup, teardown);
 	tcase_add_loop_test(sel, test_select, 0, NELEM(sel_cases));
@@ -467,6 +524,10 @@ static Suite *precompressed_suite(void)
 	tcase_add_test(val, test_412_and_methods);
 	tcase_add_test(val, test_stale_after_change);
 	suite_add_tcase(s, val);
+
+	tcase_add_unchecked_fixture(loc, setup_loc, teardown);
+	tcase_add_loop_test(loc, test_location, 0, NELEM(loc_cases));
+	suite_add_tcase(s, loc);
 	return s;
 }
 
