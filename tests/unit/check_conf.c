@@ -897,6 +897,31 @@ START_TEST(test_precompressed)
 }
 END_TEST
 
+/* In a location: its set says so, the site's does not change; merged into a vhost's copy. */
+START_TEST(test_precompressed_location)
+{
+	struct conf c;
+
+	load_ok("precomp-loc.conf",
+		"locations = ( { path = \"/static/\"; precompressed = true; },\n"
+		"              { path = \"/other/\"; } );\n"
+		"vhosts = ( { server_name = \"a\"; precompressed = true;\n"
+		"  locations = ( { path = \"/raw/\"; precompressed = false; } ); } );\n", &c);
+	ck_assert(!c.site.set.precompressed);
+	ck_assert_uint_eq(c.site.nlocations, 2);
+	ck_assert(c.site.locations[0].set.precompressed);
+	ck_assert(!c.site.locations[1].set.precompressed);
+	ck_assert(c.vhosts[0].set.precompressed);
+	ck_assert_uint_eq(c.vhosts[0].nlocations, 3);
+	for (size_t i = 0; i < c.vhosts[0].nlocations; i++) {
+		const struct conf_location *l = &c.vhosts[0].locations[i];
+		/* /raw/ turns it off; /static/ and /other/ inherit the vhost's (on). */
+		ck_assert_msg(l->set.precompressed == (strcmp(l->path, "/raw/") != 0), "%s", l->path);
+	}
+	conf_free(&c);
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------- */
 
 struct err_case {
@@ -1735,6 +1760,9 @@ static const struct err_case err_cases[] = {
 	{ __LINE__, "precompressed twice", NULL,
 	  "precompressed = true;\nprecompressed = false;\n", 2,
 	  "precompressed: duplicate setting (a key may be set only once in its group)" },
+	{ __LINE__, "precompressed in a location, a number", NULL,
+	  "locations = (\n  { path = \"/s/\";\n    precompressed = 0; }\n);\n", 3,
+	  "locations[0].precompressed: must be true or false" },
 	{ __LINE__, "precompressed in a vhost, a string", NULL,
 	  "vhosts = (\n  { server_name = \"a\";\n    precompressed = \"on\"; }\n);\n", 3,
 	  "vhosts[0].precompressed: must be true or false" },
@@ -2407,6 +2435,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(core, test_shared_defaults);
 	tcase_add_test(core, test_real_ip);
 	tcase_add_test(core, test_keys_documented);
+	tcase_add_test(core, test_precompressed_location);
 	tcase_add_loop_test(core, test_precompressed, 0,
 			    (int)(sizeof(precomp_cases) / sizeof(precomp_cases[0])));
 	tcase_add_loop_test(core, test_vhost_names, 0,
