@@ -490,7 +490,10 @@ START_TEST(test_vhost_beside_top_off)
 
 	put_list("v/list");
 	put_or_abort("v/errors/404.html", "v-404\n");
-	snprintf(extra, sizeof extra, "log_level = \"info\";\n"
+	put_or_abort("v/~tilde.txt", "taken by userdir\n");
+	put_or_abort("v/root.txt", "root\n");
+	put_or_abort("v/list/~below.txt", "below\n");
+	snprintf(extra, sizeof extra, "log_level = \"info\";\nuserdir = { };\n"
 		 "vhosts = ( { server_name = \"v.test\"; document_root = \"%s/v\"; "
 		 "autoindex = true; } );\n", srv.root);
 	start(extra);
@@ -508,6 +511,19 @@ START_TEST(test_vhost_beside_top_off)
 	ck_assert_ptr_null(strstr(resp.body, "link-out"));
 	get_host("/list/?format=json", "v.test", "GET");
 	ck_assert_str_eq(hs_hdr(&resp, "Content-Type"), "application/json");
+	/* At the root, "~name" is a user directory's URL while userdir is on: never listed. */
+	get_host("/", "v.test", "GET");
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_ptr_nonnull(strstr(resp.body, "<a href=\"root.txt\">root.txt</a>"));
+	ck_assert_ptr_null(strstr(resp.body, "tilde"));
+	ck_assert_ptr_null(strstr(resp.body, "../"));
+	get_host("/~tilde.txt", "v.test", "GET");
+	ck_assert_int_eq(resp.status, 404);
+	/* Below the root it is an ordinary name. */
+	get_host("/list/", "v.test", "GET");
+	ck_assert_ptr_nonnull(strstr(resp.body, "<a href=\"~below.txt\">~below.txt</a>"));
+	get_host("/list/~below.txt", "v.test", "GET");
+	ck_assert_int_eq(resp.status, 200);
 }
 END_TEST
 
