@@ -75,18 +75,17 @@ const char *autoindex_name(const struct autoindex_list *l, const struct autoinde
 	return l->names + e->name_off;
 }
 
-/* qsort's comparator has no context argument: the names being sorted. */
-static const char *autoindex_sort_names;
-
-static int autoindex_cmp(const void *pa, const void *pb)
+/* qsort_r (glibc's, as _GNU_SOURCE gives it): names is the list's buffer. */
+static int autoindex_cmp(const void *pa, const void *pb, void *names)
 {
 	const struct autoindex_entry *a = pa, *b = pb;
 	size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
+	const char *s = names;
 	int c;
 
 	if (a->is_dir != b->is_dir)
 		return a->is_dir ? -1 : 1;
-	c = memcmp(autoindex_sort_names + a->name_off, autoindex_sort_names + b->name_off, n);
+	c = memcmp(s + a->name_off, s + b->name_off, n);
 	if (c != 0)
 		return c;
 	return (a->name_len > b->name_len) - (a->name_len < b->name_len);
@@ -94,11 +93,8 @@ static int autoindex_cmp(const void *pa, const void *pb)
 
 void autoindex_sort(struct autoindex_list *l)
 {
-	if (l->n < 2)
-		return;
-	autoindex_sort_names = l->names;
-	qsort(l->e, l->n, sizeof(*l->e), autoindex_cmp);
-	autoindex_sort_names = NULL;
+	if (l->n > 1)
+		qsort_r(l->e, l->n, sizeof(*l->e), autoindex_cmp, l->names);
 }
 
 /* ---- rendering (pure) -------------------------------------------------- */
