@@ -44,7 +44,7 @@ static const char *const listed[] = {
 
 /* Created beside them and never listed; each a file holding its name. */
 static const char *const hidden[] = {
-	".hidden", ".htpasswd", ".htaccess", NL_NAME, "tab\there.txt",
+	".hidden", ".htpasswd", ".htaccess", NL_NAME, "tab\there.txt", "del\x7f.txt",
 };
 
 static void put_or_abort(const char *rel, const char *body)
@@ -173,7 +173,7 @@ static const struct row_case {
 };
 
 static const char *const never[] = {
-	".hidden", ".htpasswd", ".htaccess", ".git", "new", "line.txt", "here.txt", "link-out",
+	".hidden", ".htpasswd", ".htaccess", ".git", "new", "line.txt", "here.txt", "del", "link-out",
 	"link-abs", "link-outdir", "link-dangling", "link-loop", "fifo", "truncated",
 };
 
