@@ -462,7 +462,7 @@ static int autoindex_read(const struct request *rq, struct autoindex_list *l)
 	return status;
 }
 
-/* The listing, rendered. 0, or -1 with the status in *status. */
+/* The listing of rq's directory rendered into out (HTML, or JSON when asked). 0, or a status. */
 static int autoindex_render(struct request *rq, struct autoindex_buf *out, bool *json,
 			    size_t *count, bool *truncated)
 {
