@@ -101,8 +101,8 @@ static void cgi_io_log_line(struct cgi_io *io, const char *line, size_t len)
 	do {
 		size_t used, n = log_escape(esc, sizeof(esc), line, len, &used);
 
-		log_error(LOG_ERR, "[client %s:%d] %s: %.*s", io->rq->conn->c_peer,
-			  io->rq->conn->c_peer_port, io->t->script_name, (int)n, esc);
+		log_error(LOG_ERR, "[client %s:%d] %s: %.*s", io->rq->client,
+			  io->rq->client_port, io->t->script_name, (int)n, esc);
 		line += used;
 		len -= used;
 	} while (len > 0);
@@ -408,7 +408,7 @@ stays:
 	return false;
 gone:
 	log_error(LOG_ERR, "[client %s:%d] CGI script %s: the client closed the connection, "
-		  "script stopped", c->c_peer, c->c_peer_port, io->t->filename);
+		  "script stopped", io->rq->client, io->rq->client_port, io->t->filename);
 	io->end = CGI_END_ABORT;
 	c->c_keepalive = false;
 	return true;
@@ -594,6 +594,19 @@ static int cgi_io_answer(struct cgi_io *io)
 		 * gone simply does not read it. */
 		if (io->body_err && !io->sent)
 			return http_error(rq, io->body_err, NULL, "request body not received");
+		if (io->sent && !io->head_pending)
+			return -1; /* the status went out with the head: the log shows it */
+		/*
+		 * Nothing reached the wire (no head yet, or one still waiting for
+		 * the first body bytes): the log must not show a status never
+		 * sent. A fast stop answers 503 (RFC 9110 15.6.4: the server is
+		 * unable to handle the request now), as a worker that still has
+		 * the connection can; a client that left gets nothing, and the
+		 * log shows 499 (request_log.h).
+		 */
+		rq->status = 0;
+		if (conn_stopping)
+			return http_error(rq, 503, NULL, "the server is stopping (fast stop)");
 		return -1;
 	case CGI_END_TIMEOUT:
 		if (!io->sent)

@@ -143,7 +143,7 @@ struct conf_site {
 	struct conf_status status;
 	struct conf_pathset set;     /* this site's defaults for every path */
 	struct conf_location *locations; size_t nlocations; /* file order; a vhost's own, then the top level's it did not replace */
-	char *access_log_format;     /* Apache LogFormat text, a preset expanded; default "combined" */
+	char *access_log_format;     /* Apache LogFormat text or a preset's name (logfmt.h); default "combined" */
 	int line;                    /* of the vhost's group; 0 for the top level */
 	struct {
 		int access_log, error_log, document_root;

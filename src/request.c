@@ -11,6 +11,8 @@
 #include "conf.h"
 #include "http_resp.h"
 #include "log.h"
+#include "realip.h"
+#include "request_log.h"
 #include "scoreboard.h"
 #include "static.h"
 #include "status.h"
@@ -109,7 +111,36 @@ static void request_reset(struct request_ctx *x, const struct site *site, struct
 	rq->hr.major = 1;
 	rq->hr.minor = 1;
 	rq->when = time(NULL);
+	rq->client = c->c_peer;
+	rq->client_addr = &c->c_peer_addr;
+	rq->client_port = c->c_peer_port;
+	request_log_start(rq);
 	body_init(&rq->body, c, false, 0, false, 1, site->conf->limits.body);
+}
+
+/*
+ * real_ip: the client a trusted proxy names in real_ip.header, for this
+ * request only (realip.h has the walk and its reasons). The port is the
+ * header's when it gave one, else the connection's, as Apache's
+ * mod_remoteip keeps it; the proxy's own stays in conn->c_peer*.
+ */
+static void request_real_ip(struct request *rq)
+{
+	const struct conf *cf = rq->site->conf;
+	struct realip_entry e;
+	int port;
+
+	if (!cf->real_ip.header ||
+	    !realip_walk(realip_format_of(cf->real_ip.header), cf->real_ip.header,
+			 rq->hr.headers, rq->hr.nheaders, cf->real_ip.trusted,
+			 cf->real_ip.ntrusted, &rq->conn->c_peer_addr, &e))
+		return;
+	rq->client_buf = e.addr;
+	conn_addr_text(&rq->client_buf, rq->client_text, sizeof(rq->client_text), &port);
+	rq->client = rq->client_text;
+	rq->client_addr = &rq->client_buf;
+	if (e.has_port)
+		rq->client_port = port;
 }
 
 static void request_state(struct request_ctx *x, int state)
@@ -180,6 +211,7 @@ static int request_read_head(struct request_ctx *x, struct conn *c, bool first)
 			/* The header timeout is total, counted from the first byte. */
 			started = true;
 			x->rq.when = time(NULL);
+			request_log_start(&x->rq);
 			deadline = conn_now_ms() + cf->timeouts.header * 1000LL;
 			request_state(x, SB_READING);
 		}
@@ -205,23 +237,6 @@ static void request_line_span(struct request *rq)
 		len++;
 	rq->line = c->c_in;
 	rq->line_len = len;
-}
-
-static void request_log(const struct request *rq)
-{
-	struct log_access_rec r = {
-		.client = rq->conn->c_peer,
-		.when = rq->when,
-		.status = rq->status,
-		.bytes = rq->body_sent,
-		.request_line = rq->line,
-		.request_line_len = rq->line_len,
-	};
-
-	r.user = rq->auth_user;
-	r.referer = request_header(rq, "Referer", &r.referer_len);
-	r.user_agent = request_header(rq, "User-Agent", &r.user_agent_len);
-	log_access(&r);
 }
 
 const struct conf_pathset *request_set(const struct request *rq)
@@ -491,6 +506,7 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 		return REQUEST_CLOSE;
 	}
 	c->c_in_pos = rq->hr.head_len;
+	request_real_ip(rq); /* before anything reads the client: routing, access, logs */
 	/* A worker about to exit keeps the connection when the keeper can take it over. */
 	c->c_keepalive = rq->hr.keep_alive && !conn_stopping &&
 			 conn_retiring != CONN_RETIRE_CLOSE &&

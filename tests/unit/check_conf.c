@@ -318,6 +318,7 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(c.site.error_log);
 	ck_assert_ptr_null(c.mime_types);
 	ck_assert_int_eq(c.line.pid_file, 0);
+	ck_assert_str_eq(c.site.access_log_format, "combined");
 	ck_assert_uint_eq(c.site.nerror_pages, 0);
 	ck_assert_int_eq(c.log_level, LOG_NOTICE);
 	ck_assert(!c.allow_root);
@@ -541,6 +542,24 @@ START_TEST(test_status_full)
 }
 END_TEST
 
+/* access_log_format: per site; a vhost inherits the top level's unless it names its own. */
+START_TEST(test_access_log_format)
+{
+	struct conf c;
+
+	load_ok("logfmt.conf", "document_root = \"htdocs\";\n"
+		"access_log_format = \"vhost_combined\";\n"
+		"vhosts = ( { server_name = \"a.example\"; },\n"
+		"  { server_name = \"b.example\"; access_log_format = \"%h %D \\\"%r\\\" %{X-Id}o\"; } );\n",
+		&c);
+	ck_assert_str_eq(c.site.access_log_format, "vhost_combined");
+	ck_assert_str_eq(c.vhosts[0].access_log_format, "vhost_combined");
+	ck_assert_ptr_ne(c.vhosts[0].access_log_format, c.site.access_log_format);
+	ck_assert_str_eq(c.vhosts[1].access_log_format, "%h %D \"%r\" %{X-Id}o");
+	conf_free(&c);
+}
+END_TEST
+
 /* ---- shared hosting: vhosts, cgi identity, access, userdir, proxy -------- */
 
 static const char vhost_conf[] =
@@ -718,6 +737,32 @@ START_TEST(test_proxy_only_listen)
 }
 END_TEST
 
+/* real_ip: the header defaults to X-Forwarded-For only when the group is there. */
+START_TEST(test_real_ip)
+{
+	struct conf c;
+
+	load_ok("realip.conf", "\nreal_ip = {\n  trusted = [ \"10.0.0.0/8\", \"::1\" ];\n};\n", &c);
+	ck_assert_str_eq(c.real_ip.header, "X-Forwarded-For");
+	ck_assert_uint_eq(c.real_ip.ntrusted, 2);
+	ck_assert_uint_eq(c.real_ip.trusted[0].prefix, 8);
+	ck_assert_int_eq(c.real_ip.line, 2);
+	conf_free(&c);
+	load_ok("realip.conf", "real_ip = { header = \"Forwarded\"; trusted = [ \"127.0.0.1\" ]; };\n", &c);
+	ck_assert_str_eq(c.real_ip.header, "Forwarded");
+	ck_assert_uint_eq(c.real_ip.ntrusted, 1);
+	conf_free(&c);
+	load_ok("realip.conf", "real_ip = { header = \"CF-Connecting-IP\"; trusted = [ \"::/0\" ]; };\n", &c);
+	ck_assert_str_eq(c.real_ip.header, "CF-Connecting-IP");
+	conf_free(&c);
+	load_ok("realip.conf", "document_root = \"htdocs\";\n", &c);
+	ck_assert_ptr_null(c.real_ip.header);
+	ck_assert_uint_eq(c.real_ip.ntrusted, 0);
+	ck_assert_int_eq(c.real_ip.line, 0);
+	conf_free(&c);
+}
+END_TEST
+
 START_TEST(test_shared_defaults)
 {
 	struct conf c;
@@ -888,6 +933,31 @@ static const struct err_case err_cases[] = {
 	  "log_level: 'WARN' is not one of error, warn, notice, info, debug" },
 	{ __LINE__, "log_level a number", NULL,
 	  "log_level = 3;\n", 1, "log_level: must be a string" },
+	/* access_log_format (logfmt.h): compiled at load, so every bad format is FILE:LINE */
+	{ __LINE__, "access_log_format: unknown directive", NULL,
+	  "\naccess_log_format = \"%h %Z\";\n", 2, "access_log_format: unknown directive '%%Z'" },
+	{ __LINE__, "access_log_format: %O is not counted", NULL,
+	  "access_log_format = \"%h %O\";\n", 1,
+	  "access_log_format: '%%O' is not supported by pfhttpd (pfhttpd.conf(5) lists the "
+	  "directives; for %%O use %%b)" },
+	{ __LINE__, "access_log_format: a newline (libconfig's \\n) splits a line", NULL,
+	  "access_log_format = \"%h\\n%u\";\n", 1,
+	  "access_log_format: a line break in the format: one request is one line" },
+	{ __LINE__, "access_log_format: empty", NULL,
+	  "access_log_format = \"\";\n", 1, "access_log_format: must not be empty" },
+	{ __LINE__, "access_log_format: not a string", NULL,
+	  "access_log_format = 1;\n", 1, "access_log_format: must be a string" },
+	{ __LINE__, "access_log_format: a misspelt preset is not logged as text", NULL,
+	  "access_log_format = \"combinded\";\n", 1,
+	  "access_log_format: neither a preset (combined, common, vhost_combined) nor a format "
+	  "with a directive" },
+	{ __LINE__, "access_log_format: a lone % at the end", NULL,
+	  "access_log_format = \"%h %\";\n", 1,
+	  "access_log_format: '%%' at the end of the format has no directive (a percent sign is %%%%)" },
+	{ __LINE__, "access_log_format: a vhost's own is checked and named", NULL,
+	  "vhosts = ( { server_name = \"a.example\";\n"
+	  "  access_log_format = \"%{Referer\"; } );\n", 2,
+	  "vhosts[0].access_log_format: '%%{Referer' without a closing '}'" },
 	{ __LINE__, "allow_root a string", NULL,
 	  "\n\nallow_root = \"yes\";\n", 3, "allow_root: must be true or false" },
 	{ __LINE__, "autoindex a string", NULL,
@@ -1492,6 +1562,38 @@ static const struct err_case err_cases[] = {
 	{ __LINE__, "proxy_protocol listen malformed", NULL,
 	  "proxy_protocol = { listen = [ \"localhost:8081\" ]; trusted = [ \"::1\" ]; };\n", 1,
 	  "proxy_protocol.listen: 'localhost:8081' is malformed " LISTEN_FORMS },
+	/* real_ip */
+	{ __LINE__, "real_ip without trusted", NULL,
+	  "\nreal_ip = { header = \"X-Forwarded-For\"; };\n", 2,
+	  "real_ip.trusted: required but not set" },
+	{ __LINE__, "real_ip trusted empty", NULL,
+	  "real_ip = {\n  trusted = [ ]; };\n", 2,
+	  "real_ip.trusted: must not be empty (remove the real_ip group to turn it off)" },
+	{ __LINE__, "real_ip trusted host name", NULL,
+	  "real_ip = { trusted = [ \"proxy\" ]; };\n", 1,
+	  "real_ip.trusted: 'proxy' is not an IP address or prefix" },
+	{ __LINE__, "real_ip header not a field name", NULL,
+	  "real_ip = { trusted = [ \"::1\" ];\n  header = \"X-Forwarded-For:\"; };\n", 2,
+	  "real_ip.header: 'X-Forwarded-For:' is not a header field name, e.g. "
+	  "\"X-Forwarded-For\" or \"Forwarded\"" },
+	{ __LINE__, "real_ip header with a space", NULL,
+	  "real_ip = { trusted = [ \"::1\" ]; header = \"X Real IP\"; };\n", 1,
+	  "real_ip.header: 'X Real IP' is not a header field name, e.g. "
+	  "\"X-Forwarded-For\" or \"Forwarded\"" },
+	{ __LINE__, "real_ip header empty", NULL,
+	  "real_ip = { trusted = [ \"::1\" ]; header = \"\"; };\n", 1,
+	  "real_ip.header: must not be empty" },
+	{ __LINE__, "real_ip header a number", NULL,
+	  "real_ip = { trusted = [ \"::1\" ]; header = 4; };\n", 1,
+	  "real_ip.header: must be a string" },
+	{ __LINE__, "real_ip unknown key", NULL,
+	  "real_ip = { trusted = [ \"::1\" ];\n  recursive = true; };\n", 2,
+	  "real_ip.recursive: unknown key" },
+	{ __LINE__, "real_ip not a group", NULL,
+	  "real_ip = \"X-Forwarded-For\";\n", 1, "real_ip: must be a group" },
+	{ __LINE__, "real_ip in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\"; real_ip = { trusted = [ \"::1\" ]; }; } );\n", 1,
+	  "vhosts[0].real_ip: not allowed in a vhost (only at the top level)" },
 	{ __LINE__, "the same address in listen and proxy_protocol.listen", NULL,
 	  "listen = [ \"127.0.0.1:8080\",\n  \"127.0.0.1:8081\" ];\n"
 	  "proxy_protocol = {\n  listen = [ \"127.0.0.1:8081\" ];\n  trusted = [ \"127.0.0.1\" ];\n};\n", 4,
@@ -2158,6 +2260,7 @@ static Suite *conf_suite(void)
 	tcase_add_loop_test(core, test_log_levels, 0,
 			    (int)(sizeof level_cases / sizeof level_cases[0]));
 	tcase_add_test(core, test_defaults);
+	tcase_add_test(core, test_access_log_format);
 	tcase_add_test(core, test_defaults_numbers);
 	tcase_add_test(core, test_cgi_empty_group);
 	tcase_add_test(core, test_int64_and_edges);
@@ -2172,6 +2275,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(core, test_shared_top_keys);
 	tcase_add_test(core, test_proxy_only_listen);
 	tcase_add_test(core, test_shared_defaults);
+	tcase_add_test(core, test_real_ip);
 	tcase_add_test(core, test_keys_documented);
 	tcase_add_loop_test(core, test_autoindex, 0,
 			    (int)(sizeof autoindex_cases / sizeof autoindex_cases[0]));
