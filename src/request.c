@@ -10,6 +10,7 @@
 #include "cgi_io.h"
 #include "conf.h"
 #include "http_resp.h"
+#include "location.h"
 #include "log.h"
 #include "realip.h"
 #include "request_log.h"
@@ -262,6 +263,20 @@ static int request_route(struct request *rq)
 	return request_route_path(rq);
 }
 
+/* A location's redirect = { ... } (location.h builds the target). */
+static int request_location_redirect(struct request *rq)
+{
+	const struct http_request *hr = &rq->hr;
+	const struct location_req r = { rq->path, rq->path_len, hr->query.p, hr->query.len,
+					hr->has_query };
+	char base[512], loc[RESP_LOCATION_MAX];
+
+	if (resp_site_url(rq, base, sizeof(base)) < 0 ||
+	    location_redirect(rq->loc, base, &r, loc, sizeof(loc)) < 0)
+		return http_error(rq, 414, NULL, "redirect location too long");
+	return resp_redirect(rq, rq->loc->redirect.status, loc);
+}
+
 /* The one "what does this path name" step: a script, or a file. */
 static int request_route_path(struct request *rq)
 {
@@ -275,6 +290,15 @@ static int request_route_path(struct request *rq)
 	if (st != 0)
 		return http_error(rq, st, NULL, st == 403 ? "forbidden path (a segment starts with '.', "
 				  "as .htaccess or .htpasswd)" : "malformed path");
+	/* The path's location: its settings (request_set) for all that follows,
+	 * chosen again after a local redirect. */
+	rq->loc = location_pick(rq->site->cs->locations, rq->site->cs->nlocations,
+				rq->path, rq->path_len);
+	rq->set = rq->loc ? &rq->loc->set : NULL;
+	/* Before the access rules, as Apache's Redirect (translate_name) and
+	 * nginx's return (rewrite phase) both answer before access checks. */
+	if (rq->loc && rq->loc->redirect.to)
+		return request_location_redirect(rq);
 	/* Before every handler, the status page too, and again after a local redirect. */
 	if ((st = auth_request(rq)) != AUTH_PASS)
 		return st;
