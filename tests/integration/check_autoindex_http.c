@@ -7,8 +7,9 @@
  * valid JSON (Python's json module parses it) naming the same entries;
  * HEAD, OPTIONS and other methods; a directory with an index file still
  * serves it; the redirect to a directory's slash; the bounds (10000 entries
- * listed, 40000 read); and the setting per site: off at the top level (403,
- * as before) beside a vhost that lists. (Named check_autoindex_http:
+ * listed, 40000 read); and the setting per site and per path: off at the
+ * top level (403, as before) beside a vhost that lists, and on in a
+ * location only. (Named check_autoindex_http:
  * tests/unit/check_autoindex.c holds the module's pure half.)
  */
 #include "harness.h"
@@ -527,6 +528,50 @@ START_TEST(test_vhost_beside_top_off)
 }
 END_TEST
 
+/*
+ * Per path (issue 10's example): off at the top level, on in the location
+ * /files/ (and every path below it); in the vhost v.test, on for the site
+ * but off in its location /list/. A vhost group on one line.
+ */
+START_TEST(test_location)
+{
+	char extra[1024];
+
+	put_list("htdocs/files");
+	put_or_abort("htdocs/files/deeper/inner.txt", "inner\n");
+	put_list("v/list");
+	put_or_abort("v/other/x.txt", "x\n");
+	put_or_abort("v/errors/404.html", "v-404\n");
+	snprintf(extra, sizeof extra, "log_level = \"info\";\n"
+		 "locations = ( { path = \"/files/\"; autoindex = true; } );\n"
+		 "vhosts = ( { server_name = \"v.test\"; document_root = \"%s/v\"; autoindex = true; "
+		 "locations = ( { path = \"/list/\"; autoindex = false; } ); } );\n", srv.root);
+	start(extra);
+	get("/files/");
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_ptr_nonnull(strstr(resp.body, "<title>Index of /files/</title>"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "<a href=\"plain.txt\">plain.txt</a>"));
+	ck_assert_ptr_null(strstr(resp.body, ".htpasswd"));
+	get("/files/deeper/");
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_ptr_nonnull(strstr(resp.body, "<a href=\"inner.txt\">inner.txt</a>"));
+	get("/files/?format=json");
+	ck_assert_str_eq(hs_hdr(&resp, "Content-Type"), "application/json");
+	/* Outside the location: the top level's off, 403 as before. */
+	get("/list/");
+	ck_assert_int_eq(resp.status, 403);
+	get("/noindex/");
+	ck_assert_int_eq(resp.status, 403);
+	/* The vhost: on for the site, off in its location. */
+	get_host("/other/", "v.test", "GET");
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_ptr_nonnull(strstr(resp.body, "<a href=\"x.txt\">x.txt</a>"));
+	get_host("/list/", "v.test", "GET");
+	ck_assert_int_eq(resp.status, 403);
+	ck_assert_ptr_null(strstr(resp.body, "plain.txt"));
+}
+END_TEST
+
 static void setup_top_on(void)
 {
 	setup_common();
@@ -555,6 +600,7 @@ static Suite *autoindex_suite(void)
 	tcase_add_test(bounds, test_scan_bound);
 	tcase_add_checked_fixture(site, setup_common, NULL);
 	tcase_add_test(site, test_vhost_beside_top_off);
+	tcase_add_test(site, test_location);
 	suite_add_tcase(s, on);
 	suite_add_tcase(s, bounds);
 	suite_add_tcase(s, site);
