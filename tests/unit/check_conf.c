@@ -868,15 +868,28 @@ static const struct autoindex_case {
 	const char *what;
 	const char *text;
 	bool top, vhost;             /* c.site.set.autoindex, c.vhosts[0].set.autoindex */
+	int loc;                     /* c.vhosts[0].locations[0].set.autoindex; -1: no location */
 } autoindex_cases[] = {
-	{ __LINE__, "off by default", "vhosts = ( { server_name = \"a\"; } );\n", false, false },
+	{ __LINE__, "off by default", "vhosts = ( { server_name = \"a\"; } );\n", false, false, -1 },
 	{ __LINE__, "top level on, the vhost inherits it",
-	  "autoindex = true;\nvhosts = ( { server_name = \"a\"; } );\n", true, true },
+	  "autoindex = true;\nvhosts = ( { server_name = \"a\"; } );\n", true, true, -1 },
 	{ __LINE__, "on in the vhost only",
-	  "vhosts = ( { server_name = \"a\"; autoindex = true; } );\n", false, true },
+	  "vhosts = ( { server_name = \"a\"; autoindex = true; } );\n", false, true, -1 },
 	{ __LINE__, "top level on, the vhost turns it off",
 	  "autoindex = true;\nvhosts = ( { server_name = \"a\"; autoindex = false; } );\n",
-	  true, false },
+	  true, false, -1 },
+	{ __LINE__, "on in a vhost's location only",
+	  "vhosts = ( { server_name = \"a\"; locations = ( { path = \"/files/\"; autoindex = true; } ); } );\n",
+	  false, false, 1 },
+	{ __LINE__, "a location inherits the vhost's on",
+	  "vhosts = ( { server_name = \"a\"; autoindex = true; locations = ( { path = \"/x/\"; } ); } );\n",
+	  false, true, 1 },
+	{ __LINE__, "a location inherits the top level's on through the vhost",
+	  "autoindex = true;\nvhosts = ( { server_name = \"a\"; locations = ( { path = \"/x/\"; } ); } );\n",
+	  true, true, 1 },
+	{ __LINE__, "a location turns the site's on off",
+	  "autoindex = true;\nvhosts = ( { server_name = \"a\";\n"
+	  "  locations = ( { path = \"/x/\"; autoindex = false; } ); } );\n", true, true, 0 },
 };
 
 START_TEST(test_autoindex)
@@ -889,6 +902,12 @@ START_TEST(test_autoindex)
 	ck_assert_msg(c.site.set.autoindex == k->top && c.vhosts[0].set.autoindex == k->vhost,
 		      "line %d (%s): top %d vhost %d", k->src_line, k->what,
 		      c.site.set.autoindex, c.vhosts[0].set.autoindex);
+	if (k->loc >= 0) {
+		ck_assert_uint_ge(c.vhosts[0].nlocations, 1);
+		ck_assert_msg(c.vhosts[0].locations[0].set.autoindex == (k->loc == 1),
+			      "line %d (%s): location %d", k->src_line, k->what,
+			      c.vhosts[0].locations[0].set.autoindex);
+	}
 	conf_free(&c);
 }
 END_TEST
@@ -966,6 +985,9 @@ static const struct err_case err_cases[] = {
 	  "autoindex = 1;\n", 1, "autoindex: must be true or false" },
 	{ __LINE__, "autoindex a list", NULL,
 	  "autoindex = [ true ];\n", 1, "autoindex: must be true or false" },
+	{ __LINE__, "autoindex in a location a string", NULL,
+	  "locations = ( { path = \"/files/\";\n  autoindex = \"yes\"; } );\n", 2,
+	  "locations[0].autoindex: must be true or false" },
 	{ __LINE__, "autoindex in a vhost a string", NULL,
 	  "vhosts = ( { server_name = \"a\";\n  autoindex = \"yes\"; } );\n", 2,
 	  "vhosts[0].autoindex: must be true or false" },
