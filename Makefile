@@ -67,8 +67,9 @@ endif
 # fiu-utils and libfiu-dev: check_faults runs the server under libfiu's
 # fault-injection preload libraries and builds its own (fiu_extra.so).
 # libcrypt-dev: crypt(3) from libxcrypt, for Basic auth (bcrypt, SHA-512-crypt, yescrypt).
+# python3: check_autoindex_http parses a ?format=json listing with its json module.
 DEB_PKGS := gcc make pkg-config libconfig-dev check php-cgi man-db groff-base media-types \
-	    fiu-utils libfiu-dev libcrypt-dev
+	    fiu-utils libfiu-dev libcrypt-dev python3
 # The end-to-end browser test's; if they cannot be installed, that test says SKIP.
 BROWSER_PKGS := chromium chromium-driver
 # install-check's: systemd-analyze verify of the unit, logrotate -d; SKIP without them.

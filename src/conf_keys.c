@@ -911,6 +911,10 @@ static const struct conf_key conf_root_keys[] = {
 	/* Per path (conf_pathset): send file.br / file.gz when accepted (static.c). */
 	{ .name = "precompressed", .type = CONF_T_BOOL, .scope = CONF_ALL, .base = CONF_B_SET,
 	  .off = offsetof(struct conf_pathset, precompressed) },
+	/* Per path (issue 10): a directory without an index file is listed
+	 * (autoindex.h) instead of refused with 403; off by default, as before. */
+	{ .name = "autoindex", .type = CONF_T_BOOL, .scope = CONF_ALL, .base = CONF_B_SET,
+	  .off = offsetof(struct conf_pathset, autoindex) },
 	SITE_GROUPS("error_pages", &conf_error_page_table, error_pages, nerror_pages),
 	{ .name = "workers", .type = CONF_T_GROUP, .scope = CONF_TOP, .base = CONF_B_CONF,
 	  .sub = &conf_workers_table },

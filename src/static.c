@@ -15,6 +15,7 @@
 
 #include "accept_enc.h"
 #include "access.h"
+#include "autoindex.h"
 #include "cgi.h"
 #include "conf.h"
 #include "conn.h"
@@ -709,7 +710,7 @@ static void static_derive(struct fcache_entry *e, const struct request *rq, cons
  * Resolve rq->path to a regular file (a directory with a slash to its
  * index file), every check of static_open applied: 0 with *fd, *st and
  * *index (-1, or the index[] entry), or 1 when the request was answered
- * (an error, the directory redirect, a CGI index), or -1 (connection lost).
+ * (an error, the directory redirect, a CGI index, a listing), or -1 (connection lost).
  */
 static int static_resolve(struct request *rq, int *fd, struct stat *st, int *index)
 {
@@ -731,6 +732,8 @@ static int static_resolve(struct request *rq, int *fd, struct stat *st, int *ind
 	if (rq->path[rq->path_len - 1] != '/')
 		return static_redirect_dir(rq) < 0 ? -1 : 1;
 	*fd = static_open_index(rq, st, &name, index);
+	if (*fd < 0 && request_set(rq)->autoindex)
+		return autoindex_serve(rq) < 0 ? -1 : 1;
 	if (*fd < 0)
 		return http_error(rq, 403, NULL, "directory has no index file and listings are off") < 0 ? -1 : 1;
 	if (cgi_handler_for(rq, name)) {

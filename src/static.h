@@ -9,8 +9,9 @@
  * static_open_beneath(), which refuses any path (symlinks included) that
  * would leave its directory. A script is then executed by its name, so a
  * local user able to swap it between the check and execve() could race it;
- * serving files has no such window. Never lists a
- * directory. Query strings play no part in choosing a file.
+ * serving files has no such window. A directory without an index file
+ * is listed only where autoindex is on (autoindex.h), else refused (403).
+ * Query strings play no part in choosing a file.
  */
 #ifndef PFHTTPD_STATIC_H
 #define PFHTTPD_STATIC_H

@@ -922,6 +922,57 @@ START_TEST(test_precompressed_location)
 }
 END_TEST
 
+/* ---- autoindex (issue 10: a per-path key, conf_pathset) ------------------ */
+
+static const struct autoindex_case {
+	int src_line;
+	const char *what;
+	const char *text;
+	bool top, vhost;             /* c.site.set.autoindex, c.vhosts[0].set.autoindex */
+	int loc;                     /* c.vhosts[0].locations[0].set.autoindex; -1: no location */
+} autoindex_cases[] = {
+	{ __LINE__, "off by default", "vhosts = ( { server_name = \"a\"; } );\n", false, false, -1 },
+	{ __LINE__, "top level on, the vhost inherits it",
+	  "autoindex = true;\nvhosts = ( { server_name = \"a\"; } );\n", true, true, -1 },
+	{ __LINE__, "on in the vhost only",
+	  "vhosts = ( { server_name = \"a\"; autoindex = true; } );\n", false, true, -1 },
+	{ __LINE__, "top level on, the vhost turns it off",
+	  "autoindex = true;\nvhosts = ( { server_name = \"a\"; autoindex = false; } );\n",
+	  true, false, -1 },
+	{ __LINE__, "on in a vhost's location only",
+	  "vhosts = ( { server_name = \"a\"; locations = ( { path = \"/files/\"; autoindex = true; } ); } );\n",
+	  false, false, 1 },
+	{ __LINE__, "a location inherits the vhost's on",
+	  "vhosts = ( { server_name = \"a\"; autoindex = true; locations = ( { path = \"/x/\"; } ); } );\n",
+	  false, true, 1 },
+	{ __LINE__, "a location inherits the top level's on through the vhost",
+	  "autoindex = true;\nvhosts = ( { server_name = \"a\"; locations = ( { path = \"/x/\"; } ); } );\n",
+	  true, true, 1 },
+	{ __LINE__, "a location turns the site's on off",
+	  "autoindex = true;\nvhosts = ( { server_name = \"a\";\n"
+	  "  locations = ( { path = \"/x/\"; autoindex = false; } ); } );\n", true, true, 0 },
+};
+
+START_TEST(test_autoindex)
+{
+	const struct autoindex_case *k = &autoindex_cases[_i];
+	struct conf c;
+
+	load_ok("autoindex.conf", k->text, &c);
+	ck_assert_uint_eq(c.nvhosts, 1);
+	ck_assert_msg(c.site.set.autoindex == k->top && c.vhosts[0].set.autoindex == k->vhost,
+		      "line %d (%s): top %d vhost %d", k->src_line, k->what,
+		      c.site.set.autoindex, c.vhosts[0].set.autoindex);
+	if (k->loc >= 0) {
+		ck_assert_uint_ge(c.vhosts[0].nlocations, 1);
+		ck_assert_msg(c.vhosts[0].locations[0].set.autoindex == (k->loc == 1),
+			      "line %d (%s): location %d", k->src_line, k->what,
+			      c.vhosts[0].locations[0].set.autoindex);
+	}
+	conf_free(&c);
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------- */
 
 struct err_case {
@@ -989,6 +1040,18 @@ static const struct err_case err_cases[] = {
 	  "vhosts[0].access_log_format: '%%{Referer' without a closing '}'" },
 	{ __LINE__, "allow_root a string", NULL,
 	  "\n\nallow_root = \"yes\";\n", 3, "allow_root: must be true or false" },
+	{ __LINE__, "autoindex a string", NULL,
+	  "\nautoindex = \"on\";\n", 2, "autoindex: must be true or false" },
+	{ __LINE__, "autoindex a number", NULL,
+	  "autoindex = 1;\n", 1, "autoindex: must be true or false" },
+	{ __LINE__, "autoindex a list", NULL,
+	  "autoindex = [ true ];\n", 1, "autoindex: must be true or false" },
+	{ __LINE__, "autoindex in a location a string", NULL,
+	  "locations = ( { path = \"/files/\";\n  autoindex = \"yes\"; } );\n", 2,
+	  "locations[0].autoindex: must be true or false" },
+	{ __LINE__, "autoindex in a vhost a string", NULL,
+	  "vhosts = ( { server_name = \"a\";\n  autoindex = \"yes\"; } );\n", 2,
+	  "vhosts[0].autoindex: must be true or false" },
 	{ __LINE__, "keeper_user empty", NULL,
 	  "keeper_user = \"\";\n", 1, "keeper_user: must not be empty" },
 	{ __LINE__, "timeouts.graceful 0", NULL,
@@ -2438,6 +2501,8 @@ static Suite *conf_suite(void)
 	tcase_add_test(core, test_precompressed_location);
 	tcase_add_loop_test(core, test_precompressed, 0,
 			    (int)(sizeof(precomp_cases) / sizeof(precomp_cases[0])));
+	tcase_add_loop_test(core, test_autoindex, 0,
+			    (int)(sizeof autoindex_cases / sizeof autoindex_cases[0]));
 	tcase_add_loop_test(core, test_vhost_names, 0,
 			    (int)(sizeof host_cases / sizeof host_cases[0]));
 	tcase_add_test(paths, test_relative_server_root);
