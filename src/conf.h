@@ -110,6 +110,7 @@ struct conf_pathset {
 	bool autoindex;              /* list a directory without an index file; default false */
 	bool precompressed;          /* send file.br / file.gz when accepted; default false */
 	char *charset;               /* added to text types; default "utf-8"; "" adds none */
+	int pass_env_line;           /* of pass_env, for -t's notice about a name not set; 0: absent */
 };
 
 /* One location (locations = ( ... )): the longest prefix wins, an exact match first. */

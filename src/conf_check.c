@@ -394,6 +394,39 @@ static void conf_check_site_notices(const struct conf_check_site *k, FILE *out)
 	}
 }
 
+/*
+ * pass_env (Apache's PassEnv) takes each value from the environment the
+ * server was started with; a name that is not there is left out of the
+ * scripts' environment, and -t says so, as Apache's PassEnv warns at
+ * start. Said once per pass_env line: a vhost or location that inherited
+ * the list without writing its own has its line, and says nothing again.
+ */
+static void conf_check_pass_env(const struct conf_check_site *k, const struct conf_pathset *set,
+				int inherited_line, FILE *out)
+{
+	char msg[PATH_MAX + 512];
+
+	if (set->pass_env_line == inherited_line)
+		return;
+	for (size_t i = 0; i < set->npass_env; i++) {
+		if (getenv(set->pass_env[i]))
+			continue;
+		conf_error(k->c, set->pass_env_line, msg, sizeof msg, "notice: %spass_env: '%s' is "
+			   "not in the server's environment: scripts will not get it", k->who,
+			   set->pass_env[i]);
+		fprintf(out, "%s\n", msg);
+	}
+}
+
+static void conf_check_env_notices(const struct conf_check_site *k, FILE *out)
+{
+	const struct conf_pathset *set = &k->s->set;
+
+	conf_check_pass_env(k, set, k->s == &k->c->site ? 0 : k->c->site.set.pass_env_line, out);
+	for (size_t i = 0; i < k->s->nlocations; i++)
+		conf_check_pass_env(k, &k->s->locations[i].set, set->pass_env_line, out);
+}
+
 /* ---- the setuid helper of cgi.user sites ---------------------------------- */
 
 /* The first site (top level, then vhosts) whose scripts run as cgi.user, or NULL. */
@@ -460,6 +493,7 @@ void conf_check_notices(const struct conf *c, FILE *out)
 	for (size_t n = 0; n <= c->nvhosts; n++) {
 		conf_check_site_of(c, n, &k);
 		conf_check_site_notices(&k, out);
+		conf_check_env_notices(&k, out);
 	}
 	conf_check_suexec_notice(c, out);
 }

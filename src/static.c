@@ -479,7 +479,7 @@ static int static_send_file(struct request *rq, const struct static_file *f)
 		resp_end(rq, -1); /* RFC 9110 15.4.5: no content, and no Content-Length needed */
 		return resp_send(rq, NULL, 0);
 	}
-	resp_header_str(rq, "Content-Type", f->type);
+	resp_content_type(rq, f->type);
 	resp_header_str(rq, "Accept-Ranges", "bytes");
 	if (res.status == 206) {
 		first = res.first;
