@@ -104,7 +104,7 @@ struct conf_status {
  * vhost to the location, so a request reads one struct (rq->set).
  */
 struct conf_pathset {
-	char **headers;              size_t nheaders;  /* "Name: value", added to every response */
+	char **headers;              size_t nheaders;  /* "Name: value" ("Name:value" as written), added to every response */
 	char **cgi_env;              size_t ncgi_env;  /* "NAME=value" (cgi_env = { NAME = "value"; }) */
 	char **pass_env;             size_t npass_env; /* names taken from the server's environment */
 	bool autoindex;              /* list a directory without an index file; default false */

@@ -181,8 +181,9 @@ static bool conf_field_value_ok(const char *v)
 /*
  * "Name: value": the name a token (RFC 9110 5.1), the value a field value
  * (5.5) without leading or trailing white space, not empty, not a field
- * of the server's own. Stored as "Name: value" with one space, the form
- * it is sent in (resp_end), so the worker copies it as it is.
+ * of the server's own. Stored with the white space after the colon made
+ * one space ("Name:value" stays so: the entry cannot grow in place), and
+ * none at the end; resp_end sends "Name: value" either way.
  */
 static int conf_check_header(struct conf_ctx *x, const char *key, int line, char *v)
 {
@@ -211,9 +212,10 @@ static int conf_check_header(struct conf_ctx *x, const char *key, int line, char
 			return conf_err(x, line, "%s: '%s' is the server's own field (framing, "
 					"connection, Date, Server): it cannot be set", key,
 					conf_header_owned[i]);
-	v[nlen] = ':';
-	v[nlen + 1] = ' ';
-	memmove(v + nlen + 2, val, vlen + 1);
+	if (val > v + nlen + 1) {
+		v[nlen + 1] = ' ';
+		memmove(v + nlen + 2, val, vlen + 1);
+	}
 	return 0;
 }
 

@@ -203,10 +203,14 @@ static void resp_path_fields(struct request *rq)
 
 	for (size_t i = 0; i < set->nheaders; i++) {
 		const char *f = set->headers[i];
+		size_t nlen = strcspn(f, ":");
 
-		if (resp_has_field(rq, own_end, f, strcspn(f, ":")))
+		if (resp_has_field(rq, own_end, f, nlen))
 			continue;
-		resp_puts(rq, f);
+		/* Stored "Name: value" or "Name:value" (conf_keys.c): sent with one space. */
+		resp_put(rq, f, nlen);
+		resp_put(rq, ": ", 2);
+		resp_puts(rq, f + nlen + 1 + (f[nlen + 1] == ' '));
 		resp_put(rq, "\r\n", 2);
 	}
 }
