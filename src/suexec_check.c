@@ -173,6 +173,8 @@ static const char *const suexec_env_deny_prefix[] = {
 	"LD_", "MALLOC_", "BASH_FUNC_", "PERL", "PYTHON", "RUBY", "NODE_", "DYLD_", NULL,
 };
 
+static const char *const suexec_env_families[] = { "REMOTE_", "SERVER_", "PFHTTPD_", NULL };
+
 bool suexec_env_denied(const char *name, size_t len)
 {
 	for (size_t i = 0; suexec_env_deny[i]; i++)
@@ -207,6 +209,12 @@ bool suexec_env_allowed(const char *entry)
 	for (size_t i = 0; suexec_env_names[i]; i++)
 		if (strlen(suexec_env_names[i]) == len && memcmp(entry, suexec_env_names[i], len) == 0)
 			return true;
+	/* The server's own families: only the names above. The configuration refuses
+	 * them in cgi_env and pass_env (cgi_env_reserved), so no worker passes another. */
+	for (size_t i = 0; suexec_env_families[i]; i++)
+		if (len >= strlen(suexec_env_families[i]) &&
+		    memcmp(entry, suexec_env_families[i], strlen(suexec_env_families[i])) == 0)
+			return false;
 	/* The administrator's cgi_env and pass_env variables (issue 10): any other name
 	 * that steers nothing (Apache's suexec drops them, a known surprise). */
 	return !suexec_env_denied(entry, len);

@@ -110,9 +110,10 @@ const char *suexec_check_interpreter(const char *path, const struct stat *st);
  * Whether the environment entry "NAME=value" may reach the script: the
  * names in suexec_env_names (RFC 3875 4.1 and what cgi_env.c sets),
  * HTTP_* (but HTTP_PROXY, httpoxy) and REDIRECT_*, and any other name
- * of the form [A-Za-z_][A-Za-z0-9_]* that suexec_env_denied() does not
- * refuse (the administrator's cgi_env and pass_env variables). Never
- * PATH: the filter sets its own.
+ * of the form [A-Za-z_][A-Za-z0-9_]* outside the server's families
+ * (REMOTE_*, SERVER_*, PFHTTPD_*: only the names listed) that
+ * suexec_env_denied() does not refuse (the administrator's cgi_env and
+ * pass_env variables). Never PATH: the filter sets its own.
  */
 bool suexec_env_allowed(const char *entry);
 
