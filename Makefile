@@ -203,7 +203,7 @@ $(BUILD)/obj $(BUILD)/tests:
 $(HARNESS): tests/integration/harness.c tests/integration/harness.h | $(BUILD)/obj
 	$(CC) $(CFLAGS) -Itests/integration $$(pkg-config --cflags check) -c -o $@ $<
 
-$(BUILD)/tests/check_%: tests/unit/check_%.c tests/unit/unit.h $(LIBOBJS) | $(BUILD)/tests
+$(BUILD)/tests/check_%: tests/unit/check_%.c $(wildcard tests/unit/unit*.h) $(LIBOBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $$(pkg-config --cflags check $(PKGS)) -o $@ $(filter-out %.h,$^) \
 	  $(LDFLAGS) $$(pkg-config --libs check $(PKGS))
 

@@ -618,7 +618,7 @@ int auth_request(struct request *rq)
 	const struct conf_access *r = access_pick(cs->access, cs->naccess, rq->path, rq->path_len);
 	char why[1024];
 
-	switch (access_decide(r, &rq->conn->c_peer_addr)) {
+	switch (access_decide(r, rq->client_addr)) {
 	case ACCESS_PASS:
 		return AUTH_PASS;
 	case ACCESS_DENY:

@@ -436,8 +436,11 @@ static int cgi_env(const struct request *rq, const struct cgi_target *t,
 	const struct conf_pathset *set = request_set(rq);
 	struct cgi_env_in in = {
 		.hr = &rq->hr,
-		.remote_addr = rq->conn->c_peer,
-		.remote_port = rq->conn->c_peer_port,
+		.remote_addr = rq->client,
+		.remote_port = rq->client_port,
+		/* real_ip: the proxy the request came through, beside the client it named. */
+		.peer_addr = rq->site->conf->real_ip.header ? rq->conn->c_peer : NULL,
+		.peer_port = rq->conn->c_peer_port,
 		.server_port = rq->conn->c_local_port,
 		.server_name = cs->server_name,
 		.vhost = rq->site->index > 0,

@@ -135,6 +135,7 @@ static const char *const cgi_env_names[] = {
 	"SCRIPT_FILENAME", "DOCUMENT_ROOT", "REMOTE_ADDR", "REMOTE_PORT", "REDIRECT_STATUS",
 	"REDIRECT_URL", "REDIRECT_QUERY_STRING", "REDIRECT_REQUEST_METHOD", "PATH",
 	"CONTENT_LENGTH", "CONTENT_TYPE", "AUTH_TYPE", "REMOTE_USER",
+	"PFHTTPD_PEER_ADDR", "PFHTTPD_PEER_PORT",
 	"REQUEST_URI", "PATH_TRANSLATED",
 };
 
@@ -198,6 +199,7 @@ static struct http_str cgi_env_server_name(const struct cgi_env_in *in)
 /* The numbers, formatted once; snprintf() into CGI_ENV_NUM cannot truncate. */
 struct cgi_env_nums {
 	char server_port[CGI_ENV_NUM], remote_port[CGI_ENV_NUM], content_length[CGI_ENV_NUM];
+	char peer_port[CGI_ENV_NUM];
 	char redirect_status[CGI_ENV_NUM];
 };
 
@@ -205,6 +207,7 @@ static void cgi_env_format(struct cgi_env_nums *n, const struct cgi_env_in *in)
 {
 	snprintf(n->server_port, sizeof(n->server_port), "%d", in->server_port);
 	snprintf(n->remote_port, sizeof(n->remote_port), "%d", in->remote_port);
+	snprintf(n->peer_port, sizeof(n->peer_port), "%d", in->peer_port);
 	snprintf(n->content_length, sizeof(n->content_length), "%" PRId64, in->content_length);
 	snprintf(n->redirect_status, sizeof(n->redirect_status), "%d",
 		 in->redirect_status ? in->redirect_status : 200);
@@ -231,6 +234,9 @@ static void cgi_env_put_meta(struct cgi_env_sink *s, const struct cgi_env_in *in
 		{ "DOCUMENT_ROOT", cgi_env_lit(in->document_root), true },
 		{ "REMOTE_ADDR", cgi_env_lit(in->remote_addr), true },
 		{ "REMOTE_PORT", cgi_env_lit(num->remote_port), true },
+		/* real_ip (nginx's $realip_remote_addr): the proxy, when REMOTE_ADDR may be its client. */
+		{ "PFHTTPD_PEER_ADDR", cgi_env_lit(in->peer_addr), in->peer_addr != NULL },
+		{ "PFHTTPD_PEER_PORT", cgi_env_lit(num->peer_port), in->peer_addr != NULL },
 		/* php-cgi (force-cgi-redirect) refuses to run without it; an
 		 * error page learns the status it answers for (Apache's ErrorDocument). */
 		{ "REDIRECT_STATUS", cgi_env_lit(num->redirect_status), true },

@@ -28,6 +28,13 @@ struct cgi_env_in {
 	const struct http_request *hr;   /* method, proto, path and query (REQUEST_URI), headers, host */
 	const char *remote_addr;
 	int remote_port;
+	/*
+	 * With real_ip configured: the connection's own peer (after a PROXY
+	 * header), given as PFHTTPD_PEER_ADDR and PFHTTPD_PEER_PORT on every
+	 * request, whether or not the header named another client; NULL: not set.
+	 */
+	const char *peer_addr;
+	int peer_port;
 	int server_port;                 /* the local port the request came in on */
 	const char *server_name;         /* conf server_name: used when the request has no Host */
 	bool vhost;                      /* a vhost answers: SERVER_NAME is its server_name, always */

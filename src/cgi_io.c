@@ -101,8 +101,8 @@ static void cgi_io_log_line(struct cgi_io *io, const char *line, size_t len)
 	do {
 		size_t used, n = log_escape(esc, sizeof(esc), line, len, &used);
 
-		log_error(LOG_ERR, "[client %s:%d] %s: %.*s", io->rq->conn->c_peer,
-			  io->rq->conn->c_peer_port, io->t->script_name, (int)n, esc);
+		log_error(LOG_ERR, "[client %s:%d] %s: %.*s", io->rq->client,
+			  io->rq->client_port, io->t->script_name, (int)n, esc);
 		line += used;
 		len -= used;
 	} while (len > 0);
@@ -408,7 +408,7 @@ stays:
 	return false;
 gone:
 	log_error(LOG_ERR, "[client %s:%d] CGI script %s: the client closed the connection, "
-		  "script stopped", c->c_peer, c->c_peer_port, io->t->filename);
+		  "script stopped", io->rq->client, io->rq->client_port, io->t->filename);
 	io->end = CGI_END_ABORT;
 	c->c_keepalive = false;
 	return true;

@@ -295,53 +295,47 @@ void conf_site_free(struct conf_site *s)
 static int conf_copy_rows(struct conf_ctx *x, const struct conf_table *t,
 			  const struct conf_bases *dst, const struct conf_bases *src);
 
-static int conf_copy_strs(struct conf_ctx *x, const struct conf_key *k,
-			  const struct conf_bases *dst, const struct conf_bases *src)
+/* The size of one element of list key k's array. */
+static size_t conf_elem_size(const struct conf_key *k)
 {
-	char **from = conf_get_ptr(src, k), **to;
-	size_t n = conf_get_count(src, k);
+	if (k->type == CONF_T_STRS || k->type == CONF_T_ENV)
+		return sizeof(char *);
+	if (k->type == CONF_T_IPS)
+		return sizeof(struct ipmatch);
+	return k->sub->elem_size;
+}
 
-	conf_put_ptr(dst, k, NULL);
-	conf_put_count(dst, k, 0);
-	if (!from)
-		return 0;
-	if (!(to = conf_calloc(x, n, sizeof *to)))
-		return -1;
-	conf_put_ptr(dst, k, to);
-	for (size_t i = 0; i < n; i++) {
-		if (conf_set(x, &to[i], from[i]) < 0)
+/* Element i of list k, into to from from: a string duplicated, an address
+ * copied, a group byte for byte and then its own pointers one by one. The
+ * count covers the element only once it owns nothing of src's (a group's
+ * pointers are cleared first by conf_copy_rows), so a failure half-way
+ * leaves dst freeable. */
+static int conf_copy_elem(struct conf_ctx *x, const struct conf_key *k, size_t i, char *to,
+			  char *from, const struct conf_bases *dst, const struct conf_bases *src)
+{
+	struct conf_bases db = *dst, sb = *src;
+
+	if (k->type == CONF_T_STRS || k->type == CONF_T_ENV) {
+		if (conf_set(x, (char **)to, *(char **)from) < 0)
 			return -1;
 		conf_put_count(dst, k, i + 1);
-	}
-	return 0;
-}
-
-/* An empty allow list stays a non-NULL pointer: it means "nobody". */
-static int conf_copy_ips(struct conf_ctx *x, const struct conf_key *k,
-			 const struct conf_bases *dst, const struct conf_bases *src)
-{
-	struct ipmatch *from = conf_get_ptr(src, k), *to;
-	size_t n = conf_get_count(src, k);
-
-	conf_put_ptr(dst, k, NULL);
-	conf_put_count(dst, k, 0);
-	if (!from)
 		return 0;
-	if (!(to = conf_calloc(x, n, sizeof *to)))
-		return -1;
-	memcpy(to, from, n * sizeof *to);
-	conf_put_ptr(dst, k, to);
-	conf_put_count(dst, k, n);
-	return 0;
+	}
+	memcpy(to, from, conf_elem_size(k));
+	conf_put_count(dst, k, i + 1);
+	if (k->type == CONF_T_IPS)
+		return 0;
+	db.elem = to;
+	sb.elem = from;
+	return conf_copy_rows(x, k->sub, &db, &sb);
 }
 
-/* Elements are copied byte for byte first, then their own pointers one by
- * one; until an element's turn it owns nothing (cleared), so a failure
- * half-way leaves dst freeable. */
-static int conf_copy_groups(struct conf_ctx *x, const struct conf_key *k,
-			    const struct conf_bases *dst, const struct conf_bases *src)
+/* A list (strings, addresses, groups) gets an array of its own. An empty
+ * allow list stays a non-NULL pointer: it means "nobody". */
+static int conf_copy_list(struct conf_ctx *x, const struct conf_key *k,
+			  const struct conf_bases *dst, const struct conf_bases *src)
 {
-	const size_t size = k->sub->elem_size;
+	const size_t size = conf_elem_size(k);
 	char *from = conf_get_ptr(src, k), *to;
 	size_t n = conf_get_count(src, k);
 
@@ -352,16 +346,9 @@ static int conf_copy_groups(struct conf_ctx *x, const struct conf_key *k,
 	if (!(to = conf_calloc(x, n, size)))
 		return -1;
 	conf_put_ptr(dst, k, to);
-	for (size_t i = 0; i < n; i++) {
-		struct conf_bases db = *dst, sb = *src;
-
-		db.elem = to + i * size;
-		sb.elem = from + i * size;
-		memcpy(db.elem, sb.elem, size);
-		conf_put_count(dst, k, i + 1);
-		if (conf_copy_rows(x, k->sub, &db, &sb) < 0)
+	for (size_t i = 0; i < n; i++)
+		if (conf_copy_elem(x, k, i, to + i * size, from + i * size, dst, src) < 0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -384,12 +371,8 @@ static int conf_copy_key(struct conf_ctx *x, const struct conf_key *k,
 		d = conf_str_at(dst, k);
 		*d = NULL;
 		return conf_set(x, d, *conf_str_at(src, k));
-	case CONF_T_STRS: case CONF_T_ENV:
-		return conf_copy_strs(x, k, dst, src);
-	case CONF_T_IPS:
-		return conf_copy_ips(x, k, dst, src);
-	case CONF_T_GROUPS:
-		return conf_copy_groups(x, k, dst, src);
+	case CONF_T_STRS: case CONF_T_ENV: case CONF_T_IPS: case CONF_T_GROUPS:
+		return conf_copy_list(x, k, dst, src);
 	case CONF_T_GROUP:
 		return conf_copy_rows(x, k->sub, dst, src);
 	default:

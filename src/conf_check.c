@@ -214,35 +214,38 @@ static const char *conf_check_min_name(int64_t min, const char *key)
  * group that does not exist or lies below the minimum ids; -t says so
  * before the first script fails with 500.
  */
+static int conf_check_cgi_id(const struct conf_check_site *k, bool group, char *err, size_t errlen)
+{
+	const struct conf_cgi *cgi = &k->s->cgi;
+	const char *what = group ? "group" : "user", *name = group ? cgi->group : cgi->user;
+	const int line = group ? cgi->group_line : cgi->user_line;
+	const int64_t min = group ? cgi->min_gid : cgi->min_uid;
+	struct passwd *pw = NULL;
+	struct group *gr = NULL;
+	long id;
+
+	errno = 0;
+	if (group ? !(gr = getgrnam(name)) : !(pw = getpwnam(name)))
+		return conf_error(k->c, line, err, errlen, "%scgi.%s: %s%s '%s'", k->who, what,
+				  errno ? strerror(errno) : "unknown ", errno ? "" : what, name);
+	id = group ? (long)gr->gr_gid : (long)pw->pw_uid;
+	if ((int64_t)id < conf_check_min_id(min))
+		return conf_error(k->c, line, err, errlen, "%scgi.%s: '%s' has %s %ld, below %s (%lld)",
+				  k->who, what, name, group ? "gid" : "uid", id,
+				  conf_check_min_name(min, group ? "cgi.min_gid" : "cgi.min_uid"),
+				  (long long)conf_check_min_id(min));
+	return 0;
+}
+
 static int conf_check_cgi_user(const struct conf_check_site *k, char *err, size_t errlen)
 {
 	const struct conf_cgi *cgi = &k->s->cgi;
-	struct passwd *pw;
-	struct group *gr;
 
 	if (!cgi->enabled || !cgi->user)
 		return 0;
-	errno = 0;
-	if (!(pw = getpwnam(cgi->user)))
-		return conf_error(k->c, cgi->user_line, err, errlen, "%scgi.user: %s '%s'",
-				  k->who, errno ? strerror(errno) : "unknown user", cgi->user);
-	if ((int64_t)pw->pw_uid < conf_check_min_id(cgi->min_uid))
-		return conf_error(k->c, cgi->user_line, err, errlen, "%scgi.user: '%s' has "
-				  "uid %ld, below %s (%lld)", k->who, cgi->user, (long)pw->pw_uid,
-				  conf_check_min_name(cgi->min_uid, "cgi.min_uid"),
-				  (long long)conf_check_min_id(cgi->min_uid));
-	if (!cgi->group)
-		return 0;
-	errno = 0;
-	if (!(gr = getgrnam(cgi->group)))
-		return conf_error(k->c, cgi->group_line, err, errlen, "%scgi.group: %s '%s'",
-				  k->who, errno ? strerror(errno) : "unknown group", cgi->group);
-	if ((int64_t)gr->gr_gid < conf_check_min_id(cgi->min_gid))
-		return conf_error(k->c, cgi->group_line, err, errlen, "%scgi.group: '%s' has "
-				  "gid %ld, below %s (%lld)", k->who, cgi->group, (long)gr->gr_gid,
-				  conf_check_min_name(cgi->min_gid, "cgi.min_gid"),
-				  (long long)conf_check_min_id(cgi->min_gid));
-	return 0;
+	if (conf_check_cgi_id(k, false, err, errlen) < 0)
+		return -1;
+	return cgi->group ? conf_check_cgi_id(k, true, err, errlen) : 0;
 }
 
 /* Apache reads AuthUserFile only when a request needs it; a missing or

@@ -727,6 +727,34 @@ static const struct conf_key conf_proxy_keys[] = {
 };
 static const struct conf_table conf_proxy_table = { .keys = conf_proxy_keys };
 
+/*
+ * real_ip.header is a field name (RFC 9110 5.1: a token). "Forwarded" is
+ * read as RFC 7239's; any other name as an X-Forwarded-For list (realip.h),
+ * as nginx's real_ip_header takes any field.
+ */
+static int conf_check_field_name(struct conf_ctx *x, const char *key, int line, char *v)
+{
+	for (const char *p = v; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && !strchr("!#$%&'*+-.^_`|~", *p))
+			return conf_err(x, line, "%s: '%s' is not a header field name, e.g. "
+					"\"X-Forwarded-For\" or \"Forwarded\"", key, v);
+	return 0;
+}
+
+static const struct conf_key conf_real_ip_keys[] = {
+	{ .name = "header", .type = CONF_T_STR, .scope = CONF_TOP, .flags = CONF_F_LATE,
+	  .base = CONF_B_CONF, .off = OFF_C(real_ip.header), .dflt = "X-Forwarded-For",
+	  .check = conf_check_field_name },
+	/* Believing the header from anyone would let every client pick its address. */
+	{ .name = "trusted", .type = CONF_T_IPS, .scope = CONF_TOP,
+	  .flags = CONF_F_REQUIRED | CONF_F_NONEMPTY, .base = CONF_B_CONF,
+	  .off = OFF_C(real_ip.trusted), .count_off = OFF_C(real_ip.ntrusted),
+	  .empty_msg = "must not be empty (remove the real_ip group to turn it off)" },
+	{ .name = NULL }
+};
+static const struct conf_table conf_real_ip_table = { .keys = conf_real_ip_keys };
+
 /* As Apache's LogLevel and nginx's error_log name them, most severe first. */
 static const struct conf_enum conf_log_levels[] = {
 	{ "error", LOG_ERR }, { "warn", LOG_WARN }, { "notice", LOG_NOTICE },
@@ -813,6 +841,8 @@ static const struct conf_key conf_root_keys[] = {
 	  .sub = &conf_userdir_table },
 	{ .name = "proxy_protocol", .type = CONF_T_GROUP, .scope = CONF_TOP,
 	  .base = CONF_B_CONF, .line_off = OFF_C(proxy.line), .sub = &conf_proxy_table },
+	{ .name = "real_ip", .type = CONF_T_GROUP, .scope = CONF_TOP, .base = CONF_B_CONF,
+	  .line_off = OFF_C(real_ip.line), .sub = &conf_real_ip_table },
 	/* Last: a vhost starts as a copy of the finished top level. */
 	{ .name = "vhosts", .type = CONF_T_GROUPS, .scope = CONF_TOP, .base = CONF_B_CONF,
 	  .off = OFF_C(vhosts), .count_off = OFF_C(nvhosts), .sub = &conf_vhost_table },

@@ -42,7 +42,7 @@ void conn_free(struct conn *c)
 	c->c_in = NULL;
 }
 
-static void conn_addr(const struct sockaddr_storage *ss, char *buf, size_t cap, int *port)
+void conn_addr_text(const struct sockaddr_storage *ss, char *buf, size_t cap, int *port)
 {
 	const void *a;
 
@@ -79,13 +79,13 @@ void conn_open(struct conn *c, int fd, const struct sockaddr_storage *peer,
 	conn_rate_start(c, 0, 0, 0, 0);
 	c->c_local_addr = *local;
 	conn_set_peer(c, peer);
-	conn_addr(local, ignored, sizeof(ignored), &c->c_local_port);
+	conn_addr_text(local, ignored, sizeof(ignored), &c->c_local_port);
 }
 
 void conn_set_peer(struct conn *c, const struct sockaddr_storage *peer)
 {
 	c->c_peer_addr = *peer;
-	conn_addr(peer, c->c_peer, sizeof(c->c_peer), &c->c_peer_port);
+	conn_addr_text(peer, c->c_peer, sizeof(c->c_peer), &c->c_peer_port);
 }
 
 /*

@@ -92,6 +92,10 @@ void conn_close(struct conn *c);
  */
 void conn_set_peer(struct conn *c, const struct sockaddr_storage *peer);
 
+/* The text of an address as c_peer shows it (an IPv4-mapped IPv6 one as
+ * IPv4; "-" for another family), its port in *port. */
+void conn_addr_text(const struct sockaddr_storage *ss, char *buf, size_t cap, int *port);
+
 /* conn_close() in two steps, so the drain can be left to another process. */
 bool conn_shutdown(struct conn *c);
 /* Read and drop until EOF (true) or deadline (false). */

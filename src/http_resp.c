@@ -261,7 +261,7 @@ int resp_send(struct request *rq, const void *body, size_t len)
 
 	if (rq->out_overflow) {
 		log_error(LOG_ERR, "[client %s] response head too large for status %d",
-			  rq->conn->c_peer, rq->status);
+			  rq->client, rq->status);
 		rq->conn->c_keepalive = false;
 		return -1;
 	}
@@ -377,7 +377,7 @@ static void http_error_log(const struct request *rq, int status, const char *why
 
 	target[n] = '\0';
 	log_error(http_error_level(status), "[client %s:%d] %d %s: %s%s%s",
-		  rq->conn->c_peer, rq->conn->c_peer_port, status, http_reason(status),
+		  rq->client, rq->client_port, status, http_reason(status),
 		  why, n ? ", target " : "", target);
 }
 
@@ -461,7 +461,7 @@ int http_error(struct request *rq, int status, const char *extra, const char *wh
 	 */
 	if (rq->error_status) {
 		log_error(LOG_ERR, "[client %s:%d] the error page for status %d failed (%d): "
-			  "sending the built-in page", rq->conn->c_peer, rq->conn->c_peer_port,
+			  "sending the built-in page", rq->client, rq->client_port,
 			  rq->error_status, status);
 		return http_error_builtin(rq, rq->error_status, rq->error_extra[0] ? rq->error_extra : NULL);
 	}

@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "http_resp.h"
 #include "log.h"
+#include "realip.h"
 #include "scoreboard.h"
 #include "static.h"
 #include "status.h"
@@ -109,7 +110,35 @@ static void request_reset(struct request_ctx *x, const struct site *site, struct
 	rq->hr.major = 1;
 	rq->hr.minor = 1;
 	rq->when = time(NULL);
+	rq->client = c->c_peer;
+	rq->client_addr = &c->c_peer_addr;
+	rq->client_port = c->c_peer_port;
 	body_init(&rq->body, c, false, 0, false, 1, site->conf->limits.body);
+}
+
+/*
+ * real_ip: the client a trusted proxy names in real_ip.header, for this
+ * request only (realip.h has the walk and its reasons). The port is the
+ * header's when it gave one, else the connection's, as Apache's
+ * mod_remoteip keeps it; the proxy's own stays in conn->c_peer*.
+ */
+static void request_real_ip(struct request *rq)
+{
+	const struct conf *cf = rq->site->conf;
+	struct realip_entry e;
+	int port;
+
+	if (!cf->real_ip.header ||
+	    !realip_walk(realip_format_of(cf->real_ip.header), cf->real_ip.header,
+			 rq->hr.headers, rq->hr.nheaders, cf->real_ip.trusted,
+			 cf->real_ip.ntrusted, &rq->conn->c_peer_addr, &e))
+		return;
+	rq->client_buf = e.addr;
+	conn_addr_text(&rq->client_buf, rq->client_text, sizeof(rq->client_text), &port);
+	rq->client = rq->client_text;
+	rq->client_addr = &rq->client_buf;
+	if (e.has_port)
+		rq->client_port = port;
 }
 
 static void request_state(struct request_ctx *x, int state)
@@ -210,7 +239,7 @@ static void request_line_span(struct request *rq)
 static void request_log(const struct request *rq)
 {
 	struct log_access_rec r = {
-		.client = rq->conn->c_peer,
+		.client = rq->client,
 		.when = rq->when,
 		.status = rq->status,
 		.bytes = rq->body_sent,
@@ -491,6 +520,7 @@ enum request_next request_serve(struct request_ctx *x, const struct site *site,
 		return REQUEST_CLOSE;
 	}
 	c->c_in_pos = rq->hr.head_len;
+	request_real_ip(rq); /* before anything reads the client: routing, access, logs */
 	/* A worker about to exit keeps the connection when the keeper can take it over. */
 	c->c_keepalive = rq->hr.keep_alive && !conn_stopping &&
 			 conn_retiring != CONN_RETIRE_CLOSE &&

@@ -87,6 +87,19 @@ struct request {
 	const struct conf_location *loc; /* the location the path matched (issue 10), or NULL */
 	const struct conf_pathset *set;  /* loc's settings, or NULL: the site's; read through request_set() */
 	/*
+	 * The client (real_ip, realip.h): the connection's peer (after a PROXY
+	 * header, if any), or the address a trusted proxy named for this request
+	 * in real_ip.header. Per request: the next one on the connection starts
+	 * from the peer again, since a proxy sends many clients' requests on one
+	 * connection. REMOTE_ADDR, the access and error logs, access rules and
+	 * status.allow read these, never conn->c_peer*.
+	 */
+	const char *client;          /* text: conn->c_peer or client_text */
+	const struct sockaddr_storage *client_addr; /* &conn->c_peer_addr or &client_buf */
+	int client_port;             /* the header's port, else the connection's (as Apache's mod_remoteip) */
+	struct sockaddr_storage client_buf;
+	char client_text[INET6_ADDRSTRLEN];
+	/*
 	 * Buffers last: request_reset clears the fields above and not these
 	 * (8.4 KB, more than half a keep-alive 1 KB request's user-space
 	 * instructions when cleared each time, callgrind), only their first byte.

@@ -487,7 +487,7 @@ int status_serve(struct request *rq)
 		return STATUS_DECLINED;
 	/* Who may look is decided before anything else, as Apache's access
 	 * checks run before its handler: an outsider learns nothing more. */
-	if (!ipmatch_any(cs->status.allow, cs->status.nallow, &rq->conn->c_peer_addr))
+	if (!ipmatch_any(cs->status.allow, cs->status.nallow, rq->client_addr))
 		return http_error(rq, 403, NULL, "status page: client not in status.allow");
 	if (m != HTTP_M_GET && m != HTTP_M_HEAD)
 		return http_error(rq, 405, "Allow: GET, HEAD\r\n", "status page: method not allowed");

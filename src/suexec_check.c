@@ -113,11 +113,14 @@ const char *suexec_check_interpreter(const char *path, const struct stat *st)
 
 /*
  * RFC 3875 4.1's meta-variables, and every other name src/cgi_env.c sets
- * (REQUEST_URI, SCRIPT_FILENAME, DOCUMENT_ROOT, REMOTE_PORT; REDIRECT_* as
- * a prefix). PATH is not here: the helper sets its own. Anything else the
- * worker's environment might carry (LD_PRELOAD, BASH_FUNC_*, IFS, TZ...)
- * is dropped: from a worker that was taken over, it would steer the
- * dynamic linker or the shell of another user's script.
+ * (REQUEST_URI, SCRIPT_FILENAME, DOCUMENT_ROOT, REMOTE_PORT, real_ip's
+ * PFHTTPD_PEER_ADDR and PFHTTPD_PEER_PORT; REDIRECT_* as a prefix). PATH
+ * is not here: the helper sets its own. Other names of the server's
+ * families (REMOTE_*, SERVER_*, PFHTTPD_*) are dropped, and so is what
+ * suexec_env_denied() names (LD_PRELOAD, BASH_FUNC_*, IFS...): from a
+ * worker that was taken over, it would steer the dynamic linker or the
+ * shell of another user's script. Any other name is an administrator's
+ * cgi_env or pass_env variable and passes.
  */
 const char *const suexec_env_names[] = {
 	"AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE",
@@ -126,6 +129,7 @@ const char *const suexec_env_names[] = {
 	"SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL",
 	"SERVER_SOFTWARE",
 	"DOCUMENT_ROOT", "REMOTE_PORT", "REQUEST_URI", "SCRIPT_FILENAME",
+	"PFHTTPD_PEER_ADDR", "PFHTTPD_PEER_PORT",
 	NULL,
 };
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -138,10 +139,41 @@ static void userdir_cgi_dir(void)
 	}
 }
 
-/* Open home/userdir.directory (a symlink to it is followed, as Apache does). NULL or why not. */
+/*
+ * Each step of home/userdir.directory may be a symbolic link only to a
+ * directory the link's owner owns (Apache's SymLinksIfOwnerMatch, which
+ * Debian's userdir.conf sets): a user's link to another site's tree would
+ * serve that tree, with the worker's rights, under /~user/ and past that
+ * site's access rules. The last step is checked against the directory
+ * opened (root_fd), so a link swapped meanwhile is caught too.
+ */
+static bool userdir_links_ok(const char *joined, size_t home_len, int root_fd)
+{
+	char step[PATH_MAX];
+	struct stat l, d;
+
+	for (size_t i = home_len + 1; joined[i]; i++) {
+		if (joined[i] != '/')
+			continue;
+		memcpy(step, joined, i);
+		step[i] = '\0';
+		if (lstat(step, &l) < 0)
+			return false;
+		if (S_ISLNK(l.st_mode) && (stat(step, &d) < 0 || l.st_uid != d.st_uid))
+			return false;
+	}
+	if (lstat(joined, &l) < 0 || fstat(root_fd, &d) < 0)
+		return false;
+	if (S_ISLNK(l.st_mode))
+		return l.st_uid == d.st_uid;
+	return l.st_dev == d.st_dev && l.st_ino == d.st_ino;
+}
+
+/* Open home/userdir.directory (a link to it is followed, see above). NULL or why not. */
 static const char *userdir_dirs(const struct conf *cf, const struct passwd *pw)
 {
 	char joined[PATH_MAX];
+	const size_t home_len = strlen(pw->pw_dir);
 
 	if ((size_t)snprintf(joined, sizeof(joined), "%s/%s", pw->pw_dir, cf->userdir.directory) >=
 	    sizeof(joined))
@@ -151,6 +183,8 @@ static const char *userdir_dirs(const struct conf *cf, const struct passwd *pw)
 	ud.site.root_fd = open(ud.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (ud.site.root_fd < 0)
 		return "userdir: cannot open the directory";
+	if (!userdir_links_ok(joined, home_len, ud.site.root_fd))
+		return "userdir: a link to another owner's directory";
 	userdir_cgi_dir();
 	return NULL;
 }

@@ -163,37 +163,13 @@ static void get_as(const char *target, const char *userpass)
 	get("GET", target, hdr);
 }
 
-/* Connect to the server from local address src (127.0.0.2: another client), or [::1]. */
-static int connect_from(const char *src)
-{
-	int fd;
-
-	if (strchr(src, ':')) {
-		struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-		fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		ck_assert_int_ge(fd, 0);
-		a.sin6_port = htons((uint16_t)srv.port);
-		ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "[::1]:%d: %s",
-			      srv.port, strerror(errno));
-		return fd;
-	}
-	struct sockaddr_in me = { .sin_family = AF_INET }, to = { .sin_family = AF_INET };
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(inet_pton(AF_INET, src, &me.sin_addr), 1);
-	ck_assert_msg(bind(fd, (struct sockaddr *)&me, sizeof me) == 0, "bind %s: %s", src, strerror(errno));
-	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	to.sin_port = htons((uint16_t)srv.port);
-	ck_assert_msg(connect(fd, (struct sockaddr *)&to, sizeof to) == 0, "connect: %s", strerror(errno));
-	return fd;
-}
-
 static void get_from(const char *src, const char *target)
 {
 	char req[1024];
 
 	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", target);
-	conn.fd = connect_from(src);
+	conn.fd = hs_connect_from(src, srv.port);
+	ck_assert_msg(conn.fd >= 0, "connect from %s: %s", src, strerror(errno));
 	conn.len = 0;
 	conn.eof = false;
 	ck_assert_int_eq(hs_send_str(conn.fd, req), 0);

@@ -69,20 +69,8 @@ static void start(const char *more)
 /* A TCP connection to 127.0.0.1:port from the address src (NULL: any), into conn. */
 static void open_from(const char *src, int port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(fd, 0);
-	if (src) {
-		struct sockaddr_in b = { .sin_family = AF_INET };
-
-		ck_assert_int_eq(inet_pton(AF_INET, src, &b.sin_addr), 1);
-		ck_assert_msg(bind(fd, (struct sockaddr *)&b, sizeof b) == 0, "bind %s: %s", src,
-			      strerror(errno));
-	}
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "connect: %s", strerror(errno));
-	conn.fd = fd;
+	conn.fd = hs_connect_from(src, port);
+	ck_assert_msg(conn.fd >= 0, "connect from %s: %s", src ? src : "127.0.0.1", strerror(errno));
 	conn.len = 0;
 	conn.eof = false;
 }

@@ -54,29 +54,6 @@ static int run(char *const argv[], char *out, size_t cap)
 	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* useradd with its own group (-U), no home: 0 or -1. */
-static int add_user(const char *name)
-{
-	char out[1024];
-	char *argv[] = { "useradd", "-M", "-U", "-d", "/nonexistent", "-s", "/usr/sbin/nologin",
-			 (char *)name, NULL };
-
-	return run(argv, out, sizeof out) == 0 ? 0 : -1;
-}
-
-/* userdel and groupdel; quiet when there is nothing to remove. */
-static void del_user(const char *name)
-{
-	char out[1024];
-	char *u[] = { "userdel", (char *)name, NULL };
-	char *g[] = { "groupdel", (char *)name, NULL };
-
-	if (getpwnam(name))
-		run(u, out, sizeof out);
-	if (getgrnam(name))
-		run(g, out, sizeof out);
-}
-
 /* The per-row users of test_identity, named from the suite's pid so teardown can find them. */
 static void row_user(char *buf, size_t cap, size_t row, char kind)
 {
@@ -185,20 +162,11 @@ static void make_site(void)
 
 static void copy_helper(void)
 {
-	char src[HS_PATH], *slash;
-	static char bin[1 << 20];
-	ssize_t n;
+	int rc = hs_install_suexec(&srv, helper, sizeof helper);
 
-	snprintf(src, sizeof src, "%s", hs_bin());
-	slash = strrchr(src, '/');
-	snprintf(slash ? slash + 1 : src, sizeof src - (size_t)(slash ? slash + 1 - src : 0),
-		 "pfhttpd-suexec");
-	n = hs_slurp(src, bin, sizeof bin);
-	if (n <= 0 || (size_t)n >= sizeof bin - 1)
-		ck_abort_msg("cannot read %s (make all builds it)", src);
-	snprintf(helper, sizeof helper, "%s/pfhttpd-suexec", srv.root);
-	if (hs_put(&srv, "pfhttpd-suexec", bin, (size_t)n) == -1 || chown(helper, 0, 0) == -1 ||
-	    chmod(helper, 04755) == -1)
+	if (rc == -1)
+		ck_abort_msg("no pfhttpd-suexec beside %s (make all builds it)", hs_bin());
+	if (rc < 0)
 		ck_abort_msg("cannot install %s: %s", helper, strerror(errno));
 }
 
@@ -247,14 +215,14 @@ static void cleanup_users(void)
 	char name[32];
 
 	if (user_a[0])
-		del_user(user_a);
+		hs_userdel(user_a);
 	if (user_b[0])
-		del_user(user_b);
+		hs_userdel(user_b);
 	for (size_t row = 0; row < 8; row++) {
 		row_user(name, sizeof name, row, 'c');
-		del_user(name);
+		hs_userdel(name);
 		row_user(name, sizeof name, row, 'g');
-		del_user(name);
+		hs_userdel(name);
 	}
 }
 
@@ -270,7 +238,8 @@ static bool prepare(void)
 		return skip = "needs the user " WORKER_USER, false;
 	snprintf(user_a, sizeof user_a, "pfhtst_%d_a", (int)suite_pid);
 	snprintf(user_b, sizeof user_b, "pfhtst_%d_b", (int)suite_pid);
-	if (add_user(user_a) < 0 || add_user(user_b) < 0 || !(pw = getpwnam(user_a)))
+	if (hs_useradd(user_a, NULL, NULL, 0, out, sizeof out) < 0 ||
+	    hs_useradd(user_b, NULL, NULL, 0, out, sizeof out) < 0 || !(pw = getpwnam(user_a)))
 		return skip = "useradd failed (Debian package passwd)", false;
 	uid_a = pw->pw_uid;
 	gid_a = pw->pw_gid;
@@ -403,55 +372,35 @@ START_TEST(test_runs_as_site_user)
 }
 END_TEST
 
-START_TEST(test_nph_runs_as_site_user)
+/* Scripts whose output is a prefix and the uid they ran as. */
+static const struct uid_case {
+	int line;
+	const char *desc;
+	const char *host;
+	const char *path;
+	const char *prefix;          /* before the uid in the body */
+	bool site_b;                 /* runs as B (cgi.user of the vhost b.test), else as A */
+} uid_cases[] = {
+	{ __LINE__, "an nph- script", "a", "/cgi-bin/nph-id.sh", "", false },
+	{ __LINE__, "each site its own user: the vhost's script runs as its cgi.user (group: "
+	  "its primary one)", "b.test", "/cgi-bin/id.sh", "", true },
+	{ __LINE__, "the .php handler runs through the helper too (interpreter + script)", "a",
+	  "/a/t.php", "uid=", false },
+	{ __LINE__, "a file only the site's user may read: the worker checks it by an O_PATH "
+	  "descriptor, the helper runs it", "a", "/a/private.php", "private uid=", false },
+};
+
+START_TEST(test_runs_as_uid)
 {
-	char want[32];
+	const struct uid_case *c = &uid_cases[_i];
+	char req[1024], want[64];
 
 	SKIP_IF_NEEDED();
-	exchange("/cgi-bin/nph-id.sh");
-	snprintf(want, sizeof want, "%u\n", uid_a);
-	ck_assert_msg(r1.status == 200 && strcmp(r1.body, want) == 0, "want %s: %.300s", want, r1.raw);
-}
-END_TEST
-
-/* Each site its own user: the vhost's scripts run as its cgi.user (group: its primary one). */
-START_TEST(test_vhost_runs_as_its_user)
-{
-	char want[32];
-
-	SKIP_IF_NEEDED();
-	ck_assert_int_eq(hs_exchange(&srv, "GET /cgi-bin/id.sh HTTP/1.1\r\nHost: b.test\r\n\r\n", &r1), 0);
-	/* The top level's id.sh answered: this build does not select vhosts by Host yet. */
-	if (strncmp(r1.body, "uid=", 4) == 0) {
-		printf("SKIP: %s: no vhost selection in this build\n", __func__);
-		return;
-	}
-	snprintf(want, sizeof want, "%u\n", uid_b);
-	ck_assert_msg(r1.status == 200 && strcmp(r1.body, want) == 0, "want %s: %.600s", want, r1.raw);
-}
-END_TEST
-
-/* The .php handler runs through the helper too (interpreter + script). */
-START_TEST(test_php_runs_as_site_user)
-{
-	char want[32];
-
-	SKIP_IF_NEEDED();
-	exchange("/a/t.php");
-	snprintf(want, sizeof want, "uid=%u\n", uid_a);
-	ck_assert_msg(r1.status == 200 && strcmp(r1.body, want) == 0, "want %s: %.300s", want, r1.raw);
-}
-END_TEST
-
-/* A file only the site's user may read: the worker checks it by an O_PATH descriptor, the helper runs it. */
-START_TEST(test_php_private_file)
-{
-	char want[48];
-
-	SKIP_IF_NEEDED();
-	exchange("/a/private.php");
-	snprintf(want, sizeof want, "private uid=%u\n", uid_a);
-	ck_assert_msg(r1.status == 200 && strcmp(r1.body, want) == 0, "want %s: %.300s", want, r1.raw);
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", c->path, c->host);
+	ck_assert_msg(hs_exchange(&srv, req, &r1) == 0, "line %d: no response for %s", c->line, c->path);
+	snprintf(want, sizeof want, "%s%u\n", c->prefix, c->site_b ? uid_b : uid_a);
+	ck_assert_msg(r1.status == 200 && strcmp(r1.body, want) == 0, "line %d (%s): want %s: %.600s",
+		      c->line, c->desc, want, r1.raw);
 }
 END_TEST
 
@@ -506,16 +455,6 @@ static const struct id_case {
 	{ __LINE__, "the gid went below min_gid", ID_GID_LOW, "gid" },
 };
 
-/* An id below 1000 and above the compiled floor (100) that nobody uses. */
-static unsigned free_low_id(bool group)
-{
-	for (unsigned id = 990; id > 500; id--)
-		if (group ? getgrgid(id) == NULL : getpwuid(id) == NULL)
-			return id;
-	ck_abort_msg("no free id below 1000");
-	return 0;
-}
-
 static void change_identity(const struct id_case *c, const char *user, const char *group)
 {
 	char out[1024], id[16];
@@ -526,7 +465,9 @@ static void change_identity(const struct id_case *c, const char *user, const cha
 	char *const *argv = c->change == ID_USERDEL ? userdel : c->change == ID_GROUPDEL ? groupdel
 			    : c->change == ID_UID_LOW ? usermod : groupmod;
 
-	snprintf(id, sizeof id, "%u", free_low_id(c->change == ID_GID_LOW));
+	/* Below 1000 and above the compiled floor (100). */
+	ck_assert_msg(hs_free_low_id() != 0, "no free id below 1000");
+	snprintf(id, sizeof id, "%u", (unsigned)hs_free_low_id());
 	ck_assert_msg(run(argv, out, sizeof out) == 0, "line %d: %s %s: %s", c->line, argv[0],
 		      argv[1], out);
 }
@@ -541,7 +482,7 @@ START_TEST(test_identity)
 	SKIP_IF_NEEDED();
 	row_user(user, sizeof user, (size_t)_i, 'c');
 	row_user(group, sizeof group, (size_t)_i, 'g');
-	ck_assert_int_eq(add_user(user), 0);
+	ck_assert_msg(hs_useradd(user, NULL, NULL, 0, msg, sizeof msg) == 0, "%s", msg);
 	ck_assert_int_eq(run(groupadd, msg, sizeof msg), 0);
 	s = sibling();
 	conf_for(conf, sizeof conf, user, group, 60);
@@ -554,8 +495,8 @@ START_TEST(test_identity)
 	ck_assert_msg(hs_wait_file_contains(s.error_log, needle, HS_TIMEOUT_MS),
 		      "line %d (%s): no '%s' in the error log", c->line, c->desc, needle);
 	hs_stop(&s, 5000);
-	del_user(user);
-	del_user(group);
+	hs_userdel(user);
+	hs_userdel(group);
 }
 END_TEST
 
@@ -923,10 +864,7 @@ static Suite *suexec_suite(void)
 
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_runs_as_site_user);
-	tcase_add_test(tc, test_nph_runs_as_site_user);
-	tcase_add_test(tc, test_vhost_runs_as_its_user);
-	tcase_add_test(tc, test_php_runs_as_site_user);
-	tcase_add_test(tc, test_php_private_file);
+	tcase_add_loop_test(tc, test_runs_as_uid, 0, N(uid_cases));
 	tcase_add_loop_test(tc, test_refusal, 0, N(refusal_cases));
 	tcase_add_loop_test(tc, test_direct, 0, N(direct_cases));
 	tcase_add_test(tc, test_direct_env);

@@ -34,14 +34,17 @@
 #define ALICE_404    "pfhud-alice-own-404"
 #define OTHER_INDEX  "pfhud-other-index"
 #define VHOST_404    "pfhud-vhost-b-404"
+#define LINK_OWN_INDEX "pfhud-link-own-index"
 
 /*
  * The accounts: [0] publishes, the others may not, each for its own
  * reason: excluded, uid below min_uid, no public_html, a public_html that
- * is a file, a primary group that no longer exists (groupdel -f).
+ * is a file, a primary group that no longer exists (groupdel -f), a
+ * public_html that is the user's link to a directory root owns (the
+ * server's htdocs). The last publishes through a link to her own directory.
  */
-enum { U_ALICE, U_EXCLUDED, U_LOW, U_NODIR, U_FILE, U_NOGROUP, U_NUSERS };
-static const char *const user_tag[U_NUSERS] = { "a", "e", "l", "n", "f", "g" };
+enum { U_ALICE, U_EXCLUDED, U_LOW, U_NODIR, U_FILE, U_NOGROUP, U_LINK_OTHER, U_LINK_OWN, U_NUSERS };
+static const char *const user_tag[U_NUSERS] = { "a", "e", "l", "n", "f", "g", "k", "o" };
 static char user[U_NUSERS][32];
 static bool user_made[U_NUSERS];
 static uid_t alice_uid;
@@ -49,7 +52,6 @@ static uid_t alice_uid;
 static struct hs_server srv;
 static struct hs_response r1;
 static const char *skip;         /* why the suite cannot run here, or NULL */
-static const char *no_suexec;    /* why scripts cannot run as their user here, or NULL */
 static char helper[HS_PATH];     /* the setuid copy of pfhttpd-suexec in the server root */
 static char setup_err[2048];      /* a setup that failed: every test fails with this */
 
@@ -64,15 +66,6 @@ static int run(const char *const argv[])
 	return st == 0 ? 0 : -1;
 }
 
-/* A uid below 1000 that neither a user nor a group has (for "-u"), or 0. */
-static uid_t free_low_uid(void)
-{
-	for (uid_t u = 990; u >= 500; u--)
-		if (getpwuid(u) == NULL && getgrgid(u) == NULL)
-			return u;
-	return 0;
-}
-
 static void home_of(int i, char *out, size_t cap)
 {
 	snprintf(out, cap, "%s/home/%s", srv.root, user[i]);
@@ -80,21 +73,17 @@ static void home_of(int i, char *out, size_t cap)
 
 static int add_user(int i)
 {
-	char home[HS_PATH], uid[16];
-	uid_t low = i == U_LOW ? free_low_uid() : 0;
-	const char *argv[] = { "useradd", "-M", "-N", "-g", "users", "-s", "/usr/sbin/nologin",
-			       "-d", home, user[i], low ? "-u" : NULL, uid, NULL };
-	const char *argv_alice[] = { "useradd", "-M", "-U", "-s", "/usr/sbin/nologin",
-				     "-d", home, user[i], NULL };
+	char home[HS_PATH];
+	uid_t low = i == U_LOW ? hs_free_low_id() : 0;
+	bool own_group = i == U_ALICE || i == U_NOGROUP;
 	const char *argv_gdel[] = { "groupdel", "-f", user[i], NULL };
 
 	if (i == U_LOW && low == 0) {
 		snprintf(setup_err, sizeof setup_err, "no free uid below 1000");
 		return -1;
 	}
-	snprintf(uid, sizeof uid, "%u", (unsigned)low);
 	home_of(i, home, sizeof home);
-	if (run(i == U_ALICE || i == U_NOGROUP ? argv_alice : argv) < 0)
+	if (hs_useradd(user[i], home, own_group ? NULL : "users", low, setup_err, sizeof setup_err) < 0)
 		return -1;
 	user_made[i] = true;
 	return i == U_NOGROUP ? run(argv_gdel) : 0;
@@ -102,13 +91,11 @@ static int add_user(int i)
 
 static void del_users(void)
 {
-	for (int i = 0; i < U_NUSERS; i++) {
-		const char *argv[] = { "userdel", user[i], NULL };
-		char out[512];
-
-		if (user_made[i] && hs_run((char *const *)argv, 20000, out, sizeof out) == 0)
-			user_made[i] = false;
-	}
+	for (int i = 0; i < U_NUSERS; i++)
+		if (user_made[i]) {
+			hs_userdel(user[i]);
+			user_made[i] = getpwnam(user[i]) != NULL;
+		}
 }
 
 /* Write rel below user i's home, owned by the user, with mode. 0 or -1. */
@@ -127,12 +114,14 @@ static int put_home(int i, const char *rel, const char *text, mode_t mode)
 	return 0;
 }
 
+/* A symbolic link rel below user i's home, owned by the user. 0 or -1. */
 static int link_home(int i, const char *rel, const char *target)
 {
+	struct passwd *pw = getpwnam(user[i]);
 	char path[HS_PATH * 2];
 
 	snprintf(path, sizeof path, "%s/home/%s/%s", srv.root, user[i], rel);
-	return symlink(target, path);
+	return pw && symlink(target, path) == 0 && lchown(path, pw->pw_uid, pw->pw_gid) == 0 ? 0 : -1;
 }
 
 /* Every home: 0711 (others may pass, not list) and public_html inside, but for U_NODIR. */
@@ -154,6 +143,17 @@ static int make_homes(void)
 			continue;
 		if (i == U_FILE) {
 			rc |= put_home(i, "public_html", OTHER_INDEX "\n", 0644);
+			continue;
+		}
+		if (i == U_LINK_OTHER || i == U_LINK_OWN) {
+			char target[HS_PATH + 16];
+
+			snprintf(target, sizeof target, "%s/%s", srv.root, i == U_LINK_OWN ? "own-site" : "htdocs");
+			if (i == U_LINK_OWN && (mkdir(target, 0755) == -1 ||
+						chown(target, pw->pw_uid, pw->pw_gid) == -1 ||
+						hs_put_str(&srv, "own-site/index.html", LINK_OWN_INDEX "\n") == -1))
+				return -1;
+			rc |= link_home(i, "public_html", target);
 			continue;
 		}
 		rc |= put_home(i, "public_html", NULL, 0755);
@@ -191,31 +191,15 @@ static int alice_files(void)
 	return rc;
 }
 
-/*
- * pfhttpd-suexec beside the binary, copied into the server root and made
- * setuid root (as check_suexec does); no_suexec says why not, if not. A
- * build without the helper (before the suexec branch) runs alice's scripts
- * as the workers' user.
- */
+/* pfhttpd-suexec beside the binary, copied into the server root and made setuid root. */
 static void install_helper(void)
 {
-	static char bin[1 << 21];
-	char src[HS_PATH], *slash;
-	ssize_t n;
+	int rc = hs_install_suexec(&srv, helper, sizeof helper);
 
-	snprintf(src, sizeof src, "%s", hs_bin());
-	slash = strrchr(src, '/');
-	snprintf(slash ? slash + 1 : src, sizeof src - (size_t)(slash ? slash + 1 - src : 0),
-		 "pfhttpd-suexec");
-	n = hs_slurp(src, bin, sizeof bin);
-	if (n <= 0 || (size_t)n >= sizeof bin - 1) {
-		no_suexec = "no pfhttpd-suexec beside the binary (make all builds it)";
-		return;
-	}
-	snprintf(helper, sizeof helper, "%s/pfhttpd-suexec", srv.root);
-	/* chown first: it clears the set-ID bits chmod sets. */
-	if (hs_put(&srv, "pfhttpd-suexec", bin, (size_t)n) == -1 || chown(helper, 0, 0) == -1 ||
-	    chmod(helper, 04755) == -1)
+	if (rc == -1)
+		snprintf(setup_err, sizeof setup_err, "no pfhttpd-suexec beside %s (make all builds it)",
+			 hs_bin());
+	else if (rc < 0)
 		snprintf(setup_err, sizeof setup_err, "cannot install %s: %s", helper, strerror(errno));
 }
 
@@ -248,18 +232,17 @@ static void setup(void)
 	if (setup_err[0])
 		return;
 	snprintf(extra, sizeof extra,
-		 "%s%s%s"
+		 "suexec = \"%s\";\n"
 		 "user = \"www-data\";\nlog_level = \"info\";\n"
 		 "index = [ \"index.html\", \"index.php\" ];\n"
 		 "userdir = { directory = \"public_html\"; min_uid = 1000; exclude = [ \"root\", \"%s\" ]; };\n"
 		 "cgi = { alias = \"/cgi-bin/\"; directory = \"cgi-bin\";\n"
 		 "  handlers = ( { extension = \".php\"; interpreter = \"/usr/bin/php-cgi\"; } ); };\n"
 		 "access = ( { path = \"/~%s/locked/\"; allow = [ \"192.0.2.1\" ]; } );\n"
-		 /* One line: the harness would take a line starting "error_pages" as the top level's. */
 		 "vhosts = ( { server_name = \"b.test\"; document_root = \"htdocs-b\"; "
 		 "index = [ \"index.php\", \"index.html\" ]; "
 		 "error_pages = ( { status = 404; path = \"/b404.html\"; } ); } );\n",
-		 no_suexec ? "" : "suexec = \"", no_suexec ? "" : helper, no_suexec ? "" : "\";\n",
+		 helper,
 		 user[U_EXCLUDED], user[U_ALICE]);
 	if (hs_start(&srv, extra, msg, sizeof msg) == -1)
 		snprintf(setup_err, sizeof setup_err, "cannot start %s: %.400s", hs_bin(), msg);
@@ -339,6 +322,9 @@ static const struct get_case {
 	  "userdir: cannot open the directory" },
 	{ __LINE__, "primary group gone", "/~G/", 404, HS_404_MARKER, NULL,
 	  "userdir: primary group unusable" },
+	{ __LINE__, "public_html: her link to her own directory", "/~O/", 200, LINK_OWN_INDEX, NULL, NULL },
+	{ __LINE__, "public_html: her link to a directory root owns (another site's tree)", "/~K/", 404,
+	  HS_404_MARKER, NULL, "userdir: a link to another owner's directory" },
 	{ __LINE__, "not a user name", "/~a$b/", 404, HS_404_MARKER, NULL, "userdir: not a user name" },
 	{ __LINE__, "tilde alone", "/~", 404, HS_404_MARKER, NULL, "userdir: not a user name" },
 	{ __LINE__, "a symlink out of her directory", "/~A/link-out", 403, NULL, NULL,
@@ -397,7 +383,7 @@ END_TEST
 START_TEST(test_same_404)
 {
 	static const char *const paths[] = { "/~A/nope.html", "/~pfhud_nobody_zz/", "/~E/", "/~L/",
-					     "/~N/", "/~F/", "/~G/", "/~root/", "/~E", "/~pfhud_nobody_zz" };
+					     "/~N/", "/~F/", "/~G/", "/~K/", "/~root/", "/~E", "/~pfhud_nobody_zz" };
 	char first[HS_MAX_RESP + 1], path[256];
 	size_t first_len = 0;
 
@@ -422,31 +408,25 @@ END_TEST
 
 /*
  * Her cgi-bin/ script and her handler's file run, and as her, through
- * pfhttpd-suexec (the suexec branch). A build without it runs them as the
- * workers' user: then the identity rows say SKIP.
+ * pfhttpd-suexec.
  */
 START_TEST(test_cgi)
 {
 	char path[256], want[64];
 
+	static const struct { const char *path, *prefix; } runs[] = {
+		{ "/~A/cgi-bin/id.sh", "uid=" }, { "/~A/p.php", "php-ran:" },
+	};
+
 	if (!ready("test_cgi"))
 		return;
-	expand("/~A/cgi-bin/id.sh", path, sizeof path);
-	get(path);
-	ck_assert_msg(r1.status == 200 && hs_contains(r1.body, r1.body_len, "uid="),
-		      "GET %s: %d: %.300s", path, r1.status, r1.raw);
-	snprintf(want, sizeof want, "uid=%u\n", (unsigned)alice_uid);
-	if (no_suexec)
-		printf("SKIP: test_cgi: the script ran (%.*s), not as its user: %s\n",
-		       (int)strcspn(r1.body, "\n"), r1.body, no_suexec);
-	else
-		ck_assert_msg(strcmp(r1.body, want) == 0, "GET %s: %s, want %s", path, r1.body, want);
-	expand("/~A/p.php", path, sizeof path);
-	get(path);
-	snprintf(want, sizeof want, "php-ran:%u\n", (unsigned)alice_uid);
-	ck_assert_msg(r1.status == 200, "GET %s: %d: %.300s", path, r1.status, r1.raw);
-	if (!no_suexec)
-		ck_assert_msg(strcmp(r1.body, want) == 0, "GET %s: %s, want %s", path, r1.body, want);
+	for (int i = 0; i < N(runs); i++) {
+		expand(runs[i].path, path, sizeof path);
+		get(path);
+		snprintf(want, sizeof want, "%s%u\n", runs[i].prefix, (unsigned)alice_uid);
+		ck_assert_msg(r1.status == 200 && strcmp(r1.body, want) == 0, "GET %s: %d: %.300s, want %s",
+			      path, r1.status, r1.raw, want);
+	}
 	expand("/~A/cgi-bin/", path, sizeof path);
 	get(path);
 	ck_assert_msg(r1.status == 403, "the alias itself: %d", r1.status);

@@ -79,9 +79,7 @@ static size_t vhost_group(char *out, size_t cap, char name, bool dflt)
 
 /*
  * The extra configuration: the vhosts named in which ("ab", "bc"), the
- * default's name or 0. Each group on one line that starts with "{": the
- * harness takes a line starting with a top-level key ("document_root =")
- * as replacing the top level's default.
+ * default's name or 0; each group on a line of its own.
  */
 static const char *vhosts_conf(const char *which, char dflt)
 {

@@ -9,9 +9,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -344,6 +346,115 @@ int hs_fixtures(struct hs_server *s)
 	rc |= put_link(s, "htdocs/link-abs", secret_abs);
 	rc |= put_link(s, "htdocs/link-parent", "..");
 	return rc == 0 ? 0 : -1;
+}
+
+/* Copy the file from to to (created with mode, or truncated). 0 or -1 (errno). */
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), dst = -1, rc = -1, e;
+	ssize_t n;
+
+	if (in == -1)
+		return -1;
+	dst = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (dst == -1)
+		goto out;
+	while ((n = read(in, buf, sizeof buf)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto out;
+		for (ssize_t off = 0, w; off < n; off += w) {
+			w = write(dst, buf + off, (size_t)(n - off));
+			if (w == -1 && errno == EINTR)
+				w = 0;
+			else if (w <= 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	e = errno;
+	if (dst != -1 && close(dst) == -1 && rc == 0)
+		e = errno, rc = -1;
+	close(in);
+	errno = e;
+	return rc;
+}
+
+int hs_install_suexec(const struct hs_server *s, char *path, size_t cap)
+{
+	char src[HS_PATH];
+	const char *bin = hs_bin(), *slash = strrchr(bin, '/');
+	int n = snprintf(src, sizeof src, "%.*spfhttpd-suexec", slash ? (int)(slash + 1 - bin) : 0, bin);
+
+	if (n < 0 || (size_t)n >= sizeof src || access(src, R_OK) == -1)
+		return -1;
+	n = snprintf(path, cap, "%s/pfhttpd-suexec", s->root);
+	if (n < 0 || (size_t)n >= cap) {
+		errno = ENAMETOOLONG;
+		return -2;
+	}
+	/* chown first: it clears the set-ID bits chmod sets. */
+	if (copy_file(src, path, 0755) == -1 || chown(path, 0, 0) == -1 || chmod(path, 04755) == -1)
+		return -2;
+	return 0;
+}
+
+int hs_useradd(const char *name, const char *home, const char *group, uid_t uid,
+	       char *err, size_t errcap)
+{
+	char out[1024], uidtext[16];
+	char *argv[16];
+	size_t n = 0;
+	int st;
+
+	argv[n++] = "useradd";
+	argv[n++] = "-M";
+	argv[n++] = "-s";
+	argv[n++] = "/usr/sbin/nologin";
+	argv[n++] = "-d";
+	argv[n++] = (char *)(home ? home : "/nonexistent");
+	if (group) {
+		argv[n++] = "-N";
+		argv[n++] = "-g";
+		argv[n++] = (char *)group;
+	} else {
+		argv[n++] = "-U";
+	}
+	if (uid != 0) {
+		snprintf(uidtext, sizeof uidtext, "%u", (unsigned)uid);
+		argv[n++] = "-u";
+		argv[n++] = uidtext;
+	}
+	argv[n++] = (char *)name;
+	argv[n] = NULL;
+	st = hs_run(argv, 20000, out, sizeof out);
+	if (st == 0)
+		return 0;
+	snprintf(err, errcap, "useradd %s: status %d: %.800s", name, st, out);
+	return -1;
+}
+
+uid_t hs_free_low_id(void)
+{
+	for (uid_t id = 990; id > 500; id--)
+		if (getpwuid(id) == NULL && getgrgid((gid_t)id) == NULL)
+			return id;
+	return 0;
+}
+
+void hs_userdel(const char *name)
+{
+	char out[1024];
+	char *u[] = { "userdel", (char *)name, NULL };
+	char *g[] = { "groupdel", (char *)name, NULL };
+
+	if (getpwnam(name))
+		hs_run(u, 20000, out, sizeof out);
+	if (getgrnam(name))
+		hs_run(g, 20000, out, sizeof out);
 }
 
 int hs_copy_cgi(const struct hs_server *s, const char *reldir)
@@ -1069,15 +1180,47 @@ int hs_run(char *const argv[], int timeout_ms, char *out, size_t cap)
 
 int hs_connect(const struct hs_server *s)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	return hs_connect_from(NULL, s->port);
+}
 
+/* addr (NULL: any) and port of the loopback's family into a; its length, or 0 when addr is not one. */
+static socklen_t loop_addr(struct sockaddr_storage *a, bool v6, const char *addr, int port)
+{
+	struct sockaddr_in *a4 = (struct sockaddr_in *)a;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)a;
+
+	memset(a, 0, sizeof *a);
+	if (v6) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		a6->sin6_addr = in6addr_loopback;
+		return addr && inet_pton(AF_INET6, addr, &a6->sin6_addr) != 1 ? 0 : sizeof *a6;
+	}
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons((uint16_t)port);
+	a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return addr && inet_pton(AF_INET, addr, &a4->sin_addr) != 1 ? 0 : sizeof *a4;
+}
+
+int hs_connect_from(const char *src, int port)
+{
+	struct sockaddr_storage me, to;
+	bool v6 = src != NULL && strchr(src, ':') != NULL;
+	socklen_t melen = loop_addr(&me, v6, src, 0), tolen = loop_addr(&to, v6, NULL, port);
+	int fd, e;
+
+	if (melen == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return -1;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a.sin_port = htons((uint16_t)s->port);
-	if (connect(fd, (struct sockaddr *)&a, sizeof a) == -1) {
+	if ((src != NULL && bind(fd, (struct sockaddr *)&me, melen) == -1) ||
+	    connect(fd, (struct sockaddr *)&to, tolen) == -1) {
+		e = errno;
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	return fd;

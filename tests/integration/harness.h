@@ -104,14 +104,39 @@ int hs_put_str(const struct hs_server *s, const char *rel, const char *text);
 int hs_fixtures(struct hs_server *s);
 
 /*
- * Write root/server.conf: the defaults of the brief plus extra. A setting in
- * extra ("key = ...") replaces the default of the same key; a line
- * "#omit KEY" drops that default (it is a libconfig comment as well).
+ * Write root/server.conf: the defaults of the brief plus extra. A top-level
+ * setting in extra (a line "key = ..." outside every group and list)
+ * replaces the default of the same key; a key inside a group (a vhost's
+ * document_root) does not; a line "#omit KEY" drops that default (it is a
+ * libconfig comment as well).
  * Run as root, the defaults include "allow_root = true;" (the server will
  * not run as root without a user otherwise), unless extra sets allow_root,
  * omits it ("#omit allow_root"), or the binary predates the key.
  */
 int hs_write_conf(const struct hs_server *s, const char *extra);
+
+/*
+ * Root only: copy pfhttpd-suexec from beside hs_bin() to root/pfhttpd-suexec,
+ * owned by root and setuid (4755), as make install makes it; its path into
+ * path. 0; -1 when there is no helper beside the binary (make all builds
+ * it); -2 when the copy could not be made (errno says why).
+ */
+int hs_install_suexec(const struct hs_server *s, char *path, size_t cap);
+
+/*
+ * Root only: useradd(8) name with shell /usr/sbin/nologin and no home made
+ * (-M); home: its home field (NULL: /nonexistent); group: its primary group
+ * (NULL: a new group of its own name, -U); uid: 0 lets useradd choose.
+ * 0, or -1 with the command's status and output in err.
+ */
+int hs_useradd(const char *name, const char *home, const char *group, uid_t uid,
+	       char *err, size_t errcap);
+
+/* An id from 990 down to 501 that neither a user nor a group has (a uid or gid below 1000), or 0. */
+uid_t hs_free_low_id(void);
+
+/* Root only: userdel(8) name, then groupdel(8) its group of the same name; each only when it exists. */
+void hs_userdel(const char *name);
 
 /* Copy $PFHTTPD_SRC/tests/integration/cgi/ into root/reldir, modes kept. 0 or -1. */
 int hs_copy_cgi(const struct hs_server *s, const char *reldir);
@@ -207,6 +232,14 @@ const char *hs_bin(void);
 
 /* TCP connect to 127.0.0.1:port. fd or -1. */
 int hs_connect(const struct hs_server *s);
+
+/*
+ * TCP connect to port on the loopback from the local address src, so the
+ * server sees another client: an IPv4 address such as 127.0.0.2 connects
+ * to 127.0.0.1, an IPv6 one (with ':', such as ::1) to [::1]; src NULL:
+ * 127.0.0.1 from the kernel's choice (as hs_connect). fd, or -1 (errno).
+ */
+int hs_connect_from(const char *src, int port);
 int hs_conn_open(const struct hs_server *s, struct hs_conn *c);
 void hs_conn_close(struct hs_conn *c);
 

@@ -4,6 +4,7 @@
  * IPv4-mapped peers; no list, an empty list; allow and auth together).
  */
 #include "unit.h"
+#include "unit_addr.h"
 #include "access.h"
 #include "conf.h"
 #include "ipmatch.h"
@@ -85,24 +86,6 @@ END_TEST
 
 /* ---- access_decide ------------------------------------------------------ */
 
-/* A peer address from text: anything with ':' is AF_INET6. */
-static struct sockaddr_storage peer(const char *text)
-{
-	struct sockaddr_storage ss;
-
-	memset(&ss, 0, sizeof ss);
-	if (strchr(text, ':')) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-		s6->sin6_family = AF_INET6;
-		ck_assert_int_eq(inet_pton(AF_INET6, text, &s6->sin6_addr), 1);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-		s4->sin_family = AF_INET;
-		ck_assert_int_eq(inet_pton(AF_INET, text, &s4->sin_addr), 1);
-	}
-	return ss;
-}
-
 enum { NO_LIST = -1 };
 
 struct decide_case {
@@ -151,7 +134,7 @@ START_TEST(test_decide)
 	const struct decide_case *c = &decide_cases[_i];
 	struct ipmatch m[4];
 	struct conf_access r = { .path = "/", .realm = c->auth ? "R" : NULL, .line = 1 };
-	struct sockaddr_storage ss = peer(c->peer);
+	struct sockaddr_storage ss = unit_addr(c->peer, 0);
 	enum access_verdict v;
 
 	for (size_t i = 0; c->allow[i]; i++) {
@@ -167,7 +150,7 @@ END_TEST
 
 START_TEST(test_decide_no_rule)
 {
-	struct sockaddr_storage ss = peer("127.0.0.1");
+	struct sockaddr_storage ss = unit_addr("127.0.0.1", 0);
 
 	ck_assert_int_eq(access_decide(NULL, &ss), ACCESS_PASS);
 }

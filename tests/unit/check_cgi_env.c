@@ -257,6 +257,13 @@ static void tw_error_page_noq(struct fixture *f)
 	f->in.redirect_method = fx_str(f, "GET");
 }
 
+/* real_ip named another client: the proxy is the peer. */
+static void tw_peer(struct fixture *f)
+{
+	f->in.peer_addr = "10.0.0.1";
+	f->in.peer_port = 4711;
+}
+
 #define B (BASE_VARS + 1) /* with the default PATH_INFO, PATH_TRANSLATED is set */
 
 static const struct env_case env_cases[] = {
@@ -306,6 +313,12 @@ static const struct env_case env_cases[] = {
 	  { { "CONTENT_TYPE", "text/plain" }, { "CONTENT_LENGTH", NULL } } },
 	{ __LINE__, "Transfer-Encoding not exported", tw_cl_zero, { "Transfer-Encoding: chunked", NULL }, B + 1,
 	  { { "HTTP_TRANSFER_ENCODING", NULL }, { "CONTENT_LENGTH", "0" } } },
+	/* real_ip */
+	{ __LINE__, "without real_ip: no PFHTTPD_PEER_*", NULL, { NULL }, B,
+	  { { "PFHTTPD_PEER_ADDR", NULL }, { "PFHTTPD_PEER_PORT", NULL } } },
+	{ __LINE__, "real_ip: the proxy as PFHTTPD_PEER_*", tw_peer, { NULL }, B + 2,
+	  { { "PFHTTPD_PEER_ADDR", "10.0.0.1" }, { "PFHTTPD_PEER_PORT", "4711" },
+	    { "REMOTE_ADDR", "192.0.2.7" } } },
 	/* authentication */
 	{ __LINE__, "AUTH_TYPE and REMOTE_USER", tw_auth, { NULL }, B + 2,
 	  { { "AUTH_TYPE", "Basic" }, { "REMOTE_USER", "alice" } } },

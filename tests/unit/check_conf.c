@@ -718,6 +718,32 @@ START_TEST(test_proxy_only_listen)
 }
 END_TEST
 
+/* real_ip: the header defaults to X-Forwarded-For only when the group is there. */
+START_TEST(test_real_ip)
+{
+	struct conf c;
+
+	load_ok("realip.conf", "\nreal_ip = {\n  trusted = [ \"10.0.0.0/8\", \"::1\" ];\n};\n", &c);
+	ck_assert_str_eq(c.real_ip.header, "X-Forwarded-For");
+	ck_assert_uint_eq(c.real_ip.ntrusted, 2);
+	ck_assert_uint_eq(c.real_ip.trusted[0].prefix, 8);
+	ck_assert_int_eq(c.real_ip.line, 2);
+	conf_free(&c);
+	load_ok("realip.conf", "real_ip = { header = \"Forwarded\"; trusted = [ \"127.0.0.1\" ]; };\n", &c);
+	ck_assert_str_eq(c.real_ip.header, "Forwarded");
+	ck_assert_uint_eq(c.real_ip.ntrusted, 1);
+	conf_free(&c);
+	load_ok("realip.conf", "real_ip = { header = \"CF-Connecting-IP\"; trusted = [ \"::/0\" ]; };\n", &c);
+	ck_assert_str_eq(c.real_ip.header, "CF-Connecting-IP");
+	conf_free(&c);
+	load_ok("realip.conf", "document_root = \"htdocs\";\n", &c);
+	ck_assert_ptr_null(c.real_ip.header);
+	ck_assert_uint_eq(c.real_ip.ntrusted, 0);
+	ck_assert_int_eq(c.real_ip.line, 0);
+	conf_free(&c);
+}
+END_TEST
+
 START_TEST(test_shared_defaults)
 {
 	struct conf c;
@@ -1451,6 +1477,38 @@ static const struct err_case err_cases[] = {
 	{ __LINE__, "proxy_protocol listen malformed", NULL,
 	  "proxy_protocol = { listen = [ \"localhost:8081\" ]; trusted = [ \"::1\" ]; };\n", 1,
 	  "proxy_protocol.listen: 'localhost:8081' is malformed " LISTEN_FORMS },
+	/* real_ip */
+	{ __LINE__, "real_ip without trusted", NULL,
+	  "\nreal_ip = { header = \"X-Forwarded-For\"; };\n", 2,
+	  "real_ip.trusted: required but not set" },
+	{ __LINE__, "real_ip trusted empty", NULL,
+	  "real_ip = {\n  trusted = [ ]; };\n", 2,
+	  "real_ip.trusted: must not be empty (remove the real_ip group to turn it off)" },
+	{ __LINE__, "real_ip trusted host name", NULL,
+	  "real_ip = { trusted = [ \"proxy\" ]; };\n", 1,
+	  "real_ip.trusted: 'proxy' is not an IP address or prefix" },
+	{ __LINE__, "real_ip header not a field name", NULL,
+	  "real_ip = { trusted = [ \"::1\" ];\n  header = \"X-Forwarded-For:\"; };\n", 2,
+	  "real_ip.header: 'X-Forwarded-For:' is not a header field name, e.g. "
+	  "\"X-Forwarded-For\" or \"Forwarded\"" },
+	{ __LINE__, "real_ip header with a space", NULL,
+	  "real_ip = { trusted = [ \"::1\" ]; header = \"X Real IP\"; };\n", 1,
+	  "real_ip.header: 'X Real IP' is not a header field name, e.g. "
+	  "\"X-Forwarded-For\" or \"Forwarded\"" },
+	{ __LINE__, "real_ip header empty", NULL,
+	  "real_ip = { trusted = [ \"::1\" ]; header = \"\"; };\n", 1,
+	  "real_ip.header: must not be empty" },
+	{ __LINE__, "real_ip header a number", NULL,
+	  "real_ip = { trusted = [ \"::1\" ]; header = 4; };\n", 1,
+	  "real_ip.header: must be a string" },
+	{ __LINE__, "real_ip unknown key", NULL,
+	  "real_ip = { trusted = [ \"::1\" ];\n  recursive = true; };\n", 2,
+	  "real_ip.recursive: unknown key" },
+	{ __LINE__, "real_ip not a group", NULL,
+	  "real_ip = \"X-Forwarded-For\";\n", 1, "real_ip: must be a group" },
+	{ __LINE__, "real_ip in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\"; real_ip = { trusted = [ \"::1\" ]; }; } );\n", 1,
+	  "vhosts[0].real_ip: not allowed in a vhost (only at the top level)" },
 	{ __LINE__, "the same address in listen and proxy_protocol.listen", NULL,
 	  "listen = [ \"127.0.0.1:8080\",\n  \"127.0.0.1:8081\" ];\n"
 	  "proxy_protocol = {\n  listen = [ \"127.0.0.1:8081\" ];\n  trusted = [ \"127.0.0.1\" ];\n};\n", 4,
@@ -2414,6 +2472,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(core, test_shared_top_keys);
 	tcase_add_test(core, test_proxy_only_listen);
 	tcase_add_test(core, test_shared_defaults);
+	tcase_add_test(core, test_real_ip);
 	tcase_add_test(core, test_keys_documented);
 	tcase_add_loop_test(core, test_vhost_names, 0,
 			    (int)(sizeof host_cases / sizeof host_cases[0]));

@@ -19,6 +19,7 @@
 #include "ctl.h"
 #include "handoff.h"
 #include "unit.h"
+#include "unit_addr.h"
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -144,18 +145,6 @@ static void mkpipe(int p[2])
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
 }
 
-static struct sockaddr_storage addr4(const char *ip, int port)
-{
-	struct sockaddr_storage ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-	memset(&ss, 0, sizeof(ss));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)port);
-	ck_assert_int_eq(inet_pton(AF_INET, ip, &sin->sin_addr), 1);
-	return ss;
-}
-
 /* Does reading p (the read end of a pipe) reach EOF within ms, i.e. is every write end closed? */
 static int pipe_eof(int p, int ms)
 {
@@ -197,8 +186,8 @@ START_TEST(test_round_trip)
 	hs.len = c->len;
 	for (uint32_t i = 0; i < c->len; i++)
 		hs.buf[i] = (char)('A' + i % 26);
-	hs.peer = addr4("192.0.2.7", 40000);
-	hs.local = addr4("127.0.0.1", 8080);
+	hs.peer = unit_addr("192.0.2.7", 40000);
+	hs.local = unit_addr("127.0.0.1", 8080);
 	ck_assert_msg(handoff_send(sv[0], &hs) == 0, "line %d (%s): send: %s",
 		      c->line, c->desc, strerror(errno));
 	/* The sender's copy is closed by a successful send. */

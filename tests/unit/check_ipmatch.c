@@ -3,6 +3,7 @@
  * form refused), and matching IPv4, IPv6 and IPv4-mapped peers.
  */
 #include "unit.h"
+#include "unit_addr.h"
 #include "ipmatch.h"
 
 #include <arpa/inet.h>
@@ -88,26 +89,6 @@ END_TEST
 
 /* ---- matching ----------------------------------------------------------- */
 
-/* A peer address from text: IPv4 as AF_INET, anything with ':' as AF_INET6. */
-static struct sockaddr_storage peer(const char *text)
-{
-	struct sockaddr_storage ss;
-
-	memset(&ss, 0, sizeof ss);
-	if (strchr(text, ':')) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		ck_assert_int_eq(inet_pton(AF_INET6, text, &s6->sin6_addr), 1);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-
-		s4->sin_family = AF_INET;
-		ck_assert_int_eq(inet_pton(AF_INET, text, &s4->sin_addr), 1);
-	}
-	return ss;
-}
-
 struct match_case {
 	int src_line;
 	const char *what;
@@ -142,7 +123,7 @@ static const struct match_case match_cases[] = {
 START_TEST(test_match)
 {
 	const struct match_case *c = &match_cases[_i];
-	struct sockaddr_storage ss = peer(c->peer);
+	struct sockaddr_storage ss = unit_addr(c->peer, 0);
 	struct ipmatch m[3];
 	size_t n = 0;
 

@@ -329,13 +329,13 @@ START_TEST(test_env_covers_cgi_env)
 		.script_name = "/x", .script_filename = "/d/x", .path_info = "/a",
 		.content_length = 1, .path = "/bin", .auth_type = "Basic", .remote_user = "u",
 		.redirect_status = 404, .redirect_url = { "/m", 2 }, .redirect_query = { "", 0 },
-		.redirect_method = { "GET", 3 },
+		.redirect_method = { "GET", 3 }, .peer_addr = "10.0.0.1", .peer_port = 4711,
 	};
 	struct cgi_env e;
 	size_t path = 0;
 
 	ck_assert_int_eq(cgi_env_build(&e, &in), 0);
-	ck_assert_uint_ge(e.n, 25);
+	ck_assert_uint_ge(e.n, 27);
 	for (size_t i = 0; i < e.n; i++) {
 		if (strncmp(e.envp[i], "PATH=", 5) == 0) {
 			path++;

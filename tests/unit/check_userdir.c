@@ -403,6 +403,56 @@ START_TEST(test_cgi_bin_missing)
 }
 END_TEST
 
+/*
+ * The directory, and each step to it, may be a link only to a directory
+ * the link's owner owns (SymLinksIfOwnerMatch): daemon's link to root's
+ * directory would serve another owner's tree under /~daemon/.
+ */
+START_TEST(test_links)
+{
+	static const struct {
+		int line;
+		const char *desc;
+		const char *below;       /* userdir.directory: reldir/below */
+		bool ok;
+	} rows[] = {
+		{ __LINE__, "root's link to root's directory", "own", true },
+		{ __LINE__, "a step through root's link", "own/sub", true },
+		{ __LINE__, "daemon's link to root's directory", "other", false },
+		{ __LINE__, "a step through daemon's link", "other/sub", false },
+	};
+	const struct passwd *pw = getpwnam("daemon");
+	char dir[PATH_MAX + 16], p[PATH_MAX + 16];
+
+	put("in", "dir");
+	put("in/sub", "dir");
+	put("own", "->in");
+	put("other", "->in");
+	snprintf(p, sizeof(p), "%s/other", scratch);
+	if (geteuid() != 0 || !pw || lchown(p, pw->pw_uid, pw->pw_gid) != 0) {
+		printf("SKIP: test_links: needs root (a link owned by daemon)\n");
+		return;
+	}
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		size_t logged = strlen(unit_log_text());
+		int r;
+
+		snprintf(dir, sizeof(dir), "%s/%s", reldir, rows[i].below);
+		cf.userdir.directory = dir;
+		r = route("/~daemon/");
+		if (rows[i].ok) {
+			ck_assert_msg(r == USERDIR_ROUTE && rq.site != &base, "line %d (%s): %d",
+				      rows[i].line, rows[i].desc, r);
+			continue;
+		}
+		ck_assert_msg(r == 0 && strncmp(client_got(), "HTTP/1.1 404 ", 13) == 0,
+			      "line %d (%s): %d", rows[i].line, rows[i].desc, r);
+		ck_assert_msg(strstr(unit_log_text() + logged, "userdir: a link to another owner's directory"),
+			      "line %d (%s): log %s", rows[i].line, rows[i].desc, unit_log_text() + logged);
+	}
+}
+END_TEST
+
 /* cgi_resolve on the user's site: her cgi-bin/ behind /~daemon/cgi-bin/, her handlers' files. */
 static const struct resolve_case {
 	int line;
@@ -485,6 +535,7 @@ static Suite *userdir_suite(void)
 	tcase_add_test(tc, test_reroute);
 	tcase_add_test(tc, test_same_404);
 	tcase_add_test(tc, test_cgi_bin_missing);
+	tcase_add_test(tc, test_links);
 	tcase_add_loop_test(tc, test_resolve, 0, NELEM(resolve_cases));
 	tcase_add_test(tc, test_rel);
 	suite_add_tcase(s, tc);
