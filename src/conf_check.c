@@ -401,18 +401,24 @@ static void conf_check_site_notices(const struct conf_check_site *k, FILE *out)
  * pass_env (Apache's PassEnv) takes each value from the environment the
  * server was started with; a name that is not there is left out of the
  * scripts' environment, and -t says so, as Apache's PassEnv warns at
- * start. Said once per pass_env line: a vhost or location that inherited
- * the list without writing its own has its line, and says nothing again.
+ * start. Said once per name where it is written: a vhost or location says
+ * nothing of the names it inherited (those of parent, NULL at the top).
  */
+static bool conf_check_named(const struct conf_pathset *set, const char *name)
+{
+	for (size_t i = 0; set && i < set->npass_env; i++)
+		if (strcmp(set->pass_env[i], name) == 0)
+			return true;
+	return false;
+}
+
 static void conf_check_pass_env(const struct conf_check_site *k, const struct conf_pathset *set,
-				int inherited_line, FILE *out)
+				const struct conf_pathset *parent, FILE *out)
 {
 	char msg[PATH_MAX + 512];
 
-	if (set->pass_env_line == inherited_line)
-		return;
 	for (size_t i = 0; i < set->npass_env; i++) {
-		if (getenv(set->pass_env[i]))
+		if (getenv(set->pass_env[i]) || conf_check_named(parent, set->pass_env[i]))
 			continue;
 		conf_error(k->c, set->pass_env_line, msg, sizeof msg, "notice: %spass_env: '%s' is "
 			   "not in the server's environment: scripts will not get it", k->who,
@@ -425,9 +431,9 @@ static void conf_check_env_notices(const struct conf_check_site *k, FILE *out)
 {
 	const struct conf_pathset *set = &k->s->set;
 
-	conf_check_pass_env(k, set, k->s == &k->c->site ? 0 : k->c->site.set.pass_env_line, out);
+	conf_check_pass_env(k, set, k->s == &k->c->site ? NULL : &k->c->site.set, out);
 	for (size_t i = 0; i < k->s->nlocations; i++)
-		conf_check_pass_env(k, &k->s->locations[i].set, set->pass_env_line, out);
+		conf_check_pass_env(k, &k->s->locations[i].set, set, out);
 }
 
 /* ---- the setuid helper of cgi.user sites ---------------------------------- */

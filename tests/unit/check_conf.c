@@ -2260,7 +2260,7 @@ START_TEST(test_pathset_errors)
 }
 END_TEST
 
-/* -t's notice for a pass_env name the server's environment lacks: once per pass_env line. */
+/* -t's notice for a pass_env name the server's environment lacks: once, where it is written. */
 START_TEST(test_pass_env_notice)
 {
 	char *got = NULL, want[4096];
@@ -2273,7 +2273,8 @@ START_TEST(test_pass_env_notice)
 	ck_assert_int_eq(unsetenv("HDRS_UNSET2"), 0);
 	load_check("pass_env = [ \"HDRS_SET\", \"HDRS_UNSET\" ];\n"
 		   "vhosts = ( { server_name = \"a\"; },\n"
-		   "  { server_name = \"b\";\n  pass_env = [ \"HDRS_UNSET2\" ]; } );\n", &c);
+		   "  { server_name = \"b\";\n  pass_env = [ \"HDRS_UNSET\", \"HDRS_UNSET2\" ]; } );\n",
+		   &c);
 	snprintf(want, sizeof want,
 		 "%s:1: notice: pass_env: 'HDRS_UNSET' is not in the server's environment: "
 		 "scripts will not get it\n"
