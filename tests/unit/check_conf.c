@@ -2272,8 +2272,8 @@ START_TEST(test_pass_env_notice)
 	ck_assert_int_eq(unsetenv("HDRS_UNSET"), 0);
 	ck_assert_int_eq(unsetenv("HDRS_UNSET2"), 0);
 	load_check("pass_env = [ \"HDRS_SET\", \"HDRS_UNSET\" ];\n"
-		   "vhosts = ( { server_name = \"a\"; },\n"
-		   "  { server_name = \"b\";\n  pass_env = [ \"HDRS_UNSET\", \"HDRS_UNSET2\" ]; } );\n",
+		   "vhosts = ( { server_name = \"a\"; },\n\n"
+		   "  { server_name = \"b\"; pass_env = [ \"HDRS_UNSET\", \"HDRS_UNSET2\" ]; } );\n",
 		   &c);
 	snprintf(want, sizeof want,
 		 "%s:1: notice: pass_env: 'HDRS_UNSET' is not in the server's environment: "
