@@ -115,6 +115,9 @@ static void resp_put_u64(struct request *rq, uint64_t v)
 	resp_put(rq, p, (size_t)(buf + sizeof(buf) - p));
 }
 
+/* The end of the Date line and the Server line, a constant (server_tokens picks one of two). */
+#define SERVER_LINE(product) "\r\nServer: " product "\r\n"
+
 void resp_start_reason(struct request *rq, int status, const char *reason, size_t len)
 {
 	if (!reason || len == 0) {
@@ -130,8 +133,10 @@ void resp_start_reason(struct request *rq, int status, const char *reason, size_
 	resp_put(rq, reason, len);
 	resp_put(rq, "\r\nDate: ", 8);
 	resp_put(rq, http_date_now(), HTTP_DATE_LEN);
-	resp_puts(rq, rq->site->conf->server_tokens ? "\r\nServer: " SERVER_SOFTWARE "\r\n"
-						     : "\r\nServer: " SERVER_NAME_ONLY "\r\n");
+	if (rq->site->conf->server_tokens)
+		resp_put(rq, SERVER_LINE(SERVER_SOFTWARE), sizeof(SERVER_LINE(SERVER_SOFTWARE)) - 1);
+	else
+		resp_put(rq, SERVER_LINE(SERVER_NAME_ONLY), sizeof(SERVER_LINE(SERVER_NAME_ONLY)) - 1);
 }
 
 const char *resp_server_software(const struct request *rq)
