@@ -75,6 +75,8 @@ BROWSER_PKGS := chromium chromium-driver
 SERVICE_PKGS := systemd logrotate
 # check_haproxy's: HAProxy in front of two instances (PROXY protocol v2); SKIP without it.
 HAPROXY_PKGS := haproxy
+# check_logformat's: goaccess reads the access log (no invalid line); SKIP without it.
+GOACCESS_PKGS := goaccess
 # make fuzz's: libFuzzer and the sanitizer runtimes come with Debian's clang.
 FUZZ_PKGS := clang-14 libclang-rt-14-dev
 # make valgrind's.
@@ -160,7 +162,7 @@ SUBST    := sed -e 's|/usr/local/sbin/pfhttpd|$(SBINDIR)/pfhttpd|g' \
 # keeper is created and the log directory given to group adm.
 REAL     := [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]
 
-.PHONY: all run check unit integration deps browser-deps service-deps haproxy-deps clean install uninstall man-check install-check fuzz valgrind bench
+.PHONY: all run check unit integration deps browser-deps service-deps haproxy-deps goaccess-deps clean install uninstall man-check install-check fuzz valgrind bench
 all: $(BUILD)/pfhttpd $(BUILD)/pfhttpd-suexec
 
 # Installs only what is missing, and says what it installs. Uses sudo when not root.
@@ -187,6 +189,9 @@ service-deps:
 
 haproxy-deps:
 	$(call install_missing,$(HAPROXY_PKGS),|| echo "pfhttpd: could not install$$missing; the haproxy test will be skipped")
+
+goaccess-deps:
+	$(call install_missing,$(GOACCESS_PKGS),|| echo "pfhttpd: could not install$$missing; the goaccess test will be skipped")
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
 	$(CC) $(CFLAGS) $$(pkg-config --cflags $(PKGS)) -c -o $@ $<
@@ -250,7 +255,7 @@ integration: $(BUILD)/pfhttpd $(BUILD)/pfhttpd-suexec $(INTEG) $(FIU_EXTRA)
 	  sh tests/run_suites.sh $(TEST_JOBS) $(INTEG_ORDER) || fail=1; \
 	  $(SAN_CHECK); exit $$fail
 
-check: deps browser-deps service-deps haproxy-deps
+check: deps browser-deps service-deps haproxy-deps goaccess-deps
 	@$(SAN_START)
 	$(MAKE) all
 	$(MAKE) man-check

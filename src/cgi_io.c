@@ -594,6 +594,19 @@ static int cgi_io_answer(struct cgi_io *io)
 		 * gone simply does not read it. */
 		if (io->body_err && !io->sent)
 			return http_error(rq, io->body_err, NULL, "request body not received");
+		if (io->sent && !io->head_pending)
+			return -1; /* the status went out with the head: the log shows it */
+		/*
+		 * Nothing reached the wire (no head yet, or one still waiting for
+		 * the first body bytes): the log must not show a status never
+		 * sent. A fast stop answers 503 (RFC 9110 15.6.4: the server is
+		 * unable to handle the request now), as a worker that still has
+		 * the connection can; a client that left gets nothing, and the
+		 * log shows 499 (request_log.h).
+		 */
+		rq->status = 0;
+		if (conn_stopping)
+			return http_error(rq, 503, NULL, "the server is stopping (fast stop)");
 		return -1;
 	case CGI_END_TIMEOUT:
 		if (!io->sent)

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "ipmatch.h"
@@ -98,6 +99,28 @@ bool conf_is_list(const config_setting_t *s)
 static void conf_key_path(char *buf, const char *prefix, const char *name)
 {
 	snprintf(buf, CONF_KEY_MAX, "%s%s%s", prefix, *prefix ? "." : "", name);
+}
+
+/* A per-path row is allowed in a location too (conf_table.h). */
+static unsigned conf_key_scope(const struct conf_key *k)
+{
+	return k->scope | (k->base == CONF_B_SET ? CONF_LOC : 0u);
+}
+
+/*
+ * Is row k part of what table t's element owns (freed, copied, cleared)?
+ * A location's table is the top level's rows again (as a vhost's is): only
+ * those allowed in a location belong to it; elsewhere the rows allowed only
+ * in a location do not (they have no element to point into). site_only: a
+ * vhost, which owns no CONF_B_CONF row.
+ */
+static bool conf_row_owned(const struct conf_table *t, const struct conf_key *k, bool site_only)
+{
+	if (t->scope == CONF_LOC)
+		return (conf_key_scope(k) & CONF_LOC) != 0;
+	if (!(k->scope & (CONF_ALL)))
+		return false;
+	return !(site_only && k->base == CONF_B_CONF);
 }
 
 /* ---- memory ------------------------------------------------------------ */
@@ -245,7 +268,12 @@ static void conf_free_groups(const struct conf_key *k, const struct conf_bases *
 		eb.elem = arr + i * k->sub->elem_size;
 		if (k->sub->is_site)
 			eb.site = eb.elem;
+		if (k->sub->own_set_off != CONF_NONE)
+			eb.set = (struct conf_pathset *)(void *)((char *)eb.elem + k->sub->own_set_off);
 		conf_free_rows(k->sub, &eb, k->sub->is_site);
+		if (k->sub->eff_set_off != CONF_NONE)
+			conf_pathset_free((struct conf_pathset *)(void *)
+					  ((char *)eb.elem + k->sub->eff_set_off));
 	}
 	free(arr);
 }
@@ -281,19 +309,21 @@ static void conf_free_key(const struct conf_key *k, const struct conf_bases *b)
 static void conf_free_rows(const struct conf_table *t, const struct conf_bases *b, bool site_only)
 {
 	for (const struct conf_key *k = t->keys; k->name; k++)
-		if (!(site_only && k->base == CONF_B_CONF))
+		if (conf_row_owned(t, k, site_only))
 			conf_free_key(k, b);
 }
 
 void conf_site_free(struct conf_site *s)
 {
-	struct conf_bases b = { NULL, s, NULL, NULL };
+	struct conf_bases b = { NULL, s, NULL, NULL, NULL };
 
 	conf_free_rows(&conf_root_table, &b, true);
 }
 
 static int conf_copy_rows(struct conf_ctx *x, const struct conf_table *t,
 			  const struct conf_bases *dst, const struct conf_bases *src);
+static int conf_copy_group_elem(struct conf_ctx *x, const struct conf_table *t,
+				struct conf_bases *db, struct conf_bases *sb);
 
 /* The size of one element of list key k's array. */
 static size_t conf_elem_size(const struct conf_key *k)
@@ -327,7 +357,31 @@ static int conf_copy_elem(struct conf_ctx *x, const struct conf_key *k, size_t i
 		return 0;
 	db.elem = to;
 	sb.elem = from;
-	return conf_copy_rows(x, k->sub, &db, &sb);
+	return conf_copy_group_elem(x, k->sub, &db, &sb);
+}
+
+static struct conf_pathset *conf_elem_set(const struct conf_bases *b, size_t off)
+{
+	return (struct conf_pathset *)(void *)((char *)b->elem + off);
+}
+
+/* One element's pointers: its rows (a location's own settings among them)
+ * and a location's effective settings. */
+static int conf_copy_group_elem(struct conf_ctx *x, const struct conf_table *t,
+				struct conf_bases *db, struct conf_bases *sb)
+{
+	if (t->own_set_off != CONF_NONE) {
+		db->set = conf_elem_set(db, t->own_set_off);
+		sb->set = conf_elem_set(sb, t->own_set_off);
+	}
+	if (t->eff_set_off != CONF_NONE)
+		memset(conf_elem_set(db, t->eff_set_off), 0, sizeof(struct conf_pathset));
+	if (conf_copy_rows(x, t, db, sb) < 0)
+		return -1;
+	if (t->eff_set_off == CONF_NONE)
+		return 0;
+	return conf_pathset_copy(x, conf_elem_set(db, t->eff_set_off),
+				 conf_elem_set(sb, t->eff_set_off));
 }
 
 /* A list (strings, addresses, groups) gets an array of its own. An empty
@@ -385,7 +439,7 @@ static int conf_copy_key(struct conf_ctx *x, const struct conf_key *k,
 static void conf_clear_rows(const struct conf_table *t, const struct conf_bases *b)
 {
 	for (const struct conf_key *k = t->keys; k->name; k++) {
-		if (k->base == CONF_B_CONF)
+		if (!conf_row_owned(t, k, true))
 			continue;
 		if (k->type == CONF_T_GROUP)
 			conf_clear_rows(k->sub, b);
@@ -401,18 +455,170 @@ static int conf_copy_rows(struct conf_ctx *x, const struct conf_table *t,
 {
 	conf_clear_rows(t, dst);
 	for (const struct conf_key *k = t->keys; k->name; k++)
-		if (k->base != CONF_B_CONF && conf_copy_key(x, k, dst, src) < 0)
+		if (conf_row_owned(t, k, true) && conf_copy_key(x, k, dst, src) < 0)
 			return -1;
 	return 0;
 }
 
+int conf_elem_copy(struct conf_ctx *x, const struct conf_table *t, void *dst, const void *src)
+{
+	struct conf_bases db = { x->c, NULL, dst, NULL, NULL };
+	struct conf_bases sb = { x->c, NULL, (void *)src, NULL, NULL };
+
+	memcpy(dst, src, t->elem_size);
+	return conf_copy_group_elem(x, t, &db, &sb);
+}
+
 int conf_site_copy(struct conf_ctx *x, struct conf_site *dst, const struct conf_site *src)
 {
-	struct conf_bases db = { x->c, dst, NULL, NULL }, sb = { x->c, (struct conf_site *)src, NULL, NULL };
+	struct conf_bases db = { x->c, dst, NULL, NULL, NULL };
+	struct conf_bases sb = { x->c, (struct conf_site *)src, NULL, NULL, NULL };
 
 	memcpy(dst, src, sizeof *dst);
 	return conf_copy_rows(x, &conf_root_table, &db, &sb);
 }
+/* ---- per-path settings (conf_table.h) ---------------------------------- */
+
+/* The bases that make a CONF_B_SET row point into set. */
+static struct conf_bases conf_set_bases(struct conf_pathset *set)
+{
+	struct conf_bases b = { NULL, NULL, NULL, set, NULL };
+
+	return b;
+}
+
+/* A CONF_B_SET row's field in set (merging works on the sets themselves). */
+static void *conf_set_field(const struct conf_pathset *set, size_t off)
+{
+	return (char *)(uintptr_t)set + off;
+}
+
+void conf_pathset_free(struct conf_pathset *set)
+{
+	struct conf_bases b = conf_set_bases(set);
+
+	for (const struct conf_key *k = conf_root_table.keys; k->name; k++)
+		if (k->base == CONF_B_SET)
+			conf_free_key(k, &b);
+}
+
+/* dst owns nothing when this starts, and owns what was copied if it fails. */
+int conf_pathset_copy(struct conf_ctx *x, struct conf_pathset *dst,
+		      const struct conf_pathset *src)
+{
+	struct conf_bases db = conf_set_bases(dst), sb = conf_set_bases((struct conf_pathset *)src);
+
+	memcpy(dst, src, sizeof *dst);
+	for (const struct conf_key *k = conf_root_table.keys; k->name; k++)
+		if (k->base == CONF_B_SET && !conf_scalar_size(k->type)) {
+			memset(conf_set_field(dst, k->off), 0, sizeof(char *));
+			if (k->count_off != CONF_NONE)
+				memset(conf_set_field(dst, k->count_off), 0, sizeof(size_t));
+		}
+	for (const struct conf_key *k = conf_root_table.keys; k->name; k++)
+		if (k->base == CONF_B_SET && conf_copy_key(x, k, &db, &sb) < 0)
+			return -1;
+	return 0;
+}
+
+/* The length of an entry's name (conf_entry_same). */
+static size_t conf_entry_name_len(const char *e, bool *fold)
+{
+	size_t n = strcspn(e, ":=");
+
+	*fold = e[n] == ':';
+	return n;
+}
+
+bool conf_entry_same(const char *a, const char *b)
+{
+	bool fa, fb;
+	size_t na = conf_entry_name_len(a, &fa), nb = conf_entry_name_len(b, &fb);
+
+	if (na != nb || fa != fb || a[na] != b[nb])
+		return false;
+	return fa ? strncasecmp(a, b, na) == 0 : strncmp(a, b, na) == 0;
+}
+
+static bool conf_list_has(char *const *v, size_t n, const char *e)
+{
+	for (size_t i = 0; i < n; i++)
+		if (conf_entry_same(v[i], e))
+			return true;
+	return false;
+}
+
+/* dst's entries that inner does not name again, then inner's: the new list
+ * is built whole before dst's is freed, so a failure leaves dst as it was. */
+static int conf_merge_list(struct conf_ctx *x, const struct conf_key *k,
+			   struct conf_pathset *dst, const struct conf_pathset *own)
+{
+	char **out, **in, **merged;
+	size_t nout, nin, n = 0;
+
+	memcpy(&out, conf_set_field(dst, k->off), sizeof out);
+	memcpy(&in, conf_set_field(own, k->off), sizeof in);
+	memcpy(&nout, conf_set_field(dst, k->count_off), sizeof nout);
+	memcpy(&nin, conf_set_field(own, k->count_off), sizeof nin);
+	if (nin == 0)
+		return 0;
+	if (!(merged = conf_calloc(x, nout + nin, sizeof *merged)))
+		return -1;
+	for (size_t i = 0; i < nout; i++)
+		if (!conf_list_has(in, nin, out[i]) && conf_set(x, &merged[n++], out[i]) < 0)
+			goto fail;
+	for (size_t i = 0; i < nin; i++)
+		if (conf_set(x, &merged[n++], in[i]) < 0)
+			goto fail;
+	conf_free_strs(out, nout);
+	memcpy(conf_set_field(dst, k->off), &merged, sizeof merged);
+	memcpy(conf_set_field(dst, k->count_off), &n, sizeof n);
+	return 0;
+fail:
+	conf_free_strs(merged, n);
+	return -1;
+}
+
+/* A scalar or string the inner level names, and a named key's line. */
+static int conf_merge_value(struct conf_ctx *x, const struct conf_key *k,
+			    struct conf_pathset *dst, const struct conf_pathset *own)
+{
+	size_t size = conf_scalar_size(k->type);
+	char *from;
+
+	/* A key's line (for messages) is that of the innermost level naming it. */
+	if (k->line_off != CONF_NONE)
+		memcpy(conf_set_field(dst, k->line_off), conf_set_field(own, k->line_off), sizeof(int));
+	if (k->count_off != CONF_NONE)
+		return 0;
+	if (size) {
+		memcpy(conf_set_field(dst, k->off), conf_set_field(own, k->off), size);
+		return 0;
+	}
+	memcpy(&from, conf_set_field(own, k->off), sizeof from);
+	return conf_set(x, (char **)conf_set_field(dst, k->off), from);
+}
+
+int conf_pathset_merge(struct conf_ctx *x, struct conf_pathset *dst,
+		       const struct conf_pathset *own, uint64_t mask)
+{
+	int bit = 0;
+
+	for (const struct conf_key *k = conf_root_table.keys; k->name; k++) {
+		bool named;
+
+		if (k->base != CONF_B_SET)
+			continue;
+		named = bit < 64 && (mask >> bit & 1u);
+		bit++;
+		if (k->count_off != CONF_NONE && conf_merge_list(x, k, dst, own) < 0)
+			return -1;
+		if (named && conf_merge_value(x, k, dst, own) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- reading the file -------------------------------------------------- */
 
 /*
@@ -1050,6 +1256,34 @@ static int conf_load_group(struct conf_ctx *x, const struct conf_key *k,
 	return conf_walk(x, k->sub, &f);
 }
 
+/*
+ * A vhost: its per-path keys are read into a set of their own, then merged
+ * into the copy of the top level's it started from, so a list such as
+ * headers adds to the top level's instead of replacing it (conf.h).
+ */
+static int conf_load_vhost(struct conf_ctx *x, const struct conf_table *t,
+			   struct conf_frame *f, size_t vhost_prefix)
+{
+	struct conf_pathset own;
+	uint64_t mask = 0;
+	int rc;
+
+	memset(&own, 0, sizeof own);
+	f->b->set = &own;
+	f->b->set_mask = &mask;
+	x->vhost = NULL;
+	x->vhost_prefix = vhost_prefix;
+	rc = conf_walk(x, t, f);
+	x->vhost = NULL;
+	x->vhost_prefix = 0;
+	f->b->set = NULL;
+	f->b->set_mask = NULL;
+	if (rc == 0)
+		rc = conf_pathset_merge(x, &f->b->site->set, &own, mask);
+	conf_pathset_free(&own);
+	return rc;
+}
+
 /* One element of a list of groups; inside a vhost, messages about files
  * name it by its server_name (conf_site_key). */
 static int conf_load_elem(struct conf_ctx *x, const struct conf_key *k,
@@ -1062,7 +1296,6 @@ static int conf_load_elem(struct conf_ctx *x, const struct conf_key *k,
 	struct conf_frame f = { config_setting_get_elem(list, (unsigned)i), prefix, &eb,
 				t->scope ? t->scope : parent->scope, 0, list, i };
 	char *arr = conf_get_ptr(parent->b, k);
-	int rc;
 
 	if (snprintf(prefix, sizeof prefix, "%s[%zu]", key, i) >= (int)sizeof prefix)
 		return conf_err(x, conf_line(f.grp), "%s: nested too deeply", key);
@@ -1074,14 +1307,13 @@ static int conf_load_elem(struct conf_ctx *x, const struct conf_key *k,
 		return -1;
 	conf_put_count(parent->b, k, i + 1);
 	conf_put_int(&eb, CONF_B_ELEM, t->elem_line_off, f.line);
-	if (!t->is_site)
-		return conf_walk(x, t, &f);
-	x->vhost = NULL;
-	x->vhost_prefix = strlen(prefix) + 1;
-	rc = conf_walk(x, t, &f);
-	x->vhost = NULL;
-	x->vhost_prefix = 0;
-	return rc;
+	if (t->is_site)
+		return conf_load_vhost(x, t, &f, strlen(prefix) + 1);
+	if (t->own_set_off != CONF_NONE) {
+		eb.set = conf_elem_set(&eb, t->own_set_off);
+		eb.set_mask = (uint64_t *)(void *)((char *)eb.elem + t->own_mask_off);
+	}
+	return conf_walk(x, t, &f);
 }
 
 static int conf_load_groups(struct conf_ctx *x, const struct conf_key *k,
@@ -1228,6 +1460,18 @@ static const struct conf_key *conf_find_key(const struct conf_table *t, const ch
 	return NULL;
 }
 
+/* Why k may not be written in scope. */
+static const char *conf_scope_msg(const struct conf_key *k, unsigned scope)
+{
+	if (scope == CONF_LOC)
+		return "not allowed in a location (only path, redirect and the per-path "
+		       "keys are)";
+	if (k->scope == CONF_LOC)
+		return "allowed only inside a location";
+	return scope == CONF_VHOST ? "not allowed in a vhost (only at the top level)"
+				   : "allowed only inside a vhost";
+}
+
 /* A misspelt key must never be dropped silently: it would leave a default
  * the operator believes is overridden. A key of the wrong scope neither. */
 static int conf_check_names(struct conf_ctx *x, const struct conf_table *t,
@@ -1243,11 +1487,36 @@ static int conf_check_names(struct conf_ctx *x, const struct conf_table *t,
 		conf_key_path(key, f->prefix, config_setting_name(s));
 		if (!k)
 			return conf_err(x, conf_line(s), "%s: unknown key", key);
-		if (!(k->scope & f->scope))
-			return conf_err(x, conf_line(s), f->scope == CONF_VHOST
-					? "%s: not allowed in a vhost (only at the top level)"
-					: "%s: allowed only inside a vhost", key);
+		if (!(conf_key_scope(k) & f->scope))
+			return conf_err(x, conf_line(s), "%s: %s", key, conf_scope_msg(k, f->scope));
 	}
+	return 0;
+}
+
+/* The bit of a CONF_B_SET row in a set's mask: its place among them in
+ * the top-level table (where every per-path row lives). */
+static int conf_set_bit(const struct conf_key *k)
+{
+	int bit = 0;
+
+	for (const struct conf_key *r = conf_root_table.keys; r->name; r++) {
+		if (r == k)
+			return bit < 64 ? bit : -1;
+		if (r->base == CONF_B_SET)
+			bit++;
+	}
+	return -1;
+}
+
+static int conf_set_mark(struct conf_ctx *x, const struct conf_key *k,
+			 const struct conf_bases *b)
+{
+	int bit = conf_set_bit(k);
+
+	if (bit < 0)
+		return conf_err(x, 0, "%s: a per-path key must be one of the first 64 "
+				"in the top-level table", k->name);
+	*b->set_mask |= UINT64_C(1) << bit;
 	return 0;
 }
 
@@ -1261,10 +1530,12 @@ static int conf_walk(struct conf_ctx *x, const struct conf_table *t,
 	for (const struct conf_key *k = t->keys; k->name; k++) {
 		const config_setting_t *s = config_setting_get_member(f->grp, k->name);
 
-		if (!(k->scope & f->scope))
+		if (!(conf_key_scope(k) & f->scope))
 			continue;
 		conf_key_path(key, f->prefix, k->name);
 		if (s ? conf_load_key(x, k, s, key, f) < 0 : conf_absent(x, k, key, f) < 0)
+			return -1;
+		if (s && k->base == CONF_B_SET && f->b->set_mask && conf_set_mark(x, k, f->b) < 0)
 			return -1;
 	}
 	return t->finish ? t->finish(x, f) : 0;
@@ -1275,7 +1546,7 @@ static int conf_walk(struct conf_ctx *x, const struct conf_table *t,
 int conf_load(const char *file, struct conf *c, char *err, size_t errlen)
 {
 	struct conf_ctx x = { file, err, errlen, c, NULL, NULL, 0 };
-	struct conf_bases b = { c, &c->site, NULL, NULL };
+	struct conf_bases b = { c, &c->site, NULL, NULL, NULL };
 	config_t cfg;
 	int rc = -1;
 
@@ -1304,7 +1575,7 @@ out:
 
 void conf_free(struct conf *c)
 {
-	struct conf_bases b = { c, &c->site, NULL, NULL };
+	struct conf_bases b = { c, &c->site, NULL, NULL, NULL };
 
 	conf_free_rows(&conf_root_table, &b, false);
 	for (size_t i = 0; c->listen && i < c->nlisten; i++)

@@ -113,17 +113,41 @@ struct conf_pathset {
 	int pass_env_line;           /* of pass_env, for -t's notice about a name not set; 0: absent */
 };
 
-/* One location (locations = ( ... )): the longest prefix wins, an exact match first. */
+/*
+ * One location (locations = ( ... )): an exact match first, else the longest
+ * prefix (location.h).
+ *
+ * Merging, from the outside in: the top level's settings, then the vhost's,
+ * then the location's own keys (pfhttpd.conf(5), LOCATIONS):
+ *  - a scalar or string (autoindex, precompressed, charset): the innermost
+ *    level that names the key wins;
+ *  - a list (headers, cgi_env, pass_env): the inner level's entries are
+ *    appended to the outer's, after every outer entry of the same name was
+ *    removed (a header field's name in any case, an environment variable's
+ *    exactly: conf_table.h's conf_entry_same). So a location can change the
+ *    Cache-Control the top level sets and still keep its security headers:
+ *    nginx's add_header, where one add_header in a location silently drops
+ *    every inherited one, is the classic surprise this avoids; Apache's
+ *    Header set in a nested section replaces the field of the same name,
+ *    which is the rule here. An inherited entry cannot be removed.
+ * A vhost's locations are its own, then the top level's whose path (and
+ * exactness) it does not define itself; every location's set is computed
+ * against the site it ends up in, so a top-level location inherited by a
+ * vhost gets that vhost's charset.
+ */
 struct conf_location {
 	char *path;                  /* URL prefix, or the whole path when exact */
 	bool exact;                  /* written "= /path" (nginx's exact match) */
 	struct {
 		char *to;            /* a path or an absolute URL; NULL: no redirect */
-		int status;          /* 301, 302, 303, 307 or 308; default 301? see conf_keys.c */
+		int status;          /* 301, 302, 303, 307 or 308; default 302 (Apache's Redirect) */
 		bool exact;          /* true: the rest of the path and the query do not carry over */
 	} redirect;
 	struct conf_pathset set;     /* effective: the site's, then this location's own keys */
 	int line;                    /* of the location's group */
+	int path_line;               /* of its path, for messages */
+	struct conf_pathset own;     /* the per-path keys the location names itself */
+	uint64_t own_mask;           /* which ones (conf.c's conf_set_bit) */
 };
 
 /*
@@ -144,7 +168,7 @@ struct conf_site {
 	struct conf_status status;
 	struct conf_pathset set;     /* this site's defaults for every path */
 	struct conf_location *locations; size_t nlocations; /* file order; a vhost's own, then the top level's it did not replace */
-	char *access_log_format;     /* Apache LogFormat text, a preset expanded; default "combined" */
+	char *access_log_format;     /* Apache LogFormat text or a preset's name (logfmt.h); default "combined" */
 	int line;                    /* of the vhost's group; 0 for the top level */
 	struct {
 		int access_log, error_log, document_root;

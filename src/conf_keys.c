@@ -9,9 +9,11 @@
 #include "conf.h"
 #include "conf_table.h"
 #include "log.h"
+#include "logfmt.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -90,6 +92,49 @@ static int conf_check_access_path(struct conf_ctx *x, const char *key, int line,
 	return 0;
 }
 
+/* A location's path: a normalised URL prefix, or nginx's exact form
+ * "= /path" (conf_location_finish takes the "= " off). */
+static int conf_check_location_path(struct conf_ctx *x, const char *key, int line, char *v)
+{
+	const char *p = v;
+
+	if (p[0] == '=')
+		p += 1 + strspn(p + 1, " ");
+	if (!conf_url_path_ok(p))
+		return conf_err(x, line, "%s: must be a normalised URL path starting with '/' "
+				"(a prefix, e.g. \"/static/\"), or \"= /path\" for that path "
+				"alone", key);
+	return 0;
+}
+
+/*
+ * RFC 9110 10.2.2: Location is a URI reference. to is sent as written (a
+ * character a URI cannot hold literally must be written %XX), so it must be
+ * printable ASCII without spaces, quotes or angle brackets, which also keeps
+ * the field and the HTML body clean; and either a path ("/new/") or an
+ * absolute http or https URL with a host.
+ */
+static int conf_check_redirect_to(struct conf_ctx *x, const char *key, int line, char *v)
+{
+	const char *host = NULL;
+
+	for (const char *p = v; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || strchr("\"<>\\^`{|}", *p))
+			return conf_err(x, line, "%s: must be printable ASCII without spaces, "
+					"quotes, '<', '>', '\\', '^', '`', '{', '|' or '}' "
+					"(write them %%XX)", key);
+	if (strncasecmp(v, "http://", 7) == 0)
+		host = v + 7;
+	else if (strncasecmp(v, "https://", 8) == 0)
+		host = v + 8;
+	if (v[0] == '/' && v[1] != '/')
+		return 0;
+	if (host && *host && !strchr("/?#", *host))
+		return 0;
+	return conf_err(x, line, "%s: must be a path starting with '/' or an absolute "
+			"http:// or https:// URL with a host", key);
+}
+
 /* An index name is looked up inside a directory; a '/' or a dot segment
  * would let it name a file elsewhere. */
 static int conf_check_index(struct conf_ctx *x, const char *key, int line, char *v)
@@ -111,6 +156,21 @@ static int conf_check_extension(struct conf_ctx *x, const char *key, int line, c
 {
 	if (v[0] != '.' || v[1] == '\0' || strchr(v, '/'))
 		return conf_err(x, line, "%s: must start with '.', e.g. \".php\"", key);
+	return 0;
+}
+
+/*
+ * access_log_format: compiled here, at load, so an unknown directive is a
+ * FILE:LINE error at -t and at start, never a surprise in the log; log.c
+ * compiles it again (it cannot fail then) where the lines are written.
+ */
+static int conf_check_log_format(struct conf_ctx *x, const char *key, int line, char *v)
+{
+	struct logfmt f;
+	char why[256];
+
+	if (logfmt_compile(&f, v, why, sizeof(why)) < 0)
+		return conf_err(x, line, "%s: %s", key, why);
 	return 0;
 }
 
@@ -466,6 +526,109 @@ static int conf_access_finish(struct conf_ctx *x, const struct conf_frame *f)
 	return 0;
 }
 
+/* RFC 9110 15.4: the redirections that name a new URL in Location. 300
+ * and 304 do not; 305 and 306 are deprecated or unused. */
+static int conf_redirect_finish(struct conf_ctx *x, const struct conf_frame *f)
+{
+	struct conf_location *l = f->b->elem;
+	int st = l->redirect.status;
+
+	if (!config_setting_get_member(f->grp, "status"))
+		l->redirect.status = 302;
+	else if (st != 301 && st != 302 && st != 303 && st != 307 && st != 308)
+		return conf_err(x, conf_member_line(f->grp, "status"), "%s.status: %d is not "
+				"one of 301, 302, 303, 307, 308", f->prefix, st);
+	return 0;
+}
+
+/*
+ * The rest of the path after a prefix location is appended to redirect.to
+ * (as Apache's Redirect does), so both end in '/' or neither: "/old/" to
+ * "/new" would turn "/old/a" into "/newa". A query or fragment in to has
+ * nothing to append after; it needs exact = true.
+ */
+static int conf_redirect_shape(struct conf_ctx *x, const struct conf_frame *f,
+			       const struct conf_location *l)
+{
+	const config_setting_t *r = config_setting_get_member(f->grp, "redirect");
+	const char *to = l->redirect.to;
+
+	if (!to || l->redirect.exact)
+		return 0;
+	if (strpbrk(to, "?#"))
+		return conf_err(x, conf_member_line(r, "to"), "%s.redirect.to: a query or "
+				"fragment in '%s' needs redirect.exact = true (the request's "
+				"path and query would be appended after it)", f->prefix, to);
+	if (!l->exact && (l->path[strlen(l->path) - 1] == '/') != (to[strlen(to) - 1] == '/'))
+		return conf_err(x, conf_member_line(r, "to"), "%s.redirect.to: '%s' and the "
+				"path '%s' must both end in '/' or neither (the rest of the path "
+				"is appended to it), or set redirect.exact = true", f->prefix,
+				to, l->path);
+	return 0;
+}
+
+/* Two locations for one path would leave one of them dead: refused, as
+ * nginx refuses a duplicate location. */
+static int conf_location_finish(struct conf_ctx *x, const struct conf_frame *f)
+{
+	struct conf_location *l = f->b->elem;
+
+	l->path_line = conf_member_line(f->grp, "path");
+	if (l->path[0] == '=') {
+		size_t skip = 1 + strspn(l->path + 1, " ");
+
+		memmove(l->path, l->path + skip, strlen(l->path + skip) + 1);
+		l->exact = true;
+	}
+	for (size_t i = 1; i <= f->index; i++) {
+		const struct conf_location *o = l - i;
+
+		if (o->exact == l->exact && strcmp(o->path, l->path) == 0)
+			return conf_err(x, l->path_line, "%s.path: '%s%s' also at line %d",
+					f->prefix, l->exact ? "= " : "", l->path, o->path_line);
+	}
+	return conf_redirect_shape(x, f, l);
+}
+
+static bool conf_location_defined(const struct conf_location *locs, size_t n,
+				  const struct conf_location *l)
+{
+	for (size_t i = 0; i < n; i++)
+		if (locs[i].exact == l->exact && strcmp(locs[i].path, l->path) == 0)
+			return true;
+	return false;
+}
+
+static const struct conf_table conf_location_table;
+
+/* A vhost that names locations: its own, then the top level's whose path it
+ * does not define (one without locations kept the top level's copy). */
+static int conf_vhost_locations(struct conf_ctx *x, const struct conf_frame *f)
+{
+	struct conf_site *v = f->b->site;
+	const struct conf_site *top = &x->c->site;
+	const size_t own = v->nlocations;
+
+	if (!config_setting_get_member(f->grp, "locations"))
+		return 0;
+	for (size_t i = 0; i < top->nlocations; i++) {
+		struct conf_location *grown;
+
+		if (conf_location_defined(v->locations, own, &top->locations[i]))
+			continue;
+		grown = realloc(v->locations, (v->nlocations + 1) * sizeof *grown);
+		if (!grown)
+			return conf_err(x, 0, "%s", strerror(errno));
+		v->locations = grown;
+		memset(&v->locations[v->nlocations], 0, sizeof *grown);
+		v->nlocations++;
+		if (conf_elem_copy(x, &conf_location_table, &v->locations[v->nlocations - 1],
+				   &top->locations[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The line of a vhost's name n: 0 its server_name, then its aliases. */
 static int conf_vhost_name_line(const config_setting_t *vg, size_t n)
 {
@@ -521,7 +684,7 @@ static int conf_vhost_finish(struct conf_ctx *x, const struct conf_frame *f)
 					"vhosts[%zu] (line %d) already is", f->prefix, i,
 					conf_member_line(config_setting_get_elem(f->list,
 							 (unsigned)i), "default"));
-	return 0;
+	return conf_vhost_locations(x, f);
 }
 
 /* A vhost starts as the top level's site and overrides what it names. */
@@ -530,11 +693,33 @@ static int conf_vhost_init(struct conf_ctx *x, void *elem, const struct conf_bas
 	return conf_site_copy(x, elem, &b->conf->site);
 }
 
+/* Every location's effective settings, against the site it ends up in
+ * (conf.h): once every site's own settings are final. */
+static int conf_site_locations(struct conf_ctx *x, struct conf_site *s)
+{
+	for (size_t i = 0; i < s->nlocations; i++) {
+		struct conf_location *l = &s->locations[i];
+
+		conf_pathset_free(&l->set);
+		if (conf_pathset_copy(x, &l->set, &s->set) < 0 ||
+		    conf_pathset_merge(x, &l->set, &l->own, l->own_mask) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Without listen (and proxy_protocol.listen), port 80 on every IPv4 address. */
 static int conf_root_finish(struct conf_ctx *x, const struct conf_frame *f)
 {
+	struct conf *c = x->c;
+
 	(void)f;
-	if (x->c->nlisten > 0)
+	if (conf_site_locations(x, &c->site) < 0)
+		return -1;
+	for (size_t i = 0; i < c->nvhosts; i++)
+		if (conf_site_locations(x, &c->vhosts[i]) < 0)
+			return -1;
+	if (c->nlisten > 0)
 		return 0;
 	return conf_add_listen(x, "listen", "0.0.0.0:80", 0, false);
 }
@@ -780,6 +965,23 @@ static const char *const conf_index_default[] = { "index.html", "index.htm", NUL
 
 static const struct conf_table conf_vhost_table;
 
+#define LOC(m) offsetof(struct conf_location, m)
+
+/* redirect = { to; status; exact; }: a location's own (conf_location). */
+static const struct conf_key conf_redirect_keys[] = {
+	{ .name = "to", .type = CONF_T_STR, .scope = CONF_LOC, .flags = CONF_F_REQUIRED,
+	  .base = CONF_B_ELEM, .off = LOC(redirect.to), .check = conf_check_redirect_to },
+	/* 301..308, one of conf_redirect_finish's; default 302 there. */
+	{ .name = "status", .type = CONF_T_INT, .scope = CONF_LOC, .base = CONF_B_ELEM,
+	  .off = LOC(redirect.status), .min = 301, .max = 308 },
+	{ .name = "exact", .type = CONF_T_BOOL, .scope = CONF_LOC, .base = CONF_B_ELEM,
+	  .off = LOC(redirect.exact) },
+	{ .name = NULL }
+};
+static const struct conf_table conf_redirect_table = {
+	.keys = conf_redirect_keys, .scope = CONF_LOC, .finish = conf_redirect_finish,
+};
+
 static const struct conf_key conf_root_keys[] = {
 	{ .name = "server_root", .type = CONF_T_ROOT, .scope = CONF_TOP, .base = CONF_B_CONF,
 	  .off = OFF_C(server_root), .dflt = "." },
@@ -796,6 +998,9 @@ static const struct conf_key conf_root_keys[] = {
 	TOP_STR("pid_file", CONF_T_PATH, pid_file, line.pid_file),
 	{ .name = "access_log", .type = CONF_T_PATH, .scope = CONF_ALL, .base = CONF_B_SITE,
 	  .off = OFF_S(access_log), .line_off = OFF_S(lines.access_log) },
+	/* Apache's LogFormat text or a preset's name (logfmt.h); per site, not per path. */
+	{ .name = "access_log_format", .type = CONF_T_STR, .scope = CONF_ALL, .base = CONF_B_SITE,
+	  .off = OFF_S(access_log_format), .dflt = LOGFMT_DEFAULT, .check = conf_check_log_format },
 	{ .name = "error_log", .type = CONF_T_PATH, .scope = CONF_ALL, .base = CONF_B_SITE,
 	  .off = OFF_S(error_log), .line_off = OFF_S(lines.error_log) },
 	TOP_STR("mime_types", CONF_T_PATH, mime_types, line.mime_types),
@@ -836,6 +1041,13 @@ static const struct conf_key conf_root_keys[] = {
 	SITE_GROUP("status", &conf_status_table, status.enabled, status.line),
 	SITE_GROUP("cgi", &conf_cgi_table, cgi.enabled, cgi.line),
 	SITE_GROUPS("access", &conf_access_table, access, naccess),
+	/* A location: path and redirect are its alone; every CONF_B_SET row is
+	 * allowed in it too (conf_table.h). */
+	{ .name = "path", .type = CONF_T_STR, .scope = CONF_LOC, .flags = CONF_F_REQUIRED,
+	  .base = CONF_B_ELEM, .off = LOC(path), .check = conf_check_location_path },
+	{ .name = "redirect", .type = CONF_T_GROUP, .scope = CONF_LOC, .base = CONF_B_ELEM,
+	  .sub = &conf_redirect_table },
+	SITE_GROUPS("locations", &conf_location_table, locations, nlocations),
 	{ .name = "userdir", .type = CONF_T_GROUP, .scope = CONF_TOP, .base = CONF_B_CONF,
 	  .count_off = OFF_C(userdir.enabled), .line_off = OFF_C(userdir.line),
 	  .sub = &conf_userdir_table },
@@ -851,6 +1063,13 @@ static const struct conf_key conf_root_keys[] = {
 
 const struct conf_table conf_root_table = { .keys = conf_root_keys,
 					    .finish = conf_root_finish };
+
+/* A location: the top level's keys that allow CONF_LOC, in a struct conf_location. */
+static const struct conf_table conf_location_table = {
+	.keys = conf_root_keys, .elem_size = sizeof(struct conf_location),
+	.elem_line_off = LOC(line), .scope = CONF_LOC, .finish = conf_location_finish,
+	.own_set_off = LOC(own), .own_mask_off = LOC(own_mask), .eff_set_off = LOC(set),
+};
 
 /* A vhost: the top level's keys that allow CONF_VHOST, in a struct conf_site. */
 static const struct conf_table conf_vhost_table = {

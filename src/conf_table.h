@@ -49,9 +49,12 @@ enum conf_base {
 				      * location's being read (bases.set) */
 };
 
-/* Scopes: which levels of the file may name a key. */
+/* Scopes: which levels of the file may name a key. A CONF_B_SET row (a
+ * per-path setting) is allowed inside a location (CONF_LOC) without saying
+ * so: a location is exactly the place to change one (conf_key_scope). */
 #define CONF_TOP   1u
 #define CONF_VHOST 2u
+#define CONF_LOC   4u                /* inside one element of locations = ( ... ) */
 #define CONF_ALL   (CONF_TOP | CONF_VHOST)
 
 /* Row flags. */
@@ -105,6 +108,8 @@ struct conf_bases {
 	struct conf_site *site;
 	void *elem;
 	struct conf_pathset *set;    /* a location's settings being read; NULL: &site->set */
+	uint64_t *set_mask;          /* inside a vhost or location: bit conf_set_bit() of
+				      * each CONF_B_SET row it names, else NULL */
 };
 
 /* One group being read: for a table's finish hook. */
@@ -123,7 +128,13 @@ struct conf_table {
 	size_t elem_size;            /* GROUPS: the size of one element */
 	size_t elem_line_off;        /* GROUPS: an int in the element for the group's line, or CONF_NONE */
 	bool is_site;                /* GROUPS: elements are struct conf_site (vhosts) */
-	unsigned scope;              /* GROUPS: the scope inside an element; 0 = the list's own */
+	unsigned scope;              /* GROUPS: the scope inside an element; 0 = the list's own.
+				      * CONF_LOC tables hold the rows allowed in a location only. */
+	/* GROUPS of locations: where an element keeps the CONF_B_SET rows it
+	 * names itself (a struct conf_pathset and a uint64_t mask of them), and
+	 * its effective set, which the engine frees and copies with the rest
+	 * (merged by a finish hook, conf_pathset_merge). CONF_NONE elsewhere. */
+	size_t own_set_off, own_mask_off, eff_set_off;
 	/* GROUPS: prepares a new, zeroed element (a vhost copies the top level's site). */
 	int (*init)(struct conf_ctx *x, void *elem, const struct conf_bases *b);
 	/* After every key of a present group (an element) was read: relations between keys. */
@@ -156,6 +167,29 @@ int conf_set(struct conf_ctx *x, char **dst, const char *src);
  * CONF_F_NOINHERIT rows) and free. */
 int conf_site_copy(struct conf_ctx *x, struct conf_site *dst, const struct conf_site *src);
 void conf_site_free(struct conf_site *s);
+/* One element of a list of groups of table t (not a vhost), deep; on
+ * failure dst owns what was copied so far (free it with its list). */
+int conf_elem_copy(struct conf_ctx *x, const struct conf_table *t, void *dst, const void *src);
+/*
+ * Per-path settings (struct conf_pathset), driven by the CONF_B_SET rows.
+ * A CONF_B_SET row's field is a scalar, a char * or a char ** with a count
+ * (a list); merging relies on that.
+ * merge: dst (the outer level's effective set, owned) takes the inner
+ * level's own keys: a scalar or string whose bit is in mask replaces dst's;
+ * a list's entries are appended after removing every dst entry of the same
+ * name (conf_entry_same); a row's line (line_off, an int in the set) is
+ * the innermost naming level's. Copy and free are deep.
+ */
+int conf_pathset_merge(struct conf_ctx *x, struct conf_pathset *dst,
+		       const struct conf_pathset *own, uint64_t mask);
+int conf_pathset_copy(struct conf_ctx *x, struct conf_pathset *dst,
+		      const struct conf_pathset *src);
+void conf_pathset_free(struct conf_pathset *set);
+/* Two list entries name the same thing: "Name: value" by the name before
+ * ':' in any case (a header field, RFC 9110 5.1), "NAME=value" by the name
+ * before '=' exactly (an environment variable), else the whole entry. */
+bool conf_entry_same(const char *a, const char *b);
+
 /* Appends a listener to conf.listen (key names it in messages). */
 int conf_add_listen(struct conf_ctx *x, const char *key, const char *text,
 		    int line, bool proxy);

@@ -278,6 +278,65 @@ int resp_send(struct request *rq, const void *body, size_t len)
 	return 0;
 }
 
+int resp_site_url(const struct request *rq, char *buf, size_t cap)
+{
+	const struct conf_site *cs = rq->site->cs;
+	const struct http_request *hr = &rq->hr;
+	int n;
+
+	if (hr->host.len > 0 && rq->site->index == 0)
+		n = snprintf(buf, cap, "http://%.*s", (int)hr->host.len, hr->host.p);
+	else if (rq->conn->c_local_port != 80)
+		n = snprintf(buf, cap, "http://%s:%d", cs->server_name, rq->conn->c_local_port);
+	else
+		n = snprintf(buf, cap, "http://%s", cs->server_name);
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+bool resp_html_escape(char *dst, size_t cap, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s; s++) {
+		const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" :
+				  *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+		size_t n = rep ? strlen(rep) : 1;
+
+		if (o + n >= cap) {
+			dst[o] = '\0';
+			return false;
+		}
+		memcpy(dst + o, rep ? rep : s, n);
+		o += n;
+	}
+	dst[o] = '\0';
+	return true;
+}
+
+int resp_redirect(struct request *rq, int status, const char *loc)
+{
+	/* Each character of loc becomes at most 6 ("&quot;"). */
+	char href[RESP_LOCATION_MAX * 6], html[sizeof(href) + 512];
+	const char *reason = http_reason(status);
+	int len;
+
+	(void)request_discard_body(rq); /* on failure it closes the connection */
+	/* The query is the client's: in HTML it must stay text (reflected XSS otherwise). */
+	if (!resp_html_escape(href, sizeof(href), loc))
+		return http_error(rq, 414, NULL, "redirect location too long");
+	len = snprintf(html, sizeof(html),
+		       "<!DOCTYPE html>\n<html><head><title>%d %s</title></head>\n"
+		       "<body><h1>%s</h1>\n<p>The document has moved <a href=\"%s\">here</a>.</p>\n"
+		       "</body></html>\n", status, reason, reason, href);
+	if (len < 0 || (size_t)len >= sizeof(html))
+		return http_error(rq, 414, NULL, "redirect location too long");
+	resp_start(rq, status);
+	resp_header(rq, "Location", "%s", loc);
+	resp_header(rq, "Content-Type", "text/html; charset=utf-8");
+	resp_end(rq, len);
+	return resp_send(rq, html, (size_t)len);
+}
+
 int resp_options(struct request *rq, const char *allow)
 {
 	int r = request_discard_body(rq);

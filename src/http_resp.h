@@ -17,6 +17,7 @@
 #ifndef PFHTTPD_HTTP_RESP_H
 #define PFHTTPD_HTTP_RESP_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,6 +58,30 @@ void resp_end(struct request *rq, int64_t content_length);
 
 /* Send the head and body[0..len) (no body for HEAD). 0, or -1 (connection lost). */
 int resp_send(struct request *rq, const void *body, size_t len);
+
+/*
+ * "http://host[:port]" of rq's site into buf: the host SERVER_NAME names
+ * (cgi_env.c): the top level's from the request's Host, a vhost's its
+ * server_name whatever alias the client used (issue 9), and server_name
+ * with the port the request came in on when there is no Host. Its length,
+ * or -1 when it does not fit.
+ */
+int resp_site_url(const struct request *rq, char *buf, size_t cap);
+
+/*
+ * Answer with a redirection (RFC 9110 15.4) to loc, a URI reference ready
+ * for the field: Location, and a small HTML page linking to it (none for
+ * HEAD). The request body is read and dropped first. 0, or -1 (connection
+ * lost).
+ */
+int resp_redirect(struct request *rq, int status, const char *loc);
+/* The longest loc resp_redirect takes (a path of PATH_MAX bytes, each
+ * percent-encoded, and room for the host and query). */
+#define RESP_LOCATION_MAX (PATH_MAX * 3 + 512)
+
+/* s into dst (cap bytes) with the five HTML specials escaped; false if it
+ * does not fit (dst then holds a cut, still escaped, string). */
+bool resp_html_escape(char *dst, size_t cap, const char *s);
 
 /* Answer OPTIONS (RFC 9110 9.3.7): 200 with Allow and no content. */
 int resp_options(struct request *rq, const char *allow);

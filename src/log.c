@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "logfmt.h"
 
 #include <stdatomic.h>
 
@@ -41,13 +42,14 @@ struct log_file {
 
 struct log_site {
 	int ls_err, ls_acc;      /* slots; ls_acc -1: no access log */
+	const struct logfmt *ls_fmt; /* its access_log_format, compiled; NULL: Combined */
 };
 
 static struct log_file log_boot_files[LOG_SLOT_FIRST_VHOST] = {
 	{ .lf_fd = -1, .lf_pend = -1 }, { .lf_fd = -1, .lf_pend = -1 },
 };
 static size_t log_boot_dirty[LOG_SLOT_FIRST_VHOST];
-static struct log_site log_boot_site = { 0, 1 };
+static struct log_site log_boot_site = { 0, 1, NULL };
 
 static struct log_file *log_files = log_boot_files;
 static size_t log_nfiles = LOG_SLOT_FIRST_VHOST;
@@ -57,6 +59,8 @@ static size_t log_cur;           /* the site of the request being served */
 static size_t *log_dirty = log_boot_dirty;
 static size_t log_ndirty;
 static size_t log_cap;           /* the buffer size; 0: unbuffered */
+static struct logfmt *log_fmts;  /* one compiled format per site (log_open), or NULL */
+static unsigned log_needs_any;   /* the union of their LOGFMT_NEED_* */
 
 static int log_foreground = 1;
 static enum log_level log_level = LOG_NOTICE;
@@ -244,6 +248,8 @@ struct log_new {
 	struct log_site *sites;
 	size_t nsites;
 	size_t *dirty;
+	struct logfmt *fmts;         /* one per site */
+	unsigned needs;
 };
 
 static void log_new_free(struct log_new *t, bool close_fds)
@@ -255,6 +261,7 @@ static void log_new_free(struct log_new *t, bool close_fds)
 	free(t->paths);
 	free(t->sites);
 	free(t->dirty);
+	free(t->fmts);
 }
 
 /*
@@ -285,6 +292,25 @@ static int log_new_slot(struct log_new *t, const struct conf *c, const struct co
 	return -1;
 }
 
+/*
+ * Compile a site's access_log_format once, here, so a request only renders
+ * it. The configuration check compiled it already (a bad format is a
+ * FILE:LINE error at -t), so this fails only for a conf built by hand.
+ */
+static int log_new_format(struct log_new *t, const struct conf *c, const struct conf_site *cs,
+			  struct log_site *ls, char *err, size_t errlen)
+{
+	struct logfmt *f = &t->fmts[ls - t->sites];
+	char why[256];
+
+	if (logfmt_compile(f, cs->access_log_format ? cs->access_log_format : LOGFMT_DEFAULT,
+			   why, sizeof(why)) < 0)
+		return conf_error(c, cs->line, err, errlen, "access_log_format: %s", why);
+	ls->ls_fmt = f;
+	t->needs |= f->needs;
+	return 0;
+}
+
 /* One site's slots: its own files, or the top level's error log; no access log without one. */
 static int log_new_site(struct log_new *t, const struct conf *c, const struct conf_site *cs,
 			struct log_site *ls, char *err, size_t errlen)
@@ -295,6 +321,8 @@ static int log_new_site(struct log_new *t, const struct conf *c, const struct co
 
 	ls->ls_err = LOG_SLOT_ERROR;
 	ls->ls_acc = -1;
+	if (log_new_format(t, c, cs, ls, err, errlen) < 0)
+		return -1;
 	if (cs->error_log &&
 	    (ls->ls_err = log_new_slot(t, c, cs, "error_log", top ? LOG_SLOT_ERROR : -1, cs->error_log,
 				       line_e, err, errlen)) < 0)
@@ -317,7 +345,8 @@ static int log_new_build(struct log_new *t, const struct conf *c, char *err, siz
 	t->paths = calloc(max, sizeof(*t->paths));
 	t->sites = calloc(t->nsites, sizeof(*t->sites));
 	t->dirty = calloc(max, sizeof(*t->dirty));
-	if (!t->files || !t->paths || !t->sites || !t->dirty) {
+	t->fmts = calloc(t->nsites, sizeof(*t->fmts));
+	if (!t->files || !t->paths || !t->sites || !t->dirty || !t->fmts) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -347,6 +376,8 @@ int log_open(const struct conf *c, char *err, size_t errlen)
 	log_sites = t.sites;
 	log_nsites = t.nsites;
 	log_dirty = t.dirty;
+	log_fmts = t.fmts;
+	log_needs_any = t.needs;
 	log_cur = 0;
 	return 0;
 }
@@ -366,6 +397,9 @@ void log_close(void)
 		free(log_sites);
 		free(log_dirty);
 	}
+	free(log_fmts);
+	log_fmts = NULL;
+	log_needs_any = 0;
 	for (size_t i = 0; i < LOG_SLOT_FIRST_VHOST; i++)
 		log_boot_files[i] = (struct log_file){ .lf_fd = -1, .lf_pend = -1 };
 	log_files = log_boot_files;
@@ -448,17 +482,6 @@ size_t log_escape(char *dst, size_t cap, const char *s, size_t len, size_t *used
 	if (used)
 		*used = i;
 	return o;
-}
-
-/* A header value in the access log: escaped, or "-" when absent. */
-static size_t log_field(char *dst, size_t cap, const char *s, size_t len)
-{
-	if (!s) {
-		if (cap > 1)
-			dst[0] = '-';
-		return cap > 1;
-	}
-	return log_escape(dst, cap, s, len, NULL);
 }
 
 static int64_t log_now_ms(void)
@@ -565,32 +588,38 @@ int log_flush_due_ms(void)
 	return left < 0 ? 0 : (int)left;
 }
 
+/* The format of a site without one (before log_open, or a hand-made conf): Combined. */
+static const struct logfmt *log_combined(void)
+{
+	static struct logfmt f;
+	static bool done;
+	char err[64];
+
+	if (!done)
+		done = logfmt_compile(&f, LOGFMT_DEFAULT, err, sizeof(err)) == 0;
+	return &f;
+}
+
+unsigned log_access_needs(void)
+{
+	const struct logfmt *f = log_sites[log_cur].ls_fmt;
+
+	return f ? f->needs : 0;
+}
+
+unsigned log_access_needs_any(void)
+{
+	return log_needs_any;
+}
+
 void log_access(const struct log_access_rec *r)
 {
-	char line[4096 * 3], when[40], bytes[24];
-	struct tm tm;
-	int slot = log_sites[log_cur].ls_acc;
-	struct log_file *f = slot >= 0 ? &log_files[slot] : NULL;
-	size_t n;
+	char line[LOGFMT_LINE_MAX];
+	const struct log_site *ls = &log_sites[log_cur];
+	struct log_file *f = ls->ls_acc >= 0 ? &log_files[ls->ls_acc] : NULL;
 
 	if (!f || f->lf_fd < 0)
 		return;
-	localtime_r(&r->when, &tm);
-	strftime(when, sizeof(when), "%d/%b/%Y:%H:%M:%S %z", &tm);
-	if (r->bytes)
-		snprintf(bytes, sizeof(bytes), "%llu", (unsigned long long)r->bytes);
-	else
-		strcpy(bytes, "-");
-	n = (size_t)snprintf(line, sizeof(line), "%s - ", r->client ? r->client : "-");
-	/* Combined's %u: the client chose the name, so it is escaped like any client text. */
-	n += log_field(line + n, 1024, r->user, r->user ? strlen(r->user) : 0);
-	n += (size_t)snprintf(line + n, sizeof(line) - n, " [%s] \"", when);
-	n += log_field(line + n, 4096, r->request_line, r->request_line_len);
-	n += (size_t)snprintf(line + n, sizeof(line) - n, "\" %d %s \"", r->status, bytes);
-	n += log_field(line + n, 2048, r->referer, r->referer_len);
-	line[n++] = '"'; line[n++] = ' '; line[n++] = '"';
-	n += log_field(line + n, 2048, r->user_agent, r->user_agent_len);
-	line[n++] = '"';
-	line[n++] = '\n';
-	log_access_put(f, line, n);
+	log_access_put(f, line, logfmt_render(ls->ls_fmt ? ls->ls_fmt : log_combined(), r,
+					      line, sizeof(line)));
 }

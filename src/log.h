@@ -5,7 +5,8 @@
  * worker inherits the same O_APPEND descriptors; each line is formatted
  * whole and written with one write(2), so lines from different workers never
  * interleave. Error-log lines read "[Sun Nov 22 01:19:50 2026] [error] [pid
- * 123] message"; access-log lines are in Combined Log Format. Writing a log
+ * 123] message"; access-log lines are in each site's access_log_format
+ * (logfmt.h; default Combined Log Format), compiled once in log_open(). Writing a log
  * line never fails the caller: a failed write is dropped (there is nowhere
  * left to report it). Reopening (SIGUSR1, logrotate): the master opens the
  * files anew and sends the descriptors to every child, which adopts them in
@@ -107,9 +108,32 @@ struct log_access_rec {
 	uint64_t bytes;              /* body bytes sent */
 	const char *referer;         size_t referer_len;
 	const char *user_agent;      size_t user_agent_len;
+	/*
+	 * Beyond Combined: what access_log_format's other directives read
+	 * (logfmt.h). The caller fills what log_access_needs() asks for; the
+	 * rest may stay 0 / NULL ("-").
+	 */
+	const char *server_name;     /* %v: the site's server_name */
+	int port;                    /* %p: the port the request came in on; 0: "-" */
+	int client_port;             /* %{remote}p */
+	int pid;                     /* %P (LOGFMT_NEED_PID) */
+	uint64_t usec;               /* %D %T: from the request's first byte to its log line (LOGFMT_NEED_USEC) */
+	/* %{X}i, %{X}o, %{X}e (LOGFMT_NEED_LOOKUP): X's value for kind 'i' (a request
+	 * field), 'o' (a response field) or 'e' (a CGI variable), NULL if none; *len set. */
+	const char *(*lookup)(void *ctx, char kind, const char *name, size_t *len);
+	void *ctx;
 };
 
 void log_access(const struct log_access_rec *r);
+
+/*
+ * What the current site's access_log_format needs beyond Combined's fields
+ * (logfmt.h's LOGFMT_NEED_*), so the caller computes nothing the line does
+ * not show; log_access_needs_any(): the union over every site, for what
+ * must be noted before the site is known (the request's start).
+ */
+unsigned log_access_needs(void);
+unsigned log_access_needs_any(void);
 
 /* The longest an access-log line waits in the buffer: the issue allows one second. */
 #define LOG_FLUSH_MS 1000

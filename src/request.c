@@ -10,8 +10,10 @@
 #include "cgi_io.h"
 #include "conf.h"
 #include "http_resp.h"
+#include "location.h"
 #include "log.h"
 #include "realip.h"
+#include "request_log.h"
 #include "scoreboard.h"
 #include "static.h"
 #include "status.h"
@@ -113,6 +115,7 @@ static void request_reset(struct request_ctx *x, const struct site *site, struct
 	rq->client = c->c_peer;
 	rq->client_addr = &c->c_peer_addr;
 	rq->client_port = c->c_peer_port;
+	request_log_start(rq);
 	body_init(&rq->body, c, false, 0, false, 1, site->conf->limits.body);
 }
 
@@ -209,6 +212,7 @@ static int request_read_head(struct request_ctx *x, struct conn *c, bool first)
 			/* The header timeout is total, counted from the first byte. */
 			started = true;
 			x->rq.when = time(NULL);
+			request_log_start(&x->rq);
 			deadline = conn_now_ms() + cf->timeouts.header * 1000LL;
 			request_state(x, SB_READING);
 		}
@@ -236,23 +240,6 @@ static void request_line_span(struct request *rq)
 	rq->line_len = len;
 }
 
-static void request_log(const struct request *rq)
-{
-	struct log_access_rec r = {
-		.client = rq->client,
-		.when = rq->when,
-		.status = rq->status,
-		.bytes = rq->body_sent,
-		.request_line = rq->line,
-		.request_line_len = rq->line_len,
-	};
-
-	r.user = rq->auth_user;
-	r.referer = request_header(rq, "Referer", &r.referer_len);
-	r.user_agent = request_header(rq, "User-Agent", &r.user_agent_len);
-	log_access(&r);
-}
-
 const struct conf_pathset *request_set(const struct request *rq)
 {
 	return rq->set ? rq->set : &rq->site->cs->set;
@@ -276,6 +263,20 @@ static int request_route(struct request *rq)
 	return request_route_path(rq);
 }
 
+/* A location's redirect = { ... } (location.h builds the target). */
+static int request_location_redirect(struct request *rq)
+{
+	const struct http_request *hr = &rq->hr;
+	const struct location_req r = { rq->path, rq->path_len, hr->query.p, hr->query.len,
+					hr->has_query };
+	char base[512], loc[RESP_LOCATION_MAX];
+
+	if (resp_site_url(rq, base, sizeof(base)) < 0 ||
+	    location_redirect(rq->loc, base, &r, loc, sizeof(loc)) < 0)
+		return http_error(rq, 414, NULL, "redirect location too long");
+	return resp_redirect(rq, rq->loc->redirect.status, loc);
+}
+
 /* The one "what does this path name" step: a script, or a file. */
 static int request_route_path(struct request *rq)
 {
@@ -289,6 +290,15 @@ static int request_route_path(struct request *rq)
 	if (st != 0)
 		return http_error(rq, st, NULL, st == 403 ? "forbidden path (a segment starts with '.', "
 				  "as .htaccess or .htpasswd)" : "malformed path");
+	/* The path's location: its settings (request_set) for all that follows,
+	 * chosen again after a local redirect. */
+	rq->loc = location_pick(rq->site->cs->locations, rq->site->cs->nlocations,
+				rq->path, rq->path_len);
+	rq->set = rq->loc ? &rq->loc->set : NULL;
+	/* Before the access rules, as Apache's Redirect (translate_name) and
+	 * nginx's return (rewrite phase) both answer before access checks. */
+	if (rq->loc && rq->loc->redirect.to)
+		return request_location_redirect(rq);
 	/* Before every handler, the status page too, and again after a local redirect. */
 	if ((st = auth_request(rq)) != AUTH_PASS)
 		return st;

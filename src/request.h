@@ -86,6 +86,7 @@ struct request {
 	const char *auth_user;       /* Basic auth passed for this user (auth.c), else NULL */
 	const struct conf_location *loc; /* the location the path matched (issue 10), or NULL */
 	const struct conf_pathset *set;  /* loc's settings, or NULL: the site's; read through request_set() */
+	int64_t start_us;            /* its first byte, CLOCK_MONOTONIC, when a format shows %D/%T (request_log.h) */
 	/*
 	 * The client (real_ip, realip.h): the connection's peer (after a PROXY
 	 * header, if any), or the address a trusted proxy named for this request

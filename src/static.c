@@ -101,48 +101,20 @@ static int static_open_error(struct request *rq)
 	}
 }
 
-/* Copy s into dst (capacity cap) with the five HTML specials escaped. false if it does not fit. */
-static bool static_html_escape(char *dst, size_t cap, const char *s)
-{
-	size_t o = 0;
-
-	for (; *s; s++) {
-		const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" :
-				  *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
-		size_t n = rep ? strlen(rep) : 1;
-		if (o + n >= cap)
-			return false;
-		memcpy(dst + o, rep ? rep : s, n);
-		o += n;
-	}
-	dst[o] = '\0';
-	return true;
-}
-
 /*
  * RFC 9110 15.4.2: a directory asked for without its slash moves to the URL
- * with one. Its host is the one SERVER_NAME names (cgi_env.c): the top
- * level's from the request's Host, a vhost's its server_name whatever
- * alias the client used (issue 9), and server_name with the port the
- * request came in on when there is no Host.
+ * with one, on the site's own URL (resp_site_url).
  */
 static int static_redirect_dir(struct request *rq)
 {
-	const struct conf_site *cs = rq->site->cs;
 	const struct http_request *hr = &rq->hr;
-	char loc[PATH_MAX * 3 + 512], href[sizeof(loc) * 6], html[sizeof(href) + 256];
-	int n, len;
+	char loc[RESP_LOCATION_MAX];
+	int n;
 	long pl;
 
-	if (hr->host.len > 0 && rq->site->index == 0)
-		n = snprintf(loc, sizeof(loc), "http://%.*s", (int)hr->host.len, hr->host.p);
-	else if (rq->conn->c_local_port != 80)
-		n = snprintf(loc, sizeof(loc), "http://%s:%d", cs->server_name, rq->conn->c_local_port);
-	else
-		n = snprintf(loc, sizeof(loc), "http://%s", cs->server_name);
-	pl = uri_pct_encode_path(loc, sizeof(loc) - 2, rq->path, rq->path_len);
-	if (n < 0 || (size_t)n >= sizeof(loc) || pl < 0 ||
-	    (hr->has_query && (size_t)pl + 2 + hr->query.len >= sizeof(loc)))
+	n = resp_site_url(rq, loc, sizeof(loc));
+	pl = n < 0 ? -1 : uri_pct_encode_path(loc, sizeof(loc) - 2, rq->path, rq->path_len);
+	if (pl < 0 || (hr->has_query && (size_t)pl + 2 + hr->query.len >= sizeof(loc)))
 		return http_error(rq, 414, NULL, "redirect location too long");
 	n = (int)pl;
 	loc[n++] = '/';
@@ -152,18 +124,7 @@ static int static_redirect_dir(struct request *rq)
 		n += (int)hr->query.len;
 	}
 	loc[n] = '\0';
-	(void)request_discard_body(rq); /* on failure it closes the connection */
-	/* The query is the client's: in HTML it must stay text (reflected XSS otherwise). */
-	static_html_escape(href, sizeof(href), loc);
-	len = snprintf(html, sizeof(html),
-		       "<!DOCTYPE html>\n<html><head><title>301 Moved Permanently</title></head>\n"
-		       "<body><h1>Moved Permanently</h1>\n<p>The document has moved <a href=\"%s\">here</a>.</p>\n"
-		       "</body></html>\n", href);
-	resp_start(rq, 301);
-	resp_header(rq, "Location", "%s", loc);
-	resp_header(rq, "Content-Type", "text/html; charset=utf-8");
-	resp_end(rq, len);
-	return resp_send(rq, html, (size_t)len);
+	return resp_redirect(rq, 301, loc);
 }
 
 /*

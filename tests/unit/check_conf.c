@@ -318,6 +318,7 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(c.site.error_log);
 	ck_assert_ptr_null(c.mime_types);
 	ck_assert_int_eq(c.line.pid_file, 0);
+	ck_assert_str_eq(c.site.access_log_format, "combined");
 	ck_assert_uint_eq(c.site.nerror_pages, 0);
 	ck_assert_int_eq(c.log_level, LOG_NOTICE);
 	ck_assert(!c.allow_root);
@@ -537,6 +538,24 @@ START_TEST(test_status_full)
 	ck_assert_int_eq(c.site.status.allow[1].family, AF_INET6);
 	ck_assert_uint_eq(c.site.status.allow[1].prefix, 32);
 	ck_assert_uint_eq(c.site.status.allow[2].prefix, 32);
+	conf_free(&c);
+}
+END_TEST
+
+/* access_log_format: per site; a vhost inherits the top level's unless it names its own. */
+START_TEST(test_access_log_format)
+{
+	struct conf c;
+
+	load_ok("logfmt.conf", "document_root = \"htdocs\";\n"
+		"access_log_format = \"vhost_combined\";\n"
+		"vhosts = ( { server_name = \"a.example\"; },\n"
+		"  { server_name = \"b.example\"; access_log_format = \"%h %D \\\"%r\\\" %{X-Id}o\"; } );\n",
+		&c);
+	ck_assert_str_eq(c.site.access_log_format, "vhost_combined");
+	ck_assert_str_eq(c.vhosts[0].access_log_format, "vhost_combined");
+	ck_assert_ptr_ne(c.vhosts[0].access_log_format, c.site.access_log_format);
+	ck_assert_str_eq(c.vhosts[1].access_log_format, "%h %D \"%r\" %{X-Id}o");
 	conf_free(&c);
 }
 END_TEST
@@ -882,6 +901,31 @@ static const struct err_case err_cases[] = {
 	  "log_level: 'WARN' is not one of error, warn, notice, info, debug" },
 	{ __LINE__, "log_level a number", NULL,
 	  "log_level = 3;\n", 1, "log_level: must be a string" },
+	/* access_log_format (logfmt.h): compiled at load, so every bad format is FILE:LINE */
+	{ __LINE__, "access_log_format: unknown directive", NULL,
+	  "\naccess_log_format = \"%h %Z\";\n", 2, "access_log_format: unknown directive '%%Z'" },
+	{ __LINE__, "access_log_format: %O is not counted", NULL,
+	  "access_log_format = \"%h %O\";\n", 1,
+	  "access_log_format: '%%O' is not supported by pfhttpd (pfhttpd.conf(5) lists the "
+	  "directives; for %%O use %%b)" },
+	{ __LINE__, "access_log_format: a newline (libconfig's \\n) splits a line", NULL,
+	  "access_log_format = \"%h\\n%u\";\n", 1,
+	  "access_log_format: a line break in the format: one request is one line" },
+	{ __LINE__, "access_log_format: empty", NULL,
+	  "access_log_format = \"\";\n", 1, "access_log_format: must not be empty" },
+	{ __LINE__, "access_log_format: not a string", NULL,
+	  "access_log_format = 1;\n", 1, "access_log_format: must be a string" },
+	{ __LINE__, "access_log_format: a misspelt preset is not logged as text", NULL,
+	  "access_log_format = \"combinded\";\n", 1,
+	  "access_log_format: neither a preset (combined, common, vhost_combined) nor a format "
+	  "with a directive" },
+	{ __LINE__, "access_log_format: a lone % at the end", NULL,
+	  "access_log_format = \"%h %\";\n", 1,
+	  "access_log_format: '%%' at the end of the format has no directive (a percent sign is %%%%)" },
+	{ __LINE__, "access_log_format: a vhost's own is checked and named", NULL,
+	  "vhosts = ( { server_name = \"a.example\";\n"
+	  "  access_log_format = \"%{Referer\"; } );\n", 2,
+	  "vhosts[0].access_log_format: '%%{Referer' without a closing '}'" },
 	{ __LINE__, "allow_root a string", NULL,
 	  "\n\nallow_root = \"yes\";\n", 3, "allow_root: must be true or false" },
 	{ __LINE__, "keeper_user empty", NULL,
@@ -1518,6 +1562,128 @@ static const struct err_case err_cases[] = {
 	  "proxy_protocol.listen: duplicate address '0.0.0.0:8081'" },
 	{ __LINE__, "unknown proxy_protocol key", NULL,
 	  "proxy_protocol = { version = 2; };\n", 1, "proxy_protocol.version: unknown key" },
+	/* locations (issue 10) */
+#define LOC_PATH_MSG "must be a normalised URL path starting with '/' (a prefix, e.g. " \
+		     "\"/static/\"), or \"= /path\" for that path alone"
+#define LOC_TO_MSG "must be a path starting with '/' or an absolute http:// or https:// URL " \
+		   "with a host"
+	{ __LINE__, "locations not a list", NULL,
+	  "locations = { path = \"/a/\"; };\n", 1, "locations: must be a list of groups" },
+	{ __LINE__, "location path relative", NULL,
+	  "locations = (\n  { path = \"static/\"; }\n);\n", 2, "locations[0].path: " LOC_PATH_MSG },
+	{ __LINE__, "location path with a dot segment", NULL,
+	  "locations = ( { path = \"/a/../b/\"; } );\n", 1, "locations[0].path: " LOC_PATH_MSG },
+	{ __LINE__, "location exact path relative", NULL,
+	  "locations = ( { path = \"= a\"; } );\n", 1, "locations[0].path: " LOC_PATH_MSG },
+	{ __LINE__, "location exact path empty", NULL,
+	  "locations = ( { path = \"=\"; } );\n", 1, "locations[0].path: " LOC_PATH_MSG },
+	{ __LINE__, "location without path", NULL,
+	  "locations = (\n  { redirect = { to = \"/b/\"; }; }\n);\n", 2,
+	  "locations[0].path: required but not set" },
+	{ __LINE__, "two locations for one path", NULL,
+	  "locations = (\n  { path = \"/a/\"; },\n  { path = \"/b/\"; },\n  { path = \"/a/\"; }\n);\n",
+	  4, "locations[2].path: '/a/' also at line 2" },
+	{ __LINE__, "two exact locations for one path", NULL,
+	  "locations = ( { path = \"= /a\"; },\n  { path = \"=/a\"; } );\n",
+	  2, "locations[1].path: '= /a' also at line 1" },
+	{ __LINE__, "two locations for one path in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a.example\";\n  locations = ( { path = \"/a\"; },\n"
+	  "  { path = \"/a\"; } ); } );\n",
+	  3, "vhosts[0].locations[1].path: '/a' also at line 2" },
+	{ __LINE__, "a site key in a location", NULL,
+	  "locations = ( { path = \"/a/\";\n  index = [ \"x.html\" ]; } );\n", 2,
+	  "locations[0].index: not allowed in a location (only path, redirect and the per-path "
+	  "keys are)" },
+	{ __LINE__, "a top-level key in a location", NULL,
+	  "locations = ( { path = \"/a/\"; workers = { max = 4; }; } );\n", 1,
+	  "locations[0].workers: not allowed in a location (only path, redirect and the per-path "
+	  "keys are)" },
+	{ __LINE__, "locations in a location", NULL,
+	  "locations = ( { path = \"/a/\"; locations = ( ); } );\n", 1,
+	  "locations[0].locations: not allowed in a location (only path, redirect and the "
+	  "per-path keys are)" },
+	{ __LINE__, "unknown key in a location", NULL,
+	  "locations = ( { path = \"/a/\"; root = \"/x\"; } );\n", 1,
+	  "locations[0].root: unknown key" },
+	{ __LINE__, "path at the top level", NULL,
+	  "\npath = \"/a/\";\n", 2, "path: allowed only inside a location" },
+	{ __LINE__, "redirect in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a.example\";\n  redirect = { to = \"/b/\"; }; } );\n", 2,
+	  "vhosts[0].redirect: allowed only inside a location" },
+	{ __LINE__, "redirect not a group", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = \"/b/\"; } );\n", 1,
+	  "locations[0].redirect: must be a group" },
+	{ __LINE__, "redirect without to", NULL,
+	  "locations = ( { path = \"/a/\";\n  redirect = { status = 301; }; } );\n", 2,
+	  "locations[0].redirect.to: required but not set" },
+	{ __LINE__, "redirect unknown key", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = { to = \"/b/\"; code = 301; }; } );\n", 1,
+	  "locations[0].redirect.code: unknown key" },
+	{ __LINE__, "redirect.to relative", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = { to = \"b/\"; }; } );\n", 1,
+	  "locations[0].redirect.to: " LOC_TO_MSG },
+	{ __LINE__, "redirect.to scheme-relative", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = { to = \"//evil.example/\"; }; } );\n", 1,
+	  "locations[0].redirect.to: " LOC_TO_MSG },
+	{ __LINE__, "redirect.to another scheme", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = { to = \"ftp://x.example/\"; }; } );\n", 1,
+	  "locations[0].redirect.to: " LOC_TO_MSG },
+	{ __LINE__, "redirect.to URL without host", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = { to = \"https:///b/\"; }; } );\n", 1,
+	  "locations[0].redirect.to: " LOC_TO_MSG },
+	{ __LINE__, "redirect.to URL only a scheme", NULL,
+	  "locations = ( { path = \"/a\"; redirect = { to = \"http://\"; }; } );\n", 1,
+	  "locations[0].redirect.to: " LOC_TO_MSG },
+	{ __LINE__, "redirect.to with a space", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = { to = \"/b c/\"; }; } );\n", 1,
+	  "locations[0].redirect.to: must be printable ASCII without spaces, quotes, '<', '>', "
+	  "'\\', '^', '`', '{', '|' or '}' (write them %%XX)" },
+	{ __LINE__, "redirect.to with CR LF (header injection)", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = { to = \"/b/\\r\\nSet-Cookie: x\"; }; } );\n", 1,
+	  "locations[0].redirect.to: must be printable ASCII without spaces, quotes, '<', '>', "
+	  "'\\', '^', '`', '{', '|' or '}' (write them %%XX)" },
+	{ __LINE__, "redirect.to with a quote", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = { to = \"/b\\\"/\"; }; } );\n", 1,
+	  "locations[0].redirect.to: must be printable ASCII without spaces, quotes, '<', '>', "
+	  "'\\', '^', '`', '{', '|' or '}' (write them %%XX)" },
+	{ __LINE__, "redirect.to empty", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = { to = \"\"; }; } );\n", 1,
+	  "locations[0].redirect.to: must not be empty" },
+	{ __LINE__, "redirect.status below 301", NULL,
+	  "locations = ( { path = \"/a/\";\n  redirect = { to = \"/b/\"; status = 300; }; } );\n", 2,
+	  "locations[0].redirect.status: must be between 301 and 308" },
+	{ __LINE__, "redirect.status 304 is no redirect", NULL,
+	  "locations = ( { path = \"/a/\";\n  redirect = { to = \"/b/\";\n  status = 304; }; } );\n", 3,
+	  "locations[0].redirect.status: 304 is not one of 301, 302, 303, 307, 308" },
+	{ __LINE__, "redirect.status 305", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = { to = \"/b/\"; status = 305; }; } );\n", 1,
+	  "locations[0].redirect.status: 305 is not one of 301, 302, 303, 307, 308" },
+	{ __LINE__, "redirect.status a string", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = { to = \"/b/\"; status = \"301\"; }; } );\n", 1,
+	  "locations[0].redirect.status: must be an integer" },
+	{ __LINE__, "redirect.exact a string", NULL,
+	  "locations = ( { path = \"/a/\"; redirect = { to = \"/b/\"; exact = \"yes\"; }; } );\n", 1,
+	  "locations[0].redirect.exact: must be true or false" },
+	{ __LINE__, "redirect.to with a query needs exact", NULL,
+	  "locations = ( { path = \"/a/\";\n  redirect = { to = \"/b/?x=1\"; }; } );\n", 2,
+	  "locations[0].redirect.to: a query or fragment in '/b/?x=1' needs redirect.exact = true "
+	  "(the request's path and query would be appended after it)" },
+	{ __LINE__, "redirect.to with a fragment needs exact", NULL,
+	  "locations = ( { path = \"= /a\"; redirect = { to = \"/b#top\"; }; } );\n", 1,
+	  "locations[0].redirect.to: a query or fragment in '/b#top' needs redirect.exact = true "
+	  "(the request's path and query would be appended after it)" },
+	{ __LINE__, "prefix ends in '/', to does not", NULL,
+	  "locations = ( { path = \"/old/\"; redirect = { to = \"/new\"; }; } );\n", 1,
+	  "locations[0].redirect.to: '/new' and the path '/old/' must both end in '/' or neither "
+	  "(the rest of the path is appended to it), or set redirect.exact = true" },
+	{ __LINE__, "to ends in '/', prefix does not", NULL,
+	  "locations = ( { path = \"/old\"; redirect = { to = \"https://x.example/\"; }; } );\n", 1,
+	  "locations[0].redirect.to: 'https://x.example/' and the path '/old' must both end in '/' "
+	  "or neither (the rest of the path is appended to it), or set redirect.exact = true" },
+	{ __LINE__, "a vhost's location checked like the top level's", NULL,
+	  "vhosts = ( { server_name = \"a.example\";\n  locations = ( { path = \"/a/\"; "
+	  "redirect = { to = \"/b/\"; status = 200; }; } ); } );\n", 2,
+	  "vhosts[0].locations[0].redirect.status: must be between 301 and 308" },
 	/* suexec */
 	{ __LINE__, "suexec a number", NULL,
 	  "suexec = 1;\n", 1, "suexec: must be a string" },
@@ -2459,6 +2625,7 @@ static Suite *conf_suite(void)
 	tcase_add_loop_test(core, test_log_levels, 0,
 			    (int)(sizeof level_cases / sizeof level_cases[0]));
 	tcase_add_test(core, test_defaults);
+	tcase_add_test(core, test_access_log_format);
 	tcase_add_test(core, test_defaults_numbers);
 	tcase_add_test(core, test_cgi_empty_group);
 	tcase_add_test(core, test_int64_and_edges);
