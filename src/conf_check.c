@@ -403,9 +403,7 @@ static void conf_check_site_notices(const struct conf_check_site *k, FILE *out)
  * scripts' environment, and -t says so, as Apache's PassEnv warns at
  * start. Said once per name where it is written: a vhost or location says
  * nothing of the names it inherited (those of parent, NULL at the top).
- * Its line: that of the pass_env key, or, where the set kept the line it
- * inherited (lists merged into the parent's copy), that of the vhost's or
- * location's group (group_line).
+ * The line is the innermost pass_env's (conf_pathset_merge keeps it).
  */
 static bool conf_check_named(const struct conf_pathset *set, const char *name)
 {
@@ -416,16 +414,14 @@ static bool conf_check_named(const struct conf_pathset *set, const char *name)
 }
 
 static void conf_check_pass_env(const struct conf_check_site *k, const struct conf_pathset *set,
-				const struct conf_pathset *parent, int group_line, FILE *out)
+				const struct conf_pathset *parent, FILE *out)
 {
 	char msg[PATH_MAX + 512];
-	int line = parent && set->pass_env_line == parent->pass_env_line ? group_line
-		   : set->pass_env_line;
 
 	for (size_t i = 0; i < set->npass_env; i++) {
 		if (getenv(set->pass_env[i]) || conf_check_named(parent, set->pass_env[i]))
 			continue;
-		conf_error(k->c, line, msg, sizeof msg, "notice: %spass_env: '%s' is "
+		conf_error(k->c, set->pass_env_line, msg, sizeof msg, "notice: %spass_env: '%s' is "
 			   "not in the server's environment: scripts will not get it", k->who,
 			   set->pass_env[i]);
 		fprintf(out, "%s\n", msg);
@@ -436,9 +432,9 @@ static void conf_check_env_notices(const struct conf_check_site *k, FILE *out)
 {
 	const struct conf_pathset *set = &k->s->set;
 
-	conf_check_pass_env(k, set, k->s == &k->c->site ? NULL : &k->c->site.set, k->s->line, out);
+	conf_check_pass_env(k, set, k->s == &k->c->site ? NULL : &k->c->site.set, out);
 	for (size_t i = 0; i < k->s->nlocations; i++)
-		conf_check_pass_env(k, &k->s->locations[i].set, set, k->s->locations[i].line, out);
+		conf_check_pass_env(k, &k->s->locations[i].set, set, out);
 }
 
 /* ---- the setuid helper of cgi.user sites ---------------------------------- */

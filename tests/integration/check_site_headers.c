@@ -52,9 +52,22 @@ static const char site_conf[] =
 	"  { server_name = \"plain.test\"; charset = \"\"; }\n"
 	");\n";
 
-static void start(void)
+/*
+ * Per path (issue 10's locations): /sub/ replaces the top level's
+ * Cache-Control (one name: the inner wins) and has its own charset; the
+ * scripts under = /cgi-bin/env_dump.sh get their own APP_ENV and a field.
+ */
+static const char locations_conf[] =
+	"locations = (\n"
+	"  { path = \"/sub/\"; headers = [ \"cache-control: no-cache\", \"X-Loc: sub\" ];\n"
+	"    charset = \"iso-8859-2\"; },\n"
+	"  { path = \"= /cgi-bin/env_dump.sh\"; headers = [ \"X-Loc: env\" ];\n"
+	"    cgi_env = { APP_ENV = \"location\"; LOC_ONLY = \"1\"; }; }\n"
+	");\n";
+
+static void start_with(const char *more)
 {
-	char path[HS_PATH + 32];
+	char path[HS_PATH + 32], conf[sizeof(site_conf) + 1024];
 
 	ck_assert_int_eq(setenv("HDRS_TZ", "Europe/Paris", 1), 0);
 	ck_assert_int_eq(unsetenv("HDRS_ABSENT"), 0);
@@ -67,8 +80,14 @@ static void start(void)
 	ck_assert_int_eq(hs_put_str(&srv, "htdocs/style.css", "p { color: red }\n"), 0);
 	ck_assert_int_eq(hs_put_str(&srv, "htdocs/pixel.png", "\x89PNG\r\n\x1a\n"), 0);
 	hs_open_root(&srv);
-	if (hs_start(&srv, site_conf, text, sizeof(text)) != 0)
+	snprintf(conf, sizeof(conf), "%s%s", site_conf, more);
+	if (hs_start(&srv, conf, text, sizeof(text)) != 0)
 		ck_abort_msg("cannot start %s: %s", hs_bin(), text);
+}
+
+static void start(void)
+{
+	start_with("");
 }
 
 static void teardown(void)
@@ -159,10 +178,11 @@ START_TEST(test_errors)
 	/* server_tokens = false: the built-in page's footer has no version either. */
 	ck_assert_msg(hs_contains(resp.body, resp.body_len, "<address>pfhttpd</address>"),
 		      "footer:\n%s", resp.body);
-	/* A vhost's own fields on its errors too. */
+	/* A vhost's own fields on its errors too, added to the top level's. */
 	ask("GET", "latin.test", "/no/such/file", NULL);
 	ck_assert_int_eq(resp.status, 404);
 	ck_assert_str_eq(hs_hdr(&resp, "X-Site"), "latin");
+	top_fields(__LINE__);
 	/* The configured page is one of the site's files: the path's charset. */
 	ck_assert_str_eq(hs_hdr(&resp, "Content-Type"), "text/html; charset=iso-8859-1");
 }
@@ -220,6 +240,7 @@ START_TEST(test_cgi_env)
 	ck_assert_int_eq(resp.status, 200);
 	/* The vhost names APP_ENV again: its value, once. */
 	ck_assert_msg(env_has("APP_ENV=staging") && !env_has("APP_ENV=production"), "%s", resp.body);
+	ck_assert_msg(env_has("app_mode=a=b c"), "the vhost adds to the top level's: %s", resp.body);
 	ck_assert_msg(env_has("HDRS_TZ=Europe/Paris"), "inherited pass_env: %s", resp.body);
 }
 END_TEST
@@ -341,6 +362,39 @@ START_TEST(test_check_pass_env_notice)
 }
 END_TEST
 
+/* A location's own fields, charset and variables; the rest is the site's. */
+START_TEST(test_locations)
+{
+	start_with(locations_conf);
+	ask("GET", "localhost", "/sub/", NULL);
+	ck_assert_int_eq(resp.status, 200);
+	top_fields(__LINE__);
+	ck_assert_msg(hs_hdr_count(&resp, "Cache-Control") == 1 &&
+		      strcmp(hs_hdr(&resp, "Cache-Control"), "no-cache") == 0,
+		      "the location's Cache-Control replaces the top level's:\n%.600s", resp.raw);
+	ck_assert_str_eq(hs_hdr(&resp, "X-Loc"), "sub");
+	ck_assert_str_eq(hs_hdr(&resp, "Content-Type"), "text/html; charset=iso-8859-2");
+	/* Its errors too. */
+	ask("GET", "localhost", "/sub/missing", NULL);
+	ck_assert_int_eq(resp.status, 404);
+	ck_assert_str_eq(hs_hdr(&resp, "X-Loc"), "sub");
+	/* Outside it: the top level's. */
+	ask("GET", "localhost", "/page.html", NULL);
+	top_cache(__LINE__);
+	ck_assert_int_eq(hs_hdr_count(&resp, "X-Loc"), 0);
+	ck_assert_str_eq(hs_hdr(&resp, "Content-Type"), "text/html; charset=utf-8");
+	ask("GET", "localhost", "/cgi-bin/env_dump.sh", NULL);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(hs_hdr(&resp, "X-Loc"), "env");
+	top_fields(__LINE__);
+	ck_assert_msg(env_has("APP_ENV=location") && !env_has("APP_ENV=production"), "%s", resp.body);
+	ck_assert_msg(env_has("LOC_ONLY=1") && env_has("app_mode=a=b c"), "%s", resp.body);
+	ck_assert_msg(env_has("HDRS_TZ=Europe/Paris"), "%s", resp.body);
+	ask("GET", "localhost", "/cgi-bin/own_fields.sh", NULL);
+	ck_assert_int_eq(hs_hdr_count(&resp, "X-Loc"), 0);
+}
+END_TEST
+
 static Suite *site_headers_suite(void)
 {
 	Suite *s = suite_create("site_headers");
@@ -353,6 +407,7 @@ static Suite *site_headers_suite(void)
 	tcase_add_test(resp_tc, test_cgi);
 	tcase_add_test(resp_tc, test_charset);
 	tcase_add_test(env, test_cgi_env);
+	tcase_add_test(env, test_locations);
 	tcase_add_test(chk, test_check_refuses);
 	tcase_add_test(chk, test_check_pass_env_notice);
 	suite_add_tcase(s, resp_tc);

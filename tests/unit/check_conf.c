@@ -2214,9 +2214,10 @@ START_TEST(test_pathset)
 	ck_assert_str_eq(top->pass_env[1], "LANG");
 	ck_assert_int_eq(top->pass_env_line, 5);
 	ck_assert_str_eq(top->charset, "iso-8859-1");
-	/* A vhost replaces what it names and inherits the rest (deep copies). */
-	ck_assert_uint_eq(a->nheaders, 1);
-	ck_assert_str_eq(a->headers[0], "X-A: 1");
+	/* A vhost adds to the lists it inherits (deep copies), the same name replacing. */
+	ck_assert_uint_eq(a->nheaders, 5);
+	ck_assert_str_eq(a->headers[4], "X-A: 1");
+	ck_assert_ptr_ne(a->headers[0], top->headers[0]);
 	ck_assert_str_eq(a->charset, "");
 	ck_assert_uint_eq(a->ncgi_env, 3);
 	ck_assert_ptr_ne(a->cgi_env[0], top->cgi_env[0]);
@@ -2225,13 +2226,47 @@ START_TEST(test_pathset)
 	ck_assert_int_eq(a->pass_env_line, 5);
 	ck_assert_uint_eq(b->nheaders, 4);
 	ck_assert_ptr_ne(b->headers[0], top->headers[0]);
-	ck_assert_uint_eq(b->ncgi_env, 1);
-	ck_assert_str_eq(b->cgi_env[0], "B=2");
-	ck_assert_uint_eq(b->npass_env, 0);
-	ck_assert_int_eq(b->pass_env_line, 11);
+	ck_assert_uint_eq(b->ncgi_env, 4);
+	ck_assert_str_eq(b->cgi_env[0], "APP_ENV=production");
+	ck_assert_str_eq(b->cgi_env[3], "B=2");
+	ck_assert_uint_eq(b->npass_env, 2);
 	ck_assert_str_eq(b->charset, "iso-8859-1");
 	conf_free(&c);
 	ck_assert_ptr_null(c.site.set.headers);
+}
+END_TEST
+
+/* Inside a location: the site's settings, its own added (the same name replacing). */
+START_TEST(test_pathset_location)
+{
+	struct conf c;
+	const struct conf_pathset *l, *v;
+
+	load_ok("pathset_loc.conf",
+		"headers = [ \"X-Content-Type-Options: nosniff\", \"Cache-Control: public\" ];\n"
+		"cgi_env = { APP_ENV = \"production\"; A = \"1\"; };\n"
+		"locations = ( { path = \"/app/\"; headers = [ \"cache-control: no-store\" ];\n"
+		"  cgi_env = { APP_ENV = \"app\"; }; pass_env = [ \"TZ\" ]; charset = \"koi8-r\"; } );\n"
+		"vhosts = ( { server_name = \"v\"; headers = [ \"X-V: 1\" ];\n"
+		"  locations = ( { path = \"/static/\"; headers = [ \"X-S: 1\" ]; } ); } );\n", &c);
+	ck_assert_uint_eq(c.site.nlocations, 1);
+	l = &c.site.locations[0].set;
+	ck_assert_uint_eq(l->nheaders, 2);
+	ck_assert_str_eq(l->headers[0], "X-Content-Type-Options: nosniff");
+	ck_assert_str_eq(l->headers[1], "cache-control: no-store");
+	ck_assert_uint_eq(l->ncgi_env, 2);
+	ck_assert_str_eq(l->cgi_env[0], "A=1");
+	ck_assert_str_eq(l->cgi_env[1], "APP_ENV=app");
+	ck_assert_uint_eq(l->npass_env, 1);
+	ck_assert_str_eq(l->charset, "koi8-r");
+	/* The site's own are untouched. */
+	ck_assert_uint_eq(c.site.set.nheaders, 2);
+	ck_assert_str_eq(c.site.set.charset, "utf-8");
+	v = &c.vhosts[0].locations[0].set;
+	ck_assert_uint_eq(v->nheaders, 4);
+	ck_assert_str_eq(v->headers[2], "X-V: 1");
+	ck_assert_str_eq(v->headers[3], "X-S: 1");
+	conf_free(&c);
 }
 END_TEST
 
@@ -2412,6 +2447,19 @@ static const struct err_case pathset_err_cases[] = {
 	{ __LINE__, "vhost charset bad", NULL,
 	  "vhosts = ( { server_name = \"a\";\n  charset = \"a/b\"; } );\n", 2,
 	  "vhosts[0].charset: 'a/b' " CHARSET },
+	{ __LINE__, "location headers bad", NULL,
+	  "locations = ( { path = \"/a/\";\n  headers = [ \"Date: x\" ]; } );\n", 2,
+	  "locations[0].headers: 'Date' " OWNED },
+	{ __LINE__, "location cgi_env bad", NULL,
+	  "locations = ( { path = \"/a/\";\n  cgi_env = { REMOTE_USER = \"x\"; }; } );\n", 2,
+	  "locations[0].cgi_env: 'REMOTE_USER' " SHADOW },
+	{ __LINE__, "location charset bad", NULL,
+	  "locations = ( { path = \"/a/\"; charset = \"a b\"; } );\n", 1,
+	  "locations[0].charset: 'a b' " CHARSET },
+	{ __LINE__, "server_tokens in a location", NULL,
+	  "locations = ( { path = \"/a/\"; server_tokens = false; } );\n", 1,
+	  "locations[0].server_tokens: not allowed in a location (only path, redirect and the "
+	  "per-path keys are)" },
 	/* server_tokens */
 	{ __LINE__, "server_tokens a string", NULL, "server_tokens = \"off\";\n", 1,
 	  "server_tokens: must be true or false" },
@@ -2437,15 +2485,19 @@ START_TEST(test_pass_env_notice)
 	ck_assert_int_eq(setenv("HDRS_SET", "1", 1), 0);
 	ck_assert_int_eq(unsetenv("HDRS_UNSET"), 0);
 	ck_assert_int_eq(unsetenv("HDRS_UNSET2"), 0);
+	ck_assert_int_eq(unsetenv("HDRS_UNSET3"), 0);
 	load_check("pass_env = [ \"HDRS_SET\", \"HDRS_UNSET\" ];\n"
-		   "vhosts = ( { server_name = \"a\"; },\n\n"
-		   "  { server_name = \"b\"; pass_env = [ \"HDRS_UNSET\", \"HDRS_UNSET2\" ]; } );\n",
+		   "vhosts = ( { server_name = \"a\"; },\n  { server_name = \"b\";\n"
+		   "  pass_env = [ \"HDRS_UNSET\", \"HDRS_UNSET2\" ];\n"
+		   "  locations = ( { path = \"/x/\";\n    pass_env = [ \"HDRS_UNSET3\" ]; } ); } );\n",
 		   &c);
 	snprintf(want, sizeof want,
 		 "%s:1: notice: pass_env: 'HDRS_UNSET' is not in the server's environment: "
 		 "scripts will not get it\n"
 		 "%s:4: notice: vhost 'b': pass_env: 'HDRS_UNSET2' is not in the server's "
-		 "environment: scripts will not get it\n", c.file, c.file);
+		 "environment: scripts will not get it\n"
+		 "%s:6: notice: vhost 'b': pass_env: 'HDRS_UNSET3' is not in the server's "
+		 "environment: scripts will not get it\n", c.file, c.file, c.file);
 	out = open_memstream(&got, &len);
 	ck_assert_ptr_nonnull(out);
 	conf_check_notices(&c, out);
@@ -2654,6 +2706,7 @@ static Suite *conf_suite(void)
 			    (int)(sizeof pathset_err_cases / sizeof pathset_err_cases[0]));
 	tcase_add_test(core, test_pathset);
 	tcase_add_test(core, test_pathset_defaults);
+	tcase_add_test(core, test_pathset_location);
 	tcase_add_test(bad, test_missing_file);
 	tcase_add_test(bad, test_small_err_buffer);
 	tcase_set_timeout(listen, 10);
