@@ -433,6 +433,7 @@ static int cgi_env(const struct request *rq, const struct cgi_target *t,
 		   int64_t content_length, struct cgi_env *env)
 {
 	const struct conf_site *cs = rq->site->cs;
+	const struct conf_pathset *set = request_set(rq);
 	struct cgi_env_in in = {
 		.hr = &rq->hr,
 		.remote_addr = rq->client,
@@ -457,6 +458,10 @@ static int cgi_env(const struct request *rq, const struct cgi_target *t,
 		.redirect_url = rq->orig_path,
 		.redirect_query = rq->orig_query,
 		.redirect_method = rq->orig_method,
+		.server_software = resp_server_software(rq),
+		/* The administrator's (Apache's SetEnv, PassEnv): after the meta-variables. */
+		.set_env = set->cgi_env, .nset_env = set->ncgi_env,
+		.pass_env = set->pass_env, .npass_env = set->npass_env, .lookup = getenv,
 	};
 
 	return cgi_env_build(env, &in);

@@ -73,10 +73,10 @@ static char *cgi_env_take(struct cgi_env_sink *s, size_t len)
  * memory (the request, the configuration), so their sum fits in size_t;
  * cgi_env_take checks the running total.
  */
-static void cgi_env_putv(struct cgi_env_sink *s, const char *name,
+static void cgi_env_putn(struct cgi_env_sink *s, const char *name, size_t nlen,
 			 const struct http_str *v, size_t n)
 {
-	size_t nlen = strlen(name), len = nlen + 2;
+	size_t len = nlen + 2;
 	char *at;
 
 	for (size_t i = 0; i < n; i++)
@@ -97,6 +97,12 @@ static void cgi_env_putv(struct cgi_env_sink *s, const char *name,
 	*at = '\0';
 }
 
+static void cgi_env_putv(struct cgi_env_sink *s, const char *name,
+			 const struct http_str *v, size_t n)
+{
+	cgi_env_putn(s, name, strlen(name), v, n);
+}
+
 const char *cgi_env_get(const struct cgi_env *e, const char *name)
 {
 	size_t nlen = strlen(name);
@@ -114,6 +120,53 @@ struct cgi_env_meta {
 	struct http_str v;
 	bool set;
 };
+
+/*
+ * Every variable cgi_env_put_meta and cgi_env_put_translated can write
+ * (the _Static_assert there keeps the count in step), and the families
+ * whose members come and go: HTTP_* from the request's fields, REDIRECT_*
+ * for error pages, REMOTE_* and SERVER_* of RFC 3875 4.1 (REMOTE_HOST,
+ * REMOTE_IDENT: not set here, but a script may look for them), and
+ * PFHTTPD_* for the server's own (PFHTTPD_PEER_ADDR).
+ */
+static const char *const cgi_env_names[] = {
+	"GATEWAY_INTERFACE", "SERVER_SOFTWARE", "SERVER_NAME", "SERVER_PORT",
+	"SERVER_PROTOCOL", "REQUEST_METHOD", "QUERY_STRING", "SCRIPT_NAME", "PATH_INFO",
+	"SCRIPT_FILENAME", "DOCUMENT_ROOT", "REMOTE_ADDR", "REMOTE_PORT", "REDIRECT_STATUS",
+	"REDIRECT_URL", "REDIRECT_QUERY_STRING", "REDIRECT_REQUEST_METHOD", "PATH",
+	"CONTENT_LENGTH", "CONTENT_TYPE", "AUTH_TYPE", "REMOTE_USER",
+	"PFHTTPD_PEER_ADDR", "PFHTTPD_PEER_PORT",
+	"REQUEST_URI", "PATH_TRANSLATED",
+};
+
+static const char *const cgi_env_families[] = {
+	"HTTP_", "REDIRECT_", "REMOTE_", "SERVER_", "PFHTTPD_",
+};
+
+bool cgi_env_reserved(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(cgi_env_names) / sizeof(cgi_env_names[0]); i++)
+		if (strlen(cgi_env_names[i]) == len && memcmp(cgi_env_names[i], name, len) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof(cgi_env_families) / sizeof(cgi_env_families[0]); i++) {
+		size_t flen = strlen(cgi_env_families[i]);
+
+		if (len >= flen && memcmp(cgi_env_families[i], name, flen) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool cgi_env_name_valid(const char *name, size_t len)
+{
+	if (len == 0 || http_is_digit((unsigned char)name[0]))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!http_is_alpha((unsigned char)name[i]) && !http_is_digit((unsigned char)name[i]) &&
+		    name[i] != '_')
+			return false;
+	return true;
+}
 
 static struct http_str cgi_env_lit(const char *s)
 {
@@ -167,7 +220,8 @@ static void cgi_env_put_meta(struct cgi_env_sink *s, const struct cgi_env_in *in
 	const struct http_header *ct = http_find_header(hr, "Content-Type");
 	const struct cgi_env_meta meta[] = {
 		{ "GATEWAY_INTERFACE", cgi_env_lit("CGI/1.1"), true },
-		{ "SERVER_SOFTWARE", cgi_env_lit("pfhttpd/" PFHTTPD_VERSION), true },
+		{ "SERVER_SOFTWARE", cgi_env_lit(in->server_software ? in->server_software
+						  : "pfhttpd/" PFHTTPD_VERSION), true },
 		{ "SERVER_NAME", cgi_env_server_name(in), true },
 		{ "SERVER_PORT", cgi_env_lit(num->server_port), true },
 		{ "SERVER_PROTOCOL", hr->proto, true },
@@ -202,6 +256,10 @@ static void cgi_env_put_meta(struct cgi_env_sink *s, const struct cgi_env_in *in
 		hr->path, cgi_env_lit(hr->has_query ? "?" : ""), hr->query,
 	};
 
+	/* Each name is in cgi_env_names too, so no administrator's variable can shadow it. */
+	_Static_assert(sizeof(meta) / sizeof(meta[0]) + 2 ==
+		       sizeof(cgi_env_names) / sizeof(cgi_env_names[0]),
+		       "every meta-variable, REQUEST_URI and PATH_TRANSLATED are in cgi_env_names");
 	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++)
 		if (meta[i].set)
 			cgi_env_putv(s, meta[i].name, &meta[i].v, 1);
@@ -369,6 +427,61 @@ static void cgi_env_put_fields(struct cgi_env_sink *s, const struct cgi_env_sort
 	}
 }
 
+/* ---- the administrator's (cgi_env, pass_env) ------------------------------ */
+
+/* Is name[0..len) among set_env[0..n)'s names? */
+static bool cgi_env_in_set(char *const *set, size_t n, const char *name, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(set[i], name, len) == 0 && set[i][len] == '=')
+			return true;
+	return false;
+}
+
+/* Is name among names[0..n)? */
+static bool cgi_env_listed(char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* A name the configuration would refuse never gets here; if one did, it is
+ * dropped rather than shadow what the server set (RFC 3875 4.1). */
+static bool cgi_env_admin_ok(const char *name, size_t len)
+{
+	return cgi_env_name_valid(name, len) && !cgi_env_reserved(name, len);
+}
+
+static void cgi_env_put_admin(struct cgi_env_sink *s, const struct cgi_env_in *in)
+{
+	for (size_t i = 0; i < in->nset_env; i++) {
+		const char *e = in->set_env[i], *eq = strchr(e, '=');
+		struct http_str v;
+
+		/* Merged lists name a variable once; were one named twice, the later (inner) wins. */
+		if (!eq || !cgi_env_admin_ok(e, (size_t)(eq - e)) ||
+		    cgi_env_in_set(in->set_env + i + 1, in->nset_env - i - 1, e, (size_t)(eq - e)))
+			continue;
+		v = cgi_env_lit(eq + 1);
+		cgi_env_putn(s, e, (size_t)(eq - e), &v, 1);
+	}
+	for (size_t i = 0; in->lookup && i < in->npass_env; i++) {
+		const char *name = in->pass_env[i];
+		size_t len = strlen(name);
+		const char *val;
+		struct http_str v;
+
+		if (!cgi_env_admin_ok(name, len) ||
+		    cgi_env_in_set(in->set_env, in->nset_env, name, len) ||
+		    cgi_env_listed(in->pass_env, i, name) || !(val = in->lookup(name)))
+			continue;
+		v = cgi_env_lit(val);
+		cgi_env_putn(s, name, len, &v, 1);
+	}
+}
+
 /* One pass over every variable: counting when s->envp is NULL, else writing. */
 static void cgi_env_emit(struct cgi_env_sink *s, const struct cgi_env_in *in,
 			 const struct cgi_env_nums *num, const struct cgi_env_sort *f, size_t nf)
@@ -376,6 +489,7 @@ static void cgi_env_emit(struct cgi_env_sink *s, const struct cgi_env_in *in,
 	cgi_env_put_meta(s, in, num);
 	cgi_env_put_translated(s, in);
 	cgi_env_put_fields(s, f, nf);
+	cgi_env_put_admin(s, in);
 }
 
 int cgi_env_build(struct cgi_env *e, const struct cgi_env_in *in)

@@ -10,6 +10,10 @@
  * passed only when configured, Proxy-Authorization never (RFC 3875 4.1.18), header names containing '_' are dropped (so
  * "X_Foo" cannot pose as "X-Foo"), and Content-Length, Content-Type and
  * Transfer-Encoding appear only as CONTENT_LENGTH / CONTENT_TYPE.
+ * The administrator's own variables (cgi_env, pass_env: Apache's SetEnv
+ * and PassEnv) come after the meta-variables and never replace one: the
+ * configuration refuses such names (cgi_env_reserved), and a name that got
+ * through anyway is dropped here.
  */
 #ifndef PFHTTPD_CGI_ENV_H
 #define PFHTTPD_CGI_ENV_H
@@ -52,6 +56,18 @@ struct cgi_env_in {
 	 */
 	int redirect_status;
 	struct http_str redirect_url, redirect_query, redirect_method;
+	const char *server_software;     /* SERVER_SOFTWARE; NULL: "pfhttpd/VERSION" */
+	/* cgi_env: "NAME=value" entries, given as they are (NULL with 0: none). */
+	char *const *set_env;
+	size_t nset_env;
+	/*
+	 * pass_env: names whose value lookup() gives (getenv: the server's
+	 * own environment); a name it has no value for, or one set_env
+	 * already gives, is left out.
+	 */
+	char *const *pass_env;
+	size_t npass_env;
+	char *(*lookup)(const char *name);
 };
 
 struct cgi_env {
@@ -63,6 +79,17 @@ struct cgi_env {
 int cgi_env_build(struct cgi_env *e, const struct cgi_env_in *in);
 
 void cgi_env_free(struct cgi_env *e);
+
+/*
+ * Whether a variable named name[0..len) would shadow one this module
+ * sets or may set: every meta-variable it writes (one table), and the
+ * families HTTP_*, REMOTE_*, SERVER_*, REDIRECT_* and PFHTTPD_*. The
+ * configuration refuses such names in cgi_env and pass_env.
+ */
+bool cgi_env_reserved(const char *name, size_t len);
+
+/* A name an administrator may give a variable: [A-Za-z_][A-Za-z0-9_]*. */
+bool cgi_env_name_valid(const char *name, size_t len);
 
 /* The value of name in e, or NULL: for tests and logging. */
 const char *cgi_env_get(const struct cgi_env *e, const char *name);

@@ -228,6 +228,12 @@ static void conf_store_num(const struct conf_bases *b, const struct conf_key *k,
 		memcpy(p, &v, sizeof v);
 }
 
+/* The types whose field is an array with a count at count_off. */
+static bool conf_is_list_type(enum conf_type t)
+{
+	return t == CONF_T_STRS || t == CONF_T_ENV || t == CONF_T_IPS || t == CONF_T_GROUPS;
+}
+
 /* The size of a scalar field, for clearing a CONF_F_NOINHERIT one. */
 static size_t conf_scalar_size(enum conf_type t)
 {
@@ -280,7 +286,7 @@ static void conf_free_key(const struct conf_key *k, const struct conf_bases *b)
 		free(*conf_str_at(b, k));
 		*conf_str_at(b, k) = NULL;
 		return;
-	case CONF_T_STRS:
+	case CONF_T_STRS: case CONF_T_ENV:
 		conf_free_strs(conf_get_ptr(b, k), conf_get_count(b, k));
 		break;
 	case CONF_T_IPS:
@@ -322,7 +328,7 @@ static int conf_copy_group_elem(struct conf_ctx *x, const struct conf_table *t,
 /* The size of one element of list key k's array. */
 static size_t conf_elem_size(const struct conf_key *k)
 {
-	if (k->type == CONF_T_STRS)
+	if (k->type == CONF_T_STRS || k->type == CONF_T_ENV)
 		return sizeof(char *);
 	if (k->type == CONF_T_IPS)
 		return sizeof(struct ipmatch);
@@ -339,7 +345,7 @@ static int conf_copy_elem(struct conf_ctx *x, const struct conf_key *k, size_t i
 {
 	struct conf_bases db = *dst, sb = *src;
 
-	if (k->type == CONF_T_STRS) {
+	if (k->type == CONF_T_STRS || k->type == CONF_T_ENV) {
 		if (conf_set(x, (char **)to, *(char **)from) < 0)
 			return -1;
 		conf_put_count(dst, k, i + 1);
@@ -410,7 +416,7 @@ static int conf_copy_key(struct conf_ctx *x, const struct conf_key *k,
 			memset(conf_at(dst, k->base, k->off), 0, conf_scalar_size(k->type));
 		else
 			conf_put_ptr(dst, k, NULL);
-		if (k->type == CONF_T_STRS || k->type == CONF_T_IPS || k->type == CONF_T_GROUPS)
+		if (conf_is_list_type(k->type))
 			conf_put_count(dst, k, 0);
 		return 0;
 	}
@@ -419,7 +425,7 @@ static int conf_copy_key(struct conf_ctx *x, const struct conf_key *k,
 		d = conf_str_at(dst, k);
 		*d = NULL;
 		return conf_set(x, d, *conf_str_at(src, k));
-	case CONF_T_STRS: case CONF_T_IPS: case CONF_T_GROUPS:
+	case CONF_T_STRS: case CONF_T_ENV: case CONF_T_IPS: case CONF_T_GROUPS:
 		return conf_copy_list(x, k, dst, src);
 	case CONF_T_GROUP:
 		return conf_copy_rows(x, k->sub, dst, src);
@@ -439,7 +445,7 @@ static void conf_clear_rows(const struct conf_table *t, const struct conf_bases 
 			conf_clear_rows(k->sub, b);
 		else if (!conf_scalar_size(k->type) && k->type != CONF_T_LISTEN)
 			conf_put_ptr(b, k, NULL);
-		if (k->type == CONF_T_STRS || k->type == CONF_T_IPS || k->type == CONF_T_GROUPS)
+		if (conf_is_list_type(k->type))
 			conf_put_count(b, k, 0);
 	}
 }
@@ -905,14 +911,14 @@ static int conf_find_dir(struct conf_ctx *x)
 static int conf_walk(struct conf_ctx *x, const struct conf_table *t,
 		     const struct conf_frame *f);
 
-/* 1 with *out when present, -1 on error. */
+/* 1 with *out when present, -1 on error. empty: "" is a value (CONF_F_EMPTY). */
 static int conf_get_string(struct conf_ctx *x, const config_setting_t *s,
-			   const char *key, const char **out)
+			   const char *key, bool empty, const char **out)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
 		return conf_err(x, conf_line(s), "%s: must be a string", key);
 	*out = config_setting_get_string(s);
-	if (**out == '\0')
+	if (**out == '\0' && !empty)
 		return conf_err(x, conf_line(s), "%s: must not be empty", key);
 	return 1;
 }
@@ -1193,6 +1199,48 @@ out:
 	return rc;
 }
 
+/*
+ * A group of strings, { NAME = "value"; ... } (Apache's SetEnv, one a
+ * line), kept as "NAME=value" entries in file order, which is the form
+ * they are used in (an environment); the row's check sees each entry.
+ */
+static int conf_load_env(struct conf_ctx *x, const struct conf_key *k,
+			 const config_setting_t *s, const char *key,
+			 const struct conf_bases *b)
+{
+	size_t n;
+	char **v = NULL;
+	int *lines = NULL, rc = -1;
+
+	if (!config_setting_is_group(s))
+		return conf_err(x, conf_line(s), "%s: must be a group { NAME = \"value\"; }", key);
+	n = (size_t)config_setting_length(s);
+	if (!(v = conf_calloc(x, n, sizeof *v)) || !(lines = conf_calloc(x, n, sizeof *lines)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+
+		lines[i] = conf_line(e);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			conf_err(x, lines[i], "%s.%s: must be a string", key, config_setting_name(e));
+			goto out;
+		}
+		if (asprintf(&v[i], "%s=%s", config_setting_name(e),
+			     config_setting_get_string(e)) < 0) {
+			v[i] = NULL;
+			conf_err(x, 0, "%s", strerror(ENOMEM));
+			goto out;
+		}
+	}
+	rc = conf_fill_strs(x, k, (const char *const *)v, lines, n, key, b);
+out:
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+	free(lines);
+	return rc;
+}
+
 static int conf_load_group(struct conf_ctx *x, const struct conf_key *k,
 			   const config_setting_t *s, const char *key,
 			   const struct conf_frame *parent)
@@ -1300,11 +1348,13 @@ static int conf_load_key(struct conf_ctx *x, const struct conf_key *k,
 		return conf_load_num(x, k, s, key, f->b);
 	case CONF_T_STR: case CONF_T_PATH: case CONF_T_DIR: case CONF_T_ROOT:
 	case CONF_T_ENUM:
-		if (conf_get_string(x, s, key, &v) < 0)
+		if (conf_get_string(x, s, key, k->flags & CONF_F_EMPTY, &v) < 0)
 			return -1;
 		return conf_load_string(x, k, v, key, conf_line(s), f->b);
 	case CONF_T_STRS: case CONF_T_IPS: case CONF_T_LISTEN:
 		return conf_load_strings(x, k, s, key, f->b);
+	case CONF_T_ENV:
+		return conf_load_env(x, k, s, key, f->b);
 	case CONF_T_GROUP:
 		return conf_load_group(x, k, s, key, f);
 	case CONF_T_GROUPS:

@@ -104,12 +104,13 @@ struct conf_status {
  * vhost to the location, so a request reads one struct (rq->set).
  */
 struct conf_pathset {
-	char **headers;              size_t nheaders;  /* "Name: value", added to every response */
+	char **headers;              size_t nheaders;  /* "Name: value" ("Name:value" as written), added to every response */
 	char **cgi_env;              size_t ncgi_env;  /* "NAME=value" (cgi_env = { NAME = "value"; }) */
 	char **pass_env;             size_t npass_env; /* names taken from the server's environment */
 	bool autoindex;              /* list a directory without an index file; default false */
 	bool precompressed;          /* send file.br / file.gz when accepted; default false */
 	char *charset;               /* added to text types; default "utf-8"; "" adds none */
+	int pass_env_line;           /* of pass_env, for -t's notice about a name not set; 0: absent */
 };
 
 /*

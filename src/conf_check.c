@@ -397,6 +397,46 @@ static void conf_check_site_notices(const struct conf_check_site *k, FILE *out)
 	}
 }
 
+/*
+ * pass_env (Apache's PassEnv) takes each value from the environment the
+ * server was started with; a name that is not there is left out of the
+ * scripts' environment, and -t says so, as Apache's PassEnv warns at
+ * start. Said once per name where it is written: a vhost or location says
+ * nothing of the names it inherited (those of parent, NULL at the top).
+ * The line is the innermost pass_env's (conf_pathset_merge keeps it).
+ */
+static bool conf_check_named(const struct conf_pathset *set, const char *name)
+{
+	for (size_t i = 0; set && i < set->npass_env; i++)
+		if (strcmp(set->pass_env[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void conf_check_pass_env(const struct conf_check_site *k, const struct conf_pathset *set,
+				const struct conf_pathset *parent, FILE *out)
+{
+	char msg[PATH_MAX + 512];
+
+	for (size_t i = 0; i < set->npass_env; i++) {
+		if (getenv(set->pass_env[i]) || conf_check_named(parent, set->pass_env[i]))
+			continue;
+		conf_error(k->c, set->pass_env_line, msg, sizeof msg, "notice: %spass_env: '%s' is "
+			   "not in the server's environment: scripts will not get it", k->who,
+			   set->pass_env[i]);
+		fprintf(out, "%s\n", msg);
+	}
+}
+
+static void conf_check_env_notices(const struct conf_check_site *k, FILE *out)
+{
+	const struct conf_pathset *set = &k->s->set;
+
+	conf_check_pass_env(k, set, k->s == &k->c->site ? NULL : &k->c->site.set, out);
+	for (size_t i = 0; i < k->s->nlocations; i++)
+		conf_check_pass_env(k, &k->s->locations[i].set, set, out);
+}
+
 /* ---- the setuid helper of cgi.user sites ---------------------------------- */
 
 /* The first site (top level, then vhosts) whose scripts run as cgi.user, or NULL. */
@@ -463,6 +503,7 @@ void conf_check_notices(const struct conf *c, FILE *out)
 	for (size_t n = 0; n <= c->nvhosts; n++) {
 		conf_check_site_of(c, n, &k);
 		conf_check_site_notices(&k, out);
+		conf_check_env_notices(&k, out);
 	}
 	conf_check_suexec_notice(c, out);
 }

@@ -21,7 +21,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cgi_env.h"
+#include "http_chars.h"
 #include "ipmatch.h"
+#include "suexec_check.h"
 
 /* The setuid helper that runs scripts as cgi.user (make install puts it
  * there); the Makefile passes the installed path. */
@@ -209,6 +212,111 @@ static int conf_check_userdir(struct conf_ctx *x, const char *key, int line, cha
 			return 0;
 		seg += len + 1;
 	}
+}
+
+/* ---- per-path settings (issue 10) ------------------------------------------- */
+
+/*
+ * Fields the server itself owns in every response: the framing and the
+ * connection's (RFC 9112 6, 9; RFC 9110 7.6.1's hop-by-hop fields, 7.8
+ * Upgrade, 10.1.4 TE, 6.6.2 Trailer; Content-Range: the bytes a 206
+ * carries), Date (RFC 9110 6.6.1: the origin's clock) and Server
+ * (server_tokens decides it). A configured copy would contradict the
+ * real one and could break the framing for every client.
+ */
+static const char *const conf_header_owned[] = {
+	"Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade",
+	"Trailer", "TE", "Proxy-Connection", "Content-Range", "Date", "Server", NULL,
+};
+
+/* RFC 9110 5.5: VCHAR, obs-text, SP and HTAB; no other control (CR, LF, NUL...). */
+static bool conf_field_value_ok(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/*
+ * "Name: value": the name a token (RFC 9110 5.1), the value a field value
+ * (5.5) without leading or trailing white space, not empty, not a field
+ * of the server's own. Stored with the white space after the colon made
+ * one space ("Name:value" stays so: the entry cannot grow in place), and
+ * none at the end; resp_end sends "Name: value" either way.
+ */
+static int conf_check_header(struct conf_ctx *x, const char *key, int line, char *v)
+{
+	size_t nlen = strcspn(v, ":"), vlen;
+	char *val;
+
+	for (size_t i = 0; i < nlen; i++)
+		if (!http_is_tchar((unsigned char)v[i]))
+			return conf_err(x, line, "%s: '%s': the field name must be a token "
+					"(RFC 9110 5.1), e.g. \"X-Content-Type-Options: nosniff\"",
+					key, v);
+	if (nlen == 0 || v[nlen] != ':')
+		return conf_err(x, line, "%s: '%s' must be \"Name: value\"", key, v);
+	val = v + nlen + 1 + strspn(v + nlen + 1, " \t");
+	vlen = strlen(val);
+	while (vlen > 0 && (val[vlen - 1] == ' ' || val[vlen - 1] == '\t'))
+		vlen--;
+	val[vlen] = '\0';
+	if (!conf_field_value_ok(val))
+		return conf_err(x, line, "%s: '%.*s': the value holds a control character "
+				"(RFC 9110 5.5)", key, (int)nlen, v);
+	if (vlen == 0)
+		return conf_err(x, line, "%s: '%.*s' has no value", key, (int)nlen, v);
+	for (size_t i = 0; conf_header_owned[i]; i++)
+		if (strlen(conf_header_owned[i]) == nlen && strncasecmp(v, conf_header_owned[i], nlen) == 0)
+			return conf_err(x, line, "%s: '%s' is the server's own field (framing, "
+					"connection, Date, Server): it cannot be set", key,
+					conf_header_owned[i]);
+	if (val > v + nlen + 1) {
+		v[nlen + 1] = ' ';
+		memmove(v + nlen + 2, val, vlen + 1);
+	}
+	return 0;
+}
+
+/* A variable an administrator gives scripts (cgi_env, pass_env). */
+static int conf_check_env_name(struct conf_ctx *x, const char *key, int line,
+			       const char *name, size_t len)
+{
+	if (!cgi_env_name_valid(name, len))
+		return conf_err(x, line, "%s: '%.*s' is not a variable name ([A-Za-z_][A-Za-z0-9_]*)",
+				key, (int)len, name);
+	/* RFC 3875 4.1: the meta-variables are the server's; a script must be able to trust them. */
+	if (cgi_env_reserved(name, len))
+		return conf_err(x, line, "%s: '%.*s' would shadow a CGI meta-variable (HTTP_*, "
+				"REMOTE_*, SERVER_*, REDIRECT_*, PFHTTPD_*, PATH_INFO, ...): the server "
+				"sets it", key, (int)len, name);
+	if (suexec_env_denied(name, len))
+		return conf_err(x, line, "%s: '%.*s' steers the dynamic linker, a shell or an "
+				"interpreter (LD_*, BASH_ENV, PERL5OPT, PHPRC, PATH: cgi.path...): "
+				"refused", key, (int)len, name);
+	return 0;
+}
+
+/* cgi_env's entries come as "NAME=value" (conf.c's CONF_T_ENV). */
+static int conf_check_cgi_env(struct conf_ctx *x, const char *key, int line, char *v)
+{
+	return conf_check_env_name(x, key, line, v, strcspn(v, "="));
+}
+
+static int conf_check_pass_env(struct conf_ctx *x, const char *key, int line, char *v)
+{
+	return conf_check_env_name(x, key, line, v, strlen(v));
+}
+
+/* RFC 9110 8.3.2: charset = token; "" (none) is allowed by the row. */
+static int conf_check_charset(struct conf_ctx *x, const char *key, int line, char *v)
+{
+	for (const char *p = v; *p; p++)
+		if (!http_is_tchar((unsigned char)*p))
+			return conf_err(x, line, "%s: '%s' is not a charset name (a token, RFC 9110 "
+					"8.3.2, e.g. \"iso-8859-1\"), or \"\" for none", key, v);
+	return 0;
 }
 
 /* ---- host names (vhosts) -------------------------------------------------- */
@@ -846,6 +954,11 @@ static const char *const conf_index_default[] = { "index.html", "index.htm", NUL
 #define SITE_GROUP(n, sub_, present, line_m) \
 	{ .name = n, .type = CONF_T_GROUP, .scope = CONF_ALL, .base = CONF_B_SITE, \
 	  .count_off = OFF_S(present), .line_off = OFF_S(line_m), .sub = sub_ }
+#define OFF_P(m) offsetof(struct conf_pathset, m)
+/* A per-path list (headers, pass_env): the site's, a vhost's or a location's. */
+#define SET_LIST(n, type_, m, count, check_) \
+	{ .name = n, .type = type_, .scope = CONF_ALL, .base = CONF_B_SET, \
+	  .off = OFF_P(m), .count_off = OFF_P(count), .check = check_ }
 #define SITE_GROUPS(n, sub_, arr, count) \
 	{ .name = n, .type = CONF_T_GROUPS, .scope = CONF_ALL, .base = CONF_B_SITE, \
 	  .off = OFF_S(arr), .count_off = OFF_S(count), .sub = sub_ }
@@ -916,6 +1029,16 @@ static const struct conf_key conf_root_keys[] = {
 	{ .name = "autoindex", .type = CONF_T_BOOL, .scope = CONF_ALL, .base = CONF_B_SET,
 	  .off = offsetof(struct conf_pathset, autoindex) },
 	SITE_GROUPS("error_pages", &conf_error_page_table, error_pages, nerror_pages),
+	/* Per path (issue 10): what responses carry and scripts get. */
+	SET_LIST("headers", CONF_T_STRS, headers, nheaders, conf_check_header),
+	SET_LIST("cgi_env", CONF_T_ENV, cgi_env, ncgi_env, conf_check_cgi_env),
+	{ .name = "pass_env", .type = CONF_T_STRS, .scope = CONF_ALL, .base = CONF_B_SET,
+	  .off = OFF_P(pass_env), .count_off = OFF_P(npass_env), .line_off = OFF_P(pass_env_line),
+	  .check = conf_check_pass_env },
+	{ .name = "charset", .type = CONF_T_STR, .scope = CONF_ALL, .flags = CONF_F_EMPTY,
+	  .base = CONF_B_SET, .off = OFF_P(charset), .dflt = "utf-8", .check = conf_check_charset },
+	{ .name = "server_tokens", .type = CONF_T_BOOL, .scope = CONF_TOP, .base = CONF_B_CONF,
+	  .off = OFF_C(server_tokens), .idflt = 1 },
 	{ .name = "workers", .type = CONF_T_GROUP, .scope = CONF_TOP, .base = CONF_B_CONF,
 	  .sub = &conf_workers_table },
 	{ .name = "timeouts", .type = CONF_T_GROUP, .scope = CONF_TOP, .base = CONF_B_CONF,

@@ -32,6 +32,8 @@ enum conf_type {
 	CONF_T_ROOT,                 /* char *, server_root: against the config file's directory */
 	CONF_T_ENUM,                 /* int, one of names[] */
 	CONF_T_STRS,                 /* char ** at off, size_t at count_off */
+	CONF_T_ENV,                  /* a group of strings { NAME = "value"; }: stored as STRS
+				      * of "NAME=value", in file order; check gets each entry */
 	CONF_T_IPS,                  /* struct ipmatch * at off, size_t at count_off (ipmatch.h) */
 	CONF_T_LISTEN,               /* appended to conf.listen (conf_parse_listen) */
 	CONF_T_GROUP,                /* a nested group: sub */
@@ -62,6 +64,7 @@ enum conf_base {
 #define CONF_F_LATE      0x08u       /* default only when the group is present (and the field unset) */
 #define CONF_F_NOINHERIT 0x10u       /* a vhost does not start with the top level's value */
 #define CONF_F_GROUPLINE 0x20u       /* absent: line_off gets the line of the group instead */
+#define CONF_F_EMPTY     0x40u       /* STR: "" is a value of its own (charset = "": none) */
 
 /* No count_off / line_off: offset 0 never holds a line or a count in any of
  * our structs (each starts with a name, path, status or the file). */
@@ -87,14 +90,14 @@ struct conf_key {
 	unsigned flags;              /* CONF_F_* */
 	enum conf_base base;
 	size_t off;                  /* the field */
-	size_t count_off;            /* STRS, IPS, GROUPS: the count; GROUP: its "present" bool; else CONF_NONE */
+	size_t count_off;            /* STRS, ENV, IPS, GROUPS: the count; GROUP: its "present" bool; else CONF_NONE */
 	size_t line_off;             /* an int that gets the key's line, or CONF_NONE */
 	int64_t min, max;            /* INT, SIZE, I64 */
 	int64_t idflt;               /* INT, SIZE, I64, BOOL, ENUM: the default */
 	const char *dflt;            /* STR, PATH, DIR, ROOT: the default (NULL: none) */
 	const char *const *ldflt;    /* STRS, IPS: the default entries, NULL-terminated */
 	const struct conf_enum *names; /* ENUM: NULL-terminated */
-	conf_check_fn *check;        /* STR..DIR: the value; STRS: each entry */
+	conf_check_fn *check;        /* STR..DIR: the value; STRS, ENV: each entry */
 	const char *empty_msg;       /* CONF_F_NONEMPTY: the message for an empty list */
 	const struct conf_table *sub; /* GROUP, GROUPS */
 };

@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "http_cond.h"
 #include "log.h"
+#include "mime.h"
 #include "request.h"
 #include "static.h"
 
@@ -114,6 +115,9 @@ static void resp_put_u64(struct request *rq, uint64_t v)
 	resp_put(rq, p, (size_t)(buf + sizeof(buf) - p));
 }
 
+/* The end of the Date line and the Server line, a constant (server_tokens picks one of two). */
+#define SERVER_LINE(product) "\r\nServer: " product "\r\n"
+
 void resp_start_reason(struct request *rq, int status, const char *reason, size_t len)
 {
 	if (!reason || len == 0) {
@@ -129,7 +133,15 @@ void resp_start_reason(struct request *rq, int status, const char *reason, size_
 	resp_put(rq, reason, len);
 	resp_put(rq, "\r\nDate: ", 8);
 	resp_put(rq, http_date_now(), HTTP_DATE_LEN);
-	resp_put(rq, "\r\nServer: " SERVER_SOFTWARE "\r\n", sizeof("\r\nServer: " SERVER_SOFTWARE "\r\n") - 1);
+	if (rq->site->conf->server_tokens)
+		resp_put(rq, SERVER_LINE(SERVER_SOFTWARE), sizeof(SERVER_LINE(SERVER_SOFTWARE)) - 1);
+	else
+		resp_put(rq, SERVER_LINE(SERVER_NAME_ONLY), sizeof(SERVER_LINE(SERVER_NAME_ONLY)) - 1);
+}
+
+const char *resp_server_software(const struct request *rq)
+{
+	return rq->site->conf->server_tokens ? SERVER_SOFTWARE : SERVER_NAME_ONLY;
 }
 
 void resp_start(struct request *rq, int status)
@@ -165,8 +177,73 @@ void resp_field(struct request *rq, struct http_str name, struct http_str value)
 	resp_put(rq, "\r\n", 2);
 }
 
+/* Does the head built so far (its first own_end bytes) have a field named name[0..len)? */
+static bool resp_has_field(const struct request *rq, size_t own_end, const char *name, size_t len)
+{
+	const char *p = rq->out, *end = rq->out + own_end;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p++;
+		if ((size_t)(end - p) > len && p[len] == ':' && strncasecmp(p, name, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The path's configured fields (headers = [ ... ]: Apache's "Header
+ * always set", nginx's "add_header ... always": error responses too),
+ * stored as "Name: value" (conf_keys.c). A field the response already
+ * carries wins: a CGI script's own (it knows its page best: a script that
+ * sends its own Cache-Control or Content-Security-Policy keeps it), or the
+ * server's (Content-Type, ETag, Location). Only what the handler built
+ * counts, so two configured fields of one name (two Link fields) are both
+ * sent. No allocation, no formatting: the head is scanned only when the
+ * path has fields configured.
+ */
+static void resp_path_fields(struct request *rq)
+{
+	const struct conf_pathset *set = request_set(rq);
+	size_t own_end = rq->out_len;
+
+	for (size_t i = 0; i < set->nheaders; i++) {
+		const char *f = set->headers[i];
+		size_t nlen = strcspn(f, ":");
+
+		if (resp_has_field(rq, own_end, f, nlen))
+			continue;
+		/* Stored "Name: value" or "Name:value" (conf_keys.c): sent with one space. */
+		resp_put(rq, f, nlen);
+		resp_put(rq, ": ", 2);
+		resp_puts(rq, f + nlen + 1 + (f[nlen + 1] == ' '));
+		resp_put(rq, "\r\n", 2);
+	}
+}
+
+void resp_content_type(struct request *rq, const char *type)
+{
+	const char *cs = request_set(rq)->charset;
+	bool textual;
+	size_t len;
+
+	/* The table's own "; charset=utf-8" is the default: the hot path copies it as it is. */
+	if (!cs || strcmp(cs, "utf-8") == 0) {
+		resp_header_str(rq, "Content-Type", type);
+		return;
+	}
+	len = mime_type_len(type, &textual);
+	resp_put(rq, "Content-Type: ", 14);
+	resp_put(rq, type, len);
+	if (textual && *cs) {
+		resp_put(rq, "; charset=", 10);
+		resp_puts(rq, cs);
+	}
+	resp_put(rq, "\r\n", 2);
+}
+
 void resp_end(struct request *rq, int64_t content_length)
 {
+	resp_path_fields(rq);
 	if (content_length >= 0) {
 		resp_put(rq, "Content-Length: ", 16);
 		resp_put_u64(rq, (uint64_t)content_length);
@@ -379,7 +456,8 @@ static int http_error_file(struct request *rq, int status, const char *extra)
 	resp_start(rq, status);
 	if (extra)
 		resp_puts(rq, extra);
-	resp_header_str(rq, "Content-Type", "text/html; charset=utf-8");
+	/* The page is one of the site's files: its charset is the path's (RFC 9110 8.3.2). */
+	resp_content_type(rq, "text/html; charset=utf-8");
 	resp_end(rq, (int64_t)st.st_size);
 	ret = resp_send(rq, NULL, 0);
 	if (ret == 0 && !rq->head_only) {
@@ -406,7 +484,7 @@ static int http_error_builtin(struct request *rq, int status, const char *extra)
 		       "<!DOCTYPE html>\n<html><head><title>%d %s</title></head>\n"
 		       "<body><h1>%s</h1>\n<p>%s</p>\n<hr><address>%s</address></body></html>\n",
 		       status, http_reason(status), http_reason(status),
-		       http_error_text(status), SERVER_SOFTWARE);
+		       http_error_text(status), resp_server_software(rq));
 	resp_header_str(rq, "Content-Type", "text/html; charset=utf-8");
 	resp_end(rq, len);
 	return resp_send(rq, html, (size_t)len);

@@ -5,8 +5,10 @@
  * Contract: a response head is built in the request's out buffer
  * (resp_start, resp_header..., resp_end) and leaves in one write together
  * with a small body (resp_send), or followed by a file (static.c). Every
- * response carries Date and Server, and the Connection field that matches
- * conn->c_keepalive. Every client-visible error goes through http_error(),
+ * response carries Date and Server (without the version when
+ * server_tokens is false), the fields configured for its path (headers,
+ * added by resp_end unless the response has its own of that name), and
+ * the Connection field that matches conn->c_keepalive. Every client-visible error goes through http_error(),
  * which writes the small HTML body, logs one error-log line, and decides
  * whether the connection survives; where an error page is configured it
  * leaves the answer to the router (request.c), which knows whether that
@@ -25,7 +27,11 @@
 struct request;
 
 #define SERVER_SOFTWARE "pfhttpd/" PFHTTPD_VERSION
+/* server_tokens = false: the product without its version (Apache's ServerTokens Prod). */
+#define SERVER_NAME_ONLY "pfhttpd"
 
+/* What the Server field says for rq's configuration: SERVER_SOFTWARE or SERVER_NAME_ONLY. */
+const char *resp_server_software(const struct request *rq);
 const char *http_reason(int status);
 
 /* The current time as an IMF-fixdate, recomputed at most once a second. */
@@ -40,7 +46,14 @@ void resp_header(struct request *rq, const char *name, const char *fmt, ...)
 void resp_header_str(struct request *rq, const char *name, const char *value);
 /* A field given as spans (a CGI script's own fields). */
 void resp_field(struct request *rq, struct http_str name, struct http_str value);
-/* Content-Length (when len >= 0), Connection, and the empty line. */
+/*
+ * Content-Type for a static file: type as the mime table gives it, its
+ * charset parameter the path's charset (conf_pathset.charset) for the
+ * types the table marks as text; none with charset "".
+ */
+void resp_content_type(struct request *rq, const char *type);
+/* The path's configured headers (those the head does not carry yet),
+ * Content-Length (when len >= 0), Connection, and the empty line. */
 void resp_end(struct request *rq, int64_t content_length);
 
 /* Send the head and body[0..len) (no body for HEAD). 0, or -1 (connection lost). */

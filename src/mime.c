@@ -373,6 +373,15 @@ static int mime_key_cmp(const void *k, const void *e)
 	return ext[i] == '\0' ? 0 : -1;
 }
 
+size_t mime_type_len(const char *value, bool *textual)
+{
+	size_t len = strlen(value), cl = sizeof(MIME_CHARSET) - 1;
+
+	/* mime_check_type refuses ';' in a type, so only the table's own suffix can end one so. */
+	*textual = len > cl && memcmp(value + len - cl, MIME_CHARSET, cl) == 0;
+	return *textual ? len - cl : len;
+}
+
 const char *mime_lookup(const struct mime_table *t, const char *path, size_t len)
 {
 	const char *seg, *dot;

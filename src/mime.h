@@ -11,6 +11,7 @@
 #ifndef PFHTTPD_MIME_H
 #define PFHTTPD_MIME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct mime_table; /* opaque */
@@ -28,5 +29,12 @@ void mime_free(struct mime_table *t);
 
 /* The Content-Type for a path (its last extension); "application/octet-stream" if unknown. */
 const char *mime_lookup(const struct mime_table *t, const char *path, size_t len);
+
+/*
+ * For a value mime_lookup() gave: the length of its media type, without
+ * the "; charset=utf-8" the table appends to text types, and whether it is
+ * one of them (*textual), so a path's own charset can take its place.
+ */
+size_t mime_type_len(const char *value, bool *textual);
 
 #endif

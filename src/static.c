@@ -450,7 +450,7 @@ static int static_send_file(struct request *rq, const struct static_file *f)
 		resp_end(rq, -1); /* RFC 9110 15.4.5: no content, and no Content-Length needed */
 		return resp_send(rq, NULL, 0);
 	}
-	resp_header_str(rq, "Content-Type", f->type);
+	resp_content_type(rq, f->type);
 	if (f->coding)
 		resp_header_str(rq, "Content-Encoding", f->coding);
 	resp_header_str(rq, "Accept-Ranges", "bytes");

@@ -114,10 +114,13 @@ const char *suexec_check_interpreter(const char *path, const struct stat *st)
 /*
  * RFC 3875 4.1's meta-variables, and every other name src/cgi_env.c sets
  * (REQUEST_URI, SCRIPT_FILENAME, DOCUMENT_ROOT, REMOTE_PORT, real_ip's
- * PFHTTPD_PEER_ADDR and PFHTTPD_PEER_PORT; REDIRECT_* as a prefix). PATH is not here: the helper sets its own. Anything else the
- * worker's environment might carry (LD_PRELOAD, BASH_FUNC_*, IFS, TZ...)
- * is dropped: from a worker that was taken over, it would steer the
- * dynamic linker or the shell of another user's script.
+ * PFHTTPD_PEER_ADDR and PFHTTPD_PEER_PORT; REDIRECT_* as a prefix). PATH
+ * is not here: the helper sets its own. Other names of the server's
+ * families (REMOTE_*, SERVER_*, PFHTTPD_*) are dropped, and so is what
+ * suexec_env_denied() names (LD_PRELOAD, BASH_FUNC_*, IFS...): from a
+ * worker that was taken over, it would steer the dynamic linker or the
+ * shell of another user's script. Any other name is an administrator's
+ * cgi_env or pass_env variable and passes.
  */
 const char *const suexec_env_names[] = {
 	"AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE",
@@ -131,16 +134,63 @@ const char *const suexec_env_names[] = {
 };
 
 /*
- * Only [A-Z0-9_] after HTTP_ or REDIRECT_ (cgi_env makes no other); the
- * prefixes and the fixed names already rule out an empty name or a digit
- * first.
+ * [A-Za-z_][A-Za-z0-9_]*: what cgi_env makes (HTTP_*, REDIRECT_*, the
+ * meta-variables) and what the configuration lets an administrator name
+ * (cgi_env, pass_env: cgi_env_name_valid). A shell can read no other.
  */
 static bool suexec_env_name_ok(const char *s, size_t len)
 {
+	if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
 	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			return false;
 	return true;
+}
+
+/*
+ * Names that steer what runs rather than what a script computes: the
+ * dynamic linker and libc (glibc's UNSECURE_ENVVARS, sysdeps/generic/
+ * unsecvars.h, which ld.so itself drops for set-ID programs: LD_*,
+ * GCONV_PATH, GLIBC_TUNABLES (CVE-2023-4911), MALLOC_*, LOCPATH, NLSPATH,
+ * HOSTALIASES, RES_OPTIONS, TMPDIR, TZDIR...), the shells (BASH_ENV, ENV,
+ * BASH_FUNC_* (Shellshock, CVE-2014-6271), IFS, SHELLOPTS, PS4), and the
+ * interpreters scripts run under (PERL5OPT, PYTHONPATH, RUBYOPT,
+ * NODE_OPTIONS, PHPRC: php-cgi reads its php.ini from there), and PATH,
+ * which the helper sets itself. The configuration refuses them in cgi_env
+ * and pass_env (conf_keys.c), so the same rule holds with or without the
+ * helper; here they are dropped whatever a worker passes.
+ */
+static const char *const suexec_env_deny[] = {
+	"PATH", "IFS", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "PS4", "CDPATH",
+	"GLOBIGNORE", "GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES",
+	"LOCALDOMAIN", "LOCPATH", "NIS_PATH", "NLSPATH", "RESOLV_HOST_CONF", "RES_OPTIONS",
+	"TMPDIR", "TZDIR", "PHPRC", "PHP_INI_SCAN_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
+	"JDK_JAVA_OPTIONS",
+	/* A proxy for the script's own requests (libcurl, wget): httpoxy's lower-case twins. */
+	"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "ftp_proxy",
+	"FTP_PROXY", NULL,
+};
+
+static const char *const suexec_env_deny_prefix[] = {
+	"LD_", "MALLOC_", "BASH_FUNC_", "PERL", "PYTHON", "RUBY", "NODE_", "DYLD_", NULL,
+};
+
+static const char *const suexec_env_families[] = { "REMOTE_", "SERVER_", "PFHTTPD_", NULL };
+
+bool suexec_env_denied(const char *name, size_t len)
+{
+	for (size_t i = 0; suexec_env_deny[i]; i++)
+		if (strlen(suexec_env_deny[i]) == len && memcmp(name, suexec_env_deny[i], len) == 0)
+			return true;
+	for (size_t i = 0; suexec_env_deny_prefix[i]; i++) {
+		size_t plen = strlen(suexec_env_deny_prefix[i]);
+
+		if (len >= plen && memcmp(name, suexec_env_deny_prefix[i], plen) == 0)
+			return true;
+	}
+	return false;
 }
 
 bool suexec_env_allowed(const char *entry)
@@ -156,13 +206,22 @@ bool suexec_env_allowed(const char *entry)
 	/* httpoxy (CVE-2016-5385): cgi_env never sets it; Apache's suexec drops it too. */
 	if (len == 10 && memcmp(entry, "HTTP_PROXY", 10) == 0)
 		return false;
-	if ((len > 5 && memcmp(entry, "HTTP_", 5) == 0) ||
-	    (len > 9 && memcmp(entry, "REDIRECT_", 9) == 0))
-		return true;
+	if (len >= 5 && memcmp(entry, "HTTP_", 5) == 0)
+		return len > 5;
+	if (len >= 9 && memcmp(entry, "REDIRECT_", 9) == 0)
+		return len > 9;
 	for (size_t i = 0; suexec_env_names[i]; i++)
 		if (strlen(suexec_env_names[i]) == len && memcmp(entry, suexec_env_names[i], len) == 0)
 			return true;
-	return false;
+	/* The server's own families: only the names above. The configuration refuses
+	 * them in cgi_env and pass_env (cgi_env_reserved), so no worker passes another. */
+	for (size_t i = 0; suexec_env_families[i]; i++)
+		if (len >= strlen(suexec_env_families[i]) &&
+		    memcmp(entry, suexec_env_families[i], strlen(suexec_env_families[i])) == 0)
+			return false;
+	/* The administrator's cgi_env and pass_env variables (issue 10): any other name
+	 * that steers nothing (Apache's suexec drops them, a known surprise). */
+	return !suexec_env_denied(entry, len);
 }
 
 long suexec_env_filter(char *const *in, const char **out, size_t cap)

@@ -10,7 +10,9 @@
  * helper prints that name as "pfhttpd-suexec: NAME: details" and exits
  * with SUEXEC_EXIT_REFUSED, and the worker answers 500.
  * suexec_env_filter() is the environment the script gets: the CGI
- * meta-variables, HTTP_* and REDIRECT_*, and the helper's own PATH.
+ * meta-variables, HTTP_* and REDIRECT_*, the administrator's variables
+ * (any name but the denied ones: LD_*, BASH_FUNC_*, IFS...), and the
+ * helper's own PATH.
  */
 #ifndef PFHTTPD_SUEXEC_CHECK_H
 #define PFHTTPD_SUEXEC_CHECK_H
@@ -107,10 +109,21 @@ const char *suexec_check_interpreter(const char *path, const struct stat *st);
 /*
  * Whether the environment entry "NAME=value" may reach the script: the
  * names in suexec_env_names (RFC 3875 4.1 and what cgi_env.c sets),
- * HTTP_* (but HTTP_PROXY, httpoxy) and REDIRECT_*. Never PATH: the
- * filter sets its own.
+ * HTTP_* (but HTTP_PROXY, httpoxy) and REDIRECT_*, and any other name
+ * of the form [A-Za-z_][A-Za-z0-9_]* outside the server's families
+ * (REMOTE_*, SERVER_*, PFHTTPD_*: only the names listed) that
+ * suexec_env_denied() does not refuse (the administrator's cgi_env and
+ * pass_env variables). Never PATH: the filter sets its own.
  */
 bool suexec_env_allowed(const char *entry);
+
+/*
+ * Whether name[0..len) steers the dynamic linker, libc, a shell or an
+ * interpreter (LD_*, GLIBC_TUNABLES, BASH_ENV, BASH_FUNC_*, IFS, PERL*,
+ * PYTHON*, PHPRC, ...) or is PATH: never passed to a script run as
+ * another user, and refused by the configuration in cgi_env and pass_env.
+ */
+bool suexec_env_denied(const char *name, size_t len);
 
 /*
  * Copies the allowed entries of in (NULL-terminated) into out, in order,

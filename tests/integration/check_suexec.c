@@ -204,6 +204,7 @@ static void conf_for(char *buf, size_t cap, const char *user, const char *group,
 		 "  user = \"%s\"; group = \"%s\"; min_uid = 1000; min_gid = 1000;\n"
 		 "  handlers = ( { extension = \".php\"; interpreter = \"/usr/bin/php-cgi\"; },\n"
 		 "               { extension = \".tst\"; interpreter = \"%s/site/interp\"; } ); };\n"
+		 "cgi_env = { APP_ENV = \"production\"; };\n"
 		 "vhosts = ( { server_name = \"b.test\";\n"
 		 "  cgi = { alias = \"/cgi-bin/\"; directory = \"%s/siteb/cgi-bin\"; user = \"%s\"; }; } );\n",
 		 helper, cgi_timeout, srv.root, srv.root, user, group, srv.root, srv.root, user_b);
@@ -318,6 +319,7 @@ static bool env_name_allowed(const char *name, size_t len)
 		"REMOTE_USER", "REQUEST_METHOD", "SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT",
 		"SERVER_PROTOCOL", "SERVER_SOFTWARE", "DOCUMENT_ROOT", "REMOTE_PORT", "REQUEST_URI",
 		"SCRIPT_FILENAME", "PATH", "PWD",
+		"APP_ENV", /* the configuration's cgi_env (issue 10): the administrator's */
 	};
 
 	if ((len > 5 && strncmp(name, "HTTP_", 5) == 0) || (len > 9 && strncmp(name, "REDIRECT_", 9) == 0))
@@ -365,6 +367,8 @@ START_TEST(test_runs_as_site_user)
 	ck_assert_msg(strstr(r1.body, "HTTP_X_PROBE=1\n") && strstr(r1.body, "QUERY_STRING=q=1\n"),
 		      "the CGI variables are missing: %s", r1.body);
 	ck_assert_msg(!strstr(r1.body, "PFHTTPD_SUEXEC_JUNK"), "the server's environment leaked");
+	/* The administrator's variables pass the helper (Apache's suexec would drop them). */
+	ck_assert_msg(strstr(r1.body, "\nAPP_ENV=production\n"), "cgi_env was dropped: %s", r1.body);
 }
 END_TEST
 
@@ -633,7 +637,8 @@ START_TEST(test_direct_env)
 	char base[HS_PATH * 2], out[16384];
 	char *env[] = { "LD_PRELOAD=/nonexistent/pfhttpd.so", "BASH_FUNC_x%%=() { :; }", "IFS=x",
 			"PFHTTPD_SUEXEC_JUNK=1", "PATH=/tmp/pfhttpd-evil", "HTTP_X_OK=1",
-			"REDIRECT_STATUS=200", "SERVER_NAME=s", NULL };
+			"REDIRECT_STATUS=200", "SERVER_NAME=s", "GLIBC_TUNABLES=glibc.x=1",
+			"BASH_ENV=/tmp/x", "PHPRC=/tmp", "APP_ENV=x", NULL };
 	char *args[] = { user_a, user_a, "1000", "1000", base, "id.sh", NULL };
 	int code;
 
@@ -644,7 +649,8 @@ START_TEST(test_direct_env)
 	ck_assert_msg(strncmp(out, "Content-Type: text/plain\r\n\r\n", 28) == 0, "%s", out);
 	assert_env_clean(out + 28);
 	ck_assert_msg(strstr(out, "HTTP_X_OK=1\n") && strstr(out, "REDIRECT_STATUS=200\n") &&
-		      strstr(out, "SERVER_NAME=s\n"), "CGI variables were dropped: %s", out);
+		      strstr(out, "SERVER_NAME=s\n") && strstr(out, "\nAPP_ENV=x\n"),
+		      "CGI variables were dropped: %s", out);
 }
 END_TEST
 

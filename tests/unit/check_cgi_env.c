@@ -605,6 +605,210 @@ START_TEST(test_free_resets)
 }
 END_TEST
 
+/* ---- the administrator's variables (cgi_env, pass_env) ------------------------- */
+
+/* A fixed environment for pass_env: the test's own, not the process's. */
+static char *fake_lookup(const char *name)
+{
+	static char tz[] = "Europe/Paris", lang[] = "C.UTF-8", empty[] = "", evil[] = "/tmp/evil.so";
+
+	if (strcmp(name, "TZ") == 0)
+		return tz;
+	if (strcmp(name, "LANG") == 0)
+		return lang;
+	if (strcmp(name, "EMPTY") == 0)
+		return empty;
+	if (strcmp(name, "LD_PRELOAD") == 0 || strcmp(name, "SERVER_NAME") == 0 ||
+	    strcmp(name, "APP_ENV") == 0)
+		return evil;
+	return NULL;
+}
+
+struct admin_case {
+	int line;
+	const char *desc;
+	const char *set[4];          /* cgi_env entries, NULL-terminated */
+	const char *pass[4];         /* pass_env names, NULL-terminated */
+	bool lookup;                 /* give fake_lookup (else NULL: no pass_env) */
+	size_t added;                /* variables beyond the default request's */
+	struct var_expect want[MAX_EXPECT];
+};
+
+static const struct admin_case admin_cases[] = {
+	{ __LINE__, "none", { NULL }, { NULL }, true, 0, { { "APP_ENV", NULL } } },
+	{ __LINE__, "cgi_env entries, in order", { "APP_ENV=production", "b=x=y", NULL }, { NULL },
+	  true, 2, { { "APP_ENV", "production" }, { "b", "x=y" } } },
+	{ __LINE__, "an empty value", { "EMPTY_ONE=", NULL }, { NULL }, true, 1,
+	  { { "EMPTY_ONE", "" } } },
+	{ __LINE__, "pass_env values", { NULL }, { "TZ", "LANG", NULL }, true, 2,
+	  { { "TZ", "Europe/Paris" }, { "LANG", "C.UTF-8" } } },
+	{ __LINE__, "pass_env: a name not in the environment is left out", { NULL },
+	  { "NOT_SET", "TZ", NULL }, true, 1, { { "NOT_SET", NULL }, { "TZ", "Europe/Paris" } } },
+	{ __LINE__, "pass_env: an empty value is a value", { NULL }, { "EMPTY", NULL }, true, 1,
+	  { { "EMPTY", "" } } },
+	{ __LINE__, "pass_env without a lookup: nothing", { NULL }, { "TZ", NULL }, false, 0,
+	  { { "TZ", NULL } } },
+	{ __LINE__, "pass_env named twice: once", { NULL }, { "TZ", "TZ", NULL }, true, 1,
+	  { { "TZ", "Europe/Paris" } } },
+	{ __LINE__, "cgi_env beats pass_env for one name", { "APP_ENV=set", NULL },
+	  { "APP_ENV", NULL }, true, 1, { { "APP_ENV", "set" } } },
+	{ __LINE__, "cgi_env named twice: the later (inner) wins", { "A=outer", "A=inner", NULL },
+	  { NULL }, true, 1, { { "A", "inner" } } },
+	/* What the configuration refuses never shadows a meta-variable here either. */
+	{ __LINE__, "cgi_env SERVER_NAME dropped", { "SERVER_NAME=evil", NULL }, { NULL }, true, 0,
+	  { { "SERVER_NAME", "example.com" } } },
+	{ __LINE__, "cgi_env PATH dropped", { "PATH=/tmp", NULL }, { NULL }, true, 0,
+	  { { "PATH", "/usr/bin:/bin" } } },
+	{ __LINE__, "cgi_env HTTP_HOST dropped", { "HTTP_HOST=evil", NULL }, { NULL }, true, 0,
+	  { { "HTTP_HOST", "example.com:8080" } } },
+	{ __LINE__, "cgi_env REQUEST_URI dropped", { "REQUEST_URI=/evil", NULL }, { NULL }, true, 0,
+	  { { "REQUEST_URI", "/cgi-bin/env.cgi/extra/path?a=1&b=2" } } },
+	{ __LINE__, "pass_env SERVER_NAME dropped", { NULL }, { "SERVER_NAME", NULL }, true, 0,
+	  { { "SERVER_NAME", "example.com" } } },
+	{ __LINE__, "cgi_env without '=' dropped", { "NOEQ", NULL }, { NULL }, true, 0,
+	  { { "NOEQ", NULL } } },
+	{ __LINE__, "cgi_env bad name dropped", { "A-B=1", "=x", "1A=1", NULL }, { NULL }, true, 0,
+	  { { "A-B", NULL } } },
+	{ __LINE__, "pass_env bad name dropped", { NULL }, { "A-B", "", NULL }, true, 0,
+	  { { "A-B", NULL } } },
+};
+
+START_TEST(test_admin_case)
+{
+	const struct admin_case *c = &admin_cases[_i];
+	static const char *const fields[] = { "Host: example.com:8080", NULL };
+	char *set[4], *pass[4];
+	size_t nset = 0, npass = 0;
+	struct fixture f;
+	struct cgi_env e;
+
+	for (; c->set[nset]; nset++)
+		set[nset] = (char *)c->set[nset];
+	for (; c->pass[npass]; npass++)
+		pass[npass] = (char *)c->pass[npass];
+	fx_init(&f, fields);
+	f.in.set_env = set;
+	f.in.nset_env = nset;
+	f.in.pass_env = pass;
+	f.in.npass_env = npass;
+	f.in.lookup = c->lookup ? fake_lookup : NULL;
+	ck_assert_int_eq(cgi_env_build(&e, &f.in), 0);
+	check_shape(&e, c->line);
+	for (size_t i = 0; i < MAX_EXPECT && c->want[i].name != NULL; i++)
+		check_var(&e, c->want[i].name, c->want[i].want, c->line, c->desc);
+	/* B, and HTTP_HOST. */
+	ck_assert_msg(e.n == B + 1 + c->added, "line %d (%s): %zu variables, want %zu",
+		      c->line, c->desc, e.n, (size_t)(B + 1 + c->added));
+	/* After the meta-variables and the request's fields: the last ones. */
+	if (c->added)
+		ck_assert_msg(strncmp(e.envp[e.n - c->added], "HTTP_", 5) != 0,
+			      "line %d: the administrator's variables come last", c->line);
+	cgi_env_free(&e);
+	free(f.arena);
+}
+END_TEST
+
+START_TEST(test_server_software)
+{
+	struct fixture f;
+	struct cgi_env e;
+
+	fx_init(&f, NULL);
+	f.in.server_software = "pfhttpd";
+	ck_assert_int_eq(cgi_env_build(&e, &f.in), 0);
+	check_var(&e, "SERVER_SOFTWARE", "pfhttpd", __LINE__, "server_tokens = false");
+	cgi_env_free(&e);
+	free(f.arena);
+}
+END_TEST
+
+struct name_case {
+	int line;
+	const char *desc;
+	const char *name;
+	bool valid, reserved;
+};
+
+static const struct name_case name_cases[] = {
+	{ __LINE__, "plain", "APP_ENV", true, false },
+	{ __LINE__, "lower case", "app_env", true, false },
+	{ __LINE__, "underscore first", "_X", true, false },
+	{ __LINE__, "TZ", "TZ", true, false },
+	{ __LINE__, "like a family, but not one", "HTTPX", true, false },
+	{ __LINE__, "SERVER without '_'", "SERVER", true, false },
+	{ __LINE__, "PATH_ prefix alone is not a family", "PATH_X", true, false },
+	{ __LINE__, "lower-case http_ is not HTTP_", "http_x", true, false },
+	{ __LINE__, "empty", "", false, false },
+	{ __LINE__, "digit first", "1A", false, false },
+	{ __LINE__, "dash", "A-B", false, false },
+	{ __LINE__, "dot", "A.B", false, false },
+	{ __LINE__, "space", "A B", false, false },
+	{ __LINE__, "non-ASCII", "\xc3\xa9", false, false },
+	{ __LINE__, "HTTP_*", "HTTP_HOST", true, true },
+	{ __LINE__, "HTTP_ alone", "HTTP_", true, true },
+	{ __LINE__, "REMOTE_*", "REMOTE_IDENT", true, true },
+	{ __LINE__, "SERVER_*", "SERVER_ADMIN", true, true },
+	{ __LINE__, "REDIRECT_*", "REDIRECT_HANDLER", true, true },
+	{ __LINE__, "PFHTTPD_*", "PFHTTPD_PEER_ADDR", true, true },
+	{ __LINE__, "PATH", "PATH", true, true },
+	{ __LINE__, "PATH_INFO", "PATH_INFO", true, true },
+	{ __LINE__, "PATH_TRANSLATED", "PATH_TRANSLATED", true, true },
+	{ __LINE__, "SCRIPT_NAME", "SCRIPT_NAME", true, true },
+	{ __LINE__, "SCRIPT_FILENAME", "SCRIPT_FILENAME", true, true },
+	{ __LINE__, "QUERY_STRING", "QUERY_STRING", true, true },
+	{ __LINE__, "REQUEST_METHOD", "REQUEST_METHOD", true, true },
+	{ __LINE__, "REQUEST_URI", "REQUEST_URI", true, true },
+	{ __LINE__, "CONTENT_TYPE", "CONTENT_TYPE", true, true },
+	{ __LINE__, "CONTENT_LENGTH", "CONTENT_LENGTH", true, true },
+	{ __LINE__, "GATEWAY_INTERFACE", "GATEWAY_INTERFACE", true, true },
+	{ __LINE__, "AUTH_TYPE", "AUTH_TYPE", true, true },
+	{ __LINE__, "DOCUMENT_ROOT", "DOCUMENT_ROOT", true, true },
+	{ __LINE__, "a prefix of a name", "DOCUMENT_ROO", true, false },
+	{ __LINE__, "a name and more", "DOCUMENT_ROOTS", true, false },
+};
+
+START_TEST(test_name_case)
+{
+	const struct name_case *c = &name_cases[_i];
+	size_t len = strlen(c->name);
+
+	ck_assert_msg(cgi_env_name_valid(c->name, len) == c->valid, "line %d (%s): valid",
+		      c->line, c->desc);
+	ck_assert_msg(cgi_env_reserved(c->name, len) == c->reserved, "line %d (%s): reserved",
+		      c->line, c->desc);
+}
+END_TEST
+
+/*
+ * Every variable the module can write (all optional ones on) is reserved,
+ * so the configuration refuses a cgi_env or pass_env name that would
+ * shadow it: a variable added to cgi_env_put_meta without its name in
+ * cgi_env_names fails here (and the _Static_assert there).
+ */
+START_TEST(test_reserved_covers_output)
+{
+	static const char *const fields[] = { "Content-Type: text/plain", "X-A: 1", NULL };
+	struct fixture f;
+	struct cgi_env e;
+
+	fx_init(&f, fields);
+	f.in.content_length = 3;
+	f.in.auth_type = "Basic";
+	f.in.remote_user = "u";
+	f.in.redirect_status = 404;
+	f.in.redirect_url = fx_str(&f, "/m");
+	f.in.redirect_query = fx_str(&f, "");
+	f.in.redirect_method = fx_str(&f, "GET");
+	ck_assert_int_eq(cgi_env_build(&e, &f.in), 0);
+	ck_assert_uint_ge(e.n, 25);
+	for (size_t i = 0; i < e.n; i++)
+		ck_assert_msg(cgi_env_reserved(e.envp[i], strcspn(e.envp[i], "=")),
+			      "%s is set but not reserved", e.envp[i]);
+	cgi_env_free(&e);
+	free(f.arena);
+}
+END_TEST
+
 static Suite *cgi_env_suite(void)
 {
 	Suite *s = suite_create("cgi_env");
@@ -615,6 +819,10 @@ static Suite *cgi_env_suite(void)
 	tcase_set_timeout(core, 5);
 	tcase_add_test(core, test_default_vars);
 	tcase_add_loop_test(core, test_env_case, 0, NELEM(env_cases));
+	tcase_add_loop_test(core, test_admin_case, 0, NELEM(admin_cases));
+	tcase_add_loop_test(core, test_name_case, 0, NELEM(name_cases));
+	tcase_add_test(core, test_reserved_covers_output);
+	tcase_add_test(core, test_server_software);
 	suite_add_tcase(s, core);
 
 	tcase_set_timeout(security, 5);

@@ -1831,9 +1831,8 @@ static const struct err_case err_cases[] = {
 	  "vhosts[0].precompressed: must be true or false" },
 };
 
-START_TEST(test_errors)
+static void check_err(const struct err_case *e)
 {
-	const struct err_case *e = &err_cases[_i];
 	char path[PATH_MAX], msg[PATH_MAX + 256], want[PATH_MAX + 512];
 	char err[1024];
 	struct conf c;
@@ -1855,6 +1854,11 @@ START_TEST(test_errors)
 	ck_assert_ptr_null(c.file);
 	ck_assert_ptr_null(c.listen);
 	conf_free(&c);
+}
+
+START_TEST(test_errors)
+{
+	check_err(&err_cases[_i]);
 }
 END_TEST
 
@@ -2312,6 +2316,338 @@ START_TEST(test_check_notices)
 }
 END_TEST
 
+/* ---- per-path settings: headers, cgi_env, pass_env, charset, server_tokens (issue 10) ---- */
+
+static const char pathset_conf[] =
+	"headers = [ \"X-Content-Type-Options:nosniff\",\n"
+	"            \"Cache-Control: \\t public, max-age=60 \\t\",\n"
+	"            \"Link: </a.css>; rel=preload\", \"Link: </b.js>; rel=preload\" ];\n"
+	"cgi_env = { APP_ENV = \"production\"; app_mode = \"a=b c\"; EMPTY = \"\"; };\n"
+	"pass_env = [ \"TZ\", \"LANG\" ];\n"
+	"charset = \"iso-8859-1\";\n"
+	"server_tokens = false;\n"
+	"vhosts = ( { server_name = \"a\"; headers = [ \"X-A: 1\" ]; charset = \"\"; },\n"
+	"  { server_name = \"b\";\n"
+	"    cgi_env = { B = \"2\"; };\n"
+	"    pass_env = [ ]; } );\n";
+
+/* Stored in the form they are used in: "Name: value" (one space, or none as written), "NAME=value". */
+START_TEST(test_pathset)
+{
+	struct conf c;
+	const struct conf_pathset *top, *a, *b;
+
+	load_ok("pathset.conf", pathset_conf, &c);
+	top = &c.site.set;
+	a = &c.vhosts[0].set;
+	b = &c.vhosts[1].set;
+	ck_assert(!c.server_tokens);
+	ck_assert_uint_eq(top->nheaders, 4);
+	ck_assert_str_eq(top->headers[0], "X-Content-Type-Options:nosniff");
+	ck_assert_str_eq(top->headers[1], "Cache-Control: public, max-age=60");
+	ck_assert_str_eq(top->headers[3], "Link: </b.js>; rel=preload");
+	ck_assert_uint_eq(top->ncgi_env, 3);
+	ck_assert_str_eq(top->cgi_env[0], "APP_ENV=production");
+	ck_assert_str_eq(top->cgi_env[1], "app_mode=a=b c");
+	ck_assert_str_eq(top->cgi_env[2], "EMPTY=");
+	ck_assert_uint_eq(top->npass_env, 2);
+	ck_assert_str_eq(top->pass_env[1], "LANG");
+	ck_assert_int_eq(top->pass_env_line, 5);
+	ck_assert_str_eq(top->charset, "iso-8859-1");
+	/* A vhost adds to the lists it inherits (deep copies), the same name replacing. */
+	ck_assert_uint_eq(a->nheaders, 5);
+	ck_assert_str_eq(a->headers[4], "X-A: 1");
+	ck_assert_ptr_ne(a->headers[0], top->headers[0]);
+	ck_assert_str_eq(a->charset, "");
+	ck_assert_uint_eq(a->ncgi_env, 3);
+	ck_assert_ptr_ne(a->cgi_env[0], top->cgi_env[0]);
+	ck_assert_str_eq(a->cgi_env[0], "APP_ENV=production");
+	ck_assert_uint_eq(a->npass_env, 2);
+	ck_assert_int_eq(a->pass_env_line, 5);
+	ck_assert_uint_eq(b->nheaders, 4);
+	ck_assert_ptr_ne(b->headers[0], top->headers[0]);
+	ck_assert_uint_eq(b->ncgi_env, 4);
+	ck_assert_str_eq(b->cgi_env[0], "APP_ENV=production");
+	ck_assert_str_eq(b->cgi_env[3], "B=2");
+	ck_assert_uint_eq(b->npass_env, 2);
+	ck_assert_str_eq(b->charset, "iso-8859-1");
+	conf_free(&c);
+	ck_assert_ptr_null(c.site.set.headers);
+}
+END_TEST
+
+/* Inside a location: the site's settings, its own added (the same name replacing). */
+START_TEST(test_pathset_location)
+{
+	struct conf c;
+	const struct conf_pathset *l, *v;
+
+	load_ok("pathset_loc.conf",
+		"headers = [ \"X-Content-Type-Options: nosniff\", \"Cache-Control: public\" ];\n"
+		"cgi_env = { APP_ENV = \"production\"; A = \"1\"; };\n"
+		"locations = ( { path = \"/app/\"; headers = [ \"cache-control: no-store\" ];\n"
+		"  cgi_env = { APP_ENV = \"app\"; }; pass_env = [ \"TZ\" ]; charset = \"koi8-r\"; } );\n"
+		"vhosts = ( { server_name = \"v\"; headers = [ \"X-V: 1\" ];\n"
+		"  locations = ( { path = \"/static/\"; headers = [ \"X-S: 1\" ]; } ); } );\n", &c);
+	ck_assert_uint_eq(c.site.nlocations, 1);
+	l = &c.site.locations[0].set;
+	ck_assert_uint_eq(l->nheaders, 2);
+	ck_assert_str_eq(l->headers[0], "X-Content-Type-Options: nosniff");
+	ck_assert_str_eq(l->headers[1], "cache-control: no-store");
+	ck_assert_uint_eq(l->ncgi_env, 2);
+	ck_assert_str_eq(l->cgi_env[0], "A=1");
+	ck_assert_str_eq(l->cgi_env[1], "APP_ENV=app");
+	ck_assert_uint_eq(l->npass_env, 1);
+	ck_assert_str_eq(l->charset, "koi8-r");
+	/* The site's own are untouched. */
+	ck_assert_uint_eq(c.site.set.nheaders, 2);
+	ck_assert_str_eq(c.site.set.charset, "utf-8");
+	v = &c.vhosts[0].locations[0].set;
+	ck_assert_uint_eq(v->nheaders, 4);
+	ck_assert_str_eq(v->headers[2], "X-V: 1");
+	ck_assert_str_eq(v->headers[3], "X-S: 1");
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_pathset_defaults)
+{
+	struct conf c;
+
+	load_ok("pathset0.conf", "vhosts = ( { server_name = \"a\"; } );\n", &c);
+	ck_assert(c.server_tokens);
+	ck_assert_str_eq(c.site.set.charset, "utf-8");
+	ck_assert_str_eq(c.vhosts[0].set.charset, "utf-8");
+	ck_assert_ptr_ne(c.vhosts[0].set.charset, c.site.set.charset);
+	ck_assert_uint_eq(c.site.set.nheaders, 0);
+	ck_assert_uint_eq(c.site.set.ncgi_env, 0);
+	ck_assert_uint_eq(c.site.set.npass_env, 0);
+	ck_assert_int_eq(c.site.set.pass_env_line, 0);
+	conf_free(&c);
+}
+END_TEST
+
+#define SHADOW "would shadow a CGI meta-variable (HTTP_*, REMOTE_*, SERVER_*, REDIRECT_*, " \
+	       "PFHTTPD_*, PATH_INFO, ...): the server sets it"
+#define STEERS "steers the dynamic linker, a shell or an interpreter (LD_*, BASH_ENV, " \
+	       "PERL5OPT, PHPRC, PATH: cgi.path...): refused"
+#define OWNED "is the server's own field (framing, connection, Date, Server): it cannot be set"
+#define TOKEN "the field name must be a token (RFC 9110 5.1), e.g. " \
+	      "\"X-Content-Type-Options: nosniff\""
+#define BADNAME "is not a variable name ([A-Za-z_][A-Za-z0-9_]*)"
+#define CHARSET "is not a charset name (a token, RFC 9110 8.3.2, e.g. \"iso-8859-1\"), " \
+		"or \"\" for none"
+
+static const struct err_case pathset_err_cases[] = {
+	/* headers */
+	{ __LINE__, "headers a string", NULL, "headers = \"X-A: 1\";\n", 1,
+	  "headers: must be a list of strings" },
+	{ __LINE__, "headers entry a number", NULL, "headers = [ 1 ];\n", 1,
+	  "headers: entries must be strings" },
+	{ __LINE__, "headers entry empty", NULL, "\nheaders = [ \"\" ];\n", 2,
+	  "headers: '' must be \"Name: value\"" },
+	{ __LINE__, "no colon", NULL, "headers = [\n  \"X-Frame-Options DENY\" ];\n", 2,
+	  "headers: 'X-Frame-Options DENY': " TOKEN },
+	{ __LINE__, "no colon, a token", NULL, "headers = [ \"nosniff\" ];\n", 1,
+	  "headers: 'nosniff' must be \"Name: value\"" },
+	{ __LINE__, "no name", NULL, "headers = [ \": x\" ];\n", 1,
+	  "headers: ': x' must be \"Name: value\"" },
+	{ __LINE__, "space before the colon (RFC 9112 5.1)", NULL, "headers = [ \"X-A : 1\" ];\n", 1,
+	  "headers: 'X-A : 1': " TOKEN },
+	{ __LINE__, "a separator in the name", NULL, "headers = [ \"X(A): 1\" ];\n", 1,
+	  "headers: 'X(A): 1': " TOKEN },
+	{ __LINE__, "non-ASCII name", NULL, "headers = [ \"X-\xc3\xa9: 1\" ];\n", 1,
+	  "headers: 'X-\xc3\xa9: 1': " TOKEN },
+	{ __LINE__, "CR LF in the value (response splitting)", NULL,
+	  "headers = [ \"X-A: 1\\r\\nSet-Cookie: a=b\" ];\n", 1,
+	  "headers: 'X-A': the value holds a control character (RFC 9110 5.5)" },
+	{ __LINE__, "a bare LF in the value", NULL, "headers = [ \"X-A: a\\nb\" ];\n", 1,
+	  "headers: 'X-A': the value holds a control character (RFC 9110 5.5)" },
+	{ __LINE__, "DEL in the value", NULL, "headers = [ \"X-A: a\x7f\" ];\n", 1,
+	  "headers: 'X-A': the value holds a control character (RFC 9110 5.5)" },
+	{ __LINE__, "an empty value", NULL, "headers = [ \"X-A:\" ];\n", 1,
+	  "headers: 'X-A' has no value" },
+	{ __LINE__, "a value of white space", NULL, "headers = [ \"X-A: \\t \" ];\n", 1,
+	  "headers: 'X-A' has no value" },
+	{ __LINE__, "Content-Length", NULL, "headers = [ \"Content-Length: 0\" ];\n", 1,
+	  "headers: 'Content-Length' " OWNED },
+	{ __LINE__, "transfer-encoding, any case", NULL,
+	  "headers = [ \"transfer-encoding: chunked\" ];\n", 1,
+	  "headers: 'Transfer-Encoding' " OWNED },
+	{ __LINE__, "Connection", NULL, "headers = [ \"Connection: close\" ];\n", 1,
+	  "headers: 'Connection' " OWNED },
+	{ __LINE__, "Keep-Alive", NULL, "headers = [ \"Keep-Alive: timeout=5\" ];\n", 1,
+	  "headers: 'Keep-Alive' " OWNED },
+	{ __LINE__, "Upgrade", NULL, "headers = [ \"Upgrade: h2c\" ];\n", 1,
+	  "headers: 'Upgrade' " OWNED },
+	{ __LINE__, "Trailer", NULL, "headers = [ \"Trailer: X\" ];\n", 1,
+	  "headers: 'Trailer' " OWNED },
+	{ __LINE__, "TE", NULL, "headers = [ \"te: trailers\" ];\n", 1,
+	  "headers: 'TE' " OWNED },
+	{ __LINE__, "Proxy-Connection", NULL, "headers = [ \"Proxy-Connection: x\" ];\n", 1,
+	  "headers: 'Proxy-Connection' " OWNED },
+	{ __LINE__, "Content-Range", NULL, "headers = [ \"Content-Range: bytes 0-1/2\" ];\n", 1,
+	  "headers: 'Content-Range' " OWNED },
+	{ __LINE__, "Date", NULL, "headers = [ \"Date: x\" ];\n", 1, "headers: 'Date' " OWNED },
+	{ __LINE__, "Server (server_tokens decides it)", NULL,
+	  "headers = [ \"Server: Apache\" ];\n", 1, "headers: 'Server' " OWNED },
+	{ __LINE__, "a bad entry after a good one", NULL,
+	  "headers = [ \"X-A: 1\",\n  \"Date: x\" ];\n", 2, "headers: 'Date' " OWNED },
+	{ __LINE__, "vhost headers bad", NULL,
+	  "vhosts = ( { server_name = \"a\";\n  headers = [ \"X-A\" ]; } );\n", 2,
+	  "vhosts[0].headers: 'X-A' must be \"Name: value\"" },
+	/* cgi_env */
+	{ __LINE__, "cgi_env a list", NULL, "cgi_env = [ \"A=1\" ];\n", 1,
+	  "cgi_env: must be a group { NAME = \"value\"; }" },
+	{ __LINE__, "cgi_env a string", NULL, "cgi_env = \"A=1\";\n", 1,
+	  "cgi_env: must be a group { NAME = \"value\"; }" },
+	{ __LINE__, "cgi_env value a number", NULL, "cgi_env = {\n  A = 1; };\n", 2,
+	  "cgi_env.A: must be a string" },
+	{ __LINE__, "cgi_env value a group", NULL, "cgi_env = { A = { }; };\n", 1,
+	  "cgi_env.A: must be a string" },
+	{ __LINE__, "cgi_env name with '-'", NULL, "cgi_env = { APP-ENV = \"x\"; };\n", 1,
+	  "cgi_env: 'APP-ENV' " BADNAME },
+	{ __LINE__, "cgi_env name with '*'", NULL, "cgi_env = { A* = \"x\"; };\n", 1,
+	  "cgi_env: 'A*' " BADNAME },
+	{ __LINE__, "HTTP_*", NULL, "cgi_env = {\n  HTTP_HOST = \"x\"; };\n", 2,
+	  "cgi_env: 'HTTP_HOST' " SHADOW },
+	{ __LINE__, "HTTP_PROXY (httpoxy)", NULL, "cgi_env = { HTTP_PROXY = \"x\"; };\n", 1,
+	  "cgi_env: 'HTTP_PROXY' " SHADOW },
+	{ __LINE__, "REMOTE_*", NULL, "cgi_env = { REMOTE_HOST = \"x\"; };\n", 1,
+	  "cgi_env: 'REMOTE_HOST' " SHADOW },
+	{ __LINE__, "SERVER_*", NULL, "cgi_env = { SERVER_ADMIN = \"x\"; };\n", 1,
+	  "cgi_env: 'SERVER_ADMIN' " SHADOW },
+	{ __LINE__, "REDIRECT_*", NULL, "cgi_env = { REDIRECT_STATUS = \"200\"; };\n", 1,
+	  "cgi_env: 'REDIRECT_STATUS' " SHADOW },
+	{ __LINE__, "PFHTTPD_*", NULL, "cgi_env = { PFHTTPD_PEER_ADDR = \"x\"; };\n", 1,
+	  "cgi_env: 'PFHTTPD_PEER_ADDR' " SHADOW },
+	{ __LINE__, "PATH_INFO", NULL, "cgi_env = { PATH_INFO = \"x\"; };\n", 1,
+	  "cgi_env: 'PATH_INFO' " SHADOW },
+	{ __LINE__, "PATH_TRANSLATED", NULL, "cgi_env = { PATH_TRANSLATED = \"x\"; };\n", 1,
+	  "cgi_env: 'PATH_TRANSLATED' " SHADOW },
+	{ __LINE__, "SCRIPT_NAME", NULL, "cgi_env = { SCRIPT_NAME = \"x\"; };\n", 1,
+	  "cgi_env: 'SCRIPT_NAME' " SHADOW },
+	{ __LINE__, "SCRIPT_FILENAME", NULL, "cgi_env = { SCRIPT_FILENAME = \"x\"; };\n", 1,
+	  "cgi_env: 'SCRIPT_FILENAME' " SHADOW },
+	{ __LINE__, "QUERY_STRING", NULL, "cgi_env = { QUERY_STRING = \"x\"; };\n", 1,
+	  "cgi_env: 'QUERY_STRING' " SHADOW },
+	{ __LINE__, "REQUEST_METHOD", NULL, "cgi_env = { REQUEST_METHOD = \"x\"; };\n", 1,
+	  "cgi_env: 'REQUEST_METHOD' " SHADOW },
+	{ __LINE__, "REQUEST_URI", NULL, "cgi_env = { REQUEST_URI = \"x\"; };\n", 1,
+	  "cgi_env: 'REQUEST_URI' " SHADOW },
+	{ __LINE__, "CONTENT_TYPE", NULL, "cgi_env = { CONTENT_TYPE = \"x\"; };\n", 1,
+	  "cgi_env: 'CONTENT_TYPE' " SHADOW },
+	{ __LINE__, "CONTENT_LENGTH", NULL, "cgi_env = { CONTENT_LENGTH = \"1\"; };\n", 1,
+	  "cgi_env: 'CONTENT_LENGTH' " SHADOW },
+	{ __LINE__, "GATEWAY_INTERFACE", NULL, "cgi_env = { GATEWAY_INTERFACE = \"x\"; };\n", 1,
+	  "cgi_env: 'GATEWAY_INTERFACE' " SHADOW },
+	{ __LINE__, "AUTH_TYPE", NULL, "cgi_env = { AUTH_TYPE = \"x\"; };\n", 1,
+	  "cgi_env: 'AUTH_TYPE' " SHADOW },
+	{ __LINE__, "DOCUMENT_ROOT", NULL, "cgi_env = { DOCUMENT_ROOT = \"x\"; };\n", 1,
+	  "cgi_env: 'DOCUMENT_ROOT' " SHADOW },
+	{ __LINE__, "PATH (cgi.path)", NULL, "cgi_env = { PATH = \"/tmp\"; };\n", 1,
+	  "cgi_env: 'PATH' " SHADOW },
+	{ __LINE__, "LD_PRELOAD", NULL, "cgi_env = { LD_PRELOAD = \"/tmp/x.so\"; };\n", 1,
+	  "cgi_env: 'LD_PRELOAD' " STEERS },
+	{ __LINE__, "BASH_ENV", NULL, "cgi_env = { BASH_ENV = \"/tmp/x\"; };\n", 1,
+	  "cgi_env: 'BASH_ENV' " STEERS },
+	{ __LINE__, "PHPRC", NULL, "cgi_env = { PHPRC = \"/tmp\"; };\n", 1,
+	  "cgi_env: 'PHPRC' " STEERS },
+	{ __LINE__, "a bad name after good ones", NULL,
+	  "cgi_env = { A = \"1\";\n  B = \"2\";\n  SERVER_NAME = \"x\"; };\n", 3,
+	  "cgi_env: 'SERVER_NAME' " SHADOW },
+	{ __LINE__, "vhost cgi_env bad", NULL,
+	  "vhosts = ( { server_name = \"a\";\n  cgi_env = { HTTP_X = \"1\"; }; } );\n", 2,
+	  "vhosts[0].cgi_env: 'HTTP_X' " SHADOW },
+	/* pass_env */
+	{ __LINE__, "pass_env a string", NULL, "pass_env = \"TZ\";\n", 1,
+	  "pass_env: must be a list of strings" },
+	{ __LINE__, "pass_env empty name", NULL, "pass_env = [ \"\" ];\n", 1,
+	  "pass_env: '' " BADNAME },
+	{ __LINE__, "pass_env digit first", NULL, "pass_env = [ \"1TZ\" ];\n", 1,
+	  "pass_env: '1TZ' " BADNAME },
+	{ __LINE__, "pass_env with '='", NULL, "pass_env = [ \"TZ=UTC\" ];\n", 1,
+	  "pass_env: 'TZ=UTC' " BADNAME },
+	{ __LINE__, "pass_env REMOTE_ADDR", NULL, "pass_env = [\n  \"REMOTE_ADDR\" ];\n", 2,
+	  "pass_env: 'REMOTE_ADDR' " SHADOW },
+	{ __LINE__, "pass_env HTTP_PROXY", NULL, "pass_env = [ \"HTTP_PROXY\" ];\n", 1,
+	  "pass_env: 'HTTP_PROXY' " SHADOW },
+	{ __LINE__, "pass_env LD_LIBRARY_PATH", NULL, "pass_env = [ \"LD_LIBRARY_PATH\" ];\n", 1,
+	  "pass_env: 'LD_LIBRARY_PATH' " STEERS },
+	{ __LINE__, "pass_env http_proxy", NULL, "pass_env = [ \"http_proxy\" ];\n", 1,
+	  "pass_env: 'http_proxy' " STEERS },
+	/* charset */
+	{ __LINE__, "charset a number", NULL, "charset = 8859;\n", 1, "charset: must be a string" },
+	{ __LINE__, "charset with a space", NULL, "charset = \"utf 8\";\n", 1,
+	  "charset: 'utf 8' " CHARSET },
+	{ __LINE__, "charset quoted", NULL, "charset = \"\\\"utf-8\\\"\";\n", 1,
+	  "charset: '\"utf-8\"' " CHARSET },
+	{ __LINE__, "charset with ';' (a second parameter)", NULL,
+	  "charset = \"utf-8; x=y\";\n", 1, "charset: 'utf-8; x=y' " CHARSET },
+	{ __LINE__, "vhost charset bad", NULL,
+	  "vhosts = ( { server_name = \"a\";\n  charset = \"a/b\"; } );\n", 2,
+	  "vhosts[0].charset: 'a/b' " CHARSET },
+	{ __LINE__, "location headers bad", NULL,
+	  "locations = ( { path = \"/a/\";\n  headers = [ \"Date: x\" ]; } );\n", 2,
+	  "locations[0].headers: 'Date' " OWNED },
+	{ __LINE__, "location cgi_env bad", NULL,
+	  "locations = ( { path = \"/a/\";\n  cgi_env = { REMOTE_USER = \"x\"; }; } );\n", 2,
+	  "locations[0].cgi_env: 'REMOTE_USER' " SHADOW },
+	{ __LINE__, "location charset bad", NULL,
+	  "locations = ( { path = \"/a/\"; charset = \"a b\"; } );\n", 1,
+	  "locations[0].charset: 'a b' " CHARSET },
+	{ __LINE__, "server_tokens in a location", NULL,
+	  "locations = ( { path = \"/a/\"; server_tokens = false; } );\n", 1,
+	  "locations[0].server_tokens: not allowed in a location (only path, redirect and the "
+	  "per-path keys are)" },
+	/* server_tokens */
+	{ __LINE__, "server_tokens a string", NULL, "server_tokens = \"off\";\n", 1,
+	  "server_tokens: must be true or false" },
+	{ __LINE__, "server_tokens in a vhost", NULL,
+	  "vhosts = ( { server_name = \"a\";\n  server_tokens = false; } );\n", 2,
+	  "vhosts[0].server_tokens: not allowed in a vhost (only at the top level)" },
+};
+
+START_TEST(test_pathset_errors)
+{
+	check_err(&pathset_err_cases[_i]);
+}
+END_TEST
+
+/* -t's notice for a pass_env name the server's environment lacks: once, where it is written. */
+START_TEST(test_pass_env_notice)
+{
+	char *got = NULL, want[4096];
+	size_t len = 0;
+	struct conf c;
+	FILE *out;
+
+	ck_assert_int_eq(setenv("HDRS_SET", "1", 1), 0);
+	ck_assert_int_eq(unsetenv("HDRS_UNSET"), 0);
+	ck_assert_int_eq(unsetenv("HDRS_UNSET2"), 0);
+	ck_assert_int_eq(unsetenv("HDRS_UNSET3"), 0);
+	load_check("pass_env = [ \"HDRS_SET\", \"HDRS_UNSET\" ];\n"
+		   "vhosts = ( { server_name = \"a\"; },\n  { server_name = \"b\";\n"
+		   "  pass_env = [ \"HDRS_UNSET\", \"HDRS_UNSET2\" ];\n"
+		   "  locations = ( { path = \"/x/\";\n    pass_env = [ \"HDRS_UNSET3\" ]; } ); } );\n",
+		   &c);
+	snprintf(want, sizeof want,
+		 "%s:1: notice: pass_env: 'HDRS_UNSET' is not in the server's environment: "
+		 "scripts will not get it\n"
+		 "%s:4: notice: vhost 'b': pass_env: 'HDRS_UNSET2' is not in the server's "
+		 "environment: scripts will not get it\n"
+		 "%s:6: notice: vhost 'b': pass_env: 'HDRS_UNSET3' is not in the server's "
+		 "environment: scripts will not get it\n", c.file, c.file, c.file);
+	out = open_memstream(&got, &len);
+	ck_assert_ptr_nonnull(out);
+	conf_check_notices(&c, out);
+	ck_assert_int_eq(fclose(out), 0);
+	ck_assert_str_eq(got, want);
+	free(got);
+	conf_free(&c);
+}
+END_TEST
+
 /* ---- the key table against the documentation ------------------------------ */
 
 /* The whole of a file of the source tree (the suites run from its top). */
@@ -2511,6 +2847,11 @@ static Suite *conf_suite(void)
 	tcase_add_test(paths, test_server_root_slash);
 	tcase_add_loop_test(bad, test_errors, 0,
 			    (int)(sizeof err_cases / sizeof err_cases[0]));
+	tcase_add_loop_test(bad, test_pathset_errors, 0,
+			    (int)(sizeof pathset_err_cases / sizeof pathset_err_cases[0]));
+	tcase_add_test(core, test_pathset);
+	tcase_add_test(core, test_pathset_defaults);
+	tcase_add_test(core, test_pathset_location);
 	tcase_add_test(bad, test_missing_file);
 	tcase_add_test(bad, test_small_err_buffer);
 	tcase_set_timeout(listen, 10);
@@ -2525,6 +2866,7 @@ static Suite *conf_suite(void)
 	tcase_add_loop_test(check, test_check, 0,
 			    (int)(sizeof check_cases / sizeof check_cases[0]));
 	tcase_add_test(check, test_check_cgi_directory_gone);
+	tcase_add_test(check, test_pass_env_notice);
 	tcase_add_loop_test(check, test_check_notices, 0,
 			    (int)(sizeof notice_cases / sizeof notice_cases[0]));
 	suite_add_tcase(s, check);

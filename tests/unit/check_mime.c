@@ -370,6 +370,50 @@ END_TEST
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* mime_type_len: the type without the table's own charset, so a path's charset can replace it. */
+static const struct type_len_case {
+	int line;
+	const char *desc;
+	const char *value;
+	size_t len;
+	bool textual;
+} type_len_cases[] = {
+	{ __LINE__, "a text type", "text/html; charset=utf-8", 9, true },
+	{ __LINE__, "a textual application type", "application/json; charset=utf-8", 16, true },
+	{ __LINE__, "an image", "image/png", 9, false },
+	{ __LINE__, "the default", "application/octet-stream", 24, false },
+	{ __LINE__, "only the suffix, nothing before", "; charset=utf-8", 15, false },
+	{ __LINE__, "another charset is not the table's", "text/x; charset=latin1", 22, false },
+	{ __LINE__, "empty", "", 0, false },
+};
+
+START_TEST(test_type_len)
+{
+	const struct type_len_case *c = &type_len_cases[_i];
+	bool textual = !c->textual;
+
+	ck_assert_msg(mime_type_len(c->value, &textual) == c->len && textual == c->textual,
+		      "line %d (%s)", c->line, c->desc);
+}
+END_TEST
+
+/* Every textual built-in type comes with the table's suffix; mime_type_len finds it. */
+START_TEST(test_type_len_lookup)
+{
+	struct mime_table *t = mime_new();
+	bool textual;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(mime_type_len(mime_lookup(t, "/a.css", 6), &textual), 8);
+	ck_assert(textual);
+	ck_assert_uint_eq(mime_type_len(mime_lookup(t, "/a.svg", 6), &textual), 13);
+	ck_assert(textual);
+	ck_assert_uint_eq(mime_type_len(mime_lookup(t, "/a.png", 6), &textual), 9);
+	ck_assert(!textual);
+	mime_free(t);
+}
+END_TEST
+
 static Suite *mime_suite(void)
 {
 	Suite *s = suite_create("mime");
@@ -381,6 +425,8 @@ static Suite *mime_suite(void)
 	tcase_add_loop_test(core, test_builtin, 0, NELEM(builtin_cases));
 	tcase_add_test(core, test_len_bound);
 	tcase_add_test(core, test_free_null);
+	tcase_add_loop_test(core, test_type_len, 0, NELEM(type_len_cases));
+	tcase_add_test(core, test_type_len_lookup);
 	suite_add_tcase(s, core);
 
 	tcase_set_timeout(load, 10);
