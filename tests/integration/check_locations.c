@@ -211,6 +211,72 @@ START_TEST(test_log_and_keepalive)
 }
 END_TEST
 
+/*
+ * Per-path keys under a location (headers here, autoindex below): only its
+ * paths get them, merged with the top level's and the vhost's by name.
+ */
+START_TEST(test_location_headers)
+{
+	char extra[4096];
+
+	ck_assert_int_eq(hs_root_init(&srv), 0);
+	ck_assert_int_eq(hs_fixtures(&srv), 0);
+	ck_assert_int_eq(hs_put_str(&srv, "htdocs/static/a.txt", "static a\n"), 0);
+	ck_assert_int_eq(hs_put_str(&srv, "htdocs/files/f.txt", "file f\n"), 0);
+	hs_open_root(&srv);
+	snprintf(extra, sizeof(extra),
+		 "headers = [ \"X-Top: 1\", \"Cache-Control: no-cache\" ];\n"
+		 "locations = (\n"
+		 "  { path = \"/static/\"; headers = [ \"cache-control: max-age=60\", \"X-Static: yes\" ]; },\n"
+		 "  { path = \"/files/\"; autoindex = true; }\n"
+		 ");\n"
+		 "vhosts = ( { server_name = \"v.test\"; document_root = \"%s/htdocs\"; "
+		 "headers = [ \"X-Top: v\" ]; } );\n", srv.root);
+	if (hs_start(&srv, extra, text, sizeof(text)) != 0)
+		ck_abort_msg("cannot start %s: %s", hs_bin(), text);
+
+	ask("GET /static/a.txt HTTP/1.1\r\nHost: h.test\r\n\r\n", 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.body, "static a\n");
+	ck_assert_int_eq(hs_hdr_count(&resp, "Cache-Control"), 1);
+	ck_assert_str_eq(hs_hdr(&resp, "Cache-Control"), "max-age=60");
+	ck_assert_str_eq(hs_hdr(&resp, "X-Static"), "yes");
+	ck_assert_str_eq(hs_hdr(&resp, "X-Top"), "1");
+
+	/* Outside the location: the top level's only. */
+	ask("GET /hello.txt HTTP/1.1\r\nHost: h.test\r\n\r\n", 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(hs_hdr(&resp, "Cache-Control"), "no-cache");
+	ck_assert_ptr_null(hs_hdr(&resp, "X-Static"));
+	ck_assert_str_eq(hs_hdr(&resp, "X-Top"), "1");
+
+	/* The directory without its slash is the location's too (its redirect). */
+	ask("GET /static HTTP/1.1\r\nHost: h.test\r\n\r\n", 0);
+	ck_assert_int_eq(resp.status, 301);
+	ck_assert_str_eq(hs_hdr(&resp, "X-Static"), "yes");
+
+	/* A 404 below the location carries its fields as well. */
+	ask("GET /static/none HTTP/1.1\r\nHost: h.test\r\n\r\n", 0);
+	ck_assert_int_eq(resp.status, 404);
+	ck_assert_str_eq(hs_hdr(&resp, "X-Static"), "yes");
+
+	/* The vhost inherits the location, computed against its own headers. */
+	ask("GET /static/a.txt HTTP/1.1\r\nHost: v.test\r\n\r\n", 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(hs_hdr(&resp, "X-Top"), "v");
+	ck_assert_int_eq(hs_hdr_count(&resp, "X-Top"), 1);
+	ck_assert_str_eq(hs_hdr(&resp, "Cache-Control"), "max-age=60");
+	ck_assert_str_eq(hs_hdr(&resp, "X-Static"), "yes");
+
+	/* autoindex only under /files/. */
+	ask("GET /files/ HTTP/1.1\r\nHost: h.test\r\n\r\n", 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_ptr_nonnull(strstr(resp.body, "f.txt"));
+	ask("GET /static/ HTTP/1.1\r\nHost: h.test\r\n\r\n", 0);
+	ck_assert_int_eq(resp.status, 403);
+}
+END_TEST
+
 static Suite *locations_suite(void)
 {
 	Suite *s = suite_create("locations");
@@ -219,6 +285,7 @@ static Suite *locations_suite(void)
 	tcase_add_test(tc, test_redirects);
 	tcase_add_test(tc, test_head_and_body);
 	tcase_add_test(tc, test_log_and_keepalive);
+	tcase_add_test(tc, test_location_headers);
 	suite_add_tcase(s, tc);
 	return s;
 }

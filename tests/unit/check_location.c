@@ -328,6 +328,163 @@ START_TEST(test_example_locations)
 }
 END_TEST
 
+/* The shared-host example: its /srv/ paths made below tmpdir, which has them. */
+START_TEST(test_example_vhosts)
+{
+	static const char *const dirs[] = { "srv", "srv/example.com", "srv/example.com/htdocs",
+					     "srv/example.com/cgi-bin", "srv/example.org",
+					     "srv/example.org/htdocs" };
+	char text[8192], moved[16384], dir[PATH_MAX];
+	size_t n = 0;
+	struct conf c;
+
+	example_block("vhosts", text, sizeof text);
+	for (const char *p = text; *p; ) {
+		const char *hit = strstr(p, "\"/srv/");
+		size_t len = hit ? (size_t)(hit - p) + 1 : strlen(p);
+
+		ck_assert_uint_lt(n + len + strlen(tmpdir) + 1, sizeof moved);
+		memcpy(moved + n, p, len);
+		n += len;
+		p += len;
+		if (hit) {
+			memcpy(moved + n, tmpdir, strlen(tmpdir));
+			n += strlen(tmpdir);
+		}
+	}
+	moved[n] = '\0';
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		ck_assert_int_lt(snprintf(dir, sizeof dir, "%s/%s", tmpdir, dirs[i]), (int)sizeof dir);
+		ck_assert_int_eq(mkdir(dir, 0755), 0);
+	}
+	load_ok(moved, &c);
+	ck_assert_uint_eq(c.nvhosts, 2);
+	ck_assert_uint_ge(c.vhosts[0].nlocations, 3);
+	ck_assert_uint_ge(c.vhosts[1].nlocations, 2);
+	conf_free(&c);
+}
+END_TEST
+
+/* ---- merging: top level -> vhost -> location ---------------------------- */
+
+static const char merge_conf[] =
+	"headers = [ \"X-Frame-Options: DENY\", \"Cache-Control: no-cache\" ];\n"
+	"cgi_env = { A = \"top\"; B = \"top\"; };\n"
+	"pass_env = [ \"TZ\" ];\n"
+	"locations = (\n"
+	"  { path = \"/static/\"; headers = [ \"cache-control: max-age=60\" ]; precompressed = true; },\n"
+	"  { path = \"/app/\"; cgi_env = { B = \"app\"; C = \"app\"; }; pass_env = [ \"LANG\", \"TZ\" ];\n"
+	"    autoindex = true; },\n"
+	"  { path = \"/plain/\"; }\n"
+	");\n"
+	"vhosts = (\n"
+	"  { server_name = \"v.example\"; charset = \"iso-8859-1\";\n"
+	"    headers = [ \"X-Frame-Options: SAMEORIGIN\", \"X-V: 1\" ];\n"
+	"    locations = ( { path = \"/app/\"; charset = \"\"; } ); },\n"
+	"  { server_name = \"w.example\"; autoindex = true; precompressed = false; }\n"
+	");\n";
+
+/* list[0..n) is exactly the NULL-terminated want. */
+static void assert_list(int src_line, const char *what, char *const *list, size_t n,
+			const char *const *want)
+{
+	size_t i = 0;
+
+	for (; want[i]; i++) {
+		ck_assert_msg(i < n, "line %d (%s): %zu entries, want more", src_line, what, n);
+		ck_assert_msg(strcmp(list[i], want[i]) == 0, "line %d (%s): [%zu] '%s', want '%s'",
+			      src_line, what, i, list[i], want[i]);
+	}
+	ck_assert_msg(i == n, "line %d (%s): %zu entries, want %zu", src_line, what, n, i);
+}
+
+#define LIST(...) ((const char *const []){ __VA_ARGS__, NULL })
+#define NONE ((const char *const []){ NULL })
+
+struct merge_case {
+	int src_line;
+	const char *what;
+	int site;                    /* -1 the top level, else vhosts[site] */
+	const char *path;            /* a location's path; NULL: the site's own set */
+	const char *const *headers, *const *cgi_env, *const *pass_env;
+	bool autoindex, precompressed;
+	const char *charset;
+};
+
+static const struct merge_case merge_cases[] = {
+	{ __LINE__, "the top level's own", -1, NULL,
+	  LIST("X-Frame-Options: DENY", "Cache-Control: no-cache"), LIST("A=top", "B=top"),
+	  LIST("TZ"), false, false, "utf-8" },
+	{ __LINE__, "a location replaces a field of the same name (any case), keeps the rest",
+	  -1, "/static/", LIST("X-Frame-Options: DENY", "cache-control: max-age=60"),
+	  LIST("A=top", "B=top"), LIST("TZ"), false, true, "utf-8" },
+	{ __LINE__, "env: replaced by name, added; pass_env: a name named again moves last",
+	  -1, "/app/", LIST("X-Frame-Options: DENY", "Cache-Control: no-cache"),
+	  LIST("A=top", "B=app", "C=app"), LIST("LANG", "TZ"), true, false, "utf-8" },
+	{ __LINE__, "a location without keys: the site's", -1, "/plain/",
+	  LIST("X-Frame-Options: DENY", "Cache-Control: no-cache"), LIST("A=top", "B=top"),
+	  LIST("TZ"), false, false, "utf-8" },
+	{ __LINE__, "a vhost's headers merged into the top level's", 0, NULL,
+	  LIST("Cache-Control: no-cache", "X-Frame-Options: SAMEORIGIN", "X-V: 1"),
+	  LIST("A=top", "B=top"), LIST("TZ"), false, false, "iso-8859-1" },
+	{ __LINE__, "a vhost's own location: charset \"\" wins, nothing of the top's /app/",
+	  0, "/app/", LIST("Cache-Control: no-cache", "X-Frame-Options: SAMEORIGIN", "X-V: 1"),
+	  LIST("A=top", "B=top"), LIST("TZ"), false, false, "" },
+	{ __LINE__, "an inherited location computed against the vhost", 0, "/static/",
+	  LIST("X-Frame-Options: SAMEORIGIN", "X-V: 1", "cache-control: max-age=60"),
+	  LIST("A=top", "B=top"), LIST("TZ"), false, true, "iso-8859-1" },
+	{ __LINE__, "inherited, without keys: the vhost's charset", 0, "/plain/",
+	  LIST("Cache-Control: no-cache", "X-Frame-Options: SAMEORIGIN", "X-V: 1"),
+	  LIST("A=top", "B=top"), LIST("TZ"), false, false, "iso-8859-1" },
+	{ __LINE__, "another vhost: its autoindex under the top's location", 1, "/static/",
+	  LIST("X-Frame-Options: DENY", "cache-control: max-age=60"), LIST("A=top", "B=top"),
+	  LIST("TZ"), true, true, "utf-8" },
+	{ __LINE__, "a location's own scalar beats the vhost's", 1, "/app/",
+	  LIST("X-Frame-Options: DENY", "Cache-Control: no-cache"),
+	  LIST("A=top", "B=app", "C=app"), LIST("LANG", "TZ"), true, false, "utf-8" },
+};
+
+static const struct conf_pathset *merged_set(const struct conf *c, const struct merge_case *m)
+{
+	const struct conf_site *s = m->site < 0 ? &c->site : &c->vhosts[m->site];
+
+	if (!m->path)
+		return &s->set;
+	for (size_t i = 0; i < s->nlocations; i++)
+		if (strcmp(s->locations[i].path, m->path) == 0)
+			return &s->locations[i].set;
+	ck_abort_msg("line %d (%s): no location %s", m->src_line, m->what, m->path);
+	return NULL;
+}
+
+START_TEST(test_merge)
+{
+	struct conf c;
+
+	load_ok(merge_conf, &c);
+	for (size_t i = 0; i < sizeof merge_cases / sizeof merge_cases[0]; i++) {
+		const struct merge_case *m = &merge_cases[i];
+		const struct conf_pathset *set = merged_set(&c, m);
+
+		assert_list(m->src_line, m->what, set->headers, set->nheaders, m->headers);
+		assert_list(m->src_line, m->what, set->cgi_env, set->ncgi_env, m->cgi_env);
+		assert_list(m->src_line, m->what, set->pass_env, set->npass_env, m->pass_env);
+		ck_assert_msg(set->autoindex == m->autoindex, "line %d (%s): autoindex", m->src_line,
+			      m->what);
+		ck_assert_msg(set->precompressed == m->precompressed, "line %d (%s): precompressed",
+			      m->src_line, m->what);
+		ck_assert_msg(set->charset && strcmp(set->charset, m->charset) == 0,
+			      "line %d (%s): charset '%s', want '%s'", m->src_line, m->what,
+			      set->charset ? set->charset : "(null)", m->charset);
+	}
+	/* Every site and location owns its lists (conf_free frees each once). */
+	ck_assert_ptr_ne(c.site.locations[2].set.headers, c.site.set.headers);
+	ck_assert_ptr_ne(c.site.locations[2].set.headers[0], c.site.set.headers[0]);
+	ck_assert_ptr_ne(c.vhosts[1].locations[0].set.headers, c.site.locations[0].set.headers);
+	conf_free(&c);
+}
+END_TEST
+
 /* Two entries name the same thing (the merge's rule, conf_table.h). */
 struct same_case {
 	int src_line;
@@ -379,6 +536,8 @@ static Suite *location_suite(void)
 	tcase_add_test(conf, test_conf_locations);
 	tcase_add_test(conf, test_conf_no_locations);
 	tcase_add_test(conf, test_example_locations);
+	tcase_add_test(conf, test_merge);
+	tcase_add_test(conf, test_example_vhosts);
 	tcase_set_timeout(conf, 30);
 	suite_add_tcase(s, conf);
 	return s;
