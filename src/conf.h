@@ -21,7 +21,9 @@
  * names (a list such as index, error_pages or access is replaced whole; a
  * cgi or status group overrides key by key, what it leaves out coming from
  * the top level's, or from the defaults for a status group the top level
- * has not). server_name, aliases and default are never inherited. A vhost's
+ * has not). The per-path lists (headers, cgi_env, pass_env) are merged
+ * instead (struct conf_location's comment). server_name, aliases and
+ * default are never inherited. A vhost's
  * lines.* are those of its own keys, or the top level's for what it inherited.
  *
  * A struct conf owns all its memory (no two sites share a pointer); two can
