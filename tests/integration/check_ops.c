@@ -20,6 +20,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <pwd.h>
 #include <regex.h>
 #include <signal.h>
@@ -837,7 +838,12 @@ START_TEST(test_titles)
 	long long end = hs_now_ms() + HS_TIMEOUT_MS;
 
 	start_ops(GRACEFUL_S, NULL);
-	ck_assert(hs_cmdline(srv.pid, cmd, sizeof cmd) > 0);
+	/* The listener answers before the master has set its title (it does so
+	 * once its pool is forked): poll for it, bounded, as for the children. */
+	do {
+		ck_assert(hs_cmdline(srv.pid, cmd, sizeof cmd) > 0);
+	} while (strncmp(cmd, "pfhttpd: master process", 23) != 0 && hs_now_ms() < end &&
+		 poll(NULL, 0, 20) == 0);
 	ck_assert_msg(strncmp(cmd, "pfhttpd: master process", 23) == 0, "master cmdline: %s", cmd);
 	do {  /* a child just forked still shows the master's title */
 		n = hs_children(srv.pid, kids, 64);
