@@ -507,22 +507,9 @@ static int autoindex_listing(struct request *rq)
 	return r;
 }
 
-#define AUTOINDEX_METHODS "GET, HEAD, OPTIONS"
-
 int autoindex_serve(struct request *rq)
 {
-	int r;
+	int r = static_read_method(rq, "a directory listing");
 
-	switch (rq->hr.method) {
-	case HTTP_M_GET:
-	case HTTP_M_HEAD:
-		if ((r = request_discard_body(rq)) != 0)
-			return http_error(rq, r, NULL, "reading the request body");
-		return autoindex_listing(rq);
-	case HTTP_M_OPTIONS:
-		return resp_options(rq, AUTOINDEX_METHODS);
-	default:
-		return http_error(rq, 405, "Allow: " AUTOINDEX_METHODS "\r\n",
-				  "method not allowed for a directory listing");
-	}
+	return r == STATIC_READ_GO ? autoindex_listing(rq) : r;
 }

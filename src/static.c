@@ -465,9 +465,9 @@ static int static_send_file(struct request *rq, const struct static_file *f)
 	return static_send_body(rq, f, first, len);
 }
 
-/* 0, -1 (connection lost), or -2 (static_send_body: the file changed, nothing sent). */
-static int static_answer(struct request *rq, const struct static_file *f)
+int static_read_method(struct request *rq, const char *what)
 {
+	char why[128];
 	int r;
 
 	switch (rq->hr.method) {
@@ -475,13 +475,21 @@ static int static_answer(struct request *rq, const struct static_file *f)
 	case HTTP_M_HEAD:
 		if ((r = request_discard_body(rq)) != 0)
 			return http_error(rq, r, NULL, "reading the request body");
-		return static_send_file(rq, f);
+		return STATIC_READ_GO;
 	case HTTP_M_OPTIONS:
 		return resp_options(rq, STATIC_METHODS);
 	default:
-		return http_error(rq, 405, "Allow: " STATIC_METHODS "\r\n",
-				  "method not allowed for a static file");
+		snprintf(why, sizeof(why), "method not allowed for %s", what);
+		return http_error(rq, 405, "Allow: " STATIC_METHODS "\r\n", why);
 	}
+}
+
+/* 0, -1 (connection lost), or -2 (static_send_body: the file changed, nothing sent). */
+static int static_answer(struct request *rq, const struct static_file *f)
+{
+	int r = static_read_method(rq, "a static file");
+
+	return r == STATIC_READ_GO ? static_send_file(rq, f) : r;
 }
 
 /* ---- precompressed variants (issue 10) ------------------------------------ */

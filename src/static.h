@@ -38,4 +38,14 @@ int static_open_beneath(int dirfd, const char *dir, const char *rel, int flags);
 /* Answer rq from the file system. 0, or -1 when the connection was lost. */
 int static_serve(struct request *rq);
 
+/*
+ * The methods a read-only resource answers (RFC 9110 9.3: GET, HEAD,
+ * OPTIONS; 405 with Allow for the rest). STATIC_READ_GO for GET or HEAD,
+ * once a request body was discarded: the caller sends the resource;
+ * otherwise the answer was sent here and its result (0, -1) is returned.
+ * what names the resource in the 405's log line.
+ */
+#define STATIC_READ_GO 1
+int static_read_method(struct request *rq, const char *what);
+
 #endif
