@@ -512,7 +512,7 @@ START_TEST(test_reload_new_root_no_leak)
 	ck_assert_int_eq(served_root(&resp), 0);
 	hs_sleep_ms(200);  /* let the pool settle before counting */
 	nw0 = hs_workers(srv.pid, w0, 64);
-	fd0 = hs_fd_count(srv.pid);
+	fd0 = hs_fd_count_settled(srv.pid);
 	kids0 = live_children(srv.pid);
 	ino0 = hs_listen_inode(srv.port);
 	ck_assert(ino0 != 0 && fd0 > 0);

@@ -490,7 +490,7 @@ START_TEST(test_keeper_killed)
 	while ((keeper = hs_keeper_pid(srv.pid)) == 0 && hs_now_ms() < end)
 		hs_sleep_ms(20);
 	ck_assert_msg(keeper > 0, "no child titled 'keeper process'");
-	fd0 = hs_fd_count(srv.pid);
+	fd0 = hs_fd_count_settled(srv.pid);
 	kfd0 = hs_fd_count(keeper);
 	for (int i = 0; i < NHELD; i++) {
 		ck_assert_int_eq(hs_conn_open(&srv, &held[i]), 0);
@@ -637,6 +637,43 @@ static int lowest_free_fd(pid_t pid)
 }
 
 /*
+ * Has pid opened its wake eventfd, the last descriptor a worker opens
+ * before it waits (worker_epoll)? A worker titled but still starting up
+ * would otherwise get the lowered limit on its own epoll_create1, and exit
+ * (CI under SAN=1 saw it: "worker exited with status 1").
+ */
+static bool has_eventfd(pid_t pid)
+{
+	char path[64], link[64];
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return false;
+	while (!found && (de = readdir(d)) != NULL) {
+		ssize_t n = readlinkat(dirfd(d), de->d_name, link, sizeof link - 1);
+
+		if (n > 0) {
+			link[n] = '\0';
+			found = strcmp(link, "anon_inode:[eventfd]") == 0;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static bool worker_started(pid_t pid)
+{
+	long long end = hs_now_ms() + HS_TIMEOUT_MS;
+
+	while (!has_eventfd(pid) && hs_now_ms() < end)
+		hs_sleep_ms(10);
+	return has_eventfd(pid);
+}
+
+/*
  * Workers with no descriptor to spare: accept() fails with EMFILE.
  * Each says so in the error log and waits before trying again (no busy
  * loop); the master and the keeper go on, and once descriptors are free
@@ -653,9 +690,11 @@ START_TEST(test_accept_emfile)
 	ck_assert_int_eq(hs_workers(srv.pid, w, 8), 2);
 	/* Each worker's limit lowered (prlimit(2)) to its lowest free number: accept()'s is refused. */
 	for (int i = 0; i < 2; i++) {
-		int n = lowest_free_fd(w[i]);
 		struct rlimit rl;
+		int n;
 
+		ck_assert_msg(worker_started(w[i]), "worker %d has no eventfd", (int)w[i]);
+		n = lowest_free_fd(w[i]);
 		ck_assert_int_gt(n, 0);
 		ck_assert_int_eq(prlimit(w[i], RLIMIT_NOFILE, NULL, &was[i]), 0);
 		rl = was[i];

@@ -882,6 +882,22 @@ int hs_fd_count(pid_t pid)
 	return n;
 }
 
+int hs_fd_count_settled(pid_t pid)
+{
+	long long end = hs_now_ms() + HS_TIMEOUT_MS;
+	int n = hs_fd_count(pid), same = 0;
+
+	while (same < 2 && hs_now_ms() < end) {
+		int m;
+
+		hs_sleep_ms(50);
+		m = hs_fd_count(pid);
+		same = m == n ? same + 1 : 0;
+		n = m;
+	}
+	return n;
+}
+
 int hs_fd_count_under(pid_t pid, const char *prefix)
 {
 	char dir[64], link[320], target[4096];

@@ -187,10 +187,16 @@ int hs_descendants(pid_t pid, pid_t *out, int max);
  */
 ssize_t hs_cmdline(pid_t pid, char *buf, size_t cap);
 
-/* Entries in /proc/PID/fd, or -1. */
 /* mkdtemp made the run directory and s's root 0700: open both to other users (workers). */
 void hs_open_root(const struct hs_server *s);
+/* Entries in /proc/PID/fd, or -1. */
 int hs_fd_count(pid_t pid);
+/*
+ * hs_fd_count once it holds still (three equal readings 50 ms apart, within
+ * HS_TIMEOUT_MS): a master that just forked holds the child's end of a
+ * socketpair until fork() returns to it, which a loaded machine delays.
+ */
+int hs_fd_count_settled(pid_t pid);
 /* How many of pid's descriptors name a file whose path starts with prefix; -1 on error. */
 int hs_fd_count_under(pid_t pid, const char *prefix);
 
