@@ -4,7 +4,7 @@
 #
 #   bash bench/bench.sh            3 rounds, 10 s per cell (make bench)
 #   QUICK=1 bash bench/bench.sh    1 round, 3 s per cell, 200 (g) samples
-#   ROUNDS=, DURATION=, G_SAMPLES=, SERVERS="pfhttpd nginx" override either.
+#   ROUNDS=, DURATION=, G_SAMPLES=, SERVERS="pfhttpd nginx", SCENARIOS="a b" override either.
 #
 # Every server runs from a configuration generated from bench/conf/*.in into
 # bench/results/<date>/conf/, on a free 127.0.0.1 port, in the foreground as
@@ -221,7 +221,7 @@ declare -A S_PATH=([a]=/1k.html [b]=/1k.html [c]=/10m.bin [d]=/cgi-bin/hello \
 declare -A S_EXPECT=([a]=1k.html [b]=1k.html [c]=10m.bin [d]=hello.txt [e]=form.txt \
 	[f]=contact.html [g]=1k.html)
 declare -A S_KIND=([a]=get [b]=close [c]=get [d]=get [e]=post [f]=post [g]=get)
-SCENARIOS="a b c d e f g"
+SCENARIOS=${SCENARIOS:-"a b c d e f g"}
 
 # ---- the machine and the versions, for the report ---------------------
 

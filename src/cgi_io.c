@@ -472,7 +472,7 @@ static void cgi_io_pump(struct cgi_io *io)
 			left = 1000;
 		if (cgi_io_hold(io, &left) < 0)
 			break;
-		if (poll(pfd, (nfds_t)n, (int)left) < 0 && errno != EINTR) {
+		if (conn_poll(pfd, (nfds_t)n, (int)left) < 0 && errno != EINTR) {
 			log_error(LOG_ERR, "poll: %s", strerror(errno));
 			io->end = CGI_END_ABORT;
 			break;
@@ -503,10 +503,10 @@ static int cgi_io_wait(struct cgi_io *io, int64_t deadline, int *status)
 			return 0;
 		if (io->p->err_fd >= 0) {
 			struct pollfd pfd = { .fd = io->p->err_fd, .events = POLLIN };
-			if (poll(&pfd, 1, 50) > 0)
+			if (conn_poll(&pfd, 1, 50) > 0)
 				cgi_io_read_stderr(io);
 		} else {
-			poll(NULL, 0, 50);
+			conn_poll(NULL, 0, 50);
 		}
 	}
 }

@@ -25,6 +25,23 @@ int64_t conn_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void (*conn_wait_hook)(void);
+
+int conn_poll(struct pollfd *pfd, nfds_t n, int timeout_ms)
+{
+	if (conn_wait_hook && (timeout_ms < 0 || timeout_ms > CONN_HOLD_MS)) {
+		int r = poll(pfd, n, CONN_HOLD_MS);
+
+		if (r != 0)
+			return r;
+		if (conn_wait_hook)
+			conn_wait_hook();
+		if (timeout_ms > 0)
+			timeout_ms -= CONN_HOLD_MS;
+	}
+	return poll(pfd, n, timeout_ms);
+}
+
 int conn_alloc(struct conn *c, size_t in_cap)
 {
 	memset(c, 0, sizeof(*c));
@@ -116,7 +133,7 @@ bool conn_linger(struct conn *c, int64_t deadline_ms)
 		}
 		if (n > 0)
 			continue;
-		if (left <= 0 || poll(&pfd, 1, left > 100 ? 100 : (int)left) < 0)
+		if (left <= 0 || conn_poll(&pfd, 1, left > 100 ? 100 : (int)left) < 0)
 			return false;
 	}
 }
@@ -189,7 +206,7 @@ static int conn_wait(struct conn *c, short events, int64_t deadline)
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		r = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
+		r = conn_poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
 		if (r > 0)
 			return 1;
 		if (r < 0 && errno != EINTR)

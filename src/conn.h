@@ -17,6 +17,7 @@
 #define PFHTTPD_CONN_H
 
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -71,6 +72,21 @@ enum { CONN_RETIRE_NONE, CONN_RETIRE_CLOSE, CONN_RETIRE_HANDOFF };
 extern volatile sig_atomic_t conn_retiring;
 
 int64_t conn_now_ms(void);
+
+/*
+ * Set by a worker while it holds parked keep-alive connections (park.h):
+ * lets them all go to the keeper, and clears itself. conn_poll calls it
+ * once a wait has lasted CONN_HOLD_MS, so no parked client waits longer
+ * than that behind another client's slow request; NULL: nothing held.
+ */
+extern void (*conn_wait_hook)(void);
+#define CONN_HOLD_MS 5
+
+/*
+ * poll(2) for every wait of a worker (a client, a script's pipes): after
+ * CONN_HOLD_MS with nothing ready, conn_wait_hook's turn, then the rest.
+ */
+int conn_poll(struct pollfd *pfd, nfds_t n, int timeout_ms);
 
 /* Once per worker. */
 int conn_alloc(struct conn *c, size_t in_cap);

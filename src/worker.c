@@ -17,6 +17,7 @@
 #include "handoff.h"
 #include "ipmatch.h"
 #include "log.h"
+#include "park.h"
 #include "proxy_proto.h"
 #include "request.h"
 #include "scoreboard.h"
@@ -24,6 +25,13 @@
 #define WORKER_HANDOFF_WAIT_MS 50 /* for room in the keeper's queue, before holding the connection here */
 #define WORKER_LINGER_GRACE_MS 1  /* for a closing client's EOF, before the keeper waits for it */
 #define WORKER_LOG_BUFFER 8192    /* access-log bytes gathered per write (log.h): 40-90 lines */
+/*
+ * A parked connection idle this long goes to the keeper: a client that has
+ * not asked for a second is one a person is reading a page on, and may
+ * stay idle for the rest of timeouts.keepalive; the keeper holds thousands
+ * of them in one process. Busy clients ask again in microseconds.
+ */
+#define WORKER_PARK_IDLE_MS 1000
 
 /* The worker's state that its signal handlers and loop share. */
 static struct {
@@ -36,6 +44,9 @@ static struct {
 	struct sockaddr_storage *local; /* per listening socket: its address, if not a wildcard */
 	bool *local_known;
 	bool broken;                 /* the wait itself failed: exit 1, the master forks another */
+	struct park park;            /* keep-alive connections between requests (park.h) */
+	bool watched;                /* the connection being served is in ep (it was parked here) */
+	bool letting_go;             /* worker_park_let_go runs: conn_wait_hook must not re-enter */
 } w;
 
 /*
@@ -268,32 +279,169 @@ static bool worker_handoff_retry(const struct handoff *h)
 	return handoff_send(w.a->inbox, h) == 0;
 }
 
-/* Give the connection to the keeper. true: it holds it now; false: keep serving it here. */
-static bool worker_handoff(struct conn *c, bool first, uint32_t flags)
+/* Send fd with its first len bytes to the keeper: true when it holds it (fd is no longer ours). */
+static bool worker_send(int fd, uint32_t flags, int64_t deadline_ms, const struct sockaddr_storage *peer,
+			const struct sockaddr_storage *local, const char *bytes, size_t len)
 {
 	struct handoff *h = w.h;
-	size_t len = c->c_in_len - c->c_in_pos;
 
-	/* More than a message carries (a huge head): the worker keeps it, as before there was a keeper. */
-	if (w.a->inbox < 0 || len >= HANDOFF_MAX_BYTES)
-		return false;
-	h->fd = c->c_fd;
-	h->flags = (first ? HANDOFF_FIRST : 0) | (c->c_ip_counted ? HANDOFF_COUNTED : 0) | flags;
-	h->deadline_ms = c->c_deadline_ms;
+	h->fd = fd;
+	h->flags = flags;
+	h->deadline_ms = deadline_ms;
 	h->header_ms = (uint32_t)w.a->site->conf->timeouts.header * 1000u;
 	h->len = (uint32_t)len;
-	h->peer = c->c_peer_addr;
-	h->local = c->c_local_addr;
-	memcpy(h->buf, c->c_in + c->c_in_pos, len);
+	h->peer = *peer;
+	h->local = *local;
+	if (len > 0)
+		memcpy(h->buf, bytes, len);
 	if (handoff_send(w.a->inbox, h) < 0 && !worker_handoff_retry(h)) {
 		log_error(errno == EAGAIN ? LOG_DEBUG : LOG_WARN,
 			  "cannot hand a connection to the keeper: %s", strerror(errno));
 		return false;
 	}
+	return true;
+}
+
+/*
+ * c leaves this worker (closed, or sent on): out of the epoll it was parked
+ * in first. Closing alone would not remove it while another process (the
+ * keeper, a message in flight) still holds the socket.
+ */
+static void worker_unwatch(const struct conn *c)
+{
+	if (!w.watched)
+		return;
+	if (epoll_ctl(w.ep, EPOLL_CTL_DEL, c->c_fd, NULL) < 0)
+		log_error(LOG_ERR, "epoll_ctl: %s", strerror(errno));
+	w.watched = false;
+}
+
+/* Give the connection to the keeper. true: it holds it now; false: keep serving it here. */
+static bool worker_handoff(struct conn *c, bool first, uint32_t flags)
+{
+	size_t len = c->c_in_len - c->c_in_pos;
+
+	/* More than a message carries (a huge head): the worker keeps it, as before there was a keeper. */
+	if (w.a->inbox < 0 || len >= HANDOFF_MAX_BYTES)
+		return false;
+	worker_unwatch(c);
+	flags |= (first ? HANDOFF_FIRST : 0) | (c->c_ip_counted ? HANDOFF_COUNTED : 0);
+	if (!worker_send(c->c_fd, flags, c->c_deadline_ms, &c->c_peer_addr, &c->c_local_addr,
+			 c->c_in + c->c_in_pos, len))
+		return false;
 	c->c_deadline_ms = 0;
 	worker_ip_let_go(c, false);
 	conn_release(c);
 	return true;
+}
+
+/* ---- parked keep-alive connections (park.h) ---- */
+
+/* Hold pc in ep under a new key, armed for one event; false: it could not be (pc not parked). */
+static bool worker_park_arm(struct park_conn *pc, int op)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT };
+
+	if ((ev.data.u64 = park_put(&w.park, pc)) == 0)
+		return false;
+	if (epoll_ctl(w.ep, op, pc->fd, &ev) == 0)
+		return true;
+	log_error(LOG_ERR, "epoll_ctl: %s", strerror(errno));
+	park_take(&w.park, ev.data.u64, pc);
+	return false;
+}
+
+/*
+ * A parked connection leaves for the keeper, which holds it until its
+ * keep-alive deadline. When the keeper cannot take it and stay is true,
+ * it stays parked here until then, as a connection being served stays
+ * with its worker; otherwise (the deadline has passed, the worker stops)
+ * it is closed: an idle keep-alive connection may be closed at any time,
+ * RFC 9112 9.3, and its client retries.
+ */
+static void worker_park_out(struct park_conn *pc, bool stay)
+{
+	bool live = conn_now_ms() < pc->deadline_ms;
+
+	if (epoll_ctl(w.ep, EPOLL_CTL_DEL, pc->fd, NULL) < 0)
+		log_error(LOG_ERR, "epoll_ctl: %s", strerror(errno));
+	if (live && w.a->inbox >= 0 &&
+	    worker_send(pc->fd, 0, pc->deadline_ms, &pc->peer, &pc->local, NULL, 0))
+		return;
+	pc->due_ms = pc->deadline_ms;
+	if (!live || !stay || !worker_park_arm(pc, EPOLL_CTL_ADD))
+		close(pc->fd);
+}
+
+/* Every parked connection leaves (worker_park_out); those the keeper cannot take stay if stay. */
+static void worker_park_empty(bool stay)
+{
+	struct park_conn out[PARK_MAX];
+	size_t n = 0;
+
+	w.letting_go = true;
+	while (n < PARK_MAX && park_take_any(&w.park, &out[n]))
+		n++;
+	for (size_t i = 0; i < n; i++)
+		worker_park_out(&out[i], stay);
+	/* What stayed is the keeper's trouble: not tried again at every wait, only with the next park. */
+	conn_wait_hook = NULL;
+	w.letting_go = false;
+}
+
+/*
+ * conn_wait_hook: the worker is about to wait for something (a slow
+ * client, a script) while connections are parked here; their next
+ * requests must not wait behind it, so the keeper takes them, and hands
+ * each to whichever worker is idle when it asks. What the keeper cannot
+ * take stays (and waits).
+ */
+static void worker_park_let_go(void)
+{
+	if (!w.letting_go)
+		worker_park_empty(true);
+}
+
+/*
+ * Park c: its response is out and nothing of its next request is here.
+ * Not a connection counted for limits.connections_per_ip: the scoreboard
+ * keeps one held address per worker, for the master to give back if the
+ * worker dies. Its key goes into ep with EPOLLONESHOT: the event that
+ * wakes the worker for it disarms it, so no other wait sees it while it
+ * is served. true: parked (c is released); false: it stays c.
+ */
+static bool worker_park(struct conn *c)
+{
+	int64_t now = conn_now_ms();
+	struct park_conn pc = {
+		.fd = c->c_fd, .peer = c->c_peer_addr, .local = c->c_local_addr,
+		.deadline_ms = now + w.a->site->conf->timeouts.keepalive * 1000LL,
+	};
+
+	if (c->c_ip_counted || c->c_in_pos != c->c_in_len)
+		return false;
+	/* Without a keeper it stays parked until timeouts.keepalive ends. */
+	pc.due_ms = w.a->inbox >= 0 && now + WORKER_PARK_IDLE_MS < pc.deadline_ms ?
+		    now + WORKER_PARK_IDLE_MS : pc.deadline_ms;
+	if (!worker_park_arm(&pc, w.watched ? EPOLL_CTL_MOD : EPOLL_CTL_ADD))
+		return false;
+	w.watched = false;
+	conn_release(c);
+	conn_wait_hook = worker_park_let_go;
+	return true;
+}
+
+/* Parked connections idle for WORKER_PARK_IDLE_MS go to the keeper; past timeouts.keepalive, closed. */
+static void worker_park_expire(void)
+{
+	int64_t now = conn_now_ms();
+	struct park_conn pc;
+
+	/* One that stays (the keeper could not take it) is due only at its deadline: no loop. */
+	while (park_take_due(&w.park, now, &pc))
+		worker_park_out(&pc, true);
+	if (w.park.n == 0)
+		conn_wait_hook = NULL;
 }
 
 /*
@@ -310,10 +458,21 @@ static bool worker_others_wait(const struct conn *c)
 	return poll(w.pfds, (nfds_t)w.npfds, 0) > 0;
 }
 
-/* After a response on a connection that stays open: is it time to let it go? */
+/* Is c leaving this worker after the response (the worker exits), which it then leaves to the keeper? */
+static bool worker_leaving(const struct request_ctx *x)
+{
+	return x->last || conn_retiring == CONN_RETIRE_HANDOFF;
+}
+
+/*
+ * After a response on a connection that stays open and could not be
+ * parked: is it time to let it go? With every parking place taken, it
+ * goes at once rather than wait here.
+ */
 static bool worker_must_let_go(const struct request_ctx *x, const struct conn *c)
 {
-	return x->last || conn_retiring == CONN_RETIRE_HANDOFF || worker_others_wait(c);
+	return worker_leaving(x) || worker_others_wait(c) ||
+	       (w.park.n == PARK_MAX && c->c_in_len == c->c_in_pos);
 }
 
 /*
@@ -326,6 +485,7 @@ static bool worker_must_let_go(const struct request_ctx *x, const struct conn *c
  */
 static void worker_close(struct conn *c)
 {
+	worker_unwatch(c);
 	if (conn_close_quiet(c)) {
 		worker_ip_let_go(c, true);
 		return;
@@ -375,6 +535,8 @@ static void worker_serve(struct request_ctx *x, struct conn *c, bool first)
 		conn_rate_start(c, (uint32_t)cf->limits.min_send_rate, cf->timeouts.send,
 				(uint32_t)cf->limits.min_body_rate, cf->timeouts.body);
 		next = request_serve(x, w.a->site, c, first);
+		if (next == REQUEST_NEXT && !worker_leaving(x) && worker_park(c))
+			return;
 		if (next == REQUEST_NEXT && worker_must_let_go(x, c)) {
 			if (worker_let_go(c))
 				return;
@@ -515,13 +677,13 @@ static int worker_accept(int lfd, struct sockaddr_storage *peer)
 static int worker_epoll(void)
 {
 	/* This worker's own wake-up: an ordinary (not exclusive) member, index npfds. */
-	struct epoll_event wev = { .events = EPOLLIN, .data.u32 = (uint32_t)w.npfds };
+	struct epoll_event wev = { .events = EPOLLIN, .data.u64 = w.npfds };
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	if (ep < 0)
 		return -1;
 	for (size_t i = 0; i < w.npfds; i++) {
-		struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.u32 = (uint32_t)i };
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.u64 = i };
 
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, w.pfds[i].fd, &ev) < 0) {
 			close(ep);
@@ -536,6 +698,17 @@ static int worker_epoll(void)
 	return ep;
 }
 
+/* The wait's bound: buffered access-log lines (log.h) or a parked connection's due time. */
+static int worker_wait_ms(void)
+{
+	int64_t p = park_wait_ms(&w.park, conn_now_ms());
+	int l = log_flush_due_ms();
+
+	if (p < 0 || (l >= 0 && l < p))
+		return l;
+	return p > INT32_MAX ? INT32_MAX : (int)p;
+}
+
 /*
  * Wait for work. A stop signal that arrives after the flag check breaks
  * the wait through w.wake (worker_wake); one during it, with EINTR.
@@ -548,7 +721,7 @@ static int worker_wait(struct epoll_event *evs, int n)
 
 	if (conn_stopping || conn_retiring)
 		return -1;
-	r = epoll_wait(w.ep, evs, n, log_flush_due_ms());
+	r = epoll_wait(w.ep, evs, n, worker_wait_ms());
 	/* It would fail again at once: a worker that cannot wait exits, and is replaced. */
 	if (r < 0 && errno != EINTR) {
 		log_error(LOG_ERR, "epoll_wait: %s", strerror(errno));
@@ -563,7 +736,7 @@ static int worker_wait(struct epoll_event *evs, int n)
 static bool worker_ready(const struct epoll_event *evs, int n, size_t i)
 {
 	for (int k = 0; k < n; k++)
-		if (evs[k].data.u32 == i)
+		if (evs[k].data.u64 == i)
 			return true;
 	return false;
 }
@@ -597,28 +770,49 @@ static void worker_accept_more(struct request_ctx *x, struct conn *c, size_t i)
 	}
 }
 
+/* The parked connection key names has bytes (or its end) to read: serve it, unless let go meanwhile. */
+static void worker_serve_parked(struct request_ctx *x, struct conn *c, uint64_t key)
+{
+	struct park_conn pc;
+
+	if (!park_take(&w.park, key, &pc))
+		return;
+	if (w.park.n == 0)
+		conn_wait_hook = NULL;
+	conn_open(c, pc.fd, &pc.peer, &pc.local);
+	c->c_deadline_ms = pc.deadline_ms;
+	w.watched = true;
+	worker_idle(false);
+	worker_serve(x, c, false);
+}
+
 /*
- * Take one piece of work the wait found: a connection from the keeper
- * first, they waited longest. Even when a stop or retire signal came
- * right after the wait: EPOLLEXCLUSIVE woke this worker alone for it, so
- * a worker that left it would strand it until the next connection (the
- * notify cases of check_lifecycle fail so). A retiring worker hands it to
- * the keeper after its request (worker_serve). A connection still queued
- * when a worker exits after max_requests goes to its replacement, whose
- * epoll_ctl finds the socket ready.
+ * Take the work the wait found: a connection from the keeper first, they
+ * waited longest; then every parked connection that is ready (the event
+ * disarmed it: one left unserved would wait until it goes to the keeper);
+ * then a new one. Even when a stop or retire signal came right after the
+ * wait: EPOLLEXCLUSIVE woke this worker alone for it, so a worker that
+ * left it would strand it until the next connection (the notify cases of
+ * check_lifecycle fail so). A retiring worker hands it to the keeper after
+ * its request (worker_serve), and what is still parked then with it
+ * (worker_main). A connection still queued when a worker exits after
+ * max_requests goes to its replacement, whose epoll_ctl finds the socket
+ * ready.
  */
 static void worker_take(struct request_ctx *x, struct conn *c, const struct epoll_event *evs, int n)
 {
 	const struct worker_args *a = w.a;
+	bool handed = false;
 
-	if (a->outbox >= 0 && worker_ready(evs, n, a->nlfds)) {
-		if (handoff_recv(a->outbox, w.h) == 1) {
-			worker_idle(false);
-			worker_serve_handed(x, c);
-			return;
-		}
+	if (a->outbox >= 0 && worker_ready(evs, n, a->nlfds) && handoff_recv(a->outbox, w.h) == 1) {
+		worker_idle(false);
+		worker_serve_handed(x, c);
+		handed = true;
 	}
-	for (size_t i = 0; i < a->nlfds; i++) {
+	for (int k = 0; k < n && !worker_done(a); k++)
+		if (evs[k].data.u64 >= PARK_KEY_MIN)
+			worker_serve_parked(x, c, evs[k].data.u64);
+	for (size_t i = 0; i < a->nlfds && !handed; i++) {
 		struct sockaddr_storage peer;
 		int fd;
 
@@ -655,7 +849,7 @@ void worker_main(const struct worker_args *a)
 {
 	size_t n = a->nlfds + (a->outbox >= 0);
 	struct pollfd pfds[n];
-	struct epoll_event evs[n + 1]; /* + 1: the wake eventfd */
+	struct epoll_event evs[n + 1 + PARK_MAX]; /* + 1: the wake eventfd */
 	struct sockaddr_storage local[a->nlfds + 1]; /* + 1: never a zero-length array */
 	bool local_known[a->nlfds + 1];
 	struct request_ctx x;
@@ -663,6 +857,7 @@ void worker_main(const struct worker_args *a)
 
 	w.a = a;
 	w.wake = -1;
+	park_init(&w.park);
 	worker_signals();
 	w.pfds = pfds;
 	w.npfds = n;
@@ -681,9 +876,12 @@ void worker_main(const struct worker_args *a)
 		a->slot->state = SB_IDLE;
 		a->slot->request[0] = '\0';
 		worker_idle(true);
-		if ((r = worker_wait(evs, (int)n + 1)) > 0)
+		if ((r = worker_wait(evs, (int)(n + 1 + PARK_MAX))) > 0)
 			worker_take(&x, &c, evs, r);
+		worker_park_expire();
 	}
+	/* Retiring, or max_requests: the keeper keeps them; stopping: closed, as the keeper's own. */
+	worker_park_empty(!conn_stopping && conn_retiring != CONN_RETIRE_CLOSE);
 	worker_idle(false);
 	a->slot->state = SB_STOPPING;
 	log_flush(); /* stop, retire, max_requests, TERM: no buffered line is lost */

@@ -9,11 +9,15 @@
  * own scoreboard slot and the shared idle count. It waits for work in
  * exactly one place, its own epoll over the listening sockets and the
  * keeper's dispatch socket, registered EPOLLEXCLUSIVE so that one new
- * connection wakes one idle worker; while it serves a connection it waits for that
- * connection alone, and what would only be waiting (an idle keep-alive
- * connection, a head still arriving) it hands to the keeper. Signals:
- * TERM/INT stop at once, QUIT finishes the request in flight and closes,
- * WINCH finishes it and hands the connection to the keeper (reload, a
+ * connection wakes one idle worker, and the keep-alive connections it
+ * parked there between requests (park.h), served together when it wakes.
+ * It serves one request at a time; before it would wait for anything
+ * else (a slow client, a script) it hands what it holds parked to the
+ * keeper, as it does a connection idle for a second or a head still
+ * arriving. Signals:
+ * TERM/INT stop at once, QUIT finishes the request in flight and closes
+ * (parked connections too, as the keeper closes its own), WINCH finishes it
+ * and hands the connection and the parked ones to the keeper (reload, a
  * shrinking pool), USR1 adopts the log descriptors the master sent on ctl.
  * Its access-log lines are buffered (log.h): the wait wakes to write them
  * within a second, and every way out writes them first.

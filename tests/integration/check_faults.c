@@ -815,6 +815,24 @@ START_TEST(worker_cannot_hand_off)
 END_TEST
 
 /*
+ * Open c, get one answer on it, and wait until the keeper holds it: an
+ * idle keep-alive connection stays parked in its worker for a second
+ * first (park.h).
+ */
+static void idle_in_keeper(struct hs_conn *c)
+{
+	pid_t k = keeper();
+	int kfd0 = hs_fd_count_settled(k);
+
+	ck_assert_int_eq(hs_conn_open(&srv, c), 0);
+	ck_assert_int_eq(hs_send_str(c->fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_int_eq(hs_read_response(c, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_msg(hs_wait_fd_count(k, kfd0 + 1, 3000), "the keeper holds %d descriptors, %d before",
+		      hs_fd_count(k), kfd0);
+}
+
+/*
  * The keeper cannot give a connection back to a worker (sendmsg on the
  * outbox fails for good): it closes that one connection and logs it; the
  * client sees a close, never a hang, and the next connection works.
@@ -824,11 +842,7 @@ START_TEST(keeper_outbox_fails)
 	struct hs_conn c;
 
 	start(ONE_WORKER "timeouts = { header = 10; body = 30; keepalive = 60; send = 30; cgi = 60; };\n", "");
-	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
-	ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
-	ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
-	ck_assert_int_eq(resp.status, 200);
-	hs_sleep_ms(300); /* now idle in the keeper */
+	idle_in_keeper(&c);
 	fiu_ctrl(keeper(), "enable name=posix/io/net/sendmsg/fds,failinfo=9,onetime");
 	ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
 	ck_assert_msg(hs_wait_eof(&c, HS_TIMEOUT_MS) == 1 && c.len == 0, "no clean close: %.*s", (int)c.len, c.buf);
@@ -908,10 +922,7 @@ START_TEST(keeper_read_fails)
 	start(ONE_WORKER "log_level = \"debug\";\n"
 	      "timeouts = { header = 10; body = 30; keepalive = 60; send = 30; cgi = 60; };\n", "");
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
-		ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
-		ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
-		hs_sleep_ms(300); /* now idle in the keeper */
+		idle_in_keeper(&c);
 		fiu_ctrl(keeper(), rows[i].enable);
 		ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
 		if (rows[i].log == NULL) {

@@ -922,6 +922,110 @@ START_TEST(test_idle_scoreboard_pages)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/* parked keep-alive connections (park.h) */
+
+#define ONE_WORKER "workers = { start = 1; min_spare = 0; max_spare = 1; max = 1; max_requests = 0; };\n"
+#define NPARK 3
+
+/* The one worker of a ONE_WORKER pool, started and warm (its open-file cache holds hello.txt). */
+static pid_t one_worker(void)
+{
+	pid_t w[4];
+
+	ck_assert(hs_wait_children(srv.pid, 1, HS_TIMEOUT_MS));
+	ck_assert_int_eq(hs_workers(srv.pid, w, 4), 1);
+	ck_assert_int_eq(hs_exchange(&srv, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n"
+				     "Connection: close\r\n\r\n", &resp), 0);
+	ck_assert_int_eq(resp.status, 200);
+	return w[0];
+}
+
+/*
+ * A worker keeps the keep-alive connections it served between their
+ * requests, beside the listening socket, instead of waiting on one of
+ * them and handing the others to the keeper: one wake-up for whichever
+ * are ready (what (a) of make bench measures). Idle for a second, they go
+ * to the keeper, and still work from there.
+ */
+START_TEST(test_parked_in_worker)
+{
+	struct hs_conn c[NPARK];
+	pid_t worker, keeper;
+	int wfd0, kfd0;
+
+	start_pool(ONE_WORKER);
+	worker = one_worker();
+	keeper = hs_keeper_pid(srv.pid);
+	ck_assert_int_gt(keeper, 0);
+	wfd0 = hs_fd_count_settled(worker);
+	kfd0 = hs_fd_count_settled(keeper);
+	for (int i = 0; i < NPARK; i++) {
+		ck_assert_int_eq(hs_conn_open(&srv, &c[i]), 0);
+		ck_assert_int_eq(hs_send_str(c[i].fd, HELLO_REQ), 0);
+		ck_assert_int_eq(hs_read_response(&c[i], &resp, false, HS_TIMEOUT_MS), 0);
+		ck_assert_int_eq(resp.status, 200);
+	}
+	ck_assert_msg(hs_fd_count(worker) == wfd0 + NPARK && hs_fd_count(keeper) == kfd0,
+		      "worker %d descriptors (%d before), keeper %d (%d before)",
+		      hs_fd_count(worker), wfd0, hs_fd_count(keeper), kfd0);
+	/* Served again on the same connections, from the worker. */
+	for (int i = 0; i < NPARK; i++) {
+		ck_assert_int_eq(hs_send_str(c[i].fd, HELLO_REQ), 0);
+		ck_assert_int_eq(hs_read_response(&c[i], &resp, false, HS_TIMEOUT_MS), 0);
+		ck_assert_str_eq(resp.body, HS_HELLO);
+	}
+	ck_assert_msg(hs_wait_fd_count(keeper, kfd0 + NPARK, 3000), "the keeper holds %d descriptors, %d before",
+		      hs_fd_count(keeper), kfd0);
+	ck_assert_int_eq(hs_fd_count(worker), wfd0);
+	for (int i = 0; i < NPARK; i++) {
+		ck_assert_int_eq(hs_send_str(c[i].fd, HELLO_REQ), 0);
+		ck_assert_int_eq(hs_read_response(&c[i], &resp, false, HS_TIMEOUT_MS), 0);
+		ck_assert_int_eq(resp.status, 200);
+		hs_conn_close(&c[i]);
+	}
+}
+END_TEST
+
+/*
+ * A parked client must not wait behind another's slow request: once the
+ * worker has waited CONN_HOLD_MS for a script, what it holds parked goes
+ * to the keeper (here the only worker is busy for 2 s; a parked
+ * connection left in it would stay there until then).
+ */
+START_TEST(test_parked_let_go_for_script)
+{
+	struct hs_conn a, b;
+	pid_t keeper;
+	int kfd0;
+	long long sent;
+
+	start_pool(ONE_WORKER);
+	(void)one_worker();
+	keeper = hs_keeper_pid(srv.pid);
+	ck_assert_int_gt(keeper, 0);
+	kfd0 = hs_fd_count_settled(keeper);
+	ck_assert_int_eq(hs_conn_open(&srv, &a), 0);
+	ck_assert_int_eq(hs_send_str(a.fd, HELLO_REQ), 0);
+	ck_assert_int_eq(hs_read_response(&a, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_int_eq(hs_conn_open(&srv, &b), 0);
+	sent = hs_now_ms();
+	ck_assert_int_eq(hs_send_str(b.fd, "GET /cgi-bin/sleep2.sh HTTP/1.1\r\nHost: a\r\n\r\n"), 0);
+	ck_assert_msg(hs_wait_fd_count(keeper, kfd0 + 1, 1500), "the keeper holds %d descriptors, %d before",
+		      hs_fd_count(keeper), kfd0);
+	ck_assert_int_lt(hs_now_ms() - sent, 1900); /* the script still runs */
+	/* From the keeper, to the worker once the script is done. */
+	ck_assert_int_eq(hs_send_str(a.fd, HELLO_REQ), 0);
+	ck_assert_int_eq(hs_read_response(&b, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_str_eq(resp.body, "slept\n");
+	ck_assert_int_eq(hs_read_response(&a, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	hs_conn_close(&a);
+	hs_conn_close(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 
 static Suite *pool_suite(void)
 {
@@ -941,6 +1045,8 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, test_big_partial_head_stays);
 	tcase_add_test(tc, test_nofile_limits);
 	tcase_add_test(tc, test_accept_emfile);
+	tcase_add_test(tc, test_parked_in_worker);
+	tcase_add_test(tc, test_parked_let_go_for_script);
 	suite_add_tcase(s, tc);
 
 	tc = hs_tcase("accept_log", 30, teardown);

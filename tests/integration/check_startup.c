@@ -444,7 +444,8 @@ START_TEST(test_ipv6_reload_keeps_socket)
 {
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	char conf[512], pidfile[HS_PATH + 16];
-	int port6 = free_port6(), c6, n;
+	int port6 = free_port6(), c6, n, kfd0;
+	pid_t keeper;
 	unsigned long ino;
 
 	if (port6 == 0) {
@@ -461,6 +462,9 @@ START_TEST(test_ipv6_reload_keeps_socket)
 	ck_assert_msg(detached > 0, "no running pfhttpd in %s", pidfile);
 	ck_assert_int_eq(get_status(), 200);
 
+	keeper = hs_keeper_pid(detached);
+	ck_assert_int_gt(keeper, 0);
+	kfd0 = hs_fd_count_settled(keeper);
 	c6 = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	a.sin6_port = htons((uint16_t)port6);
 	ck_assert_msg(connect(c6, (struct sockaddr *)&a, sizeof a) == 0, "[::1]:%d: %s", port6,
@@ -477,7 +481,9 @@ START_TEST(test_ipv6_reload_keeps_socket)
 		ck_assert_int_eq(getsockname(c6, (struct sockaddr *)&me, &len), 0);
 		/* "closed by the client", or a reset if the response was not read to its end. */
 		snprintf(want, sizeof want, "] keeper: ::1:%d: ", ntohs(me.sin6_port));
-		hs_sleep_ms(300); /* past the worker's grace: the keeper holds it */
+		/* Idle for a second, parked in the worker (park.h): then the keeper holds it. */
+		ck_assert_msg(hs_wait_fd_count(keeper, kfd0 + 1, 3000), "the keeper holds %d descriptors, "
+			      "%d before", hs_fd_count(keeper), kfd0);
 		close(c6);
 		expect_log(want, "an idle IPv6 client closing");
 	}

@@ -898,6 +898,15 @@ int hs_fd_count_settled(pid_t pid)
 	return n;
 }
 
+bool hs_wait_fd_count(pid_t pid, int want, int within_ms)
+{
+	long long end = hs_now_ms() + within_ms;
+
+	while (hs_fd_count(pid) != want && hs_now_ms() < end)
+		hs_sleep_ms(10);
+	return hs_fd_count(pid) == want;
+}
+
 int hs_fd_count_under(pid_t pid, const char *prefix)
 {
 	char dir[64], link[320], target[4096];

@@ -197,6 +197,8 @@ int hs_fd_count(pid_t pid);
  * socketpair until fork() returns to it, which a loaded machine delays.
  */
 int hs_fd_count_settled(pid_t pid);
+/* Wait (at most within_ms) until pid holds want descriptors; true when it does. */
+bool hs_wait_fd_count(pid_t pid, int want, int within_ms);
 /* How many of pid's descriptors name a file whose path starts with prefix; -1 on error. */
 int hs_fd_count_under(pid_t pid, const char *prefix);
 
