@@ -94,6 +94,17 @@ static long long timed_get(void)
 	return hs_now_ms() - t0;
 }
 
+/* Open n keep-alive connections, each answered one GET: 200, and kept open. */
+static void open_served(struct hs_conn *c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		ck_assert_int_eq(hs_conn_open(&srv, &c[i]), 0);
+		ck_assert_int_eq(hs_send_str(c[i].fd, HELLO_REQ), 0);
+		ck_assert_int_eq(hs_read_response(&c[i], &resp, false, HS_TIMEOUT_MS), 0);
+		ck_assert_int_eq(resp.status, 200);
+	}
+}
+
 /* ------------------------------------------------------------------------ */
 /* A small client for many connections. */
 
@@ -492,12 +503,7 @@ START_TEST(test_keeper_killed)
 	ck_assert_msg(keeper > 0, "no child titled 'keeper process'");
 	fd0 = hs_fd_count_settled(srv.pid);
 	kfd0 = hs_fd_count(keeper);
-	for (int i = 0; i < NHELD; i++) {
-		ck_assert_int_eq(hs_conn_open(&srv, &held[i]), 0);
-		ck_assert_int_eq(hs_send_str(held[i].fd, HELLO_REQ), 0);
-		ck_assert_int_eq(hs_read_response(&held[i], &resp, false, HS_TIMEOUT_MS), 0);
-		ck_assert_int_eq(resp.status, 200);
-	}
+	open_served(held, NHELD);
 	/* The idle connections move to the keeper. */
 	end = hs_now_ms() + 2000;
 	while (hs_fd_count(keeper) < kfd0 + NHELD && hs_now_ms() < end)
@@ -959,12 +965,7 @@ START_TEST(test_parked_in_worker)
 	ck_assert_int_gt(keeper, 0);
 	wfd0 = hs_fd_count_settled(worker);
 	kfd0 = hs_fd_count_settled(keeper);
-	for (int i = 0; i < NPARK; i++) {
-		ck_assert_int_eq(hs_conn_open(&srv, &c[i]), 0);
-		ck_assert_int_eq(hs_send_str(c[i].fd, HELLO_REQ), 0);
-		ck_assert_int_eq(hs_read_response(&c[i], &resp, false, HS_TIMEOUT_MS), 0);
-		ck_assert_int_eq(resp.status, 200);
-	}
+	open_served(c, NPARK);
 	ck_assert_msg(hs_fd_count(worker) == wfd0 + NPARK && hs_fd_count(keeper) == kfd0,
 		      "worker %d descriptors (%d before), keeper %d (%d before)",
 		      hs_fd_count(worker), wfd0, hs_fd_count(keeper), kfd0);
@@ -1004,10 +1005,7 @@ START_TEST(test_parked_let_go_for_script)
 	keeper = hs_keeper_pid(srv.pid);
 	ck_assert_int_gt(keeper, 0);
 	kfd0 = hs_fd_count_settled(keeper);
-	ck_assert_int_eq(hs_conn_open(&srv, &a), 0);
-	ck_assert_int_eq(hs_send_str(a.fd, HELLO_REQ), 0);
-	ck_assert_int_eq(hs_read_response(&a, &resp, false, HS_TIMEOUT_MS), 0);
-	ck_assert_int_eq(resp.status, 200);
+	open_served(&a, 1);
 	ck_assert_int_eq(hs_conn_open(&srv, &b), 0);
 	sent = hs_now_ms();
 	ck_assert_int_eq(hs_send_str(b.fd, "GET /cgi-bin/sleep2.sh HTTP/1.1\r\nHost: a\r\n\r\n"), 0);
