@@ -352,20 +352,20 @@ static bool worker_park_arm(struct park_conn *pc, int op)
 }
 
 /*
- * A parked connection leaves for the keeper, which holds it until its
- * keep-alive deadline. When the keeper cannot take it and stay is true,
- * it stays parked here until then, as a connection being served stays
- * with its worker; otherwise (the deadline has passed, the worker stops)
- * it is closed: an idle keep-alive connection may be closed at any time,
- * RFC 9112 9.3, and its client retries.
+ * A parked connection leaves: to the keeper (to_keeper), which holds it
+ * until its keep-alive deadline. When the keeper cannot take it and stay
+ * is true, it stays parked here until then, as a connection being served
+ * stays with its worker; otherwise (the deadline has passed, the worker
+ * exits or stops) it is closed: an idle keep-alive connection may be
+ * closed at any time, RFC 9112 9.3, and its client retries.
  */
-static void worker_park_out(struct park_conn *pc, bool stay)
+static void worker_park_out(struct park_conn *pc, bool to_keeper, bool stay)
 {
 	bool live = conn_now_ms() < pc->deadline_ms;
 
 	if (epoll_ctl(w.ep, EPOLL_CTL_DEL, pc->fd, NULL) < 0)
 		log_error(LOG_ERR, "epoll_ctl: %s", strerror(errno));
-	if (live && w.a->inbox >= 0 &&
+	if (to_keeper && live && w.a->inbox >= 0 &&
 	    worker_send(pc->fd, 0, pc->deadline_ms, &pc->peer, &pc->local, NULL, 0))
 		return;
 	pc->due_ms = pc->deadline_ms;
@@ -373,8 +373,8 @@ static void worker_park_out(struct park_conn *pc, bool stay)
 		close(pc->fd);
 }
 
-/* Every parked connection leaves (worker_park_out); those the keeper cannot take stay if stay. */
-static void worker_park_empty(bool stay)
+/* Every parked connection leaves (worker_park_out). */
+static void worker_park_empty(bool to_keeper, bool stay)
 {
 	struct park_conn out[PARK_MAX];
 	size_t n = 0;
@@ -383,7 +383,7 @@ static void worker_park_empty(bool stay)
 	while (n < PARK_MAX && park_take_any(&w.park, &out[n]))
 		n++;
 	for (size_t i = 0; i < n; i++)
-		worker_park_out(&out[i], stay);
+		worker_park_out(&out[i], to_keeper, stay);
 	/* What stayed is the keeper's trouble: not tried again at every wait, only with the next park. */
 	conn_wait_hook = NULL;
 	w.letting_go = false;
@@ -399,7 +399,7 @@ static void worker_park_empty(bool stay)
 static void worker_park_let_go(void)
 {
 	if (!w.letting_go)
-		worker_park_empty(true);
+		worker_park_empty(true, true);
 }
 
 /*
@@ -439,7 +439,7 @@ static void worker_park_expire(void)
 
 	/* One that stays (the keeper could not take it) is due only at its deadline: no loop. */
 	while (park_take_due(&w.park, now, &pc))
-		worker_park_out(&pc, true);
+		worker_park_out(&pc, true, true);
 	if (w.park.n == 0)
 		conn_wait_hook = NULL;
 }
@@ -880,8 +880,8 @@ void worker_main(const struct worker_args *a)
 			worker_take(&x, &c, evs, r);
 		worker_park_expire();
 	}
-	/* Retiring, or max_requests: the keeper keeps them; stopping: closed, as the keeper's own. */
-	worker_park_empty(!conn_stopping && conn_retiring != CONN_RETIRE_CLOSE);
+	/* Retiring, or max_requests: the keeper keeps them; stopping: closed, as the keeper closes its own. */
+	worker_park_empty(!conn_stopping && conn_retiring != CONN_RETIRE_CLOSE, false);
 	worker_idle(false);
 	a->slot->state = SB_STOPPING;
 	log_flush(); /* stop, retire, max_requests, TERM: no buffered line is lost */
