@@ -795,7 +795,7 @@ START_TEST(test_direct_faults)
 
 #ifdef __SANITIZE_ADDRESS__
 	/* check_faults's reason: libfiu's preloaded wrappers and ASan's runtime exclude each other. */
-	printf("SKIP: %s: LD_PRELOAD fault injection and ASan exclude each other\n", __func__);
+	printf("SKIP: test_direct_faults: LD_PRELOAD fault injection and ASan exclude each other\n");
 	return;
 #endif
 	SKIP_IF_NEEDED();
@@ -960,8 +960,8 @@ START_TEST(test_helper_killed)
 END_TEST
 
 /*
- * A worker whose timeout fires keeps sending SIGTERM (here every 100 ms,
- * less than the helper's 250 ms grace): the grace runs from the first
+ * A worker whose timeout fires keeps sending SIGTERM (here every 20 ms,
+ * well within the helper's 250 ms grace): the grace runs from the first
  * one, not from the last, so the script, which ignores SIGTERM, still gets
  * its SIGKILL, and the helper ends as it did (killed by SIGKILL).
  */
@@ -992,7 +992,7 @@ START_TEST(test_repeated_term)
 	/* Before its first instruction a SIGTERM would end the helper itself: wait for the script. */
 	for (until = hs_now_ms() + 10000; hs_now_ms() < until && seen < 3; hs_sleep_ms(50))
 		seen = procs_of(uid_a);
-	for (until = hs_now_ms() + 15000; !ended && hs_now_ms() < until; hs_sleep_ms(100)) {
+	for (until = hs_now_ms() + 15000; !ended && hs_now_ms() < until; hs_sleep_ms(20)) {
 		ended = waitpid(pid, &st, WNOHANG) == pid;
 		if (!ended)
 			kill(pid, SIGTERM);
