@@ -217,13 +217,15 @@ $(INTEG): $(BUILD)/tests/check_%: tests/integration/check_%.c tests/integration/
 	$(CC) $(CFLAGS) -Itests/integration $$(pkg-config --cflags check) -o $@ $(filter-out %.h %.so,$^) \
 	  $(LDFLAGS) $$(pkg-config --libs check)
 
-# check_faults preloads it into the server (next to the suite's binary);
+# check_faults preloads it into the server (next to the suite's binary),
+# check_suexec into pfhttpd-suexec run by root;
 # never instrumented: it is a test tool, not code under test.
 $(FIU_EXTRA): tests/integration/fiu_extra.c | $(BUILD)/tests
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared \
 	  $$(pkg-config --cflags libfiu) -o $@ $< $$(pkg-config --libs libfiu) -ldl
 
 $(BUILD)/tests/check_faults: $(FIU_EXTRA)
+$(BUILD)/tests/check_suexec: $(FIU_EXTRA)
 
 # As root, etc/pfhttpd-local.conf's user www-data runs the workers and CGI
 # scripts (and the keeper runs as pfhttpd or nobody), so this checkout must

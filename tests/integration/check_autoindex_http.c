@@ -9,7 +9,8 @@
  * serves it; the redirect to a directory's slash; the bounds (10000 entries
  * listed, 40000 read); and the setting per site and per path: off at the
  * top level (403, as before) beside a vhost that lists, and on in a
- * location only. (Named check_autoindex_http:
+ * location only; a "~name" file listed while userdir is off. (Named
+ * check_autoindex_http:
  * tests/unit/check_autoindex.c holds the module's pure half.)
  */
 #include "harness.h"
@@ -572,10 +573,26 @@ START_TEST(test_location)
 }
 END_TEST
 
+/*
+ * userdir off: a "~name" entry is an ordinary file, listed and served
+ * (only while userdir is on does "/~name" at the root mean a user's site).
+ */
+START_TEST(test_tilde_without_userdir)
+{
+	get("/tilde/");
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_msg(strstr(resp.body, "<a href=\"~home.txt\">~home.txt</a>") != NULL, "%s", resp.body);
+	get("/tilde/~home.txt");
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.body, "tilde\n");
+}
+END_TEST
+
 static void setup_top_on(void)
 {
 	setup_common();
 	put_or_abort("htdocs/list/locked-rule/x.txt", "x");
+	put_or_abort("htdocs/tilde/~home.txt", "tilde\n");
 	start(TOP_ON);
 }
 
@@ -595,6 +612,7 @@ static Suite *autoindex_suite(void)
 	tcase_add_test(on, test_json);
 	tcase_add_test(on, test_head);
 	tcase_add_test(on, test_other_methods);
+	tcase_add_test(on, test_tilde_without_userdir);
 	tcase_add_checked_fixture(bounds, setup_top_on, NULL);
 	tcase_add_test(bounds, test_truncated);
 	tcase_add_test(bounds, test_scan_bound);

@@ -591,6 +591,9 @@ START_TEST(startup_fails)
 		  "cannot detach: Operation not permitted", true },
 		{ __LINE__, "enable name=posix/proc/fork,failinfo=11",
 		  "cannot detach: Resource temporarily unavailable", true },
+		/* The daemon, detached, cannot leave its directory: the starting process still hears of it. */
+		{ __LINE__, "enable name=posix/io/dir/chdir,failinfo=13",
+		  "cannot detach: Permission denied", true },
 	};
 	static char out[16384];
 	char lib[PATH_MAX];

@@ -435,27 +435,54 @@ static int free_port6(void)
 	return port;
 }
 
+/* GET /hello.txt from 127.0.0.2:port (another loopback address): its status, or -1. */
+static int get_status_at_127_0_0_2(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct hs_conn *c = calloc(1, sizeof(*c));
+	struct hs_response *r = calloc(1, sizeof(*r));
+	int status = -1;
+
+	ck_assert(c != NULL && r != NULL);
+	a.sin_addr.s_addr = htonl(0x7f000002);
+	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd >= 0 && connect(c->fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+	    hs_send_str(c->fd, HELLO_REQ) == 0 && hs_read_response(c, r, false, HS_TIMEOUT_MS) == 0)
+		status = r->status;
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c);
+	free(r);
+	return status;
+}
+
 /*
- * IPv6 beside IPv4 (detached, so the listen list is ours): both serve; a
- * reload keeps the IPv6 listening socket (same inode), which the master
- * matches by address and port.
+ * IPv6 beside IPv4 (detached, so the listen list is ours): all serve; a
+ * reload keeps each listening socket (same inode), which the master
+ * matches by address and port: two IPv6 ports, and two IPv4 addresses on
+ * one port (matched by port alone, 127.0.0.2's socket would be dropped for
+ * 127.0.0.1's, and 127.0.0.2 would stop answering).
  */
 START_TEST(test_ipv6_reload_keeps_socket)
 {
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	char conf[512], pidfile[HS_PATH + 16];
-	int port6 = free_port6(), c6, n, kfd0;
+	int port6 = free_port6(), port6b = 0, c6, n, kfd0;
 	pid_t keeper;
-	unsigned long ino;
+	unsigned long ino, inob;
 
 	if (port6 == 0) {
 		printf("SKIP: no IPv6 loopback here\n");
 		return;
 	}
+	for (int i = 0; i < 20 && (port6b == 0 || port6b == port6); i++)
+		port6b = free_port6();
+	ck_assert_msg(port6b != port6, "no second free port on [::1]");
 	srv.port = hs_free_port();
 	snprintf(pidfile, sizeof pidfile, "%s/run.pid", srv.root);
-	snprintf(conf, sizeof conf, "listen = [ \"127.0.0.1:%d\", \"[::1]:%d\" ];\npid_file = \"run.pid\";\n"
-		 "log_level = \"debug\";\n", srv.port, port6);
+	snprintf(conf, sizeof conf, "listen = [ \"127.0.0.1:%d\", \"127.0.0.2:%d\", \"[::1]:%d\", "
+		 "\"[::1]:%d\" ];\npid_file = \"run.pid\";\nlog_level = \"debug\";\n",
+		 srv.port, srv.port, port6, port6b);
 	ck_assert_int_eq(hs_write_conf(&srv, conf), 0);
 	expect_exit(pf("-f", srv.conf, NULL, NULL), 0, NULL, "detached start on [::1]");
 	detached = daemon_pid(pidfile);
@@ -489,11 +516,16 @@ START_TEST(test_ipv6_reload_keeps_socket)
 	}
 
 	ino = listen6_inode(port6);
-	ck_assert_msg(ino != 0, "nothing listens on [::1]:%d", port6);
+	inob = listen6_inode(port6b);
+	ck_assert_msg(ino != 0 && inob != 0, "nothing listens on [::1]:%d or [::1]:%d", port6, port6b);
+	ck_assert_int_eq(get_status_at_127_0_0_2(srv.port), 200);
 	ck_assert_int_eq(kill(detached, SIGHUP), 0);
 	expect_log(RELOADED, "reload");
 	ck_assert_msg(listen6_inode(port6) == ino, "the [::1] socket was replaced on reload");
+	ck_assert_msg(listen6_inode(port6b) == inob, "the second [::1] socket was replaced on reload");
 	ck_assert_int_eq(get_status(), 200);
+	ck_assert_msg(get_status_at_127_0_0_2(srv.port) == 200, "127.0.0.2:%d no longer answers after "
+		      "the reload", srv.port);
 	daemon_stop();
 }
 END_TEST
@@ -614,8 +646,47 @@ START_TEST(test_reopen_fails)
 }
 END_TEST
 
+/*
+ * mime_types names a file of its own: its types are the ones served (it
+ * replaces /etc/mime.types, as Apache's TypesConfig does).
+ */
+START_TEST(test_mime_types_file)
+{
+	char extra[HS_PATH + 64];
+	struct hs_response *r = calloc(1, sizeof(*r));
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(hs_put_str(&srv, "pfh.types", "# a comment\napplication/x-pfhttpd-test\tpfhx pfhy\n"), 0);
+	ck_assert_int_eq(hs_put_str(&srv, "htdocs/file.pfhy", "typed\n"), 0);
+	snprintf(extra, sizeof extra, "mime_types = \"%s/pfh.types\";\n", srv.root);
+	start(extra);
+	ck_assert_int_eq(hs_exchange(&srv, "GET /file.pfhy HTTP/1.1\r\nHost: localhost\r\n\r\n", r), 0);
+	ck_assert_msg(r->status == 200 && hs_hdr(r, "Content-Type") &&
+		      strncmp(hs_hdr(r, "Content-Type"), "application/x-pfhttpd-test", 26) == 0,
+		      "%d, Content-Type %s", r->status, hs_hdr(r, "Content-Type") ? hs_hdr(r, "Content-Type") : "none");
+	free(r);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* Stopping */
+
+/* The pid file was removed while it ran (a tidy-up of /run): stopping is quiet about it. */
+START_TEST(test_pid_file_gone)
+{
+	char pidfile[HS_PATH + 16];
+	int st;
+
+	snprintf(pidfile, sizeof pidfile, "%s/run.pid", srv.root);
+	start("pid_file = \"run.pid\";\n");
+	ck_assert_int_eq(unlink(pidfile), 0);
+	ck_assert_int_eq(kill(srv.pid, SIGTERM), 0);
+	st = hs_wait_exit(&srv, 10000);
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status %#x", st);
+	expect_log("stopped", "stop without its pid file");
+	ck_assert_msg(!strstr(error_log(), "cannot remove"), "a warning for a file already gone: %s", text);
+}
+END_TEST
 
 /* The pid file was replaced by a directory: stopping says it cannot remove it. */
 START_TEST(test_pid_file_not_removable)
@@ -777,6 +848,7 @@ static Suite *startup_suite(void)
 	tcase_add_test(tc, test_pid_file_unwritable);
 	tcase_add_test(tc, test_ipv6_reload_keeps_socket);
 	tcase_add_test(tc, test_identity_switch_fails);
+	tcase_add_test(tc, test_mime_types_file);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reload");
@@ -793,6 +865,7 @@ static Suite *startup_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 40);
 	tcase_add_test(tc, test_pid_file_not_removable);
+	tcase_add_test(tc, test_pid_file_gone);
 	tcase_add_test(tc, test_stop_kills_stuck_worker);
 	suite_add_tcase(s, tc);
 	return s;

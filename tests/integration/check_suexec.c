@@ -14,7 +14,11 @@
  * Checks the worker's own path checks already stop (a ".." never reaches
  * the helper, a symbolic link out of cgi.directory or a set-ID script is
  * refused by cgi_open with 403) are run against the helper directly, as
- * www-data (setpriv): exit 126 and the line on stderr.
+ * www-data (setpriv): exit 126 and the line on stderr. Run by root itself
+ * (real and effective uid 0: no AT_SECURE, so LD_PRELOAD holds) it takes
+ * libfiu's preload libraries and fiu_extra.so, and each system call of its
+ * own failing is walked once (test_direct_faults; not under ASan, as in
+ * check_faults).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -156,6 +160,8 @@ static void make_site(void)
 	put("htdocs/a/x.tst", "data\n", 0644, uid_a);             /* interpreter */
 	put("site/interp", "#!/bin/sh\nexit 0\n", 0755, uid_a);   /* not root's */
 	put_bin("site/cgi-bin/idbin", "/usr/bin/id");
+	put("site/cgi-bin/empty.sh", "", 0755, uid_a);           /* no "#!", nothing to run */
+	link_to("loop", "site/cgi-bin/loop");                     /* a link to itself (ELOOP) */
 }
 
 /* ---- the helper ------------------------------------------------------------ */
@@ -544,7 +550,8 @@ END_TEST
  * The helper's command line, as a worker taken over might write it: "@A" is
  * the site user, "@C" the suite's cgi.directory, "@D" its document root,
  * "@L" a name longer than PATH_MAX, "@M" one with ".." too long for a log
- * line (2 KiB).
+ * line (2 KiB), "@S" a script's path (a base that is a file), "@B" the
+ * cgi.directory spelled with "/." until it is over PATH_MAX.
  * want is in the output (a refusal's "pfhttpd-suexec: CHECK:", or what the
  * script prints).
  */
@@ -584,13 +591,29 @@ static const struct usage_case {
 	  { "@A", "@A", "1000", "1000", "@C", "../a\nb" }, 126, "pfhttpd-suexec: command: ../a?b:" },
 	{ __LINE__, "a command in a subdirectory", { "@A", "@A", "1000", "1000", "@C", "gwdir/s.sh" }, 126,
 	  "pfhttpd-suexec: dir-writable:" },
+	{ __LINE__, "min_uid with trailing junk", { "@A", "@A", "10x", "1000", "@C", "id.sh" }, 127,
+	  "pfhttpd-suexec: usage: not an id: 10x" },
+	{ __LINE__, "min_gid past what strtoll holds", { "@A", "@A", "1000", "99999999999999999999", "@C",
+	  "id.sh" }, 127, "pfhttpd-suexec: usage: not an id: 9999" },
+	{ __LINE__, "group '-' of an unknown user", { "pfhtst_nosuch", "-", "1000", "1000", "@C", "id.sh" },
+	  126, "pfhttpd-suexec: user:" },
+	{ __LINE__, "a DEL byte in a name is not written to the log as it is",
+	  { "@A", "@A", "1000", "1000", "@C", "nosuch\x7f.sh" }, 126, "/nosuch?.sh: the script:" },
+	{ __LINE__, "a loop of symbolic links on the way to the script",
+	  { "@A", "@A", "1000", "1000", "@C", "loop/s.sh" }, 126, "pfhttpd-suexec: beneath:" },
+	{ __LINE__, "a base that is a file", { "@A", "@A", "1000", "1000", "@S", "id.sh" }, 126,
+	  "pfhttpd-suexec: open: base " },
+	{ __LINE__, "an empty script passes the checks, then the kernel cannot run it (ENOEXEC)",
+	  { "@A", "@A", "1000", "1000", "@C", "empty.sh" }, 127, "pfhttpd-suexec: exec:" },
+	{ __LINE__, "a base that resolves, but past PATH_MAX once joined with the command",
+	  { "@A", "@A", "1000", "1000", "@B", "id.sh" }, 126, "pfhttpd-suexec: command: too long" },
 };
 
 START_TEST(test_direct_usage)
 {
 	const struct usage_case *c = &usage_cases[_i];
-	char cgi[HS_PATH * 2], docroot[HS_PATH * 2], out[16384];
-	static char longer[5000], log_long[3000];
+	char cgi[HS_PATH * 2], docroot[HS_PATH * 2], script[HS_PATH * 2], out[16384];
+	static char longer[5000], log_long[3000], long_base[HS_PATH * 2 + 4200];
 	char *args[N(c->args) + 1];
 	size_t n = 0;
 	int code;
@@ -601,10 +624,16 @@ START_TEST(test_direct_usage)
 	memcpy(log_long, "../", 3);
 	root_path("site/cgi-bin", cgi, sizeof cgi);
 	root_path("htdocs", docroot, sizeof docroot);
+	root_path("site/cgi-bin/id.sh", script, sizeof script);
+	/* cgi-bin with "/." enough times that BASE/SCRIPT is over PATH_MAX, though realpath(BASE) is not. */
+	snprintf(long_base, sizeof long_base, "%s", cgi);
+	while (strlen(long_base) < 4100)
+		strcat(long_base, "/.");
 	for (; n < N(c->args) && c->args[n]; n++)
 		args[n] = strcmp(c->args[n], "@A") == 0 ? user_a : strcmp(c->args[n], "@C") == 0 ? cgi
 			  : strcmp(c->args[n], "@D") == 0 ? docroot : strcmp(c->args[n], "@L") == 0 ? longer
-			  : strcmp(c->args[n], "@M") == 0 ? log_long : (char *)c->args[n];
+			  : strcmp(c->args[n], "@M") == 0 ? log_long : strcmp(c->args[n], "@S") == 0 ? script
+			  : strcmp(c->args[n], "@B") == 0 ? long_base : (char *)c->args[n];
 	args[n] = NULL;
 	code = run_helper(NULL, args, out, sizeof out);
 	ck_assert_msg(code == c->code && strstr(out, c->want), "line %d (%s): exit %d: %.500s", c->line,
@@ -671,6 +700,123 @@ START_TEST(test_direct_not_root)
 	ck_assert_int_eq(chmod(plain, 0755), 0);
 	ck_assert_msg(run(argv, out, sizeof out) == 127 && strstr(out, "pfhttpd-suexec: setuid:"),
 		      "%s", out);
+}
+END_TEST
+
+/*
+ * Root may call the helper too (a server started as root with cgi.user and
+ * no user of its own would): the script still runs as the target only,
+ * and the half that waits keeps no root but its real uid (checked by the
+ * next test: root signals it).
+ */
+START_TEST(test_direct_root_caller)
+{
+	char base[HS_PATH * 2], out[4096], want[64];
+	char *argv[] = { "env", "-i", helper, user_a, user_a, "1000", "1000", base, "idbin", NULL };
+
+	SKIP_IF_NEEDED();
+	root_path("site/cgi-bin", base, sizeof base);
+	snprintf(want, sizeof want, "uid=%u(%s)", uid_a, user_a);
+	ck_assert_msg(run(argv, out, sizeof out) == 0 && strncmp(out, want, strlen(want)) == 0,
+		      "want %s: %s", want, out);
+}
+END_TEST
+
+/* ---- the helper's own system calls failing (root runs it: LD_PRELOAD holds) ---- */
+
+#define FIU_LIBS "/usr/lib/fiu"
+
+/* fiu_extra.so, which make puts beside this suite's binary (as for check_faults). */
+static void extra_lib(char *out, size_t cap)
+{
+	char self[HS_PATH];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	ck_assert_msg(n > 0, "readlink /proc/self/exe: %s", strerror(errno));
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	ck_assert_msg((size_t)snprintf(out, cap, "%s/fiu_extra.so", self) < cap, "path too long");
+}
+
+/*
+ * Each call the helper makes between its checks and the script's exec,
+ * failing (libfiu: fiu_posix_preload.so, and fiu_extra.so for the calls it
+ * does not wrap): never a script run with half a switch of identity; the
+ * helper, or its child, says which step failed and exits 127 (or, for an
+ * interrupted wait, simply waits again).
+ */
+static const struct fault_case {
+	int line;
+	const char *desc;
+	const char *enable;          /* FIU_ENABLE */
+	int code;
+	const char *want;            /* in the output */
+	bool may_run;                /* the script may have run (its end only went unseen) */
+} fault_cases[] = {
+	{ __LINE__, "no memory for the filtered environment", "enable name=pfhttpd/mm/calloc,failinfo=12,onetime",
+	  127, "pfhttpd-suexec: environment: out of memory", false },
+	{ __LINE__, "fork fails", "enable name=posix/proc/fork,failinfo=11", 127,
+	  "pfhttpd-suexec: fork: Resource temporarily unavailable", false },
+	{ __LINE__, "its wait fails", "enable name=posix/proc/waitpid,failinfo=10", 127,
+	  "pfhttpd-suexec: wait: No child processes", true },
+	{ __LINE__, "its wait is interrupted once: it waits again", "enable name=posix/proc/waitpid,failinfo=4,onetime",
+	  0, "uid=", true },
+	{ __LINE__, "fchdir to the script's directory fails", "enable name=posix/io/dir/fchdir,failinfo=13", 126,
+	  "pfhttpd-suexec: open: ", false },
+	{ __LINE__, "getcwd fails", "enable name=posix/io/dir/getcwd,failinfo=36", 126,
+	  "pfhttpd-suexec: open: ", false },
+	{ __LINE__, "fstat of the script's directory fails", "enable name=posix/io/stat/fstat,failinfo=5,onetime",
+	  126, "pfhttpd-suexec: open: fstat: Input/output error", false },
+	{ __LINE__, "the child's setpgid fails", "enable name=posix/proc/setpgid,failinfo=1", 127,
+	  "pfhttpd-suexec: exec: setpgid: Operation not permitted", false },
+	{ __LINE__, "setgroups fails", "enable name=posix/proc/setgroups,failinfo=1", 127,
+	  "pfhttpd-suexec: setuid: to ", false },
+	{ __LINE__, "setresgid fails", "enable name=posix/proc/setresgid,failinfo=1", 127,
+	  "pfhttpd-suexec: setuid: to ", false },
+	{ __LINE__, "setresuid fails (the child's and the parent's)", "enable name=posix/proc/setresuid,failinfo=11",
+	  127, "pfhttpd-suexec: setuid: ", false },
+	{ __LINE__, "getresuid fails: the switch cannot be verified", "enable name=posix/proc/getresuid,failinfo=14",
+	  127, "pfhttpd-suexec: setuid: the switch to ", false },
+	{ __LINE__, "getresgid fails: the switch cannot be verified", "enable name=posix/proc/getresgid,failinfo=14",
+	  127, "pfhttpd-suexec: setuid: the switch to ", false },
+	{ __LINE__, "prctl fails: no death signal, so no exec (and the parent stops the script)",
+	  "enable name=linux/proc/prctl,failinfo=22", 127, "pfhttpd-suexec: exec: parent gone", false },
+	{ __LINE__, "dup3 of the script's descriptor to 3 fails", "enable name=linux/io/dup3,failinfo=24", 127,
+	  "pfhttpd-suexec: exec: dup: Too many open files", false },
+};
+
+START_TEST(test_direct_faults)
+{
+	const struct fault_case *c = &fault_cases[_i];
+	char base[HS_PATH * 2], lib[HS_PATH], preload[3 * HS_PATH], enable[256], out[8192], want[64];
+	char *argv[] = { "env", "-i", preload, enable, helper, user_a, user_a, "1000", "1000", base,
+			 "id.sh", NULL };
+	int code;
+
+#ifdef __SANITIZE_ADDRESS__
+	/* check_faults's reason: libfiu's preloaded wrappers and ASan's runtime exclude each other. */
+	printf("SKIP: test_direct_faults: LD_PRELOAD fault injection and ASan exclude each other\n");
+	return;
+#endif
+	SKIP_IF_NEEDED();
+	extra_lib(lib, sizeof lib);
+	ck_assert_msg(access(FIU_LIBS "/fiu_posix_preload.so", R_OK) == 0 && access(lib, R_OK) == 0,
+		      "fault injection needs Debian's fiu-utils and %s", lib);
+	root_path("site/cgi-bin", base, sizeof base);
+	snprintf(preload, sizeof preload, "LD_PRELOAD=%s %s/fiu_run_preload.so %s/fiu_posix_preload.so",
+		 lib, FIU_LIBS, FIU_LIBS);
+	snprintf(enable, sizeof enable, "FIU_ENABLE=%s", c->enable);
+	code = run(argv, out, sizeof out);
+	ck_assert_msg(code == c->code && strstr(out, c->want), "line %d (%s): exit %d: %.500s", c->line,
+		      c->desc, code, out);
+	if (c->code == 0) {
+		snprintf(want, sizeof want, "uid=%u ", uid_a);
+		ck_assert_msg(strstr(out, want), "line %d (%s): not run as %u: %.500s", c->line, c->desc,
+			      uid_a, out);
+	} else if (!c->may_run) {
+		ck_assert_msg(!strstr(out, "uid="), "line %d (%s): the script ran: %.500s", c->line, c->desc,
+			      out);
+	}
 }
 END_TEST
 
@@ -813,6 +959,57 @@ START_TEST(test_helper_killed)
 }
 END_TEST
 
+/*
+ * A worker whose timeout fires keeps sending SIGTERM (here every 20 ms,
+ * well within the helper's 250 ms grace): the grace runs from the first
+ * one, not from the last, so the script, which ignores SIGTERM, still gets
+ * its SIGKILL, and the helper ends as it did (killed by SIGKILL).
+ */
+START_TEST(test_repeated_term)
+{
+	char base[HS_PATH * 2];
+	char *argv[] = { helper, user_a, user_a, "1000", "1000", base, "sleep.sh", NULL };
+	char *envp[] = { NULL };
+	long long until;
+	bool ended = false;
+	pid_t pid;
+	int st = 0, seen = 0;
+
+	SKIP_IF_NEEDED();
+	root_path("site/cgi-bin", base, sizeof base);
+	ck_assert_int_eq(procs_of(uid_a), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execve(helper, argv, envp);
+		_exit(99);
+	}
+	/* Before its first instruction a SIGTERM would end the helper itself: wait for the script. */
+	for (until = hs_now_ms() + 10000; hs_now_ms() < until && seen < 3; hs_sleep_ms(50))
+		seen = procs_of(uid_a);
+	for (until = hs_now_ms() + 15000; !ended && hs_now_ms() < until; hs_sleep_ms(20)) {
+		ended = waitpid(pid, &st, WNOHANG) == pid;
+		if (!ended)
+			kill(pid, SIGTERM);
+	}
+	if (!ended) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		ck_abort_msg("the helper outlived 15 s of SIGTERMs (script started: %d processes)", seen);
+	}
+	ck_assert_msg(seen >= 3, "the script did not start (%d processes)", seen);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status %#x: not killed like the script", st);
+	for (until = hs_now_ms() + 10000; hs_now_ms() < until && procs_of(uid_a) > 0; hs_sleep_ms(50))
+		;
+	ck_assert_msg(procs_of(uid_a) == 0, "%d processes of %s survived", procs_of(uid_a), user_a);
+}
+END_TEST
+
 /* ---- -t ------------------------------------------------------------------------ */
 
 static const struct t_case {
@@ -871,11 +1068,14 @@ static Suite *suexec_suite(void)
 	tcase_add_loop_test(tc, test_direct_usage, 0, N(usage_cases));
 	tcase_add_test(tc, test_direct_binary);
 	tcase_add_test(tc, test_direct_not_root);
+	tcase_add_test(tc, test_direct_root_caller);
+	tcase_add_loop_test(tc, test_direct_faults, 0, N(fault_cases));
 	tcase_add_test(tc, test_timeout_kills_group);
 	tcase_add_test(tc, test_timeout_term_forwarded);
 	tcase_add_test(tc, test_stragglers_killed);
 	tcase_add_test(tc, test_output_ends_at_close);
 	tcase_add_test(tc, test_helper_killed);
+	tcase_add_test(tc, test_repeated_term);
 	tcase_add_loop_test(tc, test_config_check, 0, N(t_cases));
 	tcase_add_loop_test(tc, test_identity, 0, N(id_cases));
 	suite_add_tcase(s, tc);

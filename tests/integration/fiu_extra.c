@@ -5,6 +5,10 @@
  * setsockopt, dup2, setsid, getrlimit, setrlimit, syscall(SYS_openat2), and
  * what a CGI script's process does before its exec (cgi_spawn.c): clone
  * ("linux/proc/clone"), setpgid, dup3 and chdir;
+ * and for pfhttpd-suexec (check_suexec runs it as root, so the preload
+ * holds): setgroups, setresgid, setresuid, getresuid, getresgid
+ * ("posix/proc/..."), prctl ("linux/proc/prctl"), fchdir and getcwd
+ * ("posix/io/dir/..."), fstat and fstat64 ("posix/io/stat/fstat");
  * and "posix/io/net/sendmsg/fds", sendmsg() passing descriptors only (a
  * connection handed between worker and keeper, not a response's bytes).
  * And "pfhttpd/mm/malloc", ".../calloc", ".../realloc", ".../strdup": an
@@ -44,7 +48,10 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <grp.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -390,4 +397,94 @@ long syscall(long nr, ...)
 	if (nr == SYS_openat2 && fails("linux/io/openat2", EMFILE))
 		return -1;
 	return real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* ---- pfhttpd-suexec's identity switch and checks ---------------------------- */
+
+int setgroups(size_t n, const gid_t *list)
+{
+	REAL(setgroups);
+	if (fails("posix/proc/setgroups", EPERM))
+		return -1;
+	return real_setgroups(n, list);
+}
+
+int setresgid(gid_t r, gid_t e, gid_t s)
+{
+	REAL(setresgid);
+	if (fails("posix/proc/setresgid", EPERM))
+		return -1;
+	return real_setresgid(r, e, s);
+}
+
+int setresuid(uid_t r, uid_t e, uid_t s)
+{
+	REAL(setresuid);
+	if (fails("posix/proc/setresuid", EAGAIN))
+		return -1;
+	return real_setresuid(r, e, s);
+}
+
+int getresuid(uid_t *r, uid_t *e, uid_t *s)
+{
+	REAL(getresuid);
+	if (fails("posix/proc/getresuid", EFAULT))
+		return -1;
+	return real_getresuid(r, e, s);
+}
+
+int getresgid(gid_t *r, gid_t *e, gid_t *s)
+{
+	REAL(getresgid);
+	if (fails("posix/proc/getresgid", EFAULT))
+		return -1;
+	return real_getresgid(r, e, s);
+}
+
+/* prctl(2) takes at most four more arguments, each an unsigned long (see syscall above). */
+int prctl(int option, ...)
+{
+	REAL(prctl);
+	unsigned long a[4];
+	va_list ap;
+
+	va_start(ap, option);
+	for (int i = 0; i < 4; i++)
+		a[i] = va_arg(ap, unsigned long);
+	va_end(ap);
+	if (fails("linux/proc/prctl", EINVAL))
+		return -1;
+	return real_prctl(option, a[0], a[1], a[2], a[3]);
+}
+
+int fchdir(int fd)
+{
+	REAL(fchdir);
+	if (fails("posix/io/dir/fchdir", EACCES))
+		return -1;
+	return real_fchdir(fd);
+}
+
+char *getcwd(char *buf, size_t n)
+{
+	REAL(getcwd);
+	if (fails("posix/io/dir/getcwd", ENAMETOOLONG))
+		return NULL;
+	return real_getcwd(buf, n);
+}
+
+int fstat(int fd, struct stat *st)
+{
+	REAL(fstat);
+	if (fails("posix/io/stat/fstat", EIO))
+		return -1;
+	return real_fstat(fd, st);
+}
+
+int fstat64(int fd, struct stat64 *st)
+{
+	REAL(fstat64);
+	if (fails("posix/io/stat/fstat", EIO))
+		return -1;
+	return real_fstat64(fd, st);
 }

@@ -377,10 +377,14 @@ START_TEST(test_same_404)
 }
 END_TEST
 
-/* Without cgi-bin/, or with one that leads out: no CGI directory, its scripts 404. */
+/*
+ * Without cgi-bin/, or with one that leads out, or a link to the user's
+ * directory itself (every file of hers would run as a script): no CGI
+ * directory, its scripts 404.
+ */
 START_TEST(test_cgi_bin_missing)
 {
-	static const char *const kinds[] = { NULL, "->/etc", "->../", "file" };
+	static const char *const kinds[] = { NULL, "->/etc", "->../", "file", "->." };
 
 	for (int i = 0; i < NELEM(kinds); i++) {
 		struct cgi_target t;
@@ -450,6 +454,20 @@ START_TEST(test_links)
 		ck_assert_msg(strstr(unit_log_text() + logged, "userdir: a link to another owner's directory"),
 			      "line %d (%s): log %s", rows[i].line, rows[i].desc, unit_log_text() + logged);
 	}
+}
+END_TEST
+
+/* home + "/" + userdir.directory past PATH_MAX: the one 404, and the reason in the log. */
+START_TEST(test_directory_too_long)
+{
+	static char dir[PATH_MAX + 64];
+
+	memset(dir, 'd', sizeof(dir) - 1);
+	cf.userdir.directory = dir;
+	ck_assert_int_eq(route("/~daemon/"), 0);
+	ck_assert(strncmp(client_got(), "HTTP/1.1 404 ", 13) == 0);
+	ck_assert_msg(strstr(unit_log_text(), "userdir: directory name too long"), "log %s", unit_log_text());
+	ck_assert_ptr_eq(rq.site, &base);
 }
 END_TEST
 
@@ -535,6 +553,7 @@ static Suite *userdir_suite(void)
 	tcase_add_test(tc, test_reroute);
 	tcase_add_test(tc, test_same_404);
 	tcase_add_test(tc, test_cgi_bin_missing);
+	tcase_add_test(tc, test_directory_too_long);
 	tcase_add_test(tc, test_links);
 	tcase_add_loop_test(tc, test_resolve, 0, NELEM(resolve_cases));
 	tcase_add_test(tc, test_rel);
