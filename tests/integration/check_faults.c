@@ -909,6 +909,34 @@ START_TEST(worker_cannot_hand_off)
 END_TEST
 
 /*
+ * A worker at workers.max_requests cannot give its keep-alive connection
+ * to the keeper (sendmsg fails) and nothing more of the client is there:
+ * it closes the connection (an idle keep-alive connection may be closed at
+ * any time, RFC 9112 9.3) and exits; its replacement serves the next.
+ */
+START_TEST(worker_leaves_cannot_hand_off)
+{
+	struct hs_conn c;
+	pid_t w;
+
+	start("workers = { start = 1; min_spare = 0; max_spare = 1; max = 1; max_requests = 1; };\n"
+	      "timeouts = { header = 10; body = 30; keepalive = 60; send = 30; cgi = 60; };\n", "");
+	w = only_worker();
+	fiu_ctrl(w, "enable name=posix/io/net/sendmsg/fds,failinfo=9");
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, GET_KEEP), 0);
+	ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_msg(hs_wait_eof(&c, HS_TIMEOUT_MS) == 1, "the connection stayed open");
+	hs_conn_close(&c);
+	expect_log("cannot hand a connection to the keeper: Bad file descriptor");
+	ck_assert(hs_wait_gone(w, HS_TIMEOUT_MS));
+	expect(GET_HELLO, 200);
+	assert_no_crash();
+}
+END_TEST
+
+/*
  * Open c, get one answer on it, and wait until the keeper holds it: an
  * idle keep-alive connection stays parked in its worker for a second
  * first (park.h).
@@ -1069,6 +1097,7 @@ static Suite *faults_suite(void)
 	tcase_add_test(tc, master_respawn_fails);
 	tcase_add_test(tc, rlimits_fail);
 	tcase_add_test(tc, worker_cannot_hand_off);
+	tcase_add_test(tc, worker_leaves_cannot_hand_off);
 	tcase_add_test(tc, keeper_outbox_fails);
 	tcase_add_test(tc, config_load_oom);
 	tcase_add_test(tc, keeper_read_fails);
