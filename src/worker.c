@@ -540,7 +540,10 @@ static void worker_serve(struct request_ctx *x, struct conn *c, bool first)
 		if (next == REQUEST_NEXT && worker_must_let_go(x, c)) {
 			if (worker_let_go(c))
 				return;
-			break;
+			if (c->c_in_len == c->c_in_pos)
+				break;
+			/* A pipelined request the keeper cannot take (a head over one message): answered here. */
+			x->can_handoff = false;
 		}
 		if (next == REQUEST_HANDOFF) {
 			if (worker_handoff(c, first, 0))

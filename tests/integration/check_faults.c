@@ -379,6 +379,61 @@ START_TEST(sendfile_fails)
 END_TEST
 
 /*
+ * Reading a file to send fails (pread: an I/O error of the disk, or a file
+ * cut short under the open descriptor; or fstat of the file just opened):
+ * nothing of the answer has left yet, so the client gets a 500 and a log
+ * line, never a head whose body then falls short; the file's cache entry
+ * is forgotten, so the next request (the fault gone) reads it afresh. A
+ * precompressed variant the same. Small files are read into their cache
+ * entry first (static.c static_keep_body): that read fails too.
+ */
+START_TEST(static_read_fails)
+{
+	static const struct { int line; const char *why; const char *point; const char *path;
+			      const char *fields; const char *log; } rows[] = {
+		{ __LINE__, "a small file, kept in its entry", "posix/io/rw/pread", "/small.txt", "",
+		  "500 Internal Server Error: file shrank or cannot be read, target /small.txt" },
+		{ __LINE__, "a large file, read to send", "posix/io/rw/pread", "/big.bin", "",
+		  "500 Internal Server Error: file shrank or cannot be read, target /big.bin" },
+		{ __LINE__, "the file opened, fstat fails", "pfhttpd/io/fstat", "/stat.txt", "",
+		  "500 Internal Server Error: fstat failed, target /stat.txt" },
+		{ __LINE__, "its gzip variant", "posix/io/rw/pread", "/app.css", "Accept-Encoding: gzip\r\n",
+		  "500 Internal Server Error: precompressed file shrank or cannot be read, target /app.css" },
+	};
+	char cmd[128];
+	static char big[20000];
+	char req[256];
+	pid_t w;
+
+	start(ONE_WORKER "precompressed = true;\n", "");
+	memset(big, 'b', sizeof big);
+	ck_assert_int_eq(hs_put(&srv, "htdocs/big.bin", big, sizeof big), 0);
+	ck_assert_int_eq(hs_put_str(&srv, "htdocs/small.txt", "small\n"), 0);
+	ck_assert_int_eq(hs_put_str(&srv, "htdocs/stat.txt", "stat\n"), 0);
+	ck_assert_int_eq(hs_put_str(&srv, "htdocs/app.css", "body { color: red; }\n"), 0);
+	ck_assert_int_eq(hs_put_str(&srv, "htdocs/app.css.gz", "GZ-VARIANT\n"), 0);
+	w = only_worker();
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\n%sConnection: close\r\n\r\n",
+			 rows[i].path, rows[i].fields);
+		snprintf(cmd, sizeof cmd, "enable name=%s,failinfo=5", rows[i].point);
+		fiu_ctrl(w, cmd);
+		ck_assert_msg(hs_exchange(&srv, req, &resp) == 0, "line %d: no answer", rows[i].line);
+		snprintf(cmd, sizeof cmd, "disable name=%s", rows[i].point);
+		fiu_ctrl(w, cmd);
+		ck_assert_msg(resp.status == 500, "line %d (%s): %d, want 500", rows[i].line, rows[i].why,
+			      resp.status);
+		expect_log(rows[i].log);
+		ck_assert_msg(hs_exchange(&srv, req, &resp) == 0 && resp.status == 200,
+			      "line %d (%s): the next request: %d", rows[i].line, rows[i].why, resp.status);
+	}
+	ck_assert_str_eq(resp.body, "GZ-VARIANT\n");
+	ck_assert_int_eq(only_worker(), w);
+	assert_no_crash();
+}
+END_TEST
+
+/*
  * epoll_pwait() failing in the keeper: it cannot go on, so it exits; the
  * master logs it and starts a new keeper, and keep-alive works again.
  */
@@ -795,24 +850,91 @@ END_TEST
 
 /*
  * A keep-alive connection cannot go from the worker to the keeper
- * (sendmsg fails): the worker logs it and keeps the connection itself, so
- * the client's next request on it is answered.
+ * (sendmsg fails): the worker keeps the connection itself, so the client's
+ * next request on it is answered. A real failure is logged as a warning; a
+ * full keeper queue (EAGAIN) is routine back-pressure: the worker waits a
+ * moment for room and tries once more (the keeper then holds it), or keeps
+ * it with a debug line only.
  */
+#define GET_KEEP "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"
+#define EAGAIN_TEXT "Resource temporarily unavailable"
+
 START_TEST(worker_cannot_hand_off)
 {
+	static const struct { int line; const char *why; const char *enable; const char *log;
+			      bool to_keeper; } rows[] = {
+		{ __LINE__, "EBADF: logged, kept", "enable name=posix/io/net/sendmsg/fds,failinfo=9,onetime",
+		  "cannot hand a connection to the keeper: Bad file descriptor", false },
+		{ __LINE__, "EAGAIN once: the second try goes",
+		  "enable name=posix/io/net/sendmsg/fds,failinfo=11,onetime", NULL, true },
+		{ __LINE__, "EAGAIN twice: kept, debug only",
+		  "enable name=posix/io/net/sendmsg/fds,failinfo=11",
+		  "cannot hand a connection to the keeper: Resource temporarily unavailable", false },
+	};
 	struct hs_conn c;
+	char line[1024];
+	pid_t w, k;
+	int kfd0;
 
-	start(ONE_WORKER "timeouts = { header = 10; body = 30; keepalive = 60; send = 30; cgi = 60; };\n", "");
-	fiu_ctrl(only_worker(), "enable name=posix/io/net/sendmsg/fds,failinfo=9,onetime");
-	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
-	for (int j = 0; j < 2; j++) {
-		ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
-		ck_assert_msg(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS) == 0, "request %d: no answer", j + 1);
-		ck_assert_int_eq(resp.status, 200);
-		if (j == 0)
-			expect_log("cannot hand a connection to the keeper: Bad file descriptor");
+	start(ONE_WORKER "log_level = \"debug\";\n"
+	      "timeouts = { header = 10; body = 30; keepalive = 60; send = 30; cgi = 60; };\n", "");
+	w = only_worker();
+	k = keeper();
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		kfd0 = hs_fd_count_settled(k);
+		fiu_ctrl(w, rows[i].enable);
+		ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+		for (int j = 0; j < 2; j++) {
+			ck_assert_int_eq(hs_send_str(c.fd, GET_KEEP), 0);
+			ck_assert_msg(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS) == 0,
+				      "line %d: request %d: no answer", rows[i].line, j + 1);
+			ck_assert_int_eq(resp.status, 200);
+			if (j > 0)
+				break;
+			/* Idle for a second, the parked connection leaves the worker, or tries to. */
+			if (rows[i].log)
+				expect_log(rows[i].log);
+			if (rows[i].to_keeper)
+				ck_assert_msg(hs_wait_fd_count(k, kfd0 + 1, 3000),
+					      "line %d (%s): the keeper holds %d descriptors, %d before",
+					      rows[i].line, rows[i].why, hs_fd_count(k), kfd0);
+		}
+		hs_conn_close(&c); /* first: parked again, it would try to leave again in a second */
+		if (strstr(rows[i].enable, "onetime") == NULL)
+			fiu_ctrl(w, "disable name=posix/io/net/sendmsg/fds");
 	}
+	/* EAGAIN is never a warning; the retry that worked is not logged at all. */
+	ck_assert(!hs_find_line(srv.error_log, "[warn]", EAGAIN_TEXT, line, sizeof line));
+	ck_assert(hs_find_line(srv.error_log, "[debug]", EAGAIN_TEXT, line, sizeof line));
+	ck_assert_int_eq(hs_file_count(srv.error_log, "cannot hand a connection"), 2);
+	assert_no_crash();
+}
+END_TEST
+
+/*
+ * A worker at workers.max_requests cannot give its keep-alive connection
+ * to the keeper (sendmsg fails) and nothing more of the client is there:
+ * it closes the connection (an idle keep-alive connection may be closed at
+ * any time, RFC 9112 9.3) and exits; its replacement serves the next.
+ */
+START_TEST(worker_leaves_cannot_hand_off)
+{
+	struct hs_conn c;
+	pid_t w;
+
+	start("workers = { start = 1; min_spare = 0; max_spare = 1; max = 1; max_requests = 1; };\n"
+	      "timeouts = { header = 10; body = 30; keepalive = 60; send = 30; cgi = 60; };\n", "");
+	w = only_worker();
+	fiu_ctrl(w, "enable name=posix/io/net/sendmsg/fds,failinfo=9");
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, GET_KEEP), 0);
+	ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_msg(hs_wait_eof(&c, HS_TIMEOUT_MS) == 1, "the connection stayed open");
 	hs_conn_close(&c);
+	expect_log("cannot hand a connection to the keeper: Bad file descriptor");
+	ck_assert(hs_wait_gone(w, HS_TIMEOUT_MS));
+	expect(GET_HELLO, 200);
 	assert_no_crash();
 }
 END_TEST
@@ -938,6 +1060,19 @@ START_TEST(keeper_read_fails)
 		}
 		hs_conn_close(&c);
 	}
+	/*
+	 * No memory for the bytes a connection arrives with: a head begun in
+	 * the worker (the first request's grace is 2 ms) goes on with its
+	 * bytes, which the keeper cannot keep: it closes that connection.
+	 */
+	fiu_ctrl(keeper(), "enable name=pfhttpd/mm/realloc,failinfo=12,onetime");
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\n"), 0);
+	ck_assert_msg(hs_wait_eof(&c, HS_TIMEOUT_MS) == 1 && c.len == 0, "no clean close: %.*s",
+		      (int)c.len, c.buf);
+	ck_assert(hs_wait_file_count(srv.error_log, "keeper: out of memory, closing 127.0.0.1", 2,
+				     HS_TIMEOUT_MS));
+	hs_conn_close(&c);
 	expect(GET_HELLO, 200);
 	assert_no_crash();
 }
@@ -953,6 +1088,7 @@ static Suite *faults_suite(void)
 	tcase_add_test(tc, cgi_spawn_fails);
 	tcase_add_test(tc, static_open_fails);
 	tcase_add_test(tc, sendfile_fails);
+	tcase_add_test(tc, static_read_fails);
 	tcase_add_test(tc, keeper_epoll_fails);
 	tcase_add_test(tc, worker_wait_fails);
 	tcase_add_test(tc, reload_bind_fails);
@@ -964,6 +1100,7 @@ static Suite *faults_suite(void)
 	tcase_add_test(tc, master_respawn_fails);
 	tcase_add_test(tc, rlimits_fail);
 	tcase_add_test(tc, worker_cannot_hand_off);
+	tcase_add_test(tc, worker_leaves_cannot_hand_off);
 	tcase_add_test(tc, keeper_outbox_fails);
 	tcase_add_test(tc, config_load_oom);
 	tcase_add_test(tc, keeper_read_fails);

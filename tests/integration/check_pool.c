@@ -6,7 +6,10 @@
  * keeper is replaced without a leak, a new connection wakes one idle
  * worker (EPOLLEXCLUSIVE), not the whole pool, and the access-log lines a
  * worker buffers reach the file within a second and on every way out
- * (graceful and fast stop).
+ * (graceful and fast stop). Parked keep-alive connections: served from the
+ * worker, let go to the keeper when idle, for a script, when every parking
+ * place is taken and on reload, and closed by the worker itself when
+ * timeouts.keepalive ends first.
  *
  * Every test owns its server. The 200-connection cases use a small client
  * of their own (struct mini): a hs_conn per connection would be 50 MB.
@@ -50,7 +53,7 @@ static struct hs_response resp;
 /* The pool of eight the idle and slowloris cases share. */
 #define POOL8 "workers = { start = 8; min_spare = 1; max_spare = 8; max = 8; max_requests = 0; };\n"
 
-static void start_pool(const char *workers)
+static void start_pool_ka(const char *workers, int keepalive)
 {
 	char extra[2048], msg[9000];
 
@@ -63,12 +66,17 @@ static void start_pool(const char *workers)
 	snprintf(extra, sizeof extra,
 		 "cgi = { alias = \"/cgi-bin/\"; directory = \"%s/cgi-bin\";\n"
 		 "  path = \"/usr/local/bin:/usr/bin:/bin\"; };\n"
-		 "timeouts = { header = %d; body = 10; keepalive = 5; send = 10; cgi = 30; };\n%s",
-		 srv.root, HEADER_S, workers);
+		 "timeouts = { header = %d; body = 10; keepalive = %d; send = 10; cgi = 30; };\n%s",
+		 srv.root, HEADER_S, keepalive, workers);
 	if (hs_start(&srv, extra, msg, sizeof msg) == -1) {
 		hs_destroy(&srv);
 		ck_abort_msg("cannot start %s: %s", hs_bin(), msg);
 	}
+}
+
+static void start_pool(const char *workers)
+{
+	start_pool_ka(workers, 5);
 }
 
 static void teardown(void)
@@ -362,6 +370,51 @@ START_TEST(test_max_requests)
 }
 END_TEST
 
+/*
+ * The request that reaches workers.max_requests arrives with the next one
+ * pipelined behind it, a head longer than one message to the keeper
+ * (32 KiB, src/handoff.h): the worker cannot hand the connection on with
+ * it, so it answers that request too before it exits, and says
+ * "Connection: close" then. Closing after the first answer would drop a
+ * request the client has already sent (RFC 9112 9.3.2 lets it retry, but
+ * it need not).
+ */
+START_TEST(test_max_requests_big_pipelined)
+{
+	static char reqs[48 * 1024];
+	static struct hs_conn c;
+	size_t n;
+
+	start_pool("workers = { start = 1; min_spare = 0; max_spare = 1; max = 1; max_requests = 1; };\n"
+		   "limits = { request_line = 8192; header_bytes = 65536; headers = 100; "
+		   "body = 10485760; };\n");
+	ck_assert(hs_wait_children(srv.pid, 1, HS_TIMEOUT_MS));
+	n = (size_t)snprintf(reqs, sizeof reqs, "%s", HELLO_REQ);
+	n += (size_t)snprintf(reqs + n, sizeof reqs - n, "GET /sub/ HTTP/1.1\r\nHost: localhost\r\n");
+	for (int i = 0; i < 40; i++) {
+		n += (size_t)snprintf(reqs + n, sizeof reqs - n, "X-Pad-%02d: ", i);
+		memset(reqs + n, 'p', 990);
+		n += 990;
+		n += (size_t)snprintf(reqs + n, sizeof reqs - n, "\r\n");
+	}
+	n += (size_t)snprintf(reqs + n, sizeof reqs - n, "\r\n");
+	ck_assert_uint_gt(n - strlen(HELLO_REQ), 32768);
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send(c.fd, reqs, n), 0);
+	ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	ck_assert_msg(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS) == 0,
+		      "the pipelined request was not answered: %.200s", resp.raw);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert(hs_contains(resp.body, resp.body_len, HS_SUB_MARKER));
+	/* The worker exits after it: the keeper does not hold this connection. */
+	ck_assert(hs_list_has(hs_hdr(&resp, "Connection"), "close"));
+	ck_assert_int_eq(hs_wait_eof(&c, HS_TIMEOUT_MS), 1);
+	hs_conn_close(&c);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* idle connections and slowloris */
 
@@ -564,6 +617,26 @@ START_TEST(test_big_partial_head_stays)
 	hs_conn_close(&c);
 	ck_assert_msg(hs_file_count(srv.error_log, "cannot hand a connection") == 0,
 		      "a hand-off was tried and failed");
+
+	/*
+	 * A head that grows while the keeper holds it: its buffer (512 bytes
+	 * first, src/keeper.c) grows again past the bytes it already holds,
+	 * which the request keeps, in order.
+	 */
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n"), 0);
+	hs_sleep_ms(300); /* the first request's grace is 2 ms: the keeper holds it now */
+	n = (size_t)snprintf(head, sizeof head, "X-Pad: ");
+	memset(head + n, 'b', 1000);
+	n += 1000;
+	n += (size_t)snprintf(head + n, sizeof head - n, "\r\n");
+	ck_assert_int_eq(hs_send(c.fd, head, n), 0);
+	hs_sleep_ms(100);
+	ck_assert_int_eq(hs_send_str(c.fd, "Connection: close\r\n\r\n"), 0);
+	ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	hs_conn_close(&c);
 }
 END_TEST
 
@@ -843,22 +916,27 @@ END_TEST
 
 /*
  * The local address of an accepted connection: taken once from a listening
- * socket bound to one address, asked per connection of a wildcard one. It
- * shows where a request without Host is redirected (server_name:port).
+ * socket bound to one address, asked per connection of a wildcard one
+ * (0.0.0.0, or [::], which is IPv6 only: IPV6_V6ONLY). It shows where a
+ * request without Host is redirected (server_name:port).
  */
 static const struct local_case {
 	int line;
 	const char *desc;
 	const char *host;
+	const char *from;            /* the client's address: NULL 127.0.0.1, "::1" [::1] */
 } local_cases[] = {
-	{ __LINE__, "one address: known from the listening socket", "127.0.0.1" },
-	{ __LINE__, "wildcard: asked per connection",                "0.0.0.0" },
+	{ __LINE__, "one address: known from the listening socket", "127.0.0.1", NULL },
+	{ __LINE__, "wildcard: asked per connection",                "0.0.0.0",   NULL },
+	{ __LINE__, "IPv6 wildcard: asked per connection",           "[::]",      "::1" },
 };
 
 START_TEST(test_local_port)
 {
 	const struct local_case *c = &local_cases[_i];
+	static const char req[] = "GET /sub HTTP/1.0\r\n\r\n";
 	char extra[512], want[64];
+	static struct hs_conn conn;
 	long long end;
 
 	start_pool(POOL8);
@@ -868,16 +946,23 @@ START_TEST(test_local_port)
 	ck_assert_int_eq(hs_write_conf(&srv, extra), 0);
 	ck_assert_int_eq(kill(srv.pid, SIGHUP), 0);
 	end = hs_now_ms() + HS_TIMEOUT_MS;
-	while (!hs_port_listening(srv.port) && hs_now_ms() < end)
+	while ((conn.fd = hs_connect_from(c->from, srv.port)) == -1 && hs_now_ms() < end)
 		hs_sleep_ms(20);
 	for (int i = 0; i < 3; i++) {
-		ck_assert_int_eq(hs_exchange(&srv, "GET /sub HTTP/1.0\r\n\r\n", &resp), 0);
+		ck_assert_msg(conn.fd >= 0, "line %d (%s): connect: %s", c->line, c->desc, strerror(errno));
+		conn.len = 0;
+		conn.eof = false;
+		ck_assert_int_eq(hs_send(conn.fd, req, sizeof req - 1), 0);
+		ck_assert_int_eq(hs_read_response(&conn, &resp, false, HS_TIMEOUT_MS), 0);
+		hs_conn_close(&conn);
 		ck_assert_int_eq(resp.status, 301);
 		snprintf(want, sizeof want, "http://localhost:%d/sub/", srv.port);
 		ck_assert_msg(hs_hdr(&resp, "Location") && strcmp(hs_hdr(&resp, "Location"), want) == 0,
 			      "line %d (%s): Location %s, want %s", c->line, c->desc,
 			      hs_hdr(&resp, "Location") ? hs_hdr(&resp, "Location") : "(none)", want);
+		conn.fd = hs_connect_from(c->from, srv.port);
 	}
+	hs_conn_close(&conn);
 }
 END_TEST
 
@@ -1023,6 +1108,88 @@ START_TEST(test_parked_let_go_for_script)
 }
 END_TEST
 
+/*
+ * Every parking place taken (PARK_MAX, 32, in src/park.h): the next
+ * keep-alive connection goes to the keeper at once instead of waiting in
+ * the worker, while one with a pipelined request is served on. A connection
+ * that closes with unread bytes (lingering, RFC 9112 9.6) meanwhile gets
+ * its whole response. Then a reload: the retiring
+ * worker hands everything it holds parked to the keeper, and every client
+ * is answered on its connection again, none sees a close.
+ */
+#define NFULL (32 + 1)
+
+START_TEST(test_parked_full_reload)
+{
+	static struct mini m[NFULL];
+	struct hs_conn lc;
+	pid_t worker;
+
+	start_pool(ONE_WORKER);
+	worker = one_worker();
+	for (int i = 0; i < NFULL; i++) {
+		m[i].fd = hs_connect(&srv);
+		ck_assert_int_ge(m[i].fd, 0);
+		ck_assert_int_eq(hs_send_str(m[i].fd, HELLO_REQ), 0);
+		ck_assert_msg(mini_response(&m[i], HS_TIMEOUT_MS) == 200, "connection %d: status %d", i,
+			      m[i].status);
+	}
+	/* Two requests at once, with no place to park between them: both answered here, in order. */
+	ck_assert_int_eq(hs_conn_open(&srv, &lc), 0);
+	ck_assert_int_eq(hs_send_str(lc.fd, HELLO_REQ "GET /sub/ HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_int_eq(hs_read_response(&lc, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	ck_assert_int_eq(hs_read_response(&lc, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert(hs_contains(resp.body, resp.body_len, HS_SUB_MARKER));
+	hs_conn_close(&lc);
+	/* "Connection: close" with bytes after the request: the worker drains before it closes. */
+	ck_assert_int_eq(hs_conn_open(&srv, &lc), 0);
+	ck_assert_int_eq(hs_send_str(lc.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n"
+				     "Connection: close\r\n\r\nstray bytes"), 0);
+	ck_assert_int_eq(hs_read_response(&lc, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	ck_assert_int_eq(hs_wait_eof(&lc, HS_TIMEOUT_MS), 1);
+	hs_conn_close(&lc);
+
+	ck_assert_int_eq(kill(srv.pid, SIGHUP), 0);
+	ck_assert_msg(hs_wait_gone(worker, HS_TIMEOUT_MS), "the old worker did not retire");
+	for (int i = 0; i < NFULL; i++) {
+		ck_assert_int_eq(hs_send_str(m[i].fd, HELLO_REQ), 0);
+		ck_assert_msg(mini_response(&m[i], HS_TIMEOUT_MS) == 200,
+			      "connection %d after the reload: status %d", i, m[i].status);
+		close(m[i].fd);
+		m[i].fd = -1;
+	}
+	ck_assert_int_eq(hs_file_count(srv.error_log, "cannot hand a connection"), 0);
+}
+END_TEST
+
+/*
+ * timeouts.keepalive shorter than the worker's park (1 s): the worker
+ * closes an idle connection itself when it ends, without a trip to the
+ * keeper, and not before.
+ */
+START_TEST(test_parked_keepalive_short)
+{
+	struct hs_conn c;
+	long long t0;
+
+	start_pool_ka(ONE_WORKER, 1);
+	(void)one_worker();
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, HELLO_REQ), 0);
+	ck_assert_int_eq(hs_read_response(&c, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_int_eq(resp.status, 200);
+	t0 = hs_now_ms();
+	ck_assert_msg(hs_wait_eof(&c, 4000) == 1, "idle connection still open 4 s after keepalive = 1");
+	ck_assert_msg(hs_now_ms() - t0 >= 500, "closed after %lld ms, before timeouts.keepalive",
+		      hs_now_ms() - t0);
+	ck_assert_msg(c.len == 0, "bytes on an idle keep-alive close: %.100s", c.buf);
+	hs_conn_close(&c);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 
 static Suite *pool_suite(void)
@@ -1034,6 +1201,7 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, test_pool_grows_and_shrinks);
 	tcase_add_test(tc, test_pool_flowing_stays_small);
 	tcase_add_test(tc, test_max_requests);
+	tcase_add_test(tc, test_max_requests_big_pipelined);
 	suite_add_tcase(s, tc);
 
 	tc = hs_tcase("keeper", 20, teardown);
@@ -1045,6 +1213,8 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, test_accept_emfile);
 	tcase_add_test(tc, test_parked_in_worker);
 	tcase_add_test(tc, test_parked_let_go_for_script);
+	tcase_add_test(tc, test_parked_full_reload);
+	tcase_add_test(tc, test_parked_keepalive_short);
 	suite_add_tcase(s, tc);
 
 	tc = hs_tcase("accept_log", 30, teardown);

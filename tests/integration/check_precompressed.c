@@ -4,10 +4,11 @@
  * identity;q=0, x-gzip, several fields), with Content-Encoding, the file's
  * type, Vary, its own ETag, Last-Modified and Content-Length; ranges,
  * If-None-Match and If-Range on the variant; HEAD; a directory's index;
- * variants that must not be sent (older than the file, a directory, a
- * symlink out of the root, under another access rule); the .gz asked for by
- * its name; a vhost that turns it off; locations that turn it on and off
- * (merged top level, vhost, location). One worker, and each case asked
+ * variants that must not be sent (older than the file, by seconds or by
+ * nanoseconds within one second, a directory, a symlink out of the root,
+ * under another access rule); the .gz asked for by its name; a vhost that
+ * turns it off; locations that turn it on and off (merged top level,
+ * vhost, location). One worker, and each case asked
  * twice, so a cached entry of the file meets every kind of request.
  */
 #include "harness.h"
@@ -39,16 +40,22 @@ static void root_path(const char *rel, char *out, size_t cap)
 	ck_assert_int_lt(snprintf(out, cap, "%s/%s", srv.root, rel), (int)cap);
 }
 
-/* Write rel with text and set its mtime to t. */
-static void put_at(const char *rel, const char *text, time_t t)
+/* Write rel with text and set its mtime to t seconds and ns nanoseconds. */
+static void put_at_ns(const char *rel, const char *text, time_t t, long ns)
 {
 	char path[HS_PATH * 2];
-	struct timespec ts[2] = { { .tv_sec = t }, { .tv_sec = t } };
+	struct timespec ts[2] = { { .tv_sec = t, .tv_nsec = ns }, { .tv_sec = t, .tv_nsec = ns } };
 
 	if (hs_put_str(&srv, rel, text) == -1)
 		ck_abort_msg("cannot write %s", rel);
 	root_path(rel, path, sizeof path);
 	ck_assert_int_eq(utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW), 0);
+}
+
+/* Write rel with text and set its mtime to t. */
+static void put_at(const char *rel, const char *text, time_t t)
+{
+	put_at_ns(rel, text, t, 0);
 }
 
 /* rel.gz made by gzip -k (which gives it rel's mtime: "not older" must hold for it). */
@@ -81,6 +88,9 @@ static void fixtures(void)
 	put_at("htdocs/stale.css", "stale.css, changed after its variants were made\n", T0);
 	put_at("htdocs/stale.css.gz", "GZ-VARIANT-STALE\n", T0 - 1);
 	put_at("htdocs/stale.css.br", "BR-VARIANT-STALE\n", T0 - 100);
+	/* Edited 0.4 s after its variant was made, within the same second (ext4, tmpfs: ns mtimes). */
+	put_at_ns("htdocs/nsec.css", "nsec.css, changed after its variant\n", T0, 600000000);
+	put_at_ns("htdocs/nsec.css.gz", "GZ-VARIANT-NSEC-STALE\n", T0, 200000000);
 	put_at("htdocs/dirvar.css", "dirvar.css\n", T0);
 	put_at("htdocs/dirvar.css.gz/x", "in a directory named like a variant\n", T0 + 5);
 	root_path("htdocs/dirvar.css.gz", path, sizeof path);
@@ -176,6 +186,8 @@ static const struct sel_case sel_cases[] = {
 	  "text/javascript", true },
 	{ __LINE__, "variants older than the file: the file", NULL, "/stale.css", AE("br, gzip"),
 	  "stale.css", NULL, CSS, true },
+	{ __LINE__, "variant older within the same second: the file", NULL, "/nsec.css", AE("gzip"),
+	  "nsec.css", NULL, CSS, true },
 	{ __LINE__, "variant a directory: the file", NULL, "/dirvar.css", AE("gzip"), "dirvar.css", NULL,
 	  CSS, true },
 	{ __LINE__, "variant a symlink out of the root: the file", NULL, "/link.css", AE("gzip"),

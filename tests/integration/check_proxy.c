@@ -6,8 +6,9 @@
  * arrives (with the request in one segment, in pieces, across keep-alive and
  * the keeper); LOCAL and UNKNOWN keep the real peer; a malformed or missing
  * header, or a peer outside `trusted`, gets a close without a byte and an
- * error-log line; a plain listener beside it is untouched (and a PROXY line
- * sent there is only a bad request, never believed).
+ * error-log line, and a proxy that resets inside its header is logged as
+ * such; a plain listener beside it is untouched (and a PROXY line sent
+ * there is only a bad request, never believed).
  *
  * The server listens on its plain port (the harness's) and on a second one
  * for PROXY; only 127.0.0.1/32 is trusted, and the untrusted peer is the
@@ -358,6 +359,34 @@ START_TEST(test_eof_inside)
 }
 END_TEST
 
+/*
+ * The proxy resets the connection halfway through a header (a proxy that
+ * crashed or gave up on its backend): the worker's wait ends at once with
+ * the reset, logged at info (the proxy's own logs tell why), and the worker
+ * serves the next connection; it neither waits out timeouts.header nor
+ * takes the reset for a health check.
+ */
+START_TEST(test_reset_inside)
+{
+	static const struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+
+	start("log_level = \"info\";\n");
+	open_from(NULL, pport);
+	send_bytes("PROXY TCP4 192.0.2.1 ", 21);
+	hs_sleep_ms(100); /* the worker has read the half and waits for the rest */
+	ck_assert_int_eq(setsockopt(conn.fd, SOL_SOCKET, SO_LINGER, &rst, sizeof rst), 0);
+	hs_conn_close(&conn); /* SO_LINGER 0: RST, not FIN */
+	/* Not "no PROXY header ... within 2 s": the reset, not timeouts.header, ended the wait. */
+	expect_error_log("PROXY header: Connection reset by peer");
+	ck_assert_int_eq(hs_file_count(srv.error_log, "closed inside its PROXY header"), 0);
+	open_from(NULL, pport);
+	send_bytes(B(V2_TCP4 REQ_ENV_CLOSE));
+	read_ok();
+	expect_client("192.0.2.44", "40001");
+	hs_conn_close(&conn);
+}
+END_TEST
+
 /* A peer outside proxy_protocol.trusted: closed at once, without reading its header. */
 START_TEST(test_untrusted)
 {
@@ -408,6 +437,7 @@ static Suite *proxy_suite(void)
 	tcase_add_loop_test(tc, test_malformed, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
 	tcase_add_test(tc, test_no_header);
 	tcase_add_test(tc, test_eof_inside);
+	tcase_add_test(tc, test_reset_inside);
 	tcase_add_test(tc, test_untrusted);
 	tcase_add_test(tc, test_plain_listener);
 	suite_add_tcase(s, tc);

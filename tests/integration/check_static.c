@@ -7,8 +7,9 @@
  * symlink out of the root or for a directory, or a directory whose index
  * changed, is noticed from a second after the change (issue 8), even one
  * rewritten in place with its size and mtime kept; a small file's bytes
- * are kept in its entry, so its answers (200, 206, HEAD) read no file; and
- * a worker holds no more descriptors than a quarter of its limit allows.
+ * are kept in its entry, so its answers (200, 206, HEAD) read no file; a
+ * client gone before its answer is logged with nothing sent; and a worker
+ * holds no more descriptors than a quarter of its limit allows.
  * One worker, so every request meets the same cache.
  */
 #include "harness.h"
@@ -77,7 +78,9 @@ static void setup(void)
 		ck_abort_msg("cannot create the server root");
 	for (int i = 0; i < NELEM(sizes); i++)
 		put_sized(sizes[i]);
-	if (hs_start(&srv, ONE_WORKER, msg, sizeof msg) == -1) {
+	put_text("htdocs/listing/a.txt", "listed\n");
+	if (hs_start(&srv, ONE_WORKER "locations = ( { path = \"/listing/\"; autoindex = true; } );\n",
+		     msg, sizeof msg) == -1) {
 		hs_destroy(&srv);
 		ck_abort_msg("cannot start %s: %s", hs_bin(), msg);
 	}
@@ -425,6 +428,117 @@ START_TEST(test_long_path)
 }
 END_TEST
 
+/* ---- a client that is gone before its answer ------------------------------ */
+
+/* Bytes the server has not read yet on its end of the client socket fd (/proc/net/tcp), or -1. */
+static long server_unread(int fd)
+{
+	struct sockaddr_in me;
+	socklen_t len = sizeof me;
+	char line[512];
+	long unread = -1;
+	FILE *f;
+
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&me, &len), 0);
+	f = fopen("/proc/net/tcp", "r");
+	ck_assert_msg(f != NULL, "cannot open /proc/net/tcp: %s", strerror(errno));
+	while (fgets(line, sizeof line, f)) {
+		unsigned lport, rport;
+		unsigned long tx, rx;
+
+		if (sscanf(line, " %*d: %*8s:%x %*8s:%x %*x %lx:%lx", &lport, &rport, &tx, &rx) == 4 &&
+		    lport == (unsigned)srv.port && rport == ntohs(me.sin_port)) {
+			unread = (long)rx;
+			break;
+		}
+	}
+	fclose(f);
+	return unread;
+}
+
+static const struct gone_case {
+	int line;
+	const char *desc;
+	const char *path;
+	const char *logged;          /* its access-log line: the status, and "-" for no bytes sent */
+} gone_cases[] = {
+	{ __LINE__, "403: resolves outside the root", "/link-secret?gone", "403 -" },
+	{ __LINE__, "403: not a regular file",        "/fifo?gone",        "403 -" },
+	{ __LINE__, "301: a directory's slash",       "/sub?gone",         "301 -" },
+	{ __LINE__, "403: no index, no listing",      "/noindex/?gone",    "403 -" },
+	{ __LINE__, "200: a directory listing",       "/listing/?gone",    "200 -" },
+	{ __LINE__, "200: a file read to send",       "/s-100000.bin?gone", "200 -" },
+};
+
+/* Send gc's request on a connection that waits in the listen queue behind a busy worker, then reset it. */
+static void gone_request(const struct gone_case *gc)
+{
+	static const struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+	static struct hs_conn busy;
+	char req[256];
+	long long end;
+	int gone;
+
+	ck_assert_int_eq(hs_conn_open(&srv, &busy), 0);
+	ck_assert_int_eq(hs_send_str(busy.fd, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n"
+				     "Content-Length: 1\r\n\r\n"), 0);
+	end = hs_now_ms() + HS_TIMEOUT_MS;
+	while (server_unread(busy.fd) != 0 && hs_now_ms() < end)
+		hs_sleep_ms(10);
+	ck_assert_msg(server_unread(busy.fd) == 0, "line %d: the worker did not read the first request",
+		      gc->line);
+
+	gone = hs_connect(&srv);
+	ck_assert_int_ge(gone, 0);
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", gc->path);
+	ck_assert_int_eq(hs_send_str(gone, req), 0);
+	ck_assert_int_eq(setsockopt(gone, SOL_SOCKET, SO_LINGER, &rst, sizeof rst), 0);
+	close(gone); /* SO_LINGER 0: RST */
+
+	ck_assert_int_eq(hs_send_str(busy.fd, "x"), 0);
+	ck_assert_int_eq(hs_read_response(&busy, &resp, false, HS_TIMEOUT_MS), 0);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	hs_conn_close(&busy);
+}
+
+/*
+ * A client that sends its request and resets the connection before the
+ * answer (a browser tab closed, a crawler's timeout): the worker reads the
+ * request, its answer meets the reset, and it goes on with the next
+ * connection. The access log says what was sent: nothing ("-"), not the
+ * size of the page it meant to send (Apache's %b counts bytes sent too).
+ * To make sure the reset is there before the worker reads the request,
+ * the only worker is kept busy first: another client's request waits for
+ * its 1-byte body, and the gone client's connection waits in the listen
+ * queue behind it. The log lines are read once all rows are done: the
+ * worker writes them out within a second (log.h), once.
+ */
+START_TEST(test_client_gone)
+{
+	char fifo[HS_PATH * 2], want[256], found[1024];
+
+	root_path("htdocs/fifo", fifo, sizeof fifo);
+	ck_assert(mkfifo(fifo, 0644) == 0 || errno == EEXIST);
+	for (int i = 0; i < NELEM(gone_cases); i++)
+		gone_request(&gone_cases[i]);
+	/* The worker goes on. */
+	get("/hello.txt");
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.body, HS_HELLO);
+	for (int i = 0; i < NELEM(gone_cases); i++) {
+		const struct gone_case *gc = &gone_cases[i];
+
+		snprintf(want, sizeof want, "\"GET %s HTTP/1.1\" ", gc->path);
+		ck_assert_msg(hs_wait_file_contains(srv.access_log, want, HS_TIMEOUT_MS),
+			      "line %d (%s): no access-log line", gc->line, gc->desc);
+		ck_assert(hs_find_line(srv.access_log, want, NULL, found, sizeof found));
+		snprintf(want, sizeof want, "\"GET %s HTTP/1.1\" %s ", gc->path, gc->logged);
+		ck_assert_msg(strstr(found, want) != NULL, "line %d (%s): logged '%s', want '%s'", gc->line,
+			      gc->desc, found, want);
+	}
+}
+END_TEST
+
 /* ---- a small file's bytes are kept -------------------------------------- */
 
 /* Bytes the worker has read through read(2)-like calls, sockets included (proc(5) rchar). */
@@ -634,6 +748,7 @@ static Suite *static_suite(void)
 	tcase_add_loop_test(tc, test_change_noticed, 0, NELEM(change_cases));
 	tcase_add_test(tc, test_shrunk_large);
 	tcase_add_test(tc, test_long_path);
+	tcase_add_test(tc, test_client_gone);
 	tcase_add_loop_test(tc, test_kept, 0, NELEM(kept_cases));
 	tcase_add_test(tc, test_kept_head);
 	suite_add_tcase(s, tc);

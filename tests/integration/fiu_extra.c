@@ -15,7 +15,8 @@
  * allocation asked for by pfhttpd's own code (the caller's address lies in
  * the executable), so that out-of-memory paths can be walked without
  * failing inside libconfig, which crashes when its malloc fails.
- * Likewise "pfhttpd/io/open", "pfhttpd/io/read" and "pfhttpd/io/write": libfiu's own
+ * Likewise "pfhttpd/io/open", "pfhttpd/io/read", "pfhttpd/io/write" and
+ * "pfhttpd/io/fstat" (which libfiu does not wrap at all): libfiu's own
  * posix/io/oc/open and posix/io/rw/write also strike its remote-control
  * thread, which reopens and answers on its FIFO, so a "onetime" failure
  * could be spent there instead of in pfhttpd.
@@ -55,6 +56,7 @@
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -202,6 +204,15 @@ ssize_t write(int fd, const void *buf, size_t n)
 	if (from_exe(__builtin_return_address(0)) && fails("pfhttpd/io/write", EIO))
 		return -1;
 	return real_write(fd, buf, n);
+}
+
+/* glibc 2.33 and later export fstat itself (before, it was an inline __fxstat call). */
+int fstat(int fd, struct stat *st)
+{
+	REAL(fstat);
+	if (from_exe(__builtin_return_address(0)) && fails("pfhttpd/io/fstat", EIO))
+		return -1;
+	return real_fstat(fd, st);
 }
 
 int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
