@@ -206,11 +206,16 @@ ssize_t write(int fd, const void *buf, size_t n)
 	return real_write(fd, buf, n);
 }
 
-/* glibc 2.33 and later export fstat itself (before, it was an inline __fxstat call). */
+/*
+ * glibc 2.33 and later export fstat itself (before, it was an inline
+ * __fxstat call). Two points: "pfhttpd/io/fstat" for the server's own
+ * calls only, "posix/io/stat/fstat" for any (pfhttpd-suexec's).
+ */
 int fstat(int fd, struct stat *st)
 {
 	REAL(fstat);
-	if (from_exe(__builtin_return_address(0)) && fails("pfhttpd/io/fstat", EIO))
+	if ((from_exe(__builtin_return_address(0)) && fails("pfhttpd/io/fstat", EIO)) ||
+	    fails("posix/io/stat/fstat", EIO))
 		return -1;
 	return real_fstat(fd, st);
 }
@@ -482,14 +487,6 @@ char *getcwd(char *buf, size_t n)
 	if (fails("posix/io/dir/getcwd", ENAMETOOLONG))
 		return NULL;
 	return real_getcwd(buf, n);
-}
-
-int fstat(int fd, struct stat *st)
-{
-	REAL(fstat);
-	if (fails("posix/io/stat/fstat", EIO))
-		return -1;
-	return real_fstat(fd, st);
 }
 
 int fstat64(int fd, struct stat64 *st)
