@@ -3,8 +3,11 @@
  * contact-form exchange through PHP and sh, the meta-variables a script
  * sees, request bodies in and responses out (8 MB each way, chunked,
  * 100-continue, 413), Status / Location / nph-, streaming and framing,
- * errors (502, 504, 403, 404), stderr in the error log, what must never be
- * served or run, and that no script process or zombie outlives its request.
+ * errors (502, 504, 403, 404), stderr in the error log (heavy, unterminated,
+ * held by a detached process), heads too large once the site's fields are
+ * added, names too long for a path, clients that leave mid-body, what must
+ * never be served or run, and that no script process or zombie outlives
+ * its request.
  *
  * One server per TCase (unchecked fixture). Its cgi directory is
  * <root>/cgi-bin: a copy of $PFHTTPD_SRC/cgi-bin and
@@ -20,6 +23,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -46,7 +50,7 @@
 static struct hs_server srv;
 static struct hs_response r1, r2;   /* large: keep them off the stack */
 static struct hs_conn conn;
-static char extra[4096];
+static char extra[32768];      /* room for the t-padded.sh location's fields */
 static int cgi_timeout_s = CGI_RELAXED_S; /* timeouts.cgi of the next setup() */
 
 /* ------------------------------------------------------------------------ */
@@ -88,6 +92,14 @@ static const struct { const char *name; const char *text; mode_t mode; } private
 	  "echo \"sh-errpage-$REDIRECT_STATUS\"\n"
 	  "for v in REDIRECT_STATUS REDIRECT_URL REDIRECT_QUERY_STRING REDIRECT_REQUEST_METHOD REQUEST_METHOD; do\n"
 	  "\teval \"echo $v=\\${$v-(unset)}\"\ndone\n", 0755 },
+	{ "cgi-bin/t-padded.sh",
+	  "#!/bin/sh\n# One field X-Big of N bytes of 'y' (N: the query), then body \"small\\n\"; its location adds 12 KB of fields.\n"
+	  "printf 'Content-Type: text/plain\\r\\nX-Big: '\nhead -c \"$QUERY_STRING\" /dev/zero | tr '\\000' y\n"
+	  "printf '\\r\\n\\r\\nsmall\\n'\n", 0755 },
+	{ "cgi-bin/t-feed.sh",
+	  "#!/bin/sh\n# Answers \"started\\n\" at once, writes its pid to feed.pid beside it, then reads its body.\n"
+	  "printf 'Content-Type: text/plain\\r\\n\\r\\nstarted\\n'\n"
+	  "echo $$ > \"$(dirname \"$SCRIPT_FILENAME\")/feed.pid\"\ncat > /dev/null\nprintf 'done\\n'\n", 0755 },
 	{ "htdocs/phpdir/index.php",
 	  "<?php\nheader('Content-Type: text/plain');\necho 'info-', 'php-ran', \" index\\n\";\n", 0644 },
 };
@@ -98,7 +110,7 @@ static const char *const needed_scripts[] = {
 	"stream.sh", "ignore_body.sh", "big_before_read.sh", "sleep_forever.sh", "no_header.sh",
 	"exit_early.sh", "stderr.sh", "nph-test.sh", "pathinfo.sh", "cl.sh", "noexec.sh",
 	"env_dump.sh", "detached_stderr.sh", "one_write_body.sh", "big_header_field.sh",
-	"huge_header_block.sh", "stderr_ctl.sh",
+	"huge_header_block.sh", "stderr_ctl.sh", "stderr_heavy.sh", "nph-odd.sh",
 };
 
 static const char *src_dir(void)
@@ -198,8 +210,29 @@ static const char *setup_more = "";
 	"  { status = 416; path = \"/cgi-bin/t-errpage.sh\"; },\n" \
 	"  { status = 502; path = \"/cgi-bin/no_header.sh\"; } );\n"
 
+/*
+ * t-padded.sh's location: PAD_FIELDS configured fields of PAD_LEN bytes
+ * each, which every response of that script carries besides its own.
+ */
+#define PAD_FIELDS 12
+#define PAD_LEN    1000
+
+static void pad_location(char *out, size_t cap)
+{
+	size_t n = (size_t)snprintf(out, cap, "locations = ( { path = \"= /cgi-bin/t-padded.sh\"; headers = [ ");
+
+	for (int i = 0; i < PAD_FIELDS && n + PAD_LEN + 32 < cap; i++) {
+		n += (size_t)snprintf(out + n, cap - n, "%s\"X-Pad-%02d: ", i ? ", " : "", i);
+		memset(out + n, 'p', PAD_LEN);
+		n += PAD_LEN;
+		out[n++] = '"';
+	}
+	snprintf(out + n, cap - n, " ]; } );\n");
+}
+
 static void setup(void)
 {
+	static char pads[PAD_FIELDS * (PAD_LEN + 16) + 128];
 	char msg[9000];
 
 	if (hs_root_init(&srv) == -1 || hs_fixtures(&srv) == -1) {
@@ -210,6 +243,7 @@ static void setup(void)
 		hs_destroy(&srv);
 		ck_abort_msg("cgi fixtures: %s", msg);
 	}
+	pad_location(pads, sizeof pads);
 	snprintf(extra, sizeof extra,
 		 "cgi = { alias = \"/cgi-bin/\"; directory = \"%s/cgi-bin\";\n"
 		 "  handlers = ( { extension = \".php\"; interpreter = \"/usr/bin/php-cgi\"; } );\n"
@@ -217,8 +251,8 @@ static void setup(void)
 		 "  limits = { cpu = 30; memory = 536870912; processes = 64; }; };\n"
 		 "timeouts = { header = 10; body = 30; keepalive = 5; send = 30; cgi = %d; };\n"
 		 "limits = { request_line = 8192; header_bytes = 16384; headers = 100; body = 20971520; };\n"
-		 "index = [ \"index.html\", \"index.php\" ];\n%s",
-		 srv.root, cgi_timeout_s, setup_more);
+		 "index = [ \"index.html\", \"index.php\" ];\n%s%s",
+		 srv.root, cgi_timeout_s, pads, setup_more);
 	/* The server inherits this; no script may see it (RFC 3875 4.1: meta-variables only). */
 	setenv("PFHTTPD_LEAK_MARKER", "leaked-from-the-server-environment", 1);
 	if (hs_start(&srv, extra, msg, sizeof msg) == -1) {
@@ -1202,6 +1236,10 @@ static const struct resp_case {
 	  403, 0, NULL, NULL, "printenv", NULL, NULL, 0 },
 	{ __LINE__, "POST to a script that ignores its small body", "POST /cgi-bin/status.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nabcde",
 	  418, 0, "short and stout\n", NULL, NULL, NULL, NULL, 0 },
+	/* The body is spooled before the interpreter starts (CONTENT_LENGTH, RFC 3875 4.1.2). */
+	{ __LINE__, "malformed chunked body to a PHP script: 400, PHP never runs",
+	  "POST /info.php HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+	  400, 0, NULL, NULL, PHP_RAN, NULL, NULL, 0 },
 };
 
 START_TEST(test_response)
@@ -1316,6 +1354,45 @@ START_TEST(test_nph)
 }
 END_TEST
 
+/*
+ * nph- output the server cannot read a status from: the bytes still pass
+ * unchanged, whatever their first read holds (the second and later reads
+ * go straight through too), and the access log says 200 when the first
+ * line is no "HTTP/1.x NNN" (split: not checked, that depends on the read).
+ */
+static const struct { int line; const char *query; const char *status_line; int logged; } nph_odd_cases[] = {
+	{ __LINE__, "split", "HTTP/1.1 203 Split", 0 },
+	{ __LINE__, "xttp", "XTTP/1.1 203 Odd", 200 },
+	{ __LINE__, "nosp", "HTTP/1.1_203 Odd", 200 },
+};
+
+START_TEST(test_nph_odd)
+{
+	static char out[4096];
+	char req[256], want[256], logged[64];
+	size_t wl;
+	ssize_t n;
+	int line = nph_odd_cases[_i].line;
+
+	need_script("nph-odd.sh");
+	snprintf(req, sizeof req, "GET /cgi-bin/nph-odd.sh?%s HTTP/1.1\r\nHost: localhost\r\n\r\n",
+		 nph_odd_cases[_i].query);
+	wl = (size_t)snprintf(want, sizeof want, "%s\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok",
+			      nph_odd_cases[_i].status_line);
+	n = hs_exchange_raw(&srv, req, strlen(req), out, sizeof out, HS_TIMEOUT_MS);
+	ck_assert_msg(n == (ssize_t)wl && memcmp(out, want, wl) == 0,
+		      "line %d: nph output changed (n=%zd):\n%.300s", line, n, out);
+	if (nph_odd_cases[_i].logged) {
+		snprintf(req, sizeof req, "GET /cgi-bin/nph-odd.sh?%s HTTP/1.1\"", nph_odd_cases[_i].query);
+		snprintf(logged, sizeof logged, "\" %d %zu ", nph_odd_cases[_i].logged, wl);
+		ck_assert_msg(hs_wait_file_contains(srv.access_log, req, HS_TIMEOUT_MS),
+			      "line %d: no access-log line", line);
+		ck_assert_msg(hs_find_line(srv.access_log, req, logged, out, sizeof out),
+			      "line %d: the access log does not say %s", line, logged);
+	}
+}
+END_TEST
+
 /* Each stderr line goes to the error log, naming the script. */
 START_TEST(test_stderr_logged)
 {
@@ -1362,6 +1439,34 @@ START_TEST(test_stderr_escaped)
 	m = strstr(log, "ctl-marker-2");
 	ck_assert_msg(strncmp(m, "ctl-marker-2 second\n", 20) == 0,
 		      "CRLF line end not taken as the end: %.*s", (int)strcspn(m, "\n"), m);
+}
+END_TEST
+
+/*
+ * A script that ends writing 36 KB to stderr at once (stderr_heavy.sh):
+ * more than one read takes, so some is still in the pipe when the script
+ * has exited. Every line reaches the error log, the last one without its
+ * newline too, and the empty first line as an empty message.
+ */
+START_TEST(test_stderr_heavy)
+{
+	static char log[1 << 20];
+	ssize_t n;
+
+	need_script("stderr_heavy.sh");
+	exchange("GET /cgi-bin/stderr_heavy.sh HTTP/1.1\r\nHost: localhost\r\n\r\n", &r1);
+	ck_assert_msg(r1.status == 200 && strcmp(r1.body, "ok\n") == 0, "%.300s", r1.raw);
+	ck_assert_msg(hs_wait_file_count(srv.error_log, "stderr_heavy.sh: stderr-heavy-", 2001, HS_TIMEOUT_MS),
+		      "%d of the script's 2001 stderr lines in the error log",
+		      hs_file_count(srv.error_log, "stderr_heavy.sh: stderr-heavy-"));
+	n = hs_slurp(srv.error_log, log, sizeof log);
+	ck_assert_int_gt(n, 0);
+	ck_assert_msg(memmem(log, (size_t)n, "stderr_heavy.sh: stderr-heavy-0001\n", 35) &&
+		      memmem(log, (size_t)n, "stderr_heavy.sh: stderr-heavy-2000\n", 35) &&
+		      memmem(log, (size_t)n, "stderr_heavy.sh: stderr-heavy-tail\n", 35),
+		      "the first, the last or the unterminated line is missing");
+	ck_assert_msg(memmem(log, (size_t)n, "stderr_heavy.sh: \n", 18),
+		      "the empty stderr line was not logged");
 }
 END_TEST
 
@@ -1486,6 +1591,54 @@ START_TEST(test_big_header_field)
 }
 END_TEST
 
+/*
+ * t-padded.sh's location adds 12 KB of configured fields to what the
+ * script sends. A header block within CGI_HEAD_MAX that, with them, no
+ * longer fits the response head is refused as a whole: 502 and an
+ * error-log line, never a head cut short (a client would take the cut
+ * head's last field, or the body, for something else).
+ */
+static const struct { int line; const char *desc; int big; int status; } padded_cases[] = {
+	{ __LINE__, "1000-byte field and the location's: 200 with all of them", 1000, 200 },
+	{ __LINE__, "64000-byte field and the location's: more than a head holds, 502", 64000, 502 },
+};
+
+START_TEST(test_padded_head)
+{
+	int line = padded_cases[_i].line;
+	const char *desc = padded_cases[_i].desc, *f;
+	char req[128], pad[16];
+
+	snprintf(req, sizeof req, "GET /cgi-bin/t-padded.sh?%d HTTP/1.1\r\nHost: localhost\r\n\r\n",
+		 padded_cases[_i].big);
+	open_conn();
+	request(req, &r1, false);
+	assert_wellformed(line, desc, &r1);
+	ck_assert_msg(r1.status == padded_cases[_i].status, "line %d (%s): status %d: %.300s",
+		      line, desc, r1.status, r1.raw);
+	if (r1.status == 200) {
+		for (int i = 0; i < PAD_FIELDS; i++) {
+			snprintf(pad, sizeof pad, "X-Pad-%02d", i);
+			f = hs_hdr(&r1, pad);
+			ck_assert_msg(f != NULL && strspn(f, "p") == strlen(f) && strlen(f) > 0,
+				      "line %d (%s): %s missing or changed", line, desc, pad);
+		}
+		ck_assert_msg(memmem(r1.raw, r1.head_len, "\r\nX-Big: yyyy", 13) != NULL,
+			      "line %d (%s): no X-Big field", line, desc);
+		ck_assert_str_eq(r1.body, "small\n");
+	} else {
+		ck_assert_msg(!hs_contains(r1.raw, r1.raw_len, "yyyyyyyy") &&
+			      !hs_contains(r1.body, r1.body_len, "small"),
+			      "line %d (%s): the script's output leaked into the 502: %.300s", line, desc, r1.raw);
+		ck_assert_msg(hs_wait_file_contains(srv.error_log, "t-padded.sh: header fields too large to send",
+						    HS_TIMEOUT_MS),
+			      "line %d (%s): no error-log line", line, desc);
+	}
+	assert_conn_in_sync(line, desc, &r1);
+	hs_conn_close(&conn);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* security: source never served, nothing outside the cgi directory runs. */
 
@@ -1543,6 +1696,156 @@ START_TEST(test_security)
 	if (c->body_has != NULL && r1.status == 200)
 		ck_assert_msg(hs_contains(r1.body, r1.body_len, c->body_has),
 			      "line %d (%s): body lacks %s: %.400s", c->line, c->desc, c->body_has, r1.body);
+}
+END_TEST
+
+/*
+ * Names longer than a path may be (PATH_MAX, with the directory before
+ * them): a file deep below cgi.directory or document_root whose full name
+ * or URL no longer fits is refused (404, 414 for a directory's index
+ * script), never run under a name cut short, which could be another file:
+ * beside each script lies a decoy named as the script without its last
+ * byte, which a name cut at PATH_MAX would run. The trees start with a directory "t-deep" (teardown_deep removes them:
+ * nftw cannot, their names being longer than PATH_MAX).
+ */
+#define DEEP_MARKER "pfhttpd-deep-script-ran"
+
+/* Remove name below the directory at, whatever its depth, by descriptors. */
+static void rm_deep(int at, const char *name)
+{
+	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (fd < 0) {
+		unlinkat(at, name, 0);
+		return;
+	}
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			rm_deep(fd, de->d_name);
+	closedir(d);
+	unlinkat(at, name, AT_REMOVEDIR);
+}
+
+static void teardown_deep(void)
+{
+	static const char *const bases[] = { "cgi-bin", "htdocs" };
+
+	for (size_t i = 0; i < N(bases) && srv.root[0] != '\0'; i++) {
+		char path[HS_PATH * 2];
+		int fd;
+
+		snprintf(path, sizeof path, "%s/%s", srv.root, bases[i]);
+		if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+			rm_deep(fd, "t-deep");
+			close(fd);
+		}
+	}
+	teardown();
+}
+
+/*
+ * Below root/base: "t-deep/D/D/.../D" of exactly dlen bytes (each D at
+ * most 200 bytes of 'd'), holding leaf and the decoy (leaf without its
+ * last byte), both mode 0755 with text. rel gets "t-deep/.../D/leaf".
+ */
+static void deep_file(const char *base, size_t dlen, const char *leaf, const char *text, char *rel, size_t cap)
+{
+	char path[HS_PATH * 2], name[256];
+	size_t n = 0;
+	int fd, next, lf;
+
+	ck_assert(dlen > 6 && dlen + strlen(leaf) + 2 < cap);
+	snprintf(path, sizeof path, "%s/%s", srv.root, base);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	strcpy(name, "t-deep");
+	for (;;) {
+		size_t k = strlen(name), left;
+
+		ck_assert_msg(mkdirat(fd, name, 0755) == 0 || errno == EEXIST, "mkdir: %s", strerror(errno));
+		next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		ck_assert_int_ge(next, 0);
+		close(fd);
+		fd = next;
+		memcpy(rel + n, name, k);
+		n += k;
+		if (n == dlen)
+			break;
+		rel[n++] = '/';
+		left = dlen - n;     /* the next names and their slashes */
+		k = left <= 200 ? left : left - 200 >= 2 ? 200 : 199;
+		memset(name, 'd', k);
+		name[k] = '\0';
+	}
+	rel[n] = '/';
+	strcpy(rel + n + 1, leaf);
+	snprintf(name, sizeof name, "%.*s", (int)strlen(leaf) - 1, leaf);
+	for (int i = 0; i < 2; i++) {
+		lf = openat(fd, i ? name : leaf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+		ck_assert_int_ge(lf, 0);
+		ck_assert_int_eq(write(lf, text, strlen(text)), (ssize_t)strlen(text));
+		ck_assert_int_eq(fchmod(lf, 0755), 0);
+		close(lf);
+	}
+	close(fd);
+}
+
+enum { DEEP_ALIAS, DEEP_HANDLER, DEEP_INDEX };
+
+static const struct deep_case {
+	int line;
+	const char *desc;
+	int kind;
+	int status;
+} deep_cases[] = {
+	{ __LINE__, "below the alias: the file name would not fit", DEEP_ALIAS, 404 },
+	{ __LINE__, "a handler's file: the file name would not fit", DEEP_HANDLER, 404 },
+	{ __LINE__, "a directory's index.php: its file name would not fit", DEEP_INDEX, 414 },
+};
+
+START_TEST(test_deep_names)
+{
+	const struct deep_case *c = &deep_cases[_i];
+	static char rel[PATH_MAX + 64], req[PATH_MAX + 256];
+	size_t cgi_dir = strlen(srv.root) + strlen("/cgi-bin"), doc = strlen(srv.root) + strlen("/htdocs");
+
+	switch (c->kind) {
+	case DEEP_ALIAS:
+		/* "/cgi-bin/" + rel, and cgi.directory + "/" + rel: PATH_MAX with the NUL. */
+		deep_file("cgi-bin", PATH_MAX - 1 - cgi_dir - 5, "t.sh",
+			  "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n" DEEP_MARKER "\\n'\n",
+			  rel, sizeof rel);
+		snprintf(req, sizeof req, "GET /cgi-bin/%s HTTP/1.1\r\nHost: localhost\r\n\r\n", rel);
+		break;
+	case DEEP_HANDLER:
+		deep_file("htdocs", PATH_MAX - 1 - doc - 6, "x.php", "<?php echo 'pfhttpd-deep-', 'script-ran';\n",
+			  rel, sizeof rel);
+		snprintf(req, sizeof req, "GET /%s HTTP/1.1\r\nHost: localhost\r\n\r\n", rel);
+		break;
+	default:
+		/* The index's name opens (below PATH_MAX), the full one does not fit. */
+		deep_file("htdocs", PATH_MAX - doc - 11, "index.php", "<?php echo 'pfhttpd-deep-', 'script-ran';\n",
+			  rel, sizeof rel);
+		*strrchr(rel, '/') = '\0';
+		snprintf(req, sizeof req, "GET /%s/ HTTP/1.1\r\nHost: localhost\r\n\r\n", rel);
+		break;
+	}
+	exchange(req, &r1);
+	ck_assert_msg(r1.status == c->status, "line %d (%s): status %d, want %d: %.300s",
+		      c->line, c->desc, r1.status, c->status, r1.raw);
+	ck_assert_msg(!hs_contains(r1.raw, r1.raw_len, DEEP_MARKER), "line %d (%s): the script ran",
+		      c->line, c->desc);
+	ck_assert_msg(!hs_contains(r1.raw, r1.raw_len, "<?php"), "line %d (%s): its source was sent",
+		      c->line, c->desc);
+	/* The server's own 404 page, not one from an interpreter that was started. */
+	ck_assert_msg(c->status != 404 || hs_contains(r1.body, r1.body_len, HS_404_MARKER),
+		      "line %d (%s): not the server's 404 page: %.300s", c->line, c->desc, r1.raw);
 }
 END_TEST
 
@@ -1658,33 +1961,47 @@ static pid_t kill_detached(const char *path)
 /*
  * A script leaves a process outside its group that holds its stderr open
  * (setsid): the response must still end as soon as the script exits, not
- * when that process does (30 s later).
+ * when that process does (30 s later). A last stderr line without its
+ * newline is logged all the same, though its end never comes.
  */
+static const struct { int line; const char *target; const char *logged; } detached_cases[] = {
+	{ __LINE__, "/cgi-bin/detached_stderr.sh", NULL },
+	{ __LINE__, "/cgi-bin/detached_stderr.sh?tail", "detached_stderr.sh: detached-tail-marker\n" },
+};
+
 START_TEST(test_detached_stderr)
 {
-	char pidfile[HS_PATH * 2];
+	char pidfile[HS_PATH * 2], req[256];
 	long long t0, took;
 	pid_t bg;
-	int rc;
+	int rc, line = detached_cases[_i].line;
 
 	need_script("detached_stderr.sh");
 	ck_assert_msg(access("/usr/bin/setsid", X_OK) == 0 || access("/bin/setsid", X_OK) == 0,
 		      "setsid(1) is needed by detached_stderr.sh");
 	snprintf(pidfile, sizeof pidfile, "%s/cgi-bin/bg.pid", srv.root);
 	unlink(pidfile);
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", detached_cases[_i].target);
 	open_conn();
 	t0 = hs_now_ms();
-	ck_assert_int_eq(hs_send_str(conn.fd, "GET /cgi-bin/detached_stderr.sh HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	ck_assert_int_eq(hs_send_str(conn.fd, req), 0);
 	rc = hs_read_response(&conn, &r1, false, 3000);
 	took = hs_now_ms() - t0;
+	/* The line is logged before the access-log line: wait while the holder still runs. */
+	if (rc == 0 && detached_cases[_i].logged)
+		hs_wait_file_contains(srv.error_log, detached_cases[_i].logged, HS_TIMEOUT_MS);
 	/* First stop the sleep: a failed assertion below ends this process. */
 	bg = kill_detached(pidfile);
-	ck_assert_msg(bg > 0, "the script wrote no pid to %s", pidfile);
-	ck_assert_msg(rc == 0, "no complete response within 3 s (%lld ms) while a detached process "
-		      "holds the script's stderr; got: %.300s", took, r1.raw);
+	ck_assert_msg(bg > 0, "line %d: the script wrote no pid to %s", line, pidfile);
+	ck_assert_msg(rc == 0, "line %d: no complete response within 3 s (%lld ms) while a detached process "
+		      "holds the script's stderr; got: %.300s", line, took, r1.raw);
 	ck_assert_msg(r1.status == 200 && r1.chunked && strcmp(r1.body, "ok\n") == 0,
-		      "status %d, chunked %d, body \"%s\": %.300s", r1.status, r1.chunked, r1.body, r1.raw);
-	assert_conn_in_sync(__LINE__, "after a detached stderr holder", &r1);
+		      "line %d: status %d, chunked %d, body \"%s\": %.300s", line, r1.status, r1.chunked,
+		      r1.body, r1.raw);
+	if (detached_cases[_i].logged)
+		ck_assert_msg(hs_file_count(srv.error_log, detached_cases[_i].logged) == 1,
+			      "line %d: the unterminated stderr line was not logged once", line);
+	assert_conn_in_sync(line, "after a detached stderr holder", &r1);
 	hs_conn_close(&conn);
 }
 END_TEST
@@ -2212,6 +2529,58 @@ START_TEST(test_client_gone_half_close)
 }
 END_TEST
 
+/*
+ * The client leaves while its POST body is still being fed to a script
+ * that has answered already (t-feed.sh reads it after its first line):
+ * the missing body is an abort, not a wait for timeouts.cgi (20 s here),
+ * and the access log keeps the 200 that went out with the head.
+ */
+START_TEST(test_client_leaves_body)
+{
+	static const char head[] = "POST /cgi-bin/t-feed.sh?feed1 HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n";
+	char path[HS_PATH * 2], buf[4096], part[1000];
+	size_t got = 0;
+	long long end;
+	pid_t pid = 0;
+
+	snprintf(path, sizeof path, "%s/cgi-bin/feed.pid", srv.root);
+	unlink(path);
+	memset(part, 'b', sizeof part);
+	open_conn();
+	ck_assert_int_eq(hs_send_str(conn.fd, head), 0);
+	ck_assert_int_eq(hs_send(conn.fd, part, sizeof part), 0);
+	end = hs_now_ms() + HS_TIMEOUT_MS;
+	while (!hs_contains(buf, got, "started") && hs_now_ms() < end && got < sizeof buf - 1) {
+		struct pollfd p = { .fd = conn.fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = recv(conn.fd, buf + got, sizeof buf - 1 - got, 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	ck_assert_msg(hs_contains(buf, got, "HTTP/1.1 200") && hs_contains(buf, got, "started"),
+		      "the script's first line did not arrive: %.300s", buf);
+	end = hs_now_ms() + HS_TIMEOUT_MS;
+	while (pid <= 1 && hs_now_ms() < end) {
+		if (hs_slurp(path, buf, sizeof buf) > 0)
+			pid = (pid_t)atoi(buf);
+		if (pid <= 1)
+			sleep_ms(20);
+	}
+	ck_assert_msg(pid > 1, "t-feed.sh wrote no pid");
+	hs_conn_close(&conn);
+	ck_assert_msg(hs_wait_gone(pid, 4000), "the script %d still runs after its client left mid-body", (int)pid);
+	ck_assert_msg(hs_wait_file_contains(srv.access_log, "\"POST /cgi-bin/t-feed.sh?feed1 HTTP/1.1\" 200 ",
+					    HS_TIMEOUT_MS), "no access-log line with the 200 that was sent");
+	assert_still_serving(__LINE__, "after a client left mid-body");
+	assert_pool_clean(__LINE__);
+}
+END_TEST
+
 /* A client that stays, silent script and all, is not cut: the script ends on its own. */
 START_TEST(test_client_stays)
 {
@@ -2419,6 +2788,9 @@ static Suite *cgi_suite(void)
 	tcase_add_loop_test(tc, test_one_write_body, 0, N(one_write_cases));
 	tcase_add_test(tc, test_big_header_field);
 	tcase_add_test(tc, test_header_block_over_limit);
+	tcase_add_loop_test(tc, test_padded_head, 0, N(padded_cases));
+	tcase_add_loop_test(tc, test_nph_odd, 0, N(nph_odd_cases));
+	tcase_add_test(tc, test_stderr_heavy);
 	tcase_add_test(tc, test_zz_pool_clean);
 	suite_add_tcase(s, tc);
 
@@ -2433,15 +2805,18 @@ static Suite *cgi_suite(void)
 	tcase_add_test(tc, test_zz_pool_clean);
 	suite_add_tcase(s, tc);
 
-	tc = tcase("security", 20);
+	tc = tcase_create("security");
+	tcase_add_unchecked_fixture(tc, setup, teardown_deep);
+	tcase_set_timeout(tc, 20);
 	tcase_add_loop_test(tc, test_security, 0, N(sec_cases));
+	tcase_add_loop_test(tc, test_deep_names, 0, N(deep_cases));
 	tcase_add_test(tc, test_zz_pool_clean);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_short_cgi("processes", 30);
 	tcase_add_test(tc, test_timeout_504);
 	tcase_add_test(tc, test_client_disconnect);
-	tcase_add_test(tc, test_detached_stderr);
+	tcase_add_loop_test(tc, test_detached_stderr, 0, N(detached_cases));
 	tcase_add_test(tc, test_many_scripts);
 	tcase_add_test(tc, test_zz_pool_clean);
 	suite_add_tcase(s, tc);
@@ -2470,6 +2845,7 @@ static Suite *cgi_suite(void)
 	tcase_add_test(tc, test_client_gone_close);
 	tcase_add_test(tc, test_client_gone_half_close);
 	tcase_add_test(tc, test_client_stays);
+	tcase_add_test(tc, test_client_leaves_body);
 	tcase_add_test(tc, test_zz_pool_clean);
 	suite_add_tcase(s, tc);
 

@@ -15,10 +15,13 @@
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -272,6 +275,9 @@ START_TEST(cgi_spawn_fails)
 		  "cannot create a temporary file in /tmp: Too many open files", 200 },
 		{ __LINE__, "pfhttpd/io/write", ENOSPC, POST_CHUNKED_CGI,
 		  "spooling a request body: No space left on device", 200 },
+		/* With a body to feed, the first pipe is the script's stdin: only that one fails. */
+		{ __LINE__, "linux/io/pipe2", EMFILE, POST_CL_CGI,
+		  "cannot start CGI script '", 200 },
 	};
 	char cmd[128];
 	pid_t w;
@@ -285,10 +291,12 @@ START_TEST(cgi_spawn_fails)
 		ck_assert(hs_wait_file_count(srv.access_log, " HTTP/1.1\" ", (int)(2 * i), HS_TIMEOUT_MS));
 		/*
 		 * On for one request, then off: a onetime failure could be spent
-		 * elsewhere. Not write's: the error-log line is a write too.
+		 * elsewhere. Not write's: the error-log line is a write too. With
+		 * a small body, only the first call fails: the body's write, or
+		 * the stdin pipe's creation.
 		 */
 		snprintf(cmd, sizeof cmd, "enable name=%s,failinfo=%d%s", rows[i].point, rows[i].err,
-			 rows[i].err == ENOSPC ? ",onetime" : "");
+			 rows[i].err == ENOSPC || strcmp(rows[i].req, POST_CL_CGI) == 0 ? ",onetime" : "");
 		fiu_ctrl(w, cmd);
 		ck_assert_msg(hs_exchange(&srv, rows[i].req, &resp) == 0, "line %d: no answer", rows[i].line);
 		snprintf(cmd, sizeof cmd, "disable name=%s", rows[i].point);
@@ -302,6 +310,141 @@ START_TEST(cgi_spawn_fails)
 		ck_assert_msg(rows[i].next != 200 || strcmp(resp.body, "hello") == 0,
 			      "line %d: the spooled body: '%s'", rows[i].line, resp.body);
 	}
+	ck_assert_int_eq(only_worker(), w);
+	assert_no_crash();
+}
+END_TEST
+
+/* Read c until needle has arrived (bounded); what came, in buf. */
+static void read_until(struct hs_conn *c, const char *needle, char *buf, size_t cap)
+{
+	long long end = hs_now_ms() + HS_TIMEOUT_MS;
+	size_t got = 0;
+
+	while (!hs_contains(buf, got, needle) && got < cap - 1 && hs_now_ms() < end) {
+		struct pollfd p = { .fd = c->fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recv(c->fd, buf + got, cap - 1 - got, 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	ck_assert_msg(hs_contains(buf, got, needle), "no '%s' in %.300s", needle, buf);
+}
+
+/* A pid a script wrote to root/rel (bounded wait), or 0. */
+static pid_t script_pid(const char *rel)
+{
+	char path[HS_PATH * 2], buf[64];
+	long long end = hs_now_ms() + HS_TIMEOUT_MS;
+
+	snprintf(path, sizeof path, "%s/%s", srv.root, rel);
+	while (hs_slurp(path, buf, sizeof buf) <= 0 && hs_now_ms() < end)
+		hs_sleep_ms(20);
+	return hs_slurp(path, buf, sizeof buf) > 0 ? (pid_t)atoi(buf) : 0;
+}
+
+/*
+ * What a running script meets in the only worker: no memory for the
+ * pump's buffer (a fresh worker allocates it with its first script), an
+ * interrupted waitpid, a failing poll while the script is silent, a
+ * client connection that fails on the last write of a chunked answer or on
+ * a head still held back (CGI_HEAD_HOLD). The client gets a 500, the whole
+ * answer, or a closed connection without a false end; the script is
+ * reaped (no zombie), nothing crashes, and the next script runs.
+ */
+/* tail: the rest of the answer after "before\n", or NULL: the connection closes without its end. */
+static const struct { int line; const char *query, *enable, *tail, *log; } go_rows[] = {
+	/* stderr closed: the read that fails is the one of the output's last line. */
+	{ __LINE__, "quiet", "enable name=pfhttpd/io/read,failinfo=11,onetime", "6\r\nafter\n\r\n0\r\n\r\n", NULL },
+	{ __LINE__, "quiet", "enable name=pfhttpd/io/read,failinfo=4,onetime", "6\r\nafter\n\r\n0\r\n\r\n", NULL },
+	/* stderr is read first when both have something. */
+	{ __LINE__, "err", "enable name=pfhttpd/io/read,failinfo=4,onetime", "0\r\n\r\n",
+	  "wait_go.sh: wait-go-stderr" },
+	{ __LINE__, "", "enable name=posix/io/net/sendmsg,failinfo=32,onetime", NULL, NULL },
+};
+
+START_TEST(cgi_io_fails)
+{
+	static char buf[8192];
+	char path[HS_PATH * 2];
+	struct hs_conn c;
+	pid_t w, kids[8], sh;
+	int n;
+
+	start(ONE_WORKER CGI_CONF, "");
+	w = only_worker();
+	/* Its first script: the pump's buffer is allocated now (cgi_io_prepare). */
+	fiu_ctrl(w, "enable name=pfhttpd/mm/malloc,failinfo=12,onetime");
+	expect(GET_CGI, 500);
+	expect_log("500 Internal Server Error: out of memory for CGI");
+	expect(GET_CGI, 418);
+
+	/* EINTR from waitpid while the script ends: waited for again, reaped. */
+	fiu_ctrl(w, "enable name=posix/proc/waitpid,failinfo=4,onetime");
+	expect(GET_CGI, 418);
+	n = hs_children(w, kids, 8);
+	for (int i = 0; i < n && i < 8; i++)
+		ck_assert_msg(hs_proc_state(kids[i]) != 'Z', "the script %d was not reaped", (int)kids[i]);
+
+	/* poll fails while silent.sh says nothing: the script is stopped, the client gets no byte. */
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, "GET /cgi-bin/silent.sh HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
+	sh = script_pid("cgi-bin/silent.pid");
+	ck_assert_msg(sh > 1, "silent.sh never started");
+	fiu_ctrl(w, "enable name=posix/io/net/poll,failinfo=12,onetime");
+	ck_assert_msg(hs_wait_eof(&c, HS_TIMEOUT_MS) == 1 && c.len == 0,
+		      "want a close without a byte: %.*s", (int)c.len, c.buf);
+	hs_conn_close(&c);
+	expect_log("poll: Cannot allocate memory");
+	ck_assert_msg(hs_wait_gone(sh, HS_TIMEOUT_MS), "silent.sh %d still runs", (int)sh);
+
+	/*
+	 * Reading the script's output or stderr is interrupted (EINTR, or
+	 * EAGAIN after all) as it ends: read again, the answer is whole and
+	 * the stderr line logged. Then the last write of a chunked answer
+	 * fails: the connection closes, never with the last chunk.
+	 */
+	snprintf(path, sizeof path, "%s/cgi-bin/go", srv.root);
+	for (size_t i = 0; i < sizeof go_rows / sizeof go_rows[0]; i++) {
+		int line = go_rows[i].line;
+
+		unlink(path);
+		snprintf(buf, sizeof buf, "GET /cgi-bin/wait_go.sh?%s HTTP/1.1\r\nHost: localhost\r\n\r\n",
+			 go_rows[i].query);
+		ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+		ck_assert_int_eq(hs_send_str(c.fd, buf), 0);
+		read_until(&c, "before\n\r\n", buf, sizeof buf);
+		ck_assert_msg(strncmp(buf, "HTTP/1.1 200 ", 13) == 0 && strstr(buf, "Transfer-Encoding: chunked"),
+			      "line %d: %.300s", line, buf);
+		fiu_ctrl(w, go_rows[i].enable);
+		ck_assert_int_eq(hs_put_str(&srv, "cgi-bin/go", ""), 0);
+		if (go_rows[i].tail) {
+			read_until(&c, "0\r\n\r\n", buf, sizeof buf);
+			ck_assert_msg(strcmp(buf, go_rows[i].tail) == 0, "line %d: the end: %.300s", line, buf);
+		} else {
+			ck_assert_msg(hs_wait_eof(&c, HS_TIMEOUT_MS) == 1, "line %d: the connection stays open", line);
+			ck_assert_msg(!hs_contains(c.buf, c.len, "0\r\n\r\n"),
+				      "line %d: the failed end was sent after all", line);
+		}
+		if (go_rows[i].log)
+			expect_log(go_rows[i].log);
+		hs_conn_close(&c);
+	}
+
+	/* HTTP/1.0 (no chunks): the held head is the one write, and fails: no byte, a close. */
+	fiu_ctrl(w, "enable name=posix/io/net/sendmsg,failinfo=32,onetime");
+	ck_assert_int_eq(hs_conn_open(&srv, &c), 0);
+	ck_assert_int_eq(hs_send_str(c.fd, "GET /cgi-bin/redirect_abs.sh HTTP/1.0\r\n\r\n"), 0);
+	ck_assert_msg(hs_wait_eof(&c, HS_TIMEOUT_MS) == 1 && c.len == 0,
+		      "want a close without a byte: %.*s", (int)c.len, c.buf);
+	hs_conn_close(&c);
+
+	expect(GET_CGI, 418);
 	ck_assert_int_eq(only_worker(), w);
 	assert_no_crash();
 }
@@ -1086,6 +1229,7 @@ static Suite *faults_suite(void)
 	tcase_add_test(tc, master_fork_fails);
 	tcase_add_test(tc, accept_fails);
 	tcase_add_test(tc, cgi_spawn_fails);
+	tcase_add_test(tc, cgi_io_fails);
 	tcase_add_test(tc, static_open_fails);
 	tcase_add_test(tc, sendfile_fails);
 	tcase_add_test(tc, static_read_fails);

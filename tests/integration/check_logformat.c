@@ -7,9 +7,11 @@
  * fields; hostile request bytes kept on one escaped line; a bad format is
  * "FILE:LINE: access_log_format: ..." at -t and at start; a CGI request
  * cut by a fast stop logs the 503 it was answered, one whose client left
- * logs 499, never 0; and goaccess reads a log of varied requests (statuses,
- * methods, quotes and odd bytes, a vhost in vhost_combined) without one
- * invalid line (SKIP without goaccess). (Named check_logformat: the unit
+ * logs 499, never 0; the lookups at their edges (an empty response
+ * field, no head at all, a request line that did not parse, cgi_env
+ * entries whose names share a prefix); and goaccess reads a log of varied
+ * requests (statuses, methods, quotes and odd bytes, a vhost in
+ * vhost_combined) without one invalid line (SKIP without goaccess). (Named check_logformat: the unit
  * suite tests/unit/check_logfmt.c builds to build/tests/check_logfmt.)
  */
 #include "harness.h"
@@ -385,6 +387,52 @@ START_TEST(test_response_fields)
 }
 END_TEST
 
+/* Longer than every line of the heads sent here: never found, never read past a line. */
+static void wait_silent(void);
+
+#define LONG_NAME "X-A-Field-Name-Longer-Than-Any-Line-Of-These-Response-Heads"
+#define EDGE_FMT "%{X-Tag}i|%>s|%{X-Empty}o|%{" LONG_NAME "}o|%{Content-Type}o|" \
+		 "%{SERVER_PROTOCOL}e|%{APP_MODE}e|%{APP_MOD}e|%r"
+
+/*
+ * The lookups at their edges, in one server: a response field sent with
+ * an empty value is "" (there), not "-" (absent), as Apache's %{X}o; no
+ * head at all (the client left: 499) has no field; a request line that did
+ * not parse has no SERVER_PROTOCOL, nor the path's cgi_env, to show;
+ * %{NAME}e of cgi_env is that entry, and a longer name that starts with
+ * NAME (APP_MODE for APP_MOD) is another variable.
+ */
+START_TEST(test_lookup_edges)
+{
+	char *f[12];
+
+	begin("access_log_format = \"" EDGE_FMT "\";\n"
+	      "cgi_env = { APP_MODEX = \"x\"; APP_MODE = \"m\"; };\n");
+	get("GET /cgi-bin/empty_field.sh HTTP/1.1\r\nHost: localhost\r\nX-Tag: edge1\r\n\r\n");
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_pstr_eq(hs_hdr(&resp, "X-Empty"), "");
+	ck_assert_str_eq(log_line(srv.access_log, "edge1"),
+			 "edge1|200||-|text/plain|HTTP/1.1|m|-|GET /cgi-bin/empty_field.sh HTTP/1.1");
+	get("GARBAGE-edge2\r\n\r\n");
+	ck_assert_int_eq(resp.status, 400);
+	log_line(srv.access_log, "GARBAGE-edge2");
+	ck_assert_msg(split(line, f, 12) == 9, "%s", line);
+	ck_assert_msg(strcmp(f[0], "-") == 0 && strcmp(f[1], "400") == 0 && strcmp(f[2], "-") == 0 &&
+		      strcmp(f[3], "-") == 0 && strncmp(f[4], "text/html", 9) == 0, "%s", line);
+	ck_assert_msg(strcmp(f[5], "-") == 0 && strcmp(f[6], "-") == 0 && strcmp(f[7], "-") == 0 &&
+		      strcmp(f[8], "GARBAGE-edge2") == 0, "no request to describe, yet: %s|%s|%s|%s",
+		      f[5], f[6], f[7], f[8]);
+	ck_assert_int_eq(hs_conn_open(&srv, &conn), 0);
+	ck_assert_int_eq(hs_send_str(conn.fd, "GET /cgi-bin/silent.sh?edge3 HTTP/1.1\r\nHost: localhost\r\n"
+				     "X-Tag: edge3\r\n\r\n"), 0);
+	wait_silent();
+	hs_conn_close(&conn);
+	conn.fd = 0;
+	ck_assert_str_eq(log_line(srv.access_log, "edge3"),
+			 "edge3|499|-|-|-|HTTP/1.1|m|-|GET /cgi-bin/silent.sh?edge3 HTTP/1.1");
+}
+END_TEST
+
 /* Nothing a client sends breaks a line: ESC, BEL, DEL, 0xfe, quotes, a fake line in a field. */
 START_TEST(test_hostile)
 {
@@ -605,6 +653,7 @@ static Suite *logformat_suite(void)
 	tcase_add_test(dir, test_presets);
 	tcase_add_test(dir, test_response_fields);
 	tcase_add_test(dir, test_hostile);
+	tcase_add_test(stop, test_lookup_edges);
 	tcase_add_test(site, test_per_vhost);
 	tcase_add_test(site, test_bad_format);
 	tcase_add_test(stop, test_fast_stop_status);
