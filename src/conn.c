@@ -34,8 +34,7 @@ int conn_poll(struct pollfd *pfd, nfds_t n, int timeout_ms)
 
 		if (r != 0)
 			return r;
-		if (conn_wait_hook)
-			conn_wait_hook();
+		conn_wait_hook();
 		if (timeout_ms > 0)
 			timeout_ms -= CONN_HOLD_MS;
 	}

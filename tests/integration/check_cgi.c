@@ -1903,26 +1903,12 @@ START_TEST(test_client_disconnect)
 {
 	char needle[HS_PATH], buf[65536];
 	struct proc script, left;
-	size_t got = 0;
-	long long end;
 
 	snprintf(needle, sizeof needle, "%s/cgi-bin/t-slow.sh", srv.root);
 	open_conn();
 	ck_assert_int_eq(hs_send_str(conn.fd, "GET /cgi-bin/t-slow.sh HTTP/1.1\r\nHost: localhost\r\n\r\n"), 0);
-	end = hs_now_ms() + 3000;
-	while (!hs_contains(buf, got, "slow line 3") && hs_now_ms() < end && got < sizeof buf - 1) {
-		struct pollfd p = { .fd = conn.fd, .events = POLLIN };
-		ssize_t n;
-
-		if (poll(&p, 1, 200) <= 0)
-			continue;
-		n = recv(conn.fd, buf + got, sizeof buf - 1 - got, 0);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	ck_assert_msg(hs_contains(buf, got, "HTTP/1.1 200") && hs_contains(buf, got, "slow line 3"),
+	ck_assert_msg(hs_read_until(&conn, "slow line 3", buf, sizeof buf, 3000) &&
+		      hs_contains(buf, strlen(buf), "HTTP/1.1 200"),
 		      "the slow script's first lines did not arrive: %.300s", buf);
 	ck_assert_msg(wait_live(needle, 1000, &script) > 0, "the slow script is not running");
 	hs_conn_close(&conn);
@@ -2539,7 +2525,6 @@ START_TEST(test_client_leaves_body)
 {
 	static const char head[] = "POST /cgi-bin/t-feed.sh?feed1 HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n";
 	char path[HS_PATH * 2], buf[4096], part[1000];
-	size_t got = 0;
 	long long end;
 	pid_t pid = 0;
 
@@ -2549,20 +2534,8 @@ START_TEST(test_client_leaves_body)
 	open_conn();
 	ck_assert_int_eq(hs_send_str(conn.fd, head), 0);
 	ck_assert_int_eq(hs_send(conn.fd, part, sizeof part), 0);
-	end = hs_now_ms() + HS_TIMEOUT_MS;
-	while (!hs_contains(buf, got, "started") && hs_now_ms() < end && got < sizeof buf - 1) {
-		struct pollfd p = { .fd = conn.fd, .events = POLLIN };
-		ssize_t n;
-
-		if (poll(&p, 1, 200) <= 0)
-			continue;
-		n = recv(conn.fd, buf + got, sizeof buf - 1 - got, 0);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	ck_assert_msg(hs_contains(buf, got, "HTTP/1.1 200") && hs_contains(buf, got, "started"),
+	ck_assert_msg(hs_read_until(&conn, "started", buf, sizeof buf, HS_TIMEOUT_MS) &&
+		      hs_contains(buf, strlen(buf), "HTTP/1.1 200"),
 		      "the script's first line did not arrive: %.300s", buf);
 	end = hs_now_ms() + HS_TIMEOUT_MS;
 	while (pid <= 1 && hs_now_ms() < end) {

@@ -318,22 +318,7 @@ END_TEST
 /* Read c until needle has arrived (bounded); what came, in buf. */
 static void read_until(struct hs_conn *c, const char *needle, char *buf, size_t cap)
 {
-	long long end = hs_now_ms() + HS_TIMEOUT_MS;
-	size_t got = 0;
-
-	while (!hs_contains(buf, got, needle) && got < cap - 1 && hs_now_ms() < end) {
-		struct pollfd p = { .fd = c->fd, .events = POLLIN };
-		ssize_t n;
-
-		if (poll(&p, 1, 100) <= 0)
-			continue;
-		n = recv(c->fd, buf + got, cap - 1 - got, 0);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	ck_assert_msg(hs_contains(buf, got, needle), "no '%s' in %.300s", needle, buf);
+	ck_assert_msg(hs_read_until(c, needle, buf, cap, HS_TIMEOUT_MS), "no '%s' in %.300s", needle, buf);
 }
 
 /* A pid a script wrote to root/rel (bounded wait), or 0. */

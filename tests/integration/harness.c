@@ -127,6 +127,26 @@ void hs_sleep_ms(int ms)
 		;
 }
 
+bool hs_read_until(struct hs_conn *c, const char *needle, char *buf, size_t cap, int timeout_ms)
+{
+	long long end = hs_now_ms() + timeout_ms;
+	size_t got = 0;
+
+	while (!hs_contains(buf, got, needle) && got < cap - 1 && hs_now_ms() < end) {
+		struct pollfd p = { .fd = c->fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recv(c->fd, buf + got, cap - 1 - got, 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return hs_contains(buf, got, needle);
+}
+
 bool hs_contains(const void *hay, size_t len, const char *needle)
 {
 	return memmem(hay, len, needle, strlen(needle)) != NULL;

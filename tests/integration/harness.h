@@ -284,6 +284,13 @@ bool hs_list_has(const char *list, const char *token);
 
 /* memmem over a buffer. */
 bool hs_contains(const void *hay, size_t len, const char *needle);
+/*
+ * Read c's raw bytes into buf (NUL-terminated, at most cap - 1) until
+ * needle has arrived, the peer closes, buf is full or timeout_ms passes:
+ * true when needle came. For responses still being written (a script's
+ * first lines), which hs_read_response would wait out.
+ */
+bool hs_read_until(struct hs_conn *c, const char *needle, char *buf, size_t cap, int timeout_ms);
 
 /* --- files ---------------------------------------------------------------- */
 
