@@ -128,14 +128,9 @@ static pid_t only_worker(void)
 	return w[0];
 }
 
-/* The keeper of the master, waited for (bounded): it starts after the listeners. */
 static pid_t keeper(void)
 {
-	long long end = hs_now_ms() + HS_TIMEOUT_MS * hs_timeout_scale();
-
-	while (hs_keeper_pid(srv.pid) == 0 && hs_now_ms() < end)
-		hs_sleep_ms(50);
-	return hs_keeper_pid(srv.pid);
+	return hs_wait_keeper(srv.pid);
 }
 
 static void expect(const char *req, int status)

@@ -550,9 +550,7 @@ START_TEST(test_keeper_killed)
 	/* No spare workers: the pool stays at 2, so the master's descriptor count is comparable. */
 	start_pool("workers = { start = 2; min_spare = 0; max_spare = 2; max = 8; max_requests = 0; };\n");
 	ck_assert(hs_wait_children(srv.pid, 2, HS_TIMEOUT_MS));
-	end = hs_now_ms() + HS_TIMEOUT_MS;
-	while ((keeper = hs_keeper_pid(srv.pid)) == 0 && hs_now_ms() < end)
-		hs_sleep_ms(20);
+	keeper = hs_wait_keeper(srv.pid);
 	ck_assert_msg(keeper > 0, "no child titled 'keeper process'");
 	fd0 = hs_fd_count_settled(srv.pid);
 	kfd0 = hs_fd_count(keeper);

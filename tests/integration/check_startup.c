@@ -489,7 +489,7 @@ START_TEST(test_ipv6_reload_keeps_socket)
 	ck_assert_msg(detached > 0, "no running pfhttpd in %s", pidfile);
 	ck_assert_int_eq(get_status(), 200);
 
-	keeper = hs_keeper_pid(detached);
+	keeper = hs_wait_keeper(detached);
 	ck_assert_int_gt(keeper, 0);
 	kfd0 = hs_fd_count_settled(keeper);
 	c6 = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);

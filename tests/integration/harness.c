@@ -844,6 +844,15 @@ pid_t hs_keeper_pid(pid_t master)
 	return 0;
 }
 
+pid_t hs_wait_keeper(pid_t master)
+{
+	long long end = hs_now_ms() + HS_TIMEOUT_MS * hs_timeout_scale();
+
+	while (hs_keeper_pid(master) == 0 && hs_now_ms() < end)
+		hs_sleep_ms(20);
+	return hs_keeper_pid(master);
+}
+
 int hs_keepers(pid_t master)
 {
 	pid_t kids[256];

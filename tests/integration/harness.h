@@ -175,6 +175,8 @@ int hs_workers(pid_t pid, pid_t *out, int max);
 
 /* The live child titled "keeper process", or 0; how many such children. */
 pid_t hs_keeper_pid(pid_t master);
+/* hs_keeper_pid once the keeper has its title (it starts after the listeners), bounded; 0: none. */
+pid_t hs_wait_keeper(pid_t master);
 int hs_keepers(pid_t master);
 
 /* Every descendant of pid (children, their children, ...). Count (at most max) or -1. */
