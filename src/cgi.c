@@ -561,6 +561,7 @@ static int cgi_start(struct request *rq, const struct cgi_target *t, const struc
 	p->out_fd = out[0];
 	p->err_fd = err[0];
 	in[1] = out[0] = err[0] = -1; /* now the proc's */
+	conn_wait_script(); /* the parked clients are not kept waiting for it (worker.c) */
 	ret = 0;
 	goto out;
 fail:

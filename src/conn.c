@@ -25,7 +25,13 @@ int64_t conn_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void (*conn_wait_hook)(void);
+void (*conn_wait_hook)(bool held);
+
+void conn_wait_script(void)
+{
+	if (conn_wait_hook)
+		conn_wait_hook(false);
+}
 
 int conn_poll(struct pollfd *pfd, nfds_t n, int timeout_ms)
 {
@@ -34,7 +40,7 @@ int conn_poll(struct pollfd *pfd, nfds_t n, int timeout_ms)
 
 		if (r != 0)
 			return r;
-		conn_wait_hook();
+		conn_wait_hook(true);
 		if (timeout_ms > 0)
 			timeout_ms -= CONN_HOLD_MS;
 	}

@@ -74,12 +74,13 @@ extern volatile sig_atomic_t conn_retiring;
 int64_t conn_now_ms(void);
 
 /*
- * Set by a worker while it holds parked keep-alive connections (park.h):
- * lets them all go to the keeper, and clears itself. conn_poll calls it
- * once a wait has lasted CONN_HOLD_MS, so no parked client waits longer
- * than that behind another client's slow request; NULL: nothing held.
+ * Set by a worker (worker.c), so that what it holds for others does not
+ * wait behind one client's slow request: its seat on the listening
+ * sockets, and its parked keep-alive connections (park.h). conn_poll calls
+ * it with held true once a wait has lasted CONN_HOLD_MS; conn_wait_script
+ * with held false as a script starts, which may take any time.
  */
-extern void (*conn_wait_hook)(void);
+extern void (*conn_wait_hook)(bool held);
 #define CONN_HOLD_MS 5
 
 /*
@@ -87,6 +88,9 @@ extern void (*conn_wait_hook)(void);
  * CONN_HOLD_MS with nothing ready, conn_wait_hook's turn, then the rest.
  */
 int conn_poll(struct pollfd *pfd, nfds_t n, int timeout_ms);
+
+/* A script has started: conn_wait_hook(false), if set. */
+void conn_wait_script(void);
 
 /* Once per worker. */
 int conn_alloc(struct conn *c, size_t in_cap);

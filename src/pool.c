@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -72,21 +74,35 @@ static void pool_raise_nofile(struct pool *p)
 		log_error(LOG_WARN, "RLIMIT_NOFILE: %s", strerror(errno));
 }
 
+/* The CPUs the master may run on (taskset, cpusets), which its children inherit. */
+static int pool_cpus(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 && n < SB_MAX_SLOTS ? (int)n : 1;
+}
+
 int pool_init(struct pool *p, char *err, size_t errlen)
 {
 	memset(p, 0, sizeof(*p));
-	p->inbox[0] = p->inbox[1] = p->wake[0] = p->wake[1] = p->keeper_ctl = -1;
+	p->inbox[0] = p->inbox[1] = p->wake[0] = p->wake[1] = p->keeper_ctl = p->bell = -1;
 	for (size_t i = 0; i < SB_MAX_SLOTS; i++)
 		p->ctl[i] = -1;
 	p->master = getpid();
 	pool_raise_nofile(p);
 	if (scoreboard_create(&p->sb) < 0 || pool_socketpair(p->inbox) < 0 ||
-	    pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+	    pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0 ||
+	    (p->bell = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
 		snprintf(err, errlen, "cannot create the pool's shared state: %s", strerror(errno));
 		return -1;
 	}
 	pool_big_queue(p->inbox[1]);
 	p->sb.g->started = time(NULL);
+	p->ncpu = pool_cpus();
 	return 0;
 }
 
@@ -119,6 +135,7 @@ void pool_free(struct pool *p)
 	pool_close(&p->inbox[1]);
 	pool_close(&p->wake[0]);
 	pool_close(&p->wake[1]);
+	pool_close(&p->bell);
 	scoreboard_destroy(&p->sb);
 }
 
@@ -165,7 +182,7 @@ static void pool_worker_child(struct pool *p, const struct pool_gen *g, int slot
 		.site = &g->site, .lfds = g->lfds, .lproxy = g->lproxy, .nlfds = g->nlfds,
 		.sb = &p->sb, .slot = &p->sb.slots[slot],
 		.inbox = p->inbox[1], .outbox = g->outbox[1], .ctl = ctl,
-		.wake = p->wake[1],
+		.wake = p->wake[1], .bell = p->bell,
 	};
 
 	pool_child_close(p);
@@ -224,6 +241,7 @@ static void pool_keeper_child(struct pool *p, const struct pool_gen *g, int ctl)
 	pool_child_close(p);
 	close(p->inbox[1]);
 	close(p->wake[1]);
+	close(p->bell);
 	close(g->outbox[1]);
 	for (size_t i = 0; i < g->nlfds; i++)
 		close(g->lfds[i]); /* the keeper never accepts */
@@ -382,6 +400,7 @@ void pool_adjust(struct pool *p, const struct pool_gen *g)
 	if (p->stopping)
 		return;
 	p->generation = g->generation;
+	p->sb.g->seats_max = p->ncpu < g->conf->workers.max ? p->ncpu : g->conf->workers.max;
 	pool_close_old(p);
 	if (p->keeper == 0 && now >= p->keeper_after_ms)
 		pool_spawn_keeper(p, g);
@@ -484,6 +503,16 @@ static void pool_backoff(struct pool *p, bool crash)
 		  p->backoff_ms / 1000);
 }
 
+/* A seat is free: give it back and ring the bell, so that an idle worker takes it (worker.c). */
+static void pool_seat_free(struct pool *p)
+{
+	uint64_t one = 1;
+
+	scoreboard_seat_give(&p->sb);
+	if (write(p->bell, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_error(LOG_ERR, "seat bell: %s", strerror(errno));
+}
+
 void pool_reap(struct pool *p)
 {
 	int status, slot, crashes = 0, exits = 0;
@@ -505,6 +534,8 @@ void pool_reap(struct pool *p)
 			scoreboard_idle_add(&p->sb, -1); /* it died idle: nobody else will uncount it */
 		if (s->ip_held)
 			scoreboard_ip_drop(p->sb.ips, s->ip_key); /* it died holding a connection */
+		if (s->seated)
+			pool_seat_free(p); /* it died on the listening sockets */
 		crashes += pool_worker_gone(p, s, slot, status);
 		exits++;
 		pool_close(&p->ctl[slot]);

@@ -11,6 +11,10 @@
  * worker that takes the last spare place writes a byte to the wake pipe,
  * which the master polls. Each child gets a control socket (ctl.h) for log
  * descriptors; the keeper also gets the current generation's dispatch socket.
+ * Workers share the bell, an eventfd rung when a seat on the listening
+ * sockets is free (worker.c); the master sets how many seats there are
+ * (the CPUs it may run on, at most workers.max) and gives back the seat of
+ * a worker that exits holding one.
  * The pool never touches a request.
  */
 #ifndef PFHTTPD_POOL_H
@@ -47,6 +51,8 @@ struct pool {
 	int ctl[SB_MAX_SLOTS];       /* the master's end of each worker's control socket */
 	int inbox[2];                /* [0] the keeper receives, [1] workers send */
 	int wake[2];                 /* [0] the master reads, [1] workers write */
+	int bell;                    /* eventfd: a seat on the listening sockets is free (worker.c) */
+	int ncpu;                    /* CPUs the pool may run on: the seats (pool_adjust) */
 	pid_t master;
 	pid_t keeper;
 	int keeper_ctl;

@@ -102,6 +102,26 @@ int scoreboard_idle_add(struct scoreboard *sb, int delta)
 	return __atomic_add_fetch(&sb->g->idle, delta, __ATOMIC_SEQ_CST);
 }
 
+bool scoreboard_seat_take(struct scoreboard *sb)
+{
+	int n = __atomic_load_n(&sb->g->seats, __ATOMIC_SEQ_CST);
+
+	while (n < sb->g->seats_max)
+		if (__atomic_compare_exchange_n(&sb->g->seats, &n, n + 1, false, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			return true;
+	return false;
+}
+
+void scoreboard_seat_give(struct scoreboard *sb)
+{
+	int n = __atomic_load_n(&sb->g->seats, __ATOMIC_SEQ_CST);
+
+	while (n > 0 && !__atomic_compare_exchange_n(&sb->g->seats, &n, n - 1, false, __ATOMIC_SEQ_CST,
+						     __ATOMIC_SEQ_CST))
+		;
+}
+
 const char *scoreboard_state_name(int state)
 {
 	static const char *const names[] = {

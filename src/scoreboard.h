@@ -12,6 +12,12 @@
  * request line, which a reader copies and NUL-terminates itself. The idle
  * count is the one field several processes change: it is atomic, so the
  * worker that takes the last idle place can tell at once and wake the master.
+ * The seat count (how many workers wait on the listening sockets, worker.c)
+ * is the other: workers take and give seats with compare-and-swap, never
+ * beyond seats_max nor below 0. A worker sets its slot's seated flag before
+ * it takes a seat and clears it after it gives one back, so the master can
+ * give back the seat of a worker that died holding it; a death between the
+ * two steps errs towards one seat more, never one fewer.
  *
  * The address table counts each client address's open connections for
  * limits.connections_per_ip, wherever they are (a worker, the keeper, a
@@ -65,6 +71,7 @@ struct sb_slot {
 	char request[SB_LINE_MAX];    /* request line in progress; may be mid-update */
 	volatile int ip_held;         /* the worker holds a count in the address table for ip_key */
 	uint8_t ip_key[SB_IP_KEY];
+	volatile int seated;          /* the worker may hold one of sb_global.seats (worker.c) */
 };
 
 struct sb_global {
@@ -77,6 +84,8 @@ struct sb_global {
 	int idle;                           /* current-generation idle workers (atomic) */
 	volatile unsigned slots_used;       /* slots ever taken: every one from here on is empty */
 	volatile int64_t last_take_ms;      /* conn_now_ms() when a worker last left idle (pool_grow) */
+	int seats;                          /* workers waiting on the listening sockets (atomic) */
+	volatile int seats_max;             /* how many may: the CPUs the master may run on (pool.c) */
 };
 
 /* One address and its open connections; count 0: a free entry. */
@@ -128,6 +137,12 @@ void scoreboard_set_request(struct sb_slot *s, const char *line, size_t len);
 
 /* Atomic idle count: +1 / -1; each returns the count after the change. */
 int scoreboard_idle_add(struct scoreboard *sb, int delta);
+
+/* Take a seat if fewer than seats_max are taken: true when taken. */
+bool scoreboard_seat_take(struct scoreboard *sb);
+
+/* Give a seat back (nothing when none is taken). */
+void scoreboard_seat_give(struct scoreboard *sb);
 
 /* The table key of a peer address (IPv4-mapped IPv6 counts as its IPv4). false: not IP. */
 bool scoreboard_ip_key(const struct sockaddr_storage *ss, uint8_t key[SB_IP_KEY]);

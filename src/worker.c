@@ -46,7 +46,9 @@ static struct {
 	bool broken;                 /* the wait itself failed: exit 1, the master forks another */
 	struct park park;            /* keep-alive connections between requests (park.h) */
 	bool watched;                /* the connection being served is in ep (it was parked here) */
-	bool letting_go;             /* worker_park_let_go runs: conn_wait_hook must not re-enter */
+	bool letting_go;             /* worker_park_empty runs: worker_on_wait must not re-enter it */
+	bool park_hook;              /* a wait that lasts lets the parked connections go (worker_on_wait) */
+	enum { SEAT_NONE, SEAT_HELD, SEAT_LENT } seat; /* on the listening sockets? (worker_seat_settle) */
 } w;
 
 /*
@@ -335,6 +337,109 @@ static bool worker_handoff(struct conn *c, bool first, uint32_t flags)
 	return true;
 }
 
+/* ---- seats: which idle workers wait on the listening sockets ---- */
+
+/*
+ * A new connection wakes one idle worker that waits on the listening
+ * sockets (EPOLLEXCLUSIVE, worker_epoll), even when a busy one would have
+ * taken it from the queue a moment later: with 8 idle workers, 50 clients
+ * that open a connection per request cost 0.92 sleeps and wake-ups of a
+ * worker per request, and 20k requests/s; with 2 workers, 0.45 and 20.5k;
+ * with 1, 0.01 and 23k (2 cores, wrk on the same ones). So only as many
+ * workers wait on them as there are CPUs to run them (seats_max, pool.c):
+ * they take turns, and take what queued while they were busy without a
+ * wake-up (worker_accept_more). The other idle workers wait on the
+ * keeper's outbox and on the bell, an eventfd rung when a seat is free.
+ * A seated worker that has waited CONN_HOLD_MS in the middle of a request
+ * (a slow client or script) lends its seat (worker_on_wait), so that the
+ * seats are always held by workers ready for the next connection, and the
+ * pool still grows at once (pool_grow: a stall brings spares, which take
+ * the seats lent). Back in the loop it takes a seat again if one is free,
+ * else it leaves the sockets to the others. As nginx's worker_processes
+ * auto, one accepting process per CPU, while the rest stay forked ahead of
+ * need for slow requests.
+ */
+
+/* Join (true) or leave the listening sockets in ep; the bell the other way. false: failed, logged. */
+static bool worker_seat_epoll(bool join)
+{
+	struct epoll_event bev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.u64 = w.npfds + 1 };
+
+	for (size_t i = 0; i < w.a->nlfds; i++) {
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.u64 = i };
+
+		if (epoll_ctl(w.ep, join ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, w.a->lfds[i], &ev) < 0)
+			goto fail;
+	}
+	if (epoll_ctl(w.ep, join ? EPOLL_CTL_DEL : EPOLL_CTL_ADD, w.a->bell, &bev) < 0)
+		goto fail;
+	return true;
+fail:
+	/* A graceful stop closes the listening sockets under the loop (worker_on_stop): no fault. */
+	if (!conn_retiring && !conn_stopping) {
+		log_error(LOG_ERR, "epoll_ctl: %s", strerror(errno));
+		w.broken = true;
+	}
+	return false;
+}
+
+/* Take a seat if one is free (the slot's flag first: scoreboard.h). */
+static bool worker_seat_take(void)
+{
+	w.a->slot->seated = 1;
+	if (scoreboard_seat_take(w.a->sb))
+		return true;
+	w.a->slot->seated = 0;
+	return false;
+}
+
+/* Give the seat back, and ring the bell for an idle worker to take it. */
+static void worker_seat_give(void)
+{
+	uint64_t one = 1;
+
+	scoreboard_seat_give(w.a->sb);
+	w.a->slot->seated = 0;
+	if (write(w.a->bell, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_error(LOG_ERR, "seat bell: %s", strerror(errno));
+}
+
+/* A slow request: the seat goes to an idle worker; the sockets stay in ep until the loop settles. */
+static void worker_seat_lend(void)
+{
+	worker_seat_give();
+	w.seat = SEAT_LENT;
+}
+
+/*
+ * Before the wait: a worker without a seat takes a free one; one that lent
+ * its seat takes one again, or leaves the sockets to those that sit.
+ */
+static void worker_seat_settle(void)
+{
+	if (w.seat == SEAT_HELD || conn_retiring || conn_stopping)
+		return;
+	if (worker_seat_take()) {
+		if (w.seat == SEAT_NONE && !worker_seat_epoll(true)) {
+			worker_seat_give();
+			return;
+		}
+		w.seat = SEAT_HELD;
+	} else if (w.seat == SEAT_LENT) {
+		w.seat = SEAT_NONE;
+		(void)worker_seat_epoll(false);
+	}
+}
+
+/* The bell rang: drain it; the loop then takes a seat if one is still free. */
+static void worker_seat_bell(void)
+{
+	uint64_t n;
+
+	if (read(w.a->bell, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		log_error(LOG_ERR, "seat bell: %s", strerror(errno));
+}
+
 /* ---- parked keep-alive connections (park.h) ---- */
 
 /* Hold pc in ep under a new key, armed for one event; false: it could not be (pc not parked). */
@@ -385,21 +490,8 @@ static void worker_park_empty(bool to_keeper, bool stay)
 	for (size_t i = 0; i < n; i++)
 		worker_park_out(&out[i], to_keeper, stay);
 	/* What stayed is the keeper's trouble: not tried again at every wait, only with the next park. */
-	conn_wait_hook = NULL;
+	w.park_hook = false;
 	w.letting_go = false;
-}
-
-/*
- * conn_wait_hook: the worker is about to wait for something (a slow
- * client, a script) while connections are parked here; their next
- * requests must not wait behind it, so the keeper takes them, and hands
- * each to whichever worker is idle when it asks. What the keeper cannot
- * take stays (and waits).
- */
-static void worker_park_let_go(void)
-{
-	if (!w.letting_go)
-		worker_park_empty(true, true);
 }
 
 /*
@@ -427,7 +519,7 @@ static bool worker_park(struct conn *c)
 		return false;
 	w.watched = false;
 	conn_release(c);
-	conn_wait_hook = worker_park_let_go;
+	w.park_hook = true;
 	return true;
 }
 
@@ -441,7 +533,25 @@ static void worker_park_expire(void)
 	while (park_take_due(&w.park, now, &pc))
 		worker_park_out(&pc, true, true);
 	if (w.park.n == 0)
-		conn_wait_hook = NULL;
+		w.park_hook = false;
+}
+
+/*
+ * conn_wait_hook: the worker has waited CONN_HOLD_MS for something (held:
+ * a slow client, a script) and may wait much longer, or starts a script,
+ * which may take any time. The next requests of the connections parked
+ * here must not wait behind it: the keeper takes them, and hands each to
+ * whichever worker is idle when it asks (what it cannot take stays, and
+ * waits). Nor must new connections, once the wait has lasted: the seat
+ * goes to an idle worker (worker_seat_lend). Not as the script starts: a
+ * compiled one ends within about 1 ms, and a lent seat costs a wake-up.
+ */
+static void worker_on_wait(bool held)
+{
+	if (held && w.seat == SEAT_HELD)
+		worker_seat_lend();
+	if (w.park_hook && !w.letting_go)
+		worker_park_empty(true, true);
 }
 
 /*
@@ -669,10 +779,9 @@ static int worker_accept(int lfd, struct sockaddr_storage *peer)
  * Measured with 64 workers, a connection per request, 50 clients: 2.5-3x
  * the poll() herd; a SO_REUSEPORT prototype (a socket per worker) made
  * 0.4x of this with 64 workers and 0.93x with 8.
- * TCP_DEFER_ACCEPT is not set: the first read of an accepted connection
- * had to wait in 5 % of connections only (strace), and a deferred accept
- * would hide from timeouts.header and the keeper the clients that connect
- * and send nothing.
+ * The listening sockets defer accept until the first bytes are in
+ * (TCP_DEFER_ACCEPT, master.c), so a woken worker finds a request to read.
+ * Only the seated workers wait on them (worker_seat_settle).
  * The epoll is created after fork, so no two workers share one (a shared
  * epoll would wake waiters of one instance, not one per process). The
  * outbox is exclusive too: one handed-back connection wakes one worker.
@@ -681,11 +790,14 @@ static int worker_epoll(void)
 {
 	/* This worker's own wake-up: an ordinary (not exclusive) member, index npfds. */
 	struct epoll_event wev = { .events = EPOLLIN, .data.u64 = w.npfds };
+	/* The bell, index npfds + 1: exclusive, one free seat wakes one idle worker. */
+	struct epoll_event bev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.u64 = w.npfds + 1 };
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	if (ep < 0)
 		return -1;
-	for (size_t i = 0; i < w.npfds; i++) {
+	/* The listening sockets join when the worker takes a seat (worker_seat_settle). */
+	for (size_t i = w.a->nlfds; i < w.npfds; i++) {
 		struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.u64 = i };
 
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, w.pfds[i].fd, &ev) < 0) {
@@ -694,7 +806,8 @@ static int worker_epoll(void)
 		}
 	}
 	if ((w.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
-	    epoll_ctl(ep, EPOLL_CTL_ADD, w.wake, &wev) < 0) {
+	    epoll_ctl(ep, EPOLL_CTL_ADD, w.wake, &wev) < 0 ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, w.a->bell, &bev) < 0) {
 		close(ep);
 		return -1;
 	}
@@ -781,7 +894,7 @@ static void worker_serve_parked(struct request_ctx *x, struct conn *c, uint64_t 
 	if (!park_take(&w.park, key, &pc))
 		return;
 	if (w.park.n == 0)
-		conn_wait_hook = NULL;
+		w.park_hook = false;
 	conn_open(c, pc.fd, &pc.peer, &pc.local);
 	c->c_deadline_ms = pc.deadline_ms;
 	w.watched = true;
@@ -807,6 +920,8 @@ static void worker_take(struct request_ctx *x, struct conn *c, const struct epol
 	const struct worker_args *a = w.a;
 	bool handed = false;
 
+	if (worker_ready(evs, n, w.npfds + 1))
+		worker_seat_bell();
 	if (a->outbox >= 0 && worker_ready(evs, n, a->nlfds) && handoff_recv(a->outbox, w.h) == 1) {
 		worker_idle(false);
 		worker_serve_handed(x, c);
@@ -852,7 +967,7 @@ void worker_main(const struct worker_args *a)
 {
 	size_t n = a->nlfds + (a->outbox >= 0);
 	struct pollfd pfds[n];
-	struct epoll_event evs[n + 1 + PARK_MAX]; /* + 1: the wake eventfd */
+	struct epoll_event evs[n + 2 + PARK_MAX]; /* + 2: the wake eventfd and the bell */
 	struct sockaddr_storage local[a->nlfds + 1]; /* + 1: never a zero-length array */
 	bool local_known[a->nlfds + 1];
 	struct request_ctx x;
@@ -872,6 +987,7 @@ void worker_main(const struct worker_args *a)
 		pfds[n - 1] = (struct pollfd){ .fd = a->outbox, .events = POLLIN };
 	worker_alloc(a, &x, &c);
 	log_access_buffer(WORKER_LOG_BUFFER);
+	conn_wait_hook = worker_on_wait;
 
 	while (!worker_done(a)) {
 		int r;
@@ -879,13 +995,14 @@ void worker_main(const struct worker_args *a)
 		a->slot->state = SB_IDLE;
 		a->slot->request[0] = '\0';
 		worker_idle(true);
-		if ((r = worker_wait(evs, (int)(n + 1 + PARK_MAX))) > 0)
+		worker_seat_settle();
+		if ((r = worker_wait(evs, (int)(n + 2 + PARK_MAX))) > 0)
 			worker_take(&x, &c, evs, r);
 		worker_park_expire();
 	}
 	/* Retiring, or max_requests: the keeper keeps them; stopping: closed, as the keeper closes its own. */
 	worker_park_empty(!conn_stopping && conn_retiring != CONN_RETIRE_CLOSE, false);
-	worker_idle(false);
+	worker_idle(false); /* a seat held goes back when the master reaps this worker (pool_reap) */
 	a->slot->state = SB_STOPPING;
 	log_flush(); /* stop, retire, max_requests, TERM: no buffered line is lost */
 	request_ctx_free(&x);

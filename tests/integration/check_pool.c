@@ -9,7 +9,9 @@
  * (graceful and fast stop). Parked keep-alive connections: served from the
  * worker, let go to the keeper when idle, for a script, when every parking
  * place is taken and on reload, and closed by the worker itself when
- * timeouts.keepalive ends first.
+ * timeouts.keepalive ends first. Seats: one worker per CPU waits on the
+ * listening socket, lends its seat to a spare during a script, and a
+ * seat comes back after a crash and a reload.
  *
  * Every test owns its server. The 200-connection cases use a small client
  * of their own (struct mini): a hs_conn per connection would be 50 MB.
@@ -20,6 +22,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1188,6 +1191,170 @@ START_TEST(test_parked_keepalive_short)
 }
 END_TEST
 
+/* ---- seats: only as many workers wait on the listening sockets as there are CPUs (src/worker.c) ---- */
+
+/* Five workers: on at most two CPUs (pin_cpus), three of them or more are spares. */
+#define SEATS_POOL "workers = { start = 5; min_spare = 1; max_spare = 5; max = 5; max_requests = 0; };\n"
+#define NSEATPOOL 5
+
+/*
+ * Pin this test process, and so the server it starts, to at most two of
+ * its CPUs: the seats are the CPUs the master may run on, so the pool has
+ * spares on any machine. Returns how many.
+ */
+static int pin_cpus(void)
+{
+	cpu_set_t set, mine;
+	int n = 0;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(set), &set), 0);
+	CPU_ZERO(&mine);
+	for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
+		if (CPU_ISSET(c, &set)) {
+			CPU_SET(c, &mine);
+			n++;
+		}
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(mine), &mine), 0);
+	return n;
+}
+
+/* The workers whose epoll watches the listening socket (seated), into out; how many. */
+static int seated(pid_t *out, int max)
+{
+	unsigned long ino = hs_listen_inode(srv.port);
+	pid_t w[64];
+	int n = hs_workers(srv.pid, w, 64), k = 0;
+
+	ck_assert_uint_gt(ino, 1);
+	for (int i = 0; i < n && i < 64; i++)
+		if (hs_epoll_watches(w[i], ino) && k < max)
+			out[k++] = w[i];
+	return k;
+}
+
+/* Wait until exactly want workers sit, and stay so over three looks 50 ms apart. */
+static bool wait_seated(int want, int within_ms)
+{
+	long long end = hs_now_ms() + (long long)within_ms * hs_timeout_scale();
+	int same = 0;
+	pid_t w[64];
+
+	while (hs_now_ms() < end && same < 3) {
+		same = seated(w, 64) == want ? same + 1 : 0;
+		hs_sleep_ms(50);
+	}
+	return same == 3;
+}
+
+/*
+ * Five idle workers, but only one per CPU waits on the listening socket:
+ * a new connection wakes one of those, or none when a busy one takes it
+ * from the queue (make bench (b)); the spares wait on the keeper and the
+ * bell. Connections are served as before, and the seats stay as many.
+ */
+START_TEST(test_seats)
+{
+	int k = pin_cpus();
+	pid_t w[64];
+
+	start_pool(SEATS_POOL);
+	ck_assert(hs_wait_children(srv.pid, NSEATPOOL, HS_TIMEOUT_MS));
+	ck_assert_msg(wait_seated(k, 3000), "%d workers on the listening socket, want %d (the CPUs)",
+		      seated(w, 64), k);
+	for (int i = 0; i < 40; i++) {
+		ck_assert_int_eq(hs_exchange(&srv, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n"
+					     "Connection: close\r\n\r\n", &resp), 0);
+		ck_assert_int_eq(resp.status, 200);
+	}
+	ck_assert_msg(wait_seated(k, 3000), "%d seated after 40 connections, want %d", seated(w, 64), k);
+	ck_assert_int_eq(hs_workers(srv.pid, w, 64), NSEATPOOL);
+}
+END_TEST
+
+/*
+ * Every seated worker runs a 2-second script: each lends its seat to a
+ * spare once it has waited CONN_HOLD_MS, so a fresh client is answered
+ * at once, not when a script ends.
+ */
+START_TEST(test_seat_lent_for_script)
+{
+	struct hs_conn c[2];
+	int k = pin_cpus();
+	long long t0;
+	pid_t w[64];
+
+	start_pool(SEATS_POOL);
+	ck_assert(hs_wait_children(srv.pid, NSEATPOOL, HS_TIMEOUT_MS));
+	ck_assert(wait_seated(k, 3000));
+	for (int i = 0; i < k; i++) {
+		ck_assert_int_eq(hs_conn_open(&srv, &c[i]), 0);
+		ck_assert_int_eq(hs_send_str(c[i].fd, "GET /cgi-bin/sleep2.sh HTTP/1.1\r\nHost: a\r\n\r\n"), 0);
+		hs_sleep_ms(50); /* taken, by whichever sits now */
+	}
+	hs_sleep_ms(200);
+	t0 = hs_now_ms();
+	ck_assert_int_eq(hs_exchange(&srv, HELLO_REQ, &resp), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_msg(hs_now_ms() - t0 < SLOW_MS, "a fresh client waited %lld ms behind %d scripts",
+		      hs_now_ms() - t0, k);
+	for (int i = 0; i < k; i++) {
+		ck_assert_int_eq(hs_read_response(&c[i], &resp, false, HS_TIMEOUT_MS), 0);
+		ck_assert_str_eq(resp.body, "slept\n");
+		hs_conn_close(&c[i]);
+	}
+	/* The scripts done, as many sit as before: the lenders left the sockets to those that took over. */
+	ck_assert_msg(wait_seated(k, 3000), "%d seated after the scripts, want %d", seated(w, 64), k);
+}
+END_TEST
+
+/* Is pid among the n of old? */
+static bool pid_in(pid_t pid, const pid_t *old, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (old[i] == pid)
+			return true;
+	return false;
+}
+
+/*
+ * A seated worker killed: the master gives its seat back, and a spare (or
+ * its replacement) takes it. A reload: the old generation's seated workers
+ * give theirs back as they exit, and the new one's take them.
+ */
+START_TEST(test_seat_of_killed_worker)
+{
+	int k = pin_cpus(), n;
+	pid_t s[64], old[64], w[64];
+	long long end;
+	bool fresh = false;
+
+	start_pool(SEATS_POOL);
+	ck_assert(hs_wait_children(srv.pid, NSEATPOOL, HS_TIMEOUT_MS));
+	ck_assert(wait_seated(k, 3000));
+	ck_assert_int_eq(seated(s, 64), k);
+	ck_assert_int_eq(kill(s[0], SIGKILL), 0);
+	ck_assert(hs_wait_gone(s[0], HS_TIMEOUT_MS));
+	ck_assert_msg(wait_seated(k, 3000), "%d seated after a seated worker was killed, want %d",
+		      seated(w, 64), k);
+
+	n = hs_workers(srv.pid, old, 64);
+	ck_assert_int_eq(kill(srv.pid, SIGHUP), 0);
+	end = hs_now_ms() + HS_TIMEOUT_MS * hs_timeout_scale();
+	while (!fresh && hs_now_ms() < end) {
+		int m = hs_workers(srv.pid, w, 64);
+
+		fresh = m == NSEATPOOL;
+		for (int i = 0; i < m && fresh; i++)
+			fresh = !pid_in(w[i], old, n);
+		hs_sleep_ms(50);
+	}
+	ck_assert_msg(fresh, "the reload's workers did not replace the old ones");
+	ck_assert_msg(wait_seated(k, 3000), "%d seated after a reload, want %d", seated(w, 64), k);
+	ck_assert_int_eq(hs_exchange(&srv, HELLO_REQ, &resp), 0);
+	ck_assert_int_eq(resp.status, 200);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 
 static Suite *pool_suite(void)
@@ -1217,6 +1384,9 @@ static Suite *pool_suite(void)
 
 	tc = hs_tcase("accept_log", 30, teardown);
 	tcase_add_test(tc, test_accept_wakes_one);
+	tcase_add_test(tc, test_seats);
+	tcase_add_test(tc, test_seat_lent_for_script);
+	tcase_add_test(tc, test_seat_of_killed_worker);
 	tcase_add_test(tc, test_access_log_idle_flush);
 	tcase_add_loop_test(tc, test_access_log_stop_keeps_lines, 0, N(stop_cases));
 	tcase_add_loop_test(tc, test_local_port, 0, N(local_cases));

@@ -661,6 +661,44 @@ bool hs_port_listening(int port)
 	return hs_listen_inode(port) != 0;
 }
 
+/* Does the fdinfo file at path list a target "ino:<hex>" equal to ino (an epoll's watch list)? */
+static bool fdinfo_watches(const char *path, unsigned long ino)
+{
+	FILE *f = fopen(path, "re");
+	char line[512];
+	bool found = false;
+
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof line, f) != NULL) {
+		const char *p = strncmp(line, "tfd:", 4) == 0 ? strstr(line, " ino:") : NULL;
+
+		found = p != NULL && strtoul(p + 5, NULL, 16) == ino;
+	}
+	fclose(f);
+	return found;
+}
+
+bool hs_epoll_watches(pid_t pid, unsigned long ino)
+{
+	char dir[64], path[64 + 256 + 8]; /* a directory entry name is at most 255 bytes */
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(dir, sizeof dir, "/proc/%d/fdinfo", (int)pid);
+	if ((d = opendir(dir)) == NULL)
+		return false;
+	while (!found && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		found = fdinfo_watches(path, ino);
+	}
+	closedir(d);
+	return found;
+}
+
 static pid_t spawn(char *const argv[], const char *out_path)
 {
 	pid_t parent = getpid();

@@ -219,6 +219,8 @@ bool hs_wait_children(pid_t pid, int n, int timeout_ms);
 /* The inode of the socket LISTENing on 127.0.0.1:port (/proc/net/tcp), or 0. */
 unsigned long hs_listen_inode(int port);
 bool hs_port_listening(int port);
+/* Does an epoll of pid watch the file with inode ino (/proc/PID/fdinfo)? */
+bool hs_epoll_watches(pid_t pid, unsigned long ino);
 
 /*
  * Run argv to completion within timeout_ms, stdout and stderr into out

@@ -347,6 +347,39 @@ START_TEST(test_request_line)
 }
 END_TEST
 
+/*
+ * Seats (src/worker.c): taken up to seats_max, never beyond; given back
+ * down to 0, never below (a worker's give and the master's after its death
+ * may both come: scoreboard.h). A lower seats_max (a reload) refuses new
+ * ones until enough are given back. Steps in order, each with its line.
+ */
+START_TEST(test_seats)
+{
+	static const struct { int line; int max; char op; bool taken; int after; } rows[] = {
+		{ __LINE__, 0, 't', false, 0 }, /* no seats: none taken */
+		{ __LINE__, 2, 't', true, 1 },  { __LINE__, 2, 't', true, 2 },
+		{ __LINE__, 2, 't', false, 2 }, /* full */
+		{ __LINE__, 2, 'g', false, 1 }, { __LINE__, 2, 't', true, 2 },
+		{ __LINE__, 1, 't', false, 2 }, /* seats_max lowered below the taken */
+		{ __LINE__, 1, 'g', false, 1 }, { __LINE__, 1, 't', false, 1 },
+		{ __LINE__, 1, 'g', false, 0 }, { __LINE__, 1, 'g', false, 0 }, /* never below 0 */
+		{ __LINE__, 1, 't', true, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		bool taken = false;
+
+		sb.g->seats_max = rows[i].max;
+		if (rows[i].op == 't')
+			taken = scoreboard_seat_take(&sb);
+		else
+			scoreboard_seat_give(&sb);
+		ck_assert_msg(taken == rows[i].taken && sb.g->seats == rows[i].after,
+			      "line %d: taken %d, %d seats", rows[i].line, taken, sb.g->seats);
+	}
+}
+END_TEST
+
 START_TEST(test_idle_and_names)
 {
 	static const struct { int line; int state; const char *name; } rows[] = {
@@ -380,6 +413,7 @@ static Suite *scoreboard_suite(void)
 	tcase_add_test(core, test_slots);
 	tcase_add_test(core, test_request_line);
 	tcase_add_test(core, test_idle_and_names);
+	tcase_add_test(core, test_seats);
 	suite_add_tcase(s, core);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
