@@ -26,11 +26,13 @@
 #define POOL_SHRINK_EVERY_MS 1000    /* the master's tick when nothing is due sooner */
 /*
  * While more than workers.max_spare are idle, one retires every 100 ms (not
- * one a second, as Apache's MaxSpareServers): each surplus worker waiting
- * on the listening sockets is one more process that a new connection may
- * wake instead of a busy one taking it from the queue. After a keep-alive
- * burst had grown the pool to 57, short requests on new connections ran at
- * 9k/s until it shrank; at 17 workers, 18k/s (2 cores).
+ * one a second, as Apache's MaxSpareServers). It was chosen when every idle
+ * worker waited on the listening sockets, each one more process that a new
+ * connection might wake instead of a busy one taking it from the queue:
+ * after a keep-alive burst had grown the pool to 57, short requests on new
+ * connections ran at 9k/s until it shrank; at 17 workers, 18k/s (2 cores).
+ * Since only the seated workers wait there (worker.c), a surplus worker
+ * costs its memory only; the memory goes back as soon.
  */
 #define POOL_RETIRE_EVERY_MS 100
 #define POOL_HANDOFF_QUEUE (4 << 20) /* inbox buffer: room for every waiting connection */
@@ -311,8 +313,8 @@ static void pool_shrink(struct pool *p, unsigned gen)
  * Short of spare workers, fork more only when the pool stalls: no worker
  * has taken a connection for POOL_FLOW_MS. While workers keep freeing up
  * and taking the next connection, what waits in the listen queue is served
- * within milliseconds anyway, and every extra process only adds a wake-up
- * of a cold process per connection: 50 clients that each open a connection
+ * within milliseconds anyway, and every extra process added a wake-up of
+ * a cold process per connection (before seats, worker.c): 50 clients that each open a connection
  * per request grew the pool to 53 workers and got 9k requests/s; held at
  * 12 it served 16k (make bench (b), 2 cores). Workers busy with slow
  * requests (CGI, downloads) take nothing, so the pool still grows within
