@@ -314,9 +314,9 @@ static void pool_shrink(struct pool *p, unsigned gen)
  * has taken a connection for POOL_FLOW_MS. While workers keep freeing up
  * and taking the next connection, what waits in the listen queue is served
  * within milliseconds anyway, and every extra process added a wake-up of
- * a cold process per connection (before seats, worker.c): 50 clients that each open a connection
- * per request grew the pool to 53 workers and got 9k requests/s; held at
- * 12 it served 16k (make bench (b), 2 cores). Workers busy with slow
+ * a cold process per connection (before seats, worker.c): 50 clients that
+ * each open a connection per request grew the pool to 53 workers and got
+ * 9k requests/s; held at 12 it served 16k (make bench (b), 2 cores). Workers busy with slow
  * requests (CGI, downloads) take nothing, so the pool still grows within
  * POOL_FLOW_MS of running short: twelve 2-second scripts on start = 2 end
  * in about 2 s. Apache prefork checks once a second; this stays faster.
@@ -505,16 +505,6 @@ static void pool_backoff(struct pool *p, bool crash)
 		  p->backoff_ms / 1000);
 }
 
-/* A seat is free: give it back and ring the bell, so that an idle worker takes it (worker.c). */
-static void pool_seat_free(struct pool *p)
-{
-	uint64_t one = 1;
-
-	scoreboard_seat_give(&p->sb);
-	if (write(p->bell, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		log_error(LOG_ERR, "seat bell: %s", strerror(errno));
-}
-
 void pool_reap(struct pool *p)
 {
 	int status, slot, crashes = 0, exits = 0;
@@ -537,7 +527,7 @@ void pool_reap(struct pool *p)
 		if (s->ip_held)
 			scoreboard_ip_drop(p->sb.ips, s->ip_key); /* it died holding a connection */
 		if (s->seated)
-			pool_seat_free(p); /* it died on the listening sockets */
+			scoreboard_seat_give(&p->sb, p->bell); /* it left the listening sockets */
 		crashes += pool_worker_gone(p, s, slot, status);
 		exits++;
 		pool_close(&p->ctl[slot]);

@@ -7,6 +7,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "log.h"
+
 /* The global part sits first, padded to a cache line so slots do not share it. */
 #define SB_HEAD 128
 /* The address table follows the slots, on a cache line of its own. */
@@ -113,13 +115,17 @@ bool scoreboard_seat_take(struct scoreboard *sb)
 	return false;
 }
 
-void scoreboard_seat_give(struct scoreboard *sb)
+void scoreboard_seat_give(struct scoreboard *sb, int bell)
 {
 	int n = __atomic_load_n(&sb->g->seats, __ATOMIC_SEQ_CST);
+	uint64_t one = 1;
 
 	while (n > 0 && !__atomic_compare_exchange_n(&sb->g->seats, &n, n - 1, false, __ATOMIC_SEQ_CST,
 						     __ATOMIC_SEQ_CST))
 		;
+	/* EAGAIN: the counter is full, so the bell rings already. */
+	if (n > 0 && write(bell, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_error(LOG_ERR, "seat bell: %s", strerror(errno));
 }
 
 const char *scoreboard_state_name(int state)

@@ -141,8 +141,8 @@ int scoreboard_idle_add(struct scoreboard *sb, int delta);
 /* Take a seat if fewer than seats_max are taken: true when taken. */
 bool scoreboard_seat_take(struct scoreboard *sb);
 
-/* Give a seat back (nothing when none is taken). */
-void scoreboard_seat_give(struct scoreboard *sb);
+/* Give a seat back and ring bell (an eventfd), so that an idle worker takes it; nothing when none is taken. */
+void scoreboard_seat_give(struct scoreboard *sb, int bell);
 
 /* The table key of a peer address (IPv4-mapped IPv6 counts as its IPv4). false: not IP. */
 bool scoreboard_ip_key(const struct sockaddr_storage *ss, uint8_t key[SB_IP_KEY]);

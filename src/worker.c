@@ -47,7 +47,7 @@ static struct {
 	struct park park;            /* keep-alive connections between requests (park.h) */
 	bool watched;                /* the connection being served is in ep (it was parked here) */
 	bool letting_go;             /* worker_park_empty runs: worker_on_wait must not re-enter it */
-	bool park_hook;              /* a wait that lasts lets the parked connections go (worker_on_wait) */
+	bool park_hook;              /* parked since the keeper last refused any: a wait lets them go (worker_on_wait) */
 	enum { SEAT_NONE, SEAT_HELD, SEAT_LENT } seat; /* on the listening sockets? (worker_seat_settle) */
 } w;
 
@@ -393,15 +393,11 @@ static bool worker_seat_take(void)
 	return false;
 }
 
-/* Give the seat back, and ring the bell for an idle worker to take it. */
+/* Give the seat back, for an idle worker to take (the flag last: scoreboard.h). */
 static void worker_seat_give(void)
 {
-	uint64_t one = 1;
-
-	scoreboard_seat_give(w.a->sb);
+	scoreboard_seat_give(w.a->sb, w.a->bell);
 	w.a->slot->seated = 0;
-	if (write(w.a->bell, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		log_error(LOG_ERR, "seat bell: %s", strerror(errno));
 }
 
 /* A slow request: the seat goes to an idle worker; the sockets stay in ep until the loop settles. */
@@ -532,8 +528,6 @@ static void worker_park_expire(void)
 	/* One that stays (the keeper could not take it) is due only at its deadline: no loop. */
 	while (park_take_due(&w.park, now, &pc))
 		worker_park_out(&pc, true, true);
-	if (w.park.n == 0)
-		w.park_hook = false;
 }
 
 /*
@@ -893,8 +887,6 @@ static void worker_serve_parked(struct request_ctx *x, struct conn *c, uint64_t 
 
 	if (!park_take(&w.park, key, &pc))
 		return;
-	if (w.park.n == 0)
-		w.park_hook = false;
 	conn_open(c, pc.fd, &pc.peer, &pc.local);
 	c->c_deadline_ms = pc.deadline_ms;
 	w.watched = true;

@@ -720,37 +720,16 @@ static int lowest_free_fd(pid_t pid)
  * Has pid opened its wake eventfd, the last descriptor a worker opens
  * before it waits (worker_epoll)? A worker titled but still starting up
  * would otherwise get the lowered limit on its own epoll_create1, and exit
- * (CI under SAN=1 saw it: "worker exited with status 1").
+ * (CI under SAN=1 saw it: "worker exited with status 1"). Two eventfds:
+ * the seat bell comes from the master with the fork, the wake is its own.
  */
-static bool has_eventfd(pid_t pid)
-{
-	char path[64], link[64];
-	struct dirent *de;
-	bool found = false;
-	DIR *d;
-
-	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-	if ((d = opendir(path)) == NULL)
-		return false;
-	while (!found && (de = readdir(d)) != NULL) {
-		ssize_t n = readlinkat(dirfd(d), de->d_name, link, sizeof link - 1);
-
-		if (n > 0) {
-			link[n] = '\0';
-			found = strcmp(link, "anon_inode:[eventfd]") == 0;
-		}
-	}
-	closedir(d);
-	return found;
-}
-
 static bool worker_started(pid_t pid)
 {
 	long long end = hs_now_ms() + HS_TIMEOUT_MS;
 
-	while (!has_eventfd(pid) && hs_now_ms() < end)
+	while (hs_fd_count_under(pid, "anon_inode:[eventfd]") < 2 && hs_now_ms() < end)
 		hs_sleep_ms(10);
-	return has_eventfd(pid);
+	return hs_fd_count_under(pid, "anon_inode:[eventfd]") >= 2;
 }
 
 /*
@@ -773,7 +752,7 @@ START_TEST(test_accept_emfile)
 		struct rlimit rl;
 		int n;
 
-		ck_assert_msg(worker_started(w[i]), "worker %d has no eventfd", (int)w[i]);
+		ck_assert_msg(worker_started(w[i]), "worker %d has no wake eventfd", (int)w[i]);
 		n = lowest_free_fd(w[i]);
 		ck_assert_int_gt(n, 0);
 		ck_assert_int_eq(prlimit(w[i], RLIMIT_NOFILE, NULL, &was[i]), 0);

@@ -306,6 +306,16 @@ static const struct bad_case bad_cases[] = {
 	  "malformed PROXY header from 127.0.0.1: v2: address length too small" },
 };
 
+/* The server is fine after it: the next proxied client is served, with the address its header names. */
+static void expect_next_served(void)
+{
+	open_from(NULL, pport);
+	send_bytes(B(V2_TCP4 REQ_ENV_CLOSE));
+	read_ok();
+	expect_client("192.0.2.44", "40001");
+	hs_conn_close(&conn);
+}
+
 /* A malformed header: closed without a byte, and the log names why. */
 START_TEST(test_malformed)
 {
@@ -316,12 +326,7 @@ START_TEST(test_malformed)
 	send_bytes(c->bytes, c->len);
 	expect_silent_close();
 	expect_error_log(c->log);
-	/* The server is fine: the next proxied client is served. */
-	open_from(NULL, pport);
-	send_bytes(B(V2_TCP4 REQ_ENV_CLOSE));
-	read_ok();
-	expect_client("192.0.2.44", "40001");
-	hs_conn_close(&conn);
+	expect_next_served();
 }
 END_TEST
 
@@ -379,11 +384,7 @@ START_TEST(test_reset_inside)
 	/* Not "no PROXY header ... within 2 s": the reset, not timeouts.header, ended the wait. */
 	expect_error_log("PROXY header: Connection reset by peer");
 	ck_assert_int_eq(hs_file_count(srv.error_log, "closed inside its PROXY header"), 0);
-	open_from(NULL, pport);
-	send_bytes(B(V2_TCP4 REQ_ENV_CLOSE));
-	read_ok();
-	expect_client("192.0.2.44", "40001");
-	hs_conn_close(&conn);
+	expect_next_served();
 }
 END_TEST
 

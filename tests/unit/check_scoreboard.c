@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -350,33 +351,42 @@ END_TEST
 /*
  * Seats (src/worker.c): taken up to seats_max, never beyond; given back
  * down to 0, never below (a worker's give and the master's after its death
- * may both come: scoreboard.h). A lower seats_max (a reload) refuses new
- * ones until enough are given back. Steps in order, each with its line.
+ * may both come: scoreboard.h), and each seat given back rings the bell
+ * once, a give of none not at all. A lower seats_max (a reload) refuses
+ * new ones until enough are given back. Steps in order, each with its
+ * line; ok is "taken" for a take, "rang" for a give.
  */
 START_TEST(test_seats)
 {
-	static const struct { int line; int max; char op; bool taken; int after; } rows[] = {
+	static const struct { int line; int max; char op; bool ok; int after; } rows[] = {
 		{ __LINE__, 0, 't', false, 0 }, /* no seats: none taken */
 		{ __LINE__, 2, 't', true, 1 },  { __LINE__, 2, 't', true, 2 },
 		{ __LINE__, 2, 't', false, 2 }, /* full */
-		{ __LINE__, 2, 'g', false, 1 }, { __LINE__, 2, 't', true, 2 },
+		{ __LINE__, 2, 'g', true, 1 },  { __LINE__, 2, 't', true, 2 },
 		{ __LINE__, 1, 't', false, 2 }, /* seats_max lowered below the taken */
-		{ __LINE__, 1, 'g', false, 1 }, { __LINE__, 1, 't', false, 1 },
-		{ __LINE__, 1, 'g', false, 0 }, { __LINE__, 1, 'g', false, 0 }, /* never below 0 */
+		{ __LINE__, 1, 'g', true, 1 },  { __LINE__, 1, 't', false, 1 },
+		{ __LINE__, 1, 'g', true, 0 },  { __LINE__, 1, 'g', false, 0 }, /* never below 0 */
 		{ __LINE__, 1, 't', true, 1 },
 	};
+	int bell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 
+	ck_assert_int_ge(bell, 0);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		bool taken = false;
+		uint64_t rings = 0;
+		bool ok;
 
 		sb.g->seats_max = rows[i].max;
-		if (rows[i].op == 't')
-			taken = scoreboard_seat_take(&sb);
-		else
-			scoreboard_seat_give(&sb);
-		ck_assert_msg(taken == rows[i].taken && sb.g->seats == rows[i].after,
-			      "line %d: taken %d, %d seats", rows[i].line, taken, sb.g->seats);
+		if (rows[i].op == 't') {
+			ok = scoreboard_seat_take(&sb);
+		} else {
+			scoreboard_seat_give(&sb, bell);
+			ok = read(bell, &rings, sizeof(rings)) == sizeof(rings) && rings == 1;
+		}
+		ck_assert_msg(ok == rows[i].ok && sb.g->seats == rows[i].after,
+			      "line %d: %s %d, %d seats", rows[i].line, rows[i].op == 't' ? "taken" : "rang",
+			      ok, sb.g->seats);
 	}
+	close(bell);
 }
 END_TEST
 
