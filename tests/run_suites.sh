@@ -25,7 +25,8 @@ start() {
 	(
 		s=$(date +%s)
 		"$t" >"$out/$n.log" 2>&1
-		echo "$? $(($(date +%s) - s))" >"$out/$n.rc"
+		# Written aside, then renamed: reap() must never find the .rc created and still empty.
+		echo "$? $(($(date +%s) - s))" >"$out/$n.rc.part" && mv "$out/$n.rc.part" "$out/$n.rc"
 	) &
 }
 
